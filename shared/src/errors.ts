@@ -1,0 +1,41 @@
+/**
+ * The closed set of error codes both ends share. The server answers with a code; the client maps
+ * each code to words a person understands.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNKNOWN_EVENT',
+  'NICK_INVALID',
+  'NICK_TAKEN',
+  'ROOM_INVALID',
+  'ROOM_FULL',
+  'ALREADY_IN_ROOM',
+  'NOT_IN_ROOM',
+  'PEER_NOT_FOUND',
+  'SESSION_INVALID',
+  'ALREADY_QUEUED',
+  'NOT_QUEUED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'SHUTTING_DOWN',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A failed acknowledgement. `message` is a hint for logs and developers, never shown as-is. */
+export interface Failure {
+  ok: false;
+  code: ErrorCode;
+  message?: string;
+}
+
+/** Every acknowledgement is this: success with its data, or a failure with a code. */
+export type Result<T extends object = object> = ({ ok: true } & T) | Failure;
+
+export function fail(code: ErrorCode, message?: string): Failure {
+  return message === undefined ? { ok: false, code } : { ok: false, code, message };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,55 @@
+/**
+ * Every limit of the protocol, named once. The server enforces them; the client uses the same
+ * numbers to explain a refusal before it is even sent.
+ */
+
+/** Bumped when two peers could no longer understand each other's data-channel frames. */
+export const PROTOCOL_VERSION = 1;
+
+/** Longest nickname, counted in Unicode code points after trimming and NFC normalisation. */
+export const NICK_MAX_LENGTH = 24;
+
+/** Longest room name; room names use only `[A-Za-z0-9_-]`. */
+export const ROOM_NAME_MAX_LENGTH = 64;
+
+/** The room a user lands in when they name none. */
+export const DEFAULT_ROOM = 'lobby';
+
+/** Members a room holds unless the operator sets `--max-room-size`. A full mesh grows as n². */
+export const DEFAULT_MAX_ROOM_SIZE = 16;
+
+/** Upper bound an operator may set for `--max-room-size`. */
+export const MAX_ROOM_SIZE_LIMIT = 64;
+
+/** Members of a room made by pairing two strangers. */
+export const PAIR_ROOM_SIZE = 2;
+
+/** How long a dropped socket keeps its nickname and room for a reconnect with its session token. */
+export const RECONNECT_GRACE_MS = 30_000;
+
+/** socket.io `maxHttpBufferSize`: sized for an SDP offer with many candidates, not for files. */
+export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
+
+/** Longest SDP the server relays, in characters. */
+export const MAX_SDP_LENGTH = 32 * 1024;
+
+/** Longest ICE candidate line the server relays, in characters. */
+export const MAX_CANDIDATE_LENGTH = 1024;
+
+/** Longest text of a chat message, in characters. */
+export const MESSAGE_TEXT_MAX_LENGTH = 4000;
+
+/** Longest operator announcement, in characters. */
+export const ANNOUNCE_TEXT_MAX_LENGTH = 500;
+
+/** Longest admin token the server will even compare. */
+export const ADMIN_TOKEN_MAX_LENGTH = 256;
+
+/** Wrong admin tokens allowed per socket and per IP address in one window before `RATE_LIMITED`. */
+export const ADMIN_FAILURES_PER_WINDOW = 5;
+
+/** Length of the admin failure window, in seconds. */
+export const ADMIN_FAILURE_WINDOW_SECONDS = 60;
+
+/** How long the server waits for clients to acknowledge the shutdown notice. */
+export const SHUTDOWN_NOTICE_TIMEOUT_MS = 1_000;

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import {
+  ADMIN_TOKEN_MAX_LENGTH,
+  ANNOUNCE_TEXT_MAX_LENGTH,
+  MAX_CANDIDATE_LENGTH,
+  MAX_SDP_LENGTH,
+  MESSAGE_TEXT_MAX_LENGTH,
+  NICK_MAX_LENGTH,
+  PROTOCOL_VERSION,
+  ROOM_NAME_MAX_LENGTH,
+} from './limits';
+
+/*
+ * Schemas for everything that crosses a wire. Unknown keys are stripped, so a payload's own
+ * `from` never survives parsing. Raw nickname and room strings are only bounded here; their
+ * rules live in `names.ts` so a bad nickname gets `NICK_INVALID` rather than `BAD_REQUEST`.
+ */
+
+/** Generous bound for a raw nickname before normalisation (spaces and combining marks). */
+const rawNick = z.string().max(NICK_MAX_LENGTH * 8);
+const rawRoom = z.string().max(ROOM_NAME_MAX_LENGTH * 2);
+const sessionToken = z.string().min(16).max(128);
+
+export const joinRequestSchema = z.object({ nick: rawNick, room: rawRoom.optional() });
+export const resumeRequestSchema = z.object({ session: sessionToken });
+export const pairRequestSchema = z.object({ nick: rawNick });
+export const noPayloadSchema = z.undefined();
+
+export const signalDataSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.enum(['offer', 'answer']), sdp: z.string().max(MAX_SDP_LENGTH) }),
+  z.object({
+    type: z.literal('candidate'),
+    candidate: z.object({
+      candidate: z.string().max(MAX_CANDIDATE_LENGTH),
+      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+      sdpMid: z.string().max(64).nullable().optional(),
+      usernameFragment: z.string().max(256).nullable().optional(),
+    }),
+  }),
+  z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
+]);
+
+export const signalRequestSchema = z.object({ to: rawNick, data: signalDataSchema });
+
+const adminToken = z.string().min(1).max(ADMIN_TOKEN_MAX_LENGTH);
+export const adminRequestSchema = z.discriminatedUnion('action', [
+  z.object({ token: adminToken, action: z.literal('kick'), room: rawRoom, nick: rawNick }),
+  z.object({
+    token: adminToken,
+    action: z.literal('announce'),
+    text: z.string().trim().min(1).max(ANNOUNCE_TEXT_MAX_LENGTH),
+  }),
+  z.object({ token: adminToken, action: z.literal('shutdown') }),
+]);
+
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+export type ResumeRequest = z.infer<typeof resumeRequestSchema>;
+export type PairRequest = z.infer<typeof pairRequestSchema>;
+export type SignalData = z.infer<typeof signalDataSchema>;
+export type SignalRequest = z.infer<typeof signalRequestSchema>;
+export type AdminRequest = z.infer<typeof adminRequestSchema>;
+export type AdminAction = AdminRequest['action'];
+
+/* ---------- data-channel frames between peers ---------- */
+
+const messageId = z.string().min(1).max(64);
+const envelope = {
+  id: messageId,
+  /** Per-sender sequence number, counting up from 1 for each link's lifetime of a sender. */
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  /** Sender's wall clock, milliseconds since the epoch. */
+  ts: z.number().finite().nonnegative(),
+};
+const messageText = z.string().min(1).max(MESSAGE_TEXT_MAX_LENGTH);
+
+/**
+ * What one peer may send another over a data channel. There is no sender field on purpose: the
+ * sender is the nickname bound to the link a frame arrived on.
+ */
+export const peerMessageSchema = z.discriminatedUnion('type', [
+  /** First frame on every link; a different major version closes the link. */
+  z.object({ type: z.literal('hello'), version: z.number().int().positive() }),
+  /** A message to everyone in the room. */
+  z.object({ type: z.literal('chat'), ...envelope, text: messageText }),
+  /** A message to the receiving peer alone. */
+  z.object({ type: z.literal('private'), ...envelope, text: messageText }),
+]);
+
+export type PeerMessage = z.infer<typeof peerMessageSchema>;
+export type PeerMessageType = PeerMessage['type'];
+
+export const HELLO: PeerMessage = { type: 'hello', version: PROTOCOL_VERSION };

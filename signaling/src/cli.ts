@@ -1,0 +1,96 @@
+#!/usr/bin/env -S npx tsx
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_ROOM_SIZE, MAX_ROOM_SIZE_LIMIT } from '@meshchat/protocol';
+import { createSignalingServer } from './server';
+
+const USAGE = `Usage: meshchat-signaling [options]
+
+  --host HOST            interface to listen on (default 127.0.0.1)
+  -p, --port PORT        port to listen on (default $PORT or 9090)
+  --max-room-size N      members per room, 2-${MAX_ROOM_SIZE_LIMIT} (default ${DEFAULT_MAX_ROOM_SIZE})
+  --cors-origin ORIGIN   a browser origin allowed to connect; repeat for more (default: same origin only)
+  --reconnect-grace MS   how long a dropped user keeps nickname and room (default 30000)
+  --static DIR           built web client to serve (default client/dist)
+  --no-static            serve no web client
+  -h, --help             show this help
+
+Environment: ADMIN_TOKEN enables admin commands; PORT sets the default port; LOG_LEVEL (default info).
+Console: type "help" and Enter for operator commands; "q" shuts down with a notice to everyone.`;
+
+function fatal(message: string): never {
+  process.stderr.write(`meshchat-signaling: ${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) fatal(`${name} must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function parseFlags() {
+  return parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      'max-room-size': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'reconnect-grace': { type: 'string' },
+      static: { type: 'string' },
+      'no-static': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }).values;
+}
+
+let parsed: ReturnType<typeof parseFlags>;
+try {
+  parsed = parseFlags();
+} catch (error: unknown) {
+  fatal(error instanceof Error ? error.message : String(error));
+}
+if (parsed.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+for (const origin of parsed['cors-origin'] ?? []) {
+  if (!URL.canParse(origin) || new URL(origin).origin !== origin) fatal(`--cors-origin wants an origin like https://chat.example, got "${origin}"`);
+}
+
+const server = await createSignalingServer({
+  host: parsed.host ?? '127.0.0.1',
+  port: integer('--port', parsed.port ?? process.env.PORT, 9090, 0, 65535),
+  maxRoomSize: integer('--max-room-size', parsed['max-room-size'], DEFAULT_MAX_ROOM_SIZE, 2, MAX_ROOM_SIZE_LIMIT),
+  corsOrigins: parsed['cors-origin'] ?? [],
+  reconnectGraceMs: integer('--reconnect-grace', parsed['reconnect-grace'], 30_000, 0, 24 * 3600 * 1000),
+  adminToken: process.env.ADMIN_TOKEN || undefined,
+  staticDir: parsed['no-static'] ? null : (parsed.static ?? undefined),
+  logLevel: process.env.LOG_LEVEL ?? 'info',
+});
+process.stderr.write(`meshchat is running at ${server.url} (type "q" and Enter to shut down)\n`);
+
+const FORCE_EXIT_MS = 4_500;
+function shutdown(why: string): void {
+  process.stderr.write(`meshchat: shutting down (${why})\n`);
+  setTimeout(() => process.exit(0), FORCE_EXIT_MS).unref();
+  void server.close();
+}
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));
+void server.closed.then(() => process.exit(0));
+
+// The operator console. End of input (no terminal, or a closed pipe) leaves the server running.
+const operator = createInterface({ input: process.stdin, terminal: false });
+operator.on('line', (line) => {
+  const command = line.trim().toLowerCase();
+  if (command === 'q' || command === 'quit') shutdown('operator');
+  else if (command === 'help') process.stderr.write('Operator commands: q (or quit) shuts the server down with a notice to every client.\n');
+  else if (command !== '') process.stderr.write(`Unknown command "${command.slice(0, 40)}"; type "help".\n`);
+});
+operator.on('error', () => {
+  // stdin unreadable (e.g. closed by the parent): keep serving.
+});

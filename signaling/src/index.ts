@@ -1,0 +1,1 @@
+export { createSignalingServer, type SignalingOptions, type SignalingServer } from './server';

@@ -1,0 +1,359 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { pino, type Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
+import {
+  DEFAULT_MAX_ROOM_SIZE,
+  MAX_SOCKET_PAYLOAD_BYTES,
+  PAIR_ROOM_SIZE,
+  RECONNECT_GRACE_MS,
+  SHUTDOWN_NOTICE_TIMEOUT_MS,
+  adminRequestSchema,
+  fail,
+  joinRequestSchema,
+  noPayloadSchema,
+  normalizeNick,
+  pairRequestSchema,
+  resumeRequestSchema,
+  signalRequestSchema,
+  type AdminRequest,
+  type ClientToServerEvents,
+  type JoinedRoom,
+  type Result,
+  type ServerToClientEvents,
+} from '@meshchat/protocol';
+import { AdminGate } from './admin';
+import { PairingQueue, RoomRegistry, pairRoomName, type Departure } from './rooms';
+
+export interface SignalingOptions {
+  /** TCP port; 0 picks a free one. Default 9090. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Members per room. Default 16. */
+  maxRoomSize?: number;
+  /** Browser origins besides the server's own that may connect. */
+  corsOrigins?: readonly string[];
+  /** Enables admin commands for clients that present it. */
+  adminToken?: string | undefined;
+  /** How long a dropped socket keeps its seat. Default 30 s. */
+  reconnectGraceMs?: number;
+  /** Folder of the built web client to serve; `null` serves none. Default `client/dist`. */
+  staticDir?: string | null | undefined;
+  /** pino level; `silent` in tests. Default `info`. */
+  logLevel?: string;
+}
+
+export interface SignalingServer {
+  /** Where the server listens, e.g. `http://127.0.0.1:9090`. */
+  url: string;
+  port: number;
+  /**
+   * Tell every client the server is going away, close all sockets and stop listening.
+   * Every shutdown path (operator `q`, signals, admin) ends here; calling it twice is harmless.
+   */
+  close(message?: string): Promise<void>;
+  /** Resolves once the server has closed, whoever closed it. */
+  closed: Promise<void>;
+}
+
+type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+// socket.io's SocketData has to be an object type; nothing is stored in it, state lives in RoomRegistry.
+type SocketData = Record<string, never>;
+type Stranger = { socketId: string; nick: string };
+
+/** One inbound event: its schema and what it does with a parsed payload. */
+interface Handler {
+  handle(socket: ChatSocket, payload: unknown): Promise<Result<object>> | Result<object>;
+}
+
+function handler<S extends z.ZodType>(
+  schema: S,
+  run: (socket: ChatSocket, payload: z.output<S>) => Promise<Result<object>> | Result<object>,
+): Handler {
+  return {
+    handle(socket, payload) {
+      const parsed = schema.safeParse(payload);
+      return parsed.success ? run(socket, parsed.data) : fail('BAD_REQUEST', 'payload does not match the schema');
+    },
+  };
+}
+
+const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
+const SHUTDOWN_MESSAGE = 'The signaling server is shutting down. Chats you are in keep working.';
+const roomChannel = (room: string): string => `room:${room}`;
+
+export async function createSignalingServer(options: SignalingOptions = {}): Promise<SignalingServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log: Logger = pino({ level: options.logLevel ?? 'info', base: { service: 'signaling' } });
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const startedAt = Date.now();
+  const admin = new AdminGate(options.adminToken);
+  const pairing = new PairingQueue();
+  let closing: Promise<void> | undefined;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const io: ChatServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
+    serveClient: false,
+    ...(corsOrigins.size > 0 ? { cors: { origin: [...corsOrigins] } } : {}),
+    allowRequest: (request, callback) => callback(null, isAllowedOrigin(request, corsOrigins)),
+  });
+
+  const rooms = new RoomRegistry({
+    maxRoomSize: options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE,
+    reconnectGraceMs: options.reconnectGraceMs ?? RECONNECT_GRACE_MS,
+    onExpire: (departure) => announceDeparture(departure),
+  });
+
+  app.get('/healthz', (_request, response) => {
+    response.json({
+      status: closing ? 'closing' : 'ok',
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      connections: io.engine.clientsCount,
+      rooms: rooms.roomCount,
+    });
+  });
+  serveClient(app, options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir);
+
+  function announceDeparture({ room, nick, reason, socketId }: Departure): void {
+    if (socketId !== null) io.sockets.sockets.get(socketId)?.leave(roomChannel(room));
+    io.to(roomChannel(room)).emit('peer-left', { nick, reason });
+    log.info({ event: 'leave', reason, room, sid: socketId }, 'member left');
+  }
+
+  function seat(socket: ChatSocket, joined: JoinedRoom): void {
+    void socket.join(roomChannel(joined.room));
+    socket.to(roomChannel(joined.room)).emit('peer-joined', { nick: joined.nick });
+    log.info({ event: 'join', room: joined.room, sid: socket.id, peers: joined.peers.length }, 'member joined');
+  }
+
+  async function runAdmin(socket: ChatSocket, request: AdminRequest): Promise<Result> {
+    const refused = await admin.check(request.token, [`sid:${socket.id}`, `ip:${socket.handshake.address}`]);
+    if (refused) {
+      log.warn({ event: 'admin-refused', code: refused.code, sid: socket.id }, 'admin request refused');
+      return refused;
+    }
+    log.info({ event: 'admin', action: request.action, sid: socket.id }, 'admin request');
+    switch (request.action) {
+      case 'kick': {
+        const departure = rooms.kick(request.room, request.nick);
+        if (!departure) return fail('PEER_NOT_FOUND');
+        if (departure.socketId !== null) io.to(departure.socketId).emit('kicked', { room: departure.room });
+        announceDeparture(departure);
+        return { ok: true };
+      }
+      case 'announce':
+        io.emit('announce', { text: request.text });
+        return { ok: true };
+      case 'shutdown':
+        setImmediate(() => void close());
+        return { ok: true };
+    }
+  }
+
+  const handlers = new Map<string, Handler>([
+    [
+      'join',
+      handler(joinRequestSchema, (socket, { nick, room }) => {
+        if (pairing.has(socket.id)) return fail('ALREADY_QUEUED');
+        const joined = rooms.join(socket.id, nick, room);
+        if (joined.ok) seat(socket, joined);
+        return joined;
+      }),
+    ],
+    [
+      'resume',
+      handler(resumeRequestSchema, (socket, { session }) => {
+        if (pairing.has(socket.id)) return fail('ALREADY_QUEUED');
+        const resumed = rooms.resume(socket.id, session);
+        if (!resumed.ok) return resumed;
+        const { replaced, ok: _ok, ...joined } = resumed;
+        if (replaced !== null) io.sockets.sockets.get(replaced)?.disconnect(true);
+        void socket.join(roomChannel(joined.room));
+        log.info({ event: 'resume', room: joined.room, sid: socket.id }, 'member resumed');
+        return { ok: true, ...joined };
+      }),
+    ],
+    [
+      'leave',
+      handler(noPayloadSchema, (socket) => {
+        const departure = rooms.leave(socket.id);
+        if (!departure) return fail('NOT_IN_ROOM');
+        announceDeparture(departure);
+        return { ok: true };
+      }),
+    ],
+    [
+      'signal',
+      handler(signalRequestSchema, (socket, { to, data }) => {
+        const from = rooms.seatOf(socket.id);
+        if (!from) return fail('NOT_IN_ROOM');
+        const target = normalizeNick(to);
+        const targetSocket = target === undefined ? undefined : rooms.socketOf(from.room, target);
+        if (targetSocket === undefined || targetSocket === socket.id) return fail('PEER_NOT_FOUND');
+        io.to(targetSocket).emit('signal', { from: from.nick, data });
+        return { ok: true };
+      }),
+    ],
+    [
+      'pair',
+      handler(pairRequestSchema, (socket, request) => {
+        const nick = normalizeNick(request.nick);
+        if (nick === undefined) return fail('NICK_INVALID');
+        if (rooms.seatOf(socket.id)) return fail('ALREADY_IN_ROOM');
+        if (pairing.has(socket.id)) return fail('ALREADY_QUEUED');
+        queueStranger({ socketId: socket.id, nick });
+        return { ok: true, queued: true };
+      }),
+    ],
+    [
+      'pair-cancel',
+      handler(noPayloadSchema, (socket) => (pairing.remove(socket.id) ? { ok: true } : fail('NOT_QUEUED'))),
+    ],
+    ['admin', handler(adminRequestSchema, runAdmin)],
+  ]);
+
+  /** Pair a stranger with the longest-waiting other one, after its ack has gone out, or queue it. */
+  function queueStranger(stranger: Stranger): void {
+    const partner = pairing.matchOrEnqueue(stranger.socketId, stranger.nick);
+    if (partner) setImmediate(() => pairUp(partner, stranger));
+  }
+
+  /** Seat two strangers in a fresh room of two; the one who waited longer is seated first. */
+  function pairUp(...strangers: Stranger[]): void {
+    const present = strangers.filter(({ socketId }) => io.sockets.sockets.has(socketId));
+    if (present.length < strangers.length) {
+      // One left in the meantime: the other goes back to waiting.
+      present.forEach(queueStranger);
+      return;
+    }
+    const room = pairRoomName();
+    for (const { socketId, nick } of strangers) {
+      const socket = io.sockets.sockets.get(socketId);
+      const joined = rooms.join(socketId, nick, room, PAIR_ROOM_SIZE);
+      if (!socket || !joined.ok) continue;
+      seat(socket, joined);
+      const { ok: _ok, ...paired } = joined;
+      socket.emit('paired', paired);
+    }
+  }
+
+  io.on('connection', (socket) => {
+    if (closing) {
+      socket.disconnect(true);
+      return;
+    }
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (result: Result<object>) => void) : undefined;
+      void dispatch(socket, event, args, ack);
+    });
+    socket.on('disconnect', (reason) => {
+      pairing.remove(socket.id);
+      rooms.disconnect(socket.id);
+      log.debug({ event: 'disconnect', reason, sid: socket.id }, 'socket disconnected');
+    });
+  });
+
+  async function dispatch(
+    socket: ChatSocket,
+    event: string,
+    args: unknown[],
+    ack: ((result: Result<object>) => void) | undefined,
+  ): Promise<void> {
+    const found = handlers.get(event);
+    let result: Result<object>;
+    if (closing) result = fail('SHUTTING_DOWN');
+    else if (!found) result = fail('UNKNOWN_EVENT');
+    else if (args.length > 1) result = fail('BAD_REQUEST', 'one payload per event');
+    else {
+      try {
+        result = await found.handle(socket, args[0]);
+      } catch (error: unknown) {
+        log.error({ event: 'handler-error', name: event, sid: socket.id, err: error }, 'handler failed');
+        result = fail('BAD_REQUEST');
+      }
+    }
+    if (!result.ok) log.info({ event: 'refused', name: event.slice(0, 32), code: result.code, sid: socket.id }, 'event refused');
+    if (ack) ack(result);
+    else if (!result.ok) socket.emit('protocol-error', { event: event.slice(0, 64), code: result.code });
+  }
+
+  function close(message = SHUTDOWN_MESSAGE): Promise<void> {
+    closing ??= (async () => {
+      log.info({ event: 'shutdown', connections: io.engine.clientsCount }, 'shutting down');
+      await Promise.all([...io.sockets.sockets.values()].map((socket) => deliverShutdownNotice(socket, message)));
+      rooms.close();
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      resolveClosed();
+    })();
+    return closing;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 9090, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ event: 'listening', url }, 'signaling server listening');
+  return { url, port, close, closed };
+}
+
+/**
+ * Browsers always send `Origin` on cross-origin requests: accept the server's own origin and the
+ * allow-list. Clients without one (not browsers) are accepted; they could forge any origin anyway.
+ */
+/** Send the notice; done when the client acknowledges it, goes away, or takes too long. */
+function deliverShutdownNotice(socket: ChatSocket, message: string): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, SHUTDOWN_NOTICE_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    socket.once('disconnect', done);
+    socket.emit('server-shutdown', { message }, done);
+  });
+}
+
+function isAllowedOrigin(request: IncomingMessage, allowed: ReadonlySet<string>): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.has(origin)) return true;
+  const hostHeader = request.headers.host;
+  return hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`);
+}
+
+function serveClient(app: express.Express, dir: string | null): void {
+  const index = dir === null ? undefined : path.join(dir, 'index.html');
+  if (dir === null || index === undefined || !existsSync(index)) {
+    app.get('/', (_request, response) => {
+      response
+        .type('text/plain')
+        .send('meshchat signaling server. The web client is not built here: run `npm run build`, then restart.\n');
+    });
+    return;
+  }
+  app.use(express.static(dir, { index: 'index.html' }));
+  // Deep links and ?room= links land on the app.
+  app.get('/{*rest}', (_request, response) => response.sendFile(index));
+}

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { connect, join, joined, nextEvent } from './helpers';
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  exited: Promise<{ code: number | null }>;
+}
+
+/** Run the real CLI as an operator would, and wait until it says where it listens. */
+async function runCli(args: string[], env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--no-static', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    stdio: 'pipe',
+  });
+  after(() => void child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => ({ code: code as number | null }));
+  const url = await new Promise<string>((resolve, reject) => {
+    const poll = setInterval(() => {
+      const match = /running at (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) {
+        clearInterval(poll);
+        resolve(match[1]);
+      }
+    }, 20);
+    void exited.then(({ code }) => {
+      clearInterval(poll);
+      reject(new Error(`exited with ${code}: ${stderr}`));
+    });
+  });
+  return { child, url, exited };
+}
+
+async function twoMembers(url: string) {
+  const [a, b] = await Promise.all([connect(url), connect(url)]);
+  await joined(a, 'alice', 'r');
+  await joined(b, 'bob', 'r');
+  return [a, b] as const;
+}
+
+describe('operator console and signals', () => {
+  for (const how of ['q on stdin', 'SIGTERM', 'SIGINT'] as const) {
+    it(`${how} sends every client the shutdown notice and exits 0 within 5 s`, async () => {
+      const server = await runCli(['--port', '0']);
+      const clients = await twoMembers(server.url);
+      const notices = clients.map((client) => nextEvent(client, 'server-shutdown'));
+      const started = Date.now();
+      if (how === 'q on stdin') server.child.stdin.write('q\n');
+      else server.child.kill(how);
+      for (const [event] of await Promise.all(notices)) assert.match(event.message, /shutting down/);
+      const { code } = await server.exited;
+      assert.equal(code, 0);
+      assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    });
+  }
+
+  it('keeps running when stdin reaches its end', async () => {
+    const server = await runCli(['--port', '0']);
+    server.child.stdin.end();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(server.child.exitCode, null);
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    server.child.kill('SIGTERM');
+    assert.equal((await server.exited).code, 0);
+  });
+
+  it('an admin shutdown takes the same path and exits 0', async () => {
+    const server = await runCli(['--port', '0'], { ADMIN_TOKEN: 'let-me-in' });
+    const [a, b] = await twoMembers(server.url);
+    const notice = nextEvent(b, 'server-shutdown');
+    assert.deepEqual(await a.emitWithAck('admin', { token: 'let-me-in', action: 'shutdown' }), { ok: true });
+    await notice;
+    assert.equal((await server.exited).code, 0);
+  });
+});
+
+describe('flags', () => {
+  it('--host, -p and --max-room-size are honoured', async () => {
+    const server = await runCli(['--host', '127.0.0.1', '-p', '0', '--max-room-size', '2']);
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const [, , c] = await Promise.all([...(await twoMembers(server.url)), connect(server.url)]);
+    assert.deepEqual(await join(c, 'carol', 'r'), { ok: false, code: 'ROOM_FULL' });
+  });
+
+  it('PORT sets the default port and --port overrides it', async () => {
+    const fromEnv = await runCli([], { PORT: '0' });
+    assert.match(fromEnv.url, /:\d+$/);
+    assert.notEqual(fromEnv.url.endsWith(':9090'), true);
+  });
+
+  for (const bad of [['--port', 'eighty'], ['--max-room-size', '1'], ['--bogus'], ['--cors-origin', 'not a url']]) {
+    it(`refuses ${bad.join(' ')} with usage and exit code 2`, async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...bad], { stdio: 'pipe' });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 2);
+      assert.match(stderr, /Usage: meshchat-signaling/);
+    });
+  }
+});

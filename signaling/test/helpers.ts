@@ -1,0 +1,70 @@
+import { after } from 'node:test';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, JoinResult, ServerToClientEvents } from '@meshchat/protocol';
+import { createSignalingServer, type SignalingOptions, type SignalingServer } from '../src/index';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+type EventName = keyof ServerToClientEvents;
+type EventArgs<E extends EventName> = Parameters<ServerToClientEvents[E]>;
+
+const openClients = new Set<Client>();
+
+/** Start a real server on a free port; it and its clients are closed when the test ends. */
+export async function startServer(options: SignalingOptions = {}): Promise<SignalingServer> {
+  const server = await createSignalingServer({ port: 0, logLevel: 'silent', staticDir: null, ...options });
+  after(async () => {
+    // Clients first, so the server's shutdown notice has nobody left to wait for.
+    for (const socket of openClients) socket.disconnect();
+    openClients.clear();
+    await server.close();
+  });
+  return server;
+}
+
+/** A real socket.io client, connected; disconnected when the test ends. */
+export async function connect(url: string, options: Parameters<typeof io>[1] = {}): Promise<Client> {
+  const socket: Client = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+  openClients.add(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+export function join(socket: Client, nick: string, room?: string): Promise<JoinResult> {
+  return socket.emitWithAck('join', room === undefined ? { nick } : { nick, room });
+}
+
+/** Join and insist it worked; returns the joined room. */
+export async function joined(socket: Client, nick: string, room?: string) {
+  const result = await join(socket, nick, room);
+  if (!result.ok) throw new Error(`join as ${nick} failed with ${result.code}`);
+  return result;
+}
+
+/** The next `event` the socket receives, or a rejection after `ms`. */
+export function nextEvent<E extends EventName>(socket: Client, event: E, ms = 3000): Promise<EventArgs<E>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener as never);
+      reject(new Error(`no "${event}" within ${ms} ms`));
+    }, ms);
+    const listener = (...args: EventArgs<E>) => {
+      clearTimeout(timer);
+      resolve(args);
+    };
+    socket.once(event, listener as never);
+  });
+}
+
+/** Collect every `event` the socket receives from now on. */
+export function record<E extends EventName>(socket: Client, event: E): EventArgs<E>[] {
+  const seen: EventArgs<E>[] = [];
+  socket.on(event, ((...args: EventArgs<E>) => seen.push(args)) as never);
+  return seen;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const OFFER = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n' } as const;

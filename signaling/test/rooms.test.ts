@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_ROOM } from '@meshchat/protocol';
+import { connect, join, joined, nextEvent, record, sleep, startServer } from './helpers';
+
+async function health(url: string) {
+  const response = await fetch(`${url}/healthz`);
+  assert.equal(response.status, 200);
+  return (await response.json()) as { status: string; connections: number; rooms: number; uptimeSeconds: number };
+}
+
+describe('nicknames', () => {
+  it('exactly one of 20 sockets claiming one nickname at once wins', async () => {
+    const { url } = await startServer();
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => connect(url)));
+    const results = await Promise.all(sockets.map((socket, i) => join(socket, i % 2 ? 'Racer' : 'racer', 'race')));
+    assert.equal(results.filter((result) => result.ok).length, 1);
+    assert.deepEqual(
+      results.filter((result) => !result.ok).map((result) => !result.ok && result.code),
+      Array(19).fill('NICK_TAKEN'),
+    );
+  });
+
+  it('compares case-insensitively and normalises before comparing', async () => {
+    const { url } = await startServer();
+    const [a, b, c] = await Promise.all([connect(url), connect(url), connect(url)]);
+    assert.equal((await joined(a, '  Zoe\u0308 ', 'r')).nick, 'Zoë');
+    assert.deepEqual(await join(b, 'ZOË', 'r'), { ok: false, code: 'NICK_TAKEN' });
+    assert.equal((await join(c, 'zoë', 'elsewhere')).ok, true, 'the same nickname in another room is fine');
+  });
+
+  it('refuses an empty or invalid nickname and changes nothing', async () => {
+    const { url } = await startServer();
+    const socket = await connect(url);
+    for (const nick of ['', '   ', 'x'.repeat(25), '<b>bold</b>', 'semi;colon']) {
+      assert.deepEqual(await join(socket, nick, 'r'), { ok: false, code: 'NICK_INVALID' }, nick);
+    }
+    assert.equal((await health(url)).rooms, 0);
+    assert.equal((await join(socket, 'valid', 'r')).ok, true, 'the socket can still join afterwards');
+  });
+});
+
+describe('rooms', () => {
+  it('joins the lobby by default and refuses bad room names', async () => {
+    const { url } = await startServer();
+    const socket = await connect(url);
+    for (const room of ['has space', 'x'.repeat(65), 'dot.dot', '../up']) {
+      assert.deepEqual(await join(socket, 'alice', room), { ok: false, code: 'ROOM_INVALID' }, room);
+    }
+    const result = await joined(socket, 'alice');
+    assert.equal(result.room, DEFAULT_ROOM);
+    assert.equal(result.capacity, 16);
+    assert.deepEqual(await join(socket, 'alice2', 'other'), { ok: false, code: 'ALREADY_IN_ROOM' });
+  });
+
+  it('refuses a member beyond capacity with ROOM_FULL', async () => {
+    const { url } = await startServer({ maxRoomSize: 3 });
+    const members = await Promise.all(Array.from({ length: 3 }, () => connect(url)));
+    for (const [i, socket] of members.entries()) await joined(socket, `user${i}`, 'small');
+    const late = await connect(url);
+    assert.deepEqual(await join(late, 'user3', 'small'), { ok: false, code: 'ROOM_FULL' });
+    assert.equal((await join(late, 'user3', 'big')).ok, true);
+  });
+
+  it('gives the joiner the member list and tells the others', async () => {
+    const { url } = await startServer();
+    const [a, b, c] = await Promise.all([connect(url), connect(url), connect(url)]);
+    assert.deepEqual((await joined(a, 'alice', 'r')).peers, []);
+    const aliceHears = nextEvent(a, 'peer-joined');
+    assert.deepEqual((await joined(b, 'bob', 'r')).peers, ['alice']);
+    assert.deepEqual(await aliceHears, [{ nick: 'bob' }]);
+    const joinedC = await joined(c, 'carol', 'r');
+    assert.deepEqual(joinedC.peers.sort(), ['alice', 'bob']);
+    assert.notEqual(joinedC.session, (await joined(await connect(url), 'dave', 'r')).session);
+  });
+
+  it('leaving tells the room and frees the nickname at once', async () => {
+    const { url } = await startServer();
+    const [a, b, c] = await Promise.all([connect(url), connect(url), connect(url)]);
+    await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    const aliceHears = nextEvent(a, 'peer-left');
+    assert.deepEqual(await b.emitWithAck('leave'), { ok: true });
+    assert.deepEqual(await aliceHears, [{ nick: 'bob', reason: 'left' }]);
+    assert.equal((await join(c, 'BOB', 'r')).ok, true);
+    assert.deepEqual(await b.emitWithAck('leave'), { ok: false, code: 'NOT_IN_ROOM' });
+    assert.equal((await join(b, 'bob', 'r2')).ok, true, 'a socket that left can join again');
+  });
+
+  it('an empty room disappears; health shows counts and no nicknames', async () => {
+    const { url } = await startServer();
+    const a = await connect(url);
+    await joined(a, 'secretname', 'secretroom');
+    const response = await fetch(`${url}/healthz`);
+    const text = await response.text();
+    assert.equal(text.includes('secretname'), false);
+    assert.deepEqual({ ...JSON.parse(text), uptimeSeconds: 0 }, { status: 'ok', uptimeSeconds: 0, connections: 1, rooms: 1 });
+    await a.emitWithAck('leave');
+    assert.equal((await health(url)).rooms, 0);
+  });
+});
+
+describe('reconnect grace', () => {
+  it('holds the nickname for the dropped socket, which reclaims it with its token', async () => {
+    const { url } = await startServer({ reconnectGraceMs: 5_000 });
+    const [a, b, stranger] = await Promise.all([connect(url), connect(url), connect(url)]);
+    const first = await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    const bobHearsLeave = record(b, 'peer-left');
+    a.disconnect();
+    await sleep(100);
+    assert.deepEqual(await join(stranger, 'Alice', 'r'), { ok: false, code: 'NICK_TAKEN' });
+
+    const again = await connect(url);
+    const resumed = await again.emitWithAck('resume', { session: first.session });
+    assert.deepEqual(resumed, { ok: true, room: 'r', nick: 'alice', peers: ['bob'], capacity: 16, session: first.session });
+    assert.deepEqual(bobHearsLeave, [], 'the room never saw alice leave');
+    const signal = nextEvent(b, 'signal');
+    await again.emitWithAck('signal', { to: 'bob', data: { type: 'renegotiate', renegotiate: true } });
+    assert.equal((await signal)[0].from, 'alice', 'the reclaimed seat relays as before');
+  });
+
+  it('frees the nickname and tells the room when the grace runs out', async () => {
+    const { url } = await startServer({ reconnectGraceMs: 200 });
+    const [a, b, c] = await Promise.all([connect(url), connect(url), connect(url)]);
+    const first = await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    const left = nextEvent(b, 'peer-left');
+    a.disconnect();
+    assert.deepEqual(await left, [{ nick: 'alice', reason: 'disconnected' }]);
+    assert.equal((await join(c, 'alice', 'r')).ok, true);
+    const late = await connect(url);
+    assert.deepEqual(await late.emitWithAck('resume', { session: first.session }), { ok: false, code: 'SESSION_INVALID' });
+  });
+
+  it('a resume from a new socket replaces a socket not yet known to be dead', async () => {
+    const { url } = await startServer();
+    const a = await connect(url);
+    const first = await joined(a, 'alice', 'r');
+    const dropped = nextEvent(a, 'disconnect' as never);
+    const again = await connect(url);
+    assert.equal((await again.emitWithAck('resume', { session: first.session })).ok, true);
+    await dropped;
+  });
+
+  it('refuses an unknown session token', async () => {
+    const { url } = await startServer();
+    const a = await connect(url);
+    assert.deepEqual(await a.emitWithAck('resume', { session: 'x'.repeat(32) }), { ok: false, code: 'SESSION_INVALID' });
+  });
+});
