@@ -88,5 +88,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
 
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type PeerMessageType = PeerMessage['type'];
+/** A message a person wrote: to the room, or to one peer. */
+export type TextMessage = Extract<PeerMessage, { type: 'chat' | 'private' }>;
 
 export const HELLO: PeerMessage = { type: 'hello', version: PROTOCOL_VERSION };

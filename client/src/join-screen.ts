@@ -1,0 +1,112 @@
+import { LitElement, css, html } from 'lit';
+import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, normalizeNick, normalizeRoom } from '@meshchat/protocol';
+import { JoinRequestEvent, PairRequestEvent } from './events';
+import { errorText } from './words';
+
+/**
+ * Pick a nickname and a room, or ask to be paired with a stranger.
+ * @fires join-request
+ * @fires pair-request
+ */
+export class JoinScreen extends LitElement {
+  static override properties = {
+    room: { type: String },
+    error: { type: String },
+    busy: { type: Boolean },
+    localError: { state: true },
+  };
+
+  declare room: string;
+  declare error: string;
+  declare busy: boolean;
+  declare localError: string;
+
+  constructor() {
+    super();
+    this.room = '';
+    this.error = '';
+    this.busy = false;
+    this.localError = '';
+  }
+
+  static override styles = css`
+    form {
+      display: grid;
+      gap: 0.75rem;
+      max-width: 22rem;
+      margin: 2rem auto;
+    }
+    label {
+      display: grid;
+      gap: 0.25rem;
+      font-weight: 600;
+    }
+    input {
+      font: inherit;
+      padding: 0.5rem;
+    }
+    .buttons {
+      display: flex;
+      gap: 0.5rem;
+      flex-wrap: wrap;
+    }
+    button {
+      font: inherit;
+      padding: 0.5rem 1rem;
+    }
+    [role='alert'] {
+      color: #b00020;
+      min-height: 1.5em;
+      margin: 0;
+    }
+  `;
+
+  override render() {
+    return html`
+      <form @submit=${this.#join} novalidate>
+        <label>Nickname <input name="nick" autocomplete="nickname" maxlength=${NICK_MAX_LENGTH * 2} required autofocus /></label>
+        <label>Room <input name="room" .value=${this.room || DEFAULT_ROOM} maxlength=${ROOM_NAME_MAX_LENGTH} /></label>
+        <div class="buttons">
+          <button type="submit" ?disabled=${this.busy}>Join</button>
+          <button type="button" ?disabled=${this.busy} @click=${this.#pair}>Talk to a stranger</button>
+        </div>
+        <p role="alert">${this.localError || this.error}</p>
+      </form>
+    `;
+  }
+
+  #field(name: string): string {
+    return this.renderRoot.querySelector<HTMLInputElement>(`input[name=${name}]`)?.value ?? '';
+  }
+
+  /** The nickname if it is valid; otherwise explains why not, before asking the server. */
+  #nick(): string | undefined {
+    const nick = this.#field('nick');
+    this.localError = normalizeNick(nick) === undefined ? errorText('NICK_INVALID') : '';
+    return this.localError ? undefined : nick;
+  }
+
+  #join(event: SubmitEvent) {
+    event.preventDefault();
+    const nick = this.#nick();
+    if (nick === undefined) return;
+    const room = this.#field('room');
+    if (normalizeRoom(room) === undefined) {
+      this.localError = errorText('ROOM_INVALID');
+      return;
+    }
+    this.dispatchEvent(new JoinRequestEvent(nick, room));
+  }
+
+  #pair() {
+    const nick = this.#nick();
+    if (nick !== undefined) this.dispatchEvent(new PairRequestEvent(nick));
+  }
+}
+
+customElements.define('mc-join-screen', JoinScreen);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mc-join-screen': JoinScreen;
+  }
+}

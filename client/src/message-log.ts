@@ -1,0 +1,149 @@
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatLine } from './chat-controller';
+
+/** How close to the bottom still counts as "following" the conversation, in pixels. */
+const STICKY_PX = 48;
+
+/**
+ * The conversation. Follows new lines unless the reader has scrolled up; then offers a button
+ * to jump to the newest ones.
+ */
+export class MessageLog extends LitElement {
+  static override properties = {
+    lines: { attribute: false },
+    me: { type: String },
+    unseen: { state: true },
+  };
+
+  declare lines: ChatLine[];
+  declare me: string;
+  declare unseen: boolean;
+  #following = true;
+
+  constructor() {
+    super();
+    this.lines = [];
+    this.me = '';
+    this.unseen = false;
+  }
+
+  static override styles = css`
+    :host {
+      position: relative;
+      display: block;
+      min-height: 0;
+    }
+    [role='log'] {
+      height: 100%;
+      overflow-y: auto;
+      padding: 0.5rem;
+      box-sizing: border-box;
+    }
+    .line {
+      margin: 0.15rem 0;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .from {
+      font-weight: 600;
+    }
+    time {
+      color: GrayText;
+      font-size: 0.8em;
+      margin-right: 0.5em;
+    }
+    [data-kind='notice'] {
+      color: GrayText;
+      font-style: italic;
+    }
+    [data-kind='private'] {
+      background: color-mix(in srgb, Highlight 12%, transparent);
+      border-left: 3px solid Highlight;
+      padding-left: 0.4rem;
+    }
+    .tag {
+      font-size: 0.8em;
+      text-transform: uppercase;
+      letter-spacing: 0.05em;
+      margin-right: 0.4em;
+    }
+    .jump {
+      position: absolute;
+      bottom: 0.75rem;
+      left: 50%;
+      transform: translateX(-50%);
+      font: inherit;
+      padding: 0.3rem 0.8rem;
+      border-radius: 1rem;
+    }
+  `;
+
+  override render() {
+    return html`
+      <div role="log" aria-label="Messages" tabindex="0" @scroll=${this.#onScroll}>
+        ${repeat(
+          this.lines,
+          (line) => line.id,
+          (line) => this.#line(line),
+        )}
+      </div>
+      ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>New messages ↓</button>` : null}
+    `;
+  }
+
+  #line(line: ChatLine) {
+    const time = html`<time datetime=${new Date(line.ts).toISOString()}>${clock(line.ts)}</time>`;
+    if (line.kind === 'notice') return html`<p class="line" data-kind="notice">${time}<span class="text">${line.text}</span></p>`;
+    const from = line.from ?? '';
+    if (line.kind === 'public') {
+      return html`<p class="line" data-kind="public" data-from=${from}>
+        ${time}<span class="from">${from}</span>: <span class="text">${line.text}</span>
+      </p>`;
+    }
+    const label = line.to !== undefined ? `private to ${line.to}` : `private from ${from}`;
+    return html`<p class="line" data-kind="private" data-from=${from} data-to=${line.to ?? this.me}>
+      ${time}<span class="tag">${label}</span><span class="from">${from}</span>: <span class="text">${line.text}</span>
+    </p>`;
+  }
+
+  get #scroller(): HTMLElement | null {
+    return this.renderRoot.querySelector('[role=log]');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lines')) {
+      const scroller = this.#scroller;
+      this.#following = !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= STICKY_PX;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('lines')) return;
+    const newest = this.lines.at(-1);
+    if (this.#following || newest?.from === this.me) this.scrollToEnd();
+    else if (changed.get('lines')?.at(-1)?.id !== newest?.id) this.unseen = true;
+  }
+
+  scrollToEnd(): void {
+    const scroller = this.#scroller;
+    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    this.unseen = false;
+  }
+
+  #onScroll() {
+    const scroller = this.#scroller;
+    if (scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= STICKY_PX) this.unseen = false;
+  }
+}
+
+function clock(ts: number): string {
+  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+customElements.define('mc-message-log', MessageLog);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mc-message-log': MessageLog;
+  }
+}

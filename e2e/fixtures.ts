@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect, type Browser, type Locator, type Page } from '@playwright/test';
+
+const CLI = fileURLToPath(new URL('../signaling/src/cli.ts', import.meta.url));
+const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
+
+/** The real signaling CLI in its own process, serving the built client. */
+export class SignalingProcess {
+  url = '';
+  #child: ChildProcess | undefined;
+  #output = '';
+
+  constructor(readonly extraArgs: string[] = []) {}
+
+  get port(): number {
+    return Number(new URL(this.url).port);
+  }
+
+  /** Start on `port` (0 picks one; a restart passes the old one), resolve once it listens. */
+  async start(port = 0): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CLI, '--port', String(port), '--static', DIST, '--reconnect-grace', '5000', ...this.extraArgs],
+      { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    this.#child = child;
+    child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const match = /running at (http:\/\/\S+)/.exec(this.#output);
+      if (match?.[1]) {
+        this.url = match[1];
+        return;
+      }
+      if (child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`signaling server did not start:\n${this.#output}`);
+  }
+
+  /** Type a line on the operator console. */
+  type(line: string): void {
+    this.#child?.stdin?.write(`${line}\n`);
+  }
+
+  /** Stop it; SIGKILL stands for a crash. Resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const [code] = await exited;
+    return code as number | null;
+  }
+
+  /** Resolves with the exit code once the process ends by itself. */
+  async exited(): Promise<number | null> {
+    const child = this.#child;
+    if (!child) return null;
+    if (child.exitCode !== null) return child.exitCode;
+    const [code] = await once(child, 'exit');
+    return code as number | null;
+  }
+}
+
+/** One person: a browser context of their own with the chat page open. */
+export class User {
+  constructor(
+    readonly page: Page,
+    readonly nick: string,
+  ) {}
+
+  get log(): Locator {
+    return this.page.getByRole('log', { name: 'Messages' });
+  }
+
+  get people(): Locator {
+    return this.page.getByRole('list', { name: 'People' });
+  }
+
+  lines(kind: 'public' | 'private' | 'notice'): Locator {
+    return this.log.locator(`[data-kind="${kind}"]`);
+  }
+
+  /** Type into the Message box and press Enter. */
+  async say(text: string): Promise<void> {
+    const box = this.page.getByRole('textbox', { name: 'Message' });
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  /** Wait until this user's direct links to `nicks` are open. */
+  async connectedTo(...nicks: string[]): Promise<void> {
+    for (const nick of nicks) {
+      await expect(this.people.locator(`li[data-nick="${nick}"]`)).toHaveAttribute('data-state', 'connected');
+    }
+  }
+}
+
+interface Fixtures {
+  /** A signaling server started for this test. */
+  server: SignalingProcess;
+  /** Opens the page for a new person (own browser context); `join` joins a room with a nickname. */
+  openPage: (query?: string) => Promise<Page>;
+  join: (nick: string, room?: string) => Promise<User>;
+}
+
+export async function fillJoin(page: Page, nick: string, room?: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Nickname' }).fill(nick);
+  if (room !== undefined) await page.getByRole('textbox', { name: 'Room' }).fill(room);
+  await page.getByRole('button', { name: 'Join' }).click();
+}
+
+export async function newPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(url);
+  return page;
+}
+
+export const test = base.extend<Fixtures>({
+  // Playwright reads a fixture's dependencies from this destructuring; this one has none.
+  // eslint-disable-next-line no-empty-pattern
+  server: async ({}, use) => {
+    const server = new SignalingProcess();
+    await server.start();
+    await use(server);
+    await server.stop('SIGKILL');
+  },
+  openPage: async ({ browser, server }, use) => {
+    await use((query = '') => newPage(browser, `${server.url}/${query}`));
+  },
+  join: async ({ openPage }, use) => {
+    await use(async (nick, room = 'e2e') => {
+      const page = await openPage(`?room=${room}`);
+      await fillJoin(page, nick);
+      await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
+      return new User(page, nick);
+    });
+  },
+});
+
+export { expect };
