@@ -103,9 +103,12 @@ export class User {
 interface Fixtures {
   /** A signaling server started for this test. */
   server: SignalingProcess;
-  /** Opens the page for a new person (own browser context); `join` joins a room with a nickname. */
-  openPage: (query?: string) => Promise<Page>;
-  join: (nick: string, room?: string) => Promise<User>;
+  /**
+   * Opens the page for a new person (own browser context); `join` joins a room with a nickname.
+   * `init` runs in the page before the app does, e.g. to reach its data channels.
+   */
+  openPage: (query?: string, init?: () => void) => Promise<Page>;
+  join: (nick: string, room?: string, init?: () => void) => Promise<User>;
 }
 
 export async function fillJoin(page: Page, nick: string, room?: string): Promise<void> {
@@ -114,8 +117,9 @@ export async function fillJoin(page: Page, nick: string, room?: string): Promise
   await page.getByRole('button', { name: 'Join' }).click();
 }
 
-export async function newPage(browser: Browser, url: string): Promise<Page> {
+export async function newPage(browser: Browser, url: string, init?: () => void): Promise<Page> {
   const context = await browser.newContext();
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   await page.goto(url);
@@ -132,11 +136,11 @@ export const test = base.extend<Fixtures>({
     await server.stop('SIGKILL');
   },
   openPage: async ({ browser, server }, use) => {
-    await use((query = '') => newPage(browser, `${server.url}/${query}`));
+    await use((query = '', init) => newPage(browser, `${server.url}/${query}`, init));
   },
   join: async ({ openPage }, use) => {
-    await use(async (nick, room = 'e2e') => {
-      const page = await openPage(`?room=${room}`);
+    await use(async (nick, room = 'e2e', init) => {
+      const page = await openPage(`?room=${room}`, init);
       await fillJoin(page, nick);
       await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
       return new User(page, nick);

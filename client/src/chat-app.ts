@@ -127,7 +127,7 @@ export class ChatApp extends LitElement {
       case 'room':
         return html`<div class="room">
           <div class="chat">
-            <mc-message-log .lines=${chat.lines} .me=${chat.nick}></mc-message-log>
+            <mc-message-log .lines=${chat.lines} .me=${chat.nick} .dropped=${chat.dropped}></mc-message-log>
             <mc-message-composer @send-message=${(event: SendMessageEvent) => chat.submit(event.text)}></mc-message-composer>
           </div>
           <aside>

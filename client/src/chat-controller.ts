@@ -196,6 +196,7 @@ export class ChatController implements ReactiveController {
       onMessage: (message) => this.#receive(nick, message),
       onDropped: () => {
         this.dropped += 1;
+        this.#changed();
       },
       onState: (state, reason) => {
         this.people.set(nick, state);

@@ -13,11 +13,14 @@ export class MessageLog extends LitElement {
   static override properties = {
     lines: { attribute: false },
     me: { type: String },
+    dropped: { type: Number },
     unseen: { state: true },
   };
 
   declare lines: ChatLine[];
   declare me: string;
+  /** Frames from peers that failed to parse: never shown, counted for diagnostics. */
+  declare dropped: number;
   declare unseen: boolean;
   #following = true;
 
@@ -25,6 +28,7 @@ export class MessageLog extends LitElement {
     super();
     this.lines = [];
     this.me = '';
+    this.dropped = 0;
     this.unseen = false;
   }
 
@@ -42,8 +46,10 @@ export class MessageLog extends LitElement {
     }
     .line {
       margin: 0.15rem 0;
-      white-space: pre-wrap;
       overflow-wrap: anywhere;
+    }
+    .text {
+      white-space: pre-wrap;
     }
     .from {
       font-weight: 600;
@@ -81,7 +87,7 @@ export class MessageLog extends LitElement {
 
   override render() {
     return html`
-      <div role="log" aria-label="Messages" tabindex="0" @scroll=${this.#onScroll}>
+      <div role="log" aria-label="Messages" tabindex="0" data-dropped=${this.dropped} @scroll=${this.#onScroll}>
         ${repeat(
           this.lines,
           (line) => line.id,
@@ -94,16 +100,17 @@ export class MessageLog extends LitElement {
 
   #line(line: ChatLine) {
     const time = html`<time datetime=${new Date(line.ts).toISOString()}>${clock(line.ts)}</time>`;
-    if (line.kind === 'notice') return html`<p class="line" data-kind="notice">${time}<span class="text">${line.text}</span></p>`;
+    if (line.kind === 'notice') return html`<p class="line" data-kind="notice">${time} <span class="text">${line.text}</span></p>`;
     const from = line.from ?? '';
     if (line.kind === 'public') {
       return html`<p class="line" data-kind="public" data-from=${from}>
-        ${time}<span class="from">${from}</span>: <span class="text">${line.text}</span>
+        ${time} <span class="from">${from}</span>: <span class="text">${line.text}</span>
       </p>`;
     }
-    const label = line.to !== undefined ? `private to ${line.to}` : `private from ${from}`;
+    // A private line names the other person: who it came from, or who you sent it to.
+    const [direction, other] = line.to !== undefined ? ['private to', line.to] : ['private from', from];
     return html`<p class="line" data-kind="private" data-from=${from} data-to=${line.to ?? this.me}>
-      ${time}<span class="tag">${label}</span><span class="from">${from}</span>: <span class="text">${line.text}</span>
+      ${time} <span class="tag">${direction}</span> <span class="from">${other}</span>: <span class="text">${line.text}</span>
     </p>`;
   }
 

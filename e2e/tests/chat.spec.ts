@@ -1,12 +1,150 @@
-import { expect, test } from '../fixtures';
+import { User, expect, fillJoin, test } from '../fixtures';
 
-test('two users chat both ways', async ({ join }) => {
+test('two users chat both ways', async ({ join, openPage }) => {
   const alice = await join('alice');
-  const bob = await join('bob');
-  await alice.connectedTo('bob');
+  const page = await openPage('?room=e2e');
+  await page.getByRole('textbox', { name: 'Nickname' }).fill('bob');
+  const clicked = Date.now();
+  await page.getByRole('button', { name: 'Join' }).click();
+  const bob = new User(page, 'bob');
   await bob.connectedTo('alice');
   await bob.say('hi alice');
   await expect(alice.lines('public')).toHaveText([/bob: hi alice/]);
+  console.log(`[measure] second user's Join click to first message at the first user: ${Date.now() - clicked} ms`);
+
+  await alice.connectedTo('bob');
   await alice.say('hello bob');
   await expect(bob.lines('public').filter({ hasText: 'hello bob' })).toHaveAttribute('data-from', 'alice');
+  await expect(bob.lines('public')).toHaveText([/bob: hi alice/, /alice: hello bob/]);
+  await expect(alice.people.getByText('alice (you)')).toBeVisible();
+});
+
+test('four users form a full mesh; each public message reaches the other three exactly once', async ({ join }) => {
+  const users = [await join('ann'), await join('ben'), await join('cat'), await join('dan')];
+  for (const user of users) await user.connectedTo(...users.filter((other) => other !== user).map((other) => other.nick));
+  for (const user of users) await user.say(`from ${user.nick} to all`);
+  for (const user of users) {
+    await expect(user.lines('public')).toHaveCount(4);
+    for (const sender of users) {
+      const line = user.lines('public').filter({ hasText: `from ${sender.nick} to all` });
+      await expect(line).toHaveCount(1);
+      await expect(line).toHaveAttribute('data-from', sender.nick);
+    }
+  }
+});
+
+test('a private message reaches only its target', async ({ join }) => {
+  const [alice, bob, carol] = [await join('alice'), await join('bob'), await join('carol')];
+  await alice.connectedTo('bob', 'carol');
+  await alice.say('/msg bob the cake is in the fridge');
+  const atBob = bob.lines('private');
+  await expect(atBob).toHaveCount(1);
+  await expect(atBob).toHaveAttribute('data-from', 'alice');
+  await expect(atBob).toContainText('private from alice');
+  await expect(atBob).toContainText('the cake is in the fridge');
+  await expect(alice.lines('private')).toContainText('private to bob');
+
+  await alice.say('public after the secret');
+  await expect(carol.lines('public').filter({ hasText: 'public after the secret' })).toHaveCount(1);
+  await expect(carol.lines('private')).toHaveCount(0);
+  await expect(carol.log).not.toContainText('fridge');
+
+  // Picking a person in People starts a private message to them.
+  await carol.connectedTo('bob');
+  await carol.people.getByRole('button', { name: 'bob' }).click();
+  await expect(carol.page.getByRole('textbox', { name: 'Message' })).toHaveValue('/msg bob ');
+  await carol.page.getByRole('textbox', { name: 'Message' }).press('End');
+  await carol.page.keyboard.type('just between us');
+  await carol.page.keyboard.press('Enter');
+  await expect(bob.lines('private').filter({ hasText: 'just between us' })).toHaveAttribute('data-from', 'carol');
+  await expect(alice.log).not.toContainText('just between us');
+});
+
+test('a taken nickname is explained, and another one works', async ({ join, openPage }) => {
+  await join('alice');
+  const page = await openPage('?room=e2e');
+  await fillJoin(page, 'ALICE');
+  await expect(page.getByRole('alert')).toHaveText(/already uses this nickname/);
+  await fillJoin(page, 'alice2');
+  await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'People' })).toContainText('alice2 (you)');
+});
+
+test('an invalid nickname or room is explained before anything is sent', async ({ openPage }) => {
+  const page = await openPage();
+  await fillJoin(page, '<script>');
+  await expect(page.getByRole('alert')).toHaveText(/letters, digits, spaces/);
+  await fillJoin(page, 'fine', 'no spaces allowed');
+  await expect(page.getByRole('alert')).toHaveText(/Room names/);
+});
+
+test('leaving shows a notice and frees the nickname; rejoining gets a fresh link', async ({ join, openPage }) => {
+  const alice = await join('alice');
+  const bob = await join('bob');
+  await alice.connectedTo('bob');
+  await bob.page.getByRole('button', { name: 'Leave' }).click();
+  await expect(bob.page.getByRole('button', { name: 'Join' })).toBeVisible();
+  await expect(alice.lines('notice').filter({ hasText: 'bob left the room' })).toHaveCount(1);
+  await expect(alice.people.locator('li[data-nick="bob"]')).toHaveCount(0);
+
+  const page = await openPage('?room=e2e');
+  await fillJoin(page, 'bob');
+  await expect(page.getByRole('list', { name: 'People' })).toContainText('bob (you)');
+  await alice.connectedTo('bob');
+  await alice.say('welcome back');
+  await expect(page.getByRole('log', { name: 'Messages' }).locator('[data-kind=public]')).toHaveText([/alice: welcome back/]);
+});
+
+test('two strangers are paired into a room of their own', async ({ openPage }) => {
+  const [first, second] = [await openPage(), await openPage()];
+  await first.getByRole('textbox', { name: 'Nickname' }).fill('xena');
+  await first.getByRole('button', { name: 'Talk to a stranger' }).click();
+  await expect(first.getByText('Waiting for a stranger')).toBeVisible();
+  await second.getByRole('textbox', { name: 'Nickname' }).fill('yuri');
+  await second.getByRole('button', { name: 'Talk to a stranger' }).click();
+  const [xena, yuri] = [new User(first, 'xena'), new User(second, 'yuri')];
+  await xena.connectedTo('yuri');
+  await yuri.connectedTo('xena');
+  await yuri.say('hello stranger');
+  await expect(xena.lines('public')).toHaveText([/yuri: hello stranger/]);
+  await expect(first.getByText(/Room pair-/)).toBeVisible();
+});
+
+test('/help lists commands; unknown commands and nicknames get a notice', async ({ join }) => {
+  const alice = await join('alice');
+  await alice.say('/help');
+  await expect(alice.lines('notice').filter({ hasText: '/msg <nick> <text>' })).toHaveCount(1);
+  await alice.say('/frobnicate now');
+  await expect(alice.lines('notice').filter({ hasText: 'Unknown command "/frobnicate"' })).toHaveCount(1);
+  await alice.say('/msg nobody hello?');
+  await expect(alice.lines('notice').filter({ hasText: 'Nobody called "nobody"' })).toHaveCount(1);
+  await alice.say('/users');
+  await expect(alice.lines('notice').filter({ hasText: 'alice (you)' })).toHaveCount(1);
+  await expect(alice.lines('public')).toHaveCount(0);
+});
+
+test('Enter sends, Shift+Enter starts a new line, and the log follows new messages', async ({ join }) => {
+  const alice = await join('alice');
+  const bob = await join('bob');
+  await bob.connectedTo('alice');
+  const box = bob.page.getByRole('textbox', { name: 'Message' });
+  await box.pressSequentially('line one');
+  await box.press('Shift+Enter');
+  await box.pressSequentially('line two');
+  await box.press('Enter');
+  await expect(alice.lines('public').locator('.text')).toHaveText(['line one\nline two']);
+  await expect(box).toHaveValue('');
+
+  for (let i = 1; i <= 40; i++) await bob.say(`filler ${i}`);
+  await expect(alice.lines('public').last()).toContainText('filler 40');
+  await expect(alice.lines('public').last()).toBeInViewport();
+
+  await alice.log.evaluate((log) => (log.scrollTop = 0));
+  await bob.say('while you were reading');
+  const jump = alice.page.getByRole('button', { name: /New messages/ });
+  await expect(jump).toBeVisible();
+  await expect(alice.lines('public').last()).not.toBeInViewport();
+  await jump.click();
+  await expect(alice.lines('public').last()).toBeInViewport();
+  await expect(jump).toBeHidden();
 });

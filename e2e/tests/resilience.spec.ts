@@ -1,0 +1,98 @@
+import type { Page } from '@playwright/test';
+import { User, expect, fillJoin, newPage, test } from '../fixtures';
+
+/** Everything a page exchanges with the signaling server: websocket frames and polling bodies. */
+function recordSignalingTraffic(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => seen.push(payload.toString()));
+    socket.on('framereceived', ({ payload }) => seen.push(payload.toString()));
+  });
+  page.on('request', (request) => {
+    if (request.url().includes('/socket.io/')) seen.push(request.postData() ?? '');
+  });
+  page.on('response', (response) => {
+    if (response.url().includes('/socket.io/')) {
+      response.text().then(
+        (body) => seen.push(body),
+        () => undefined,
+      );
+    }
+  });
+  return seen;
+}
+
+test('privacy canary: no chat or private text ever reaches the signaling server', async ({ browser, server }) => {
+  const pages = await Promise.all([1, 2, 3].map(() => browser.newContext().then((context) => context.newPage())));
+  const traffic = pages.map(recordSignalingTraffic);
+  const users: User[] = [];
+  for (const [i, nick] of ['alice', 'bob', 'carol'].entries()) {
+    const page = pages[i] as Page;
+    await page.goto(`${server.url}/?room=canary`);
+    await fillJoin(page, nick);
+    users.push(new User(page, nick));
+  }
+  const [alice, bob, carol] = users as [User, User, User];
+  await alice.connectedTo('bob', 'carol');
+  await bob.connectedTo('carol');
+  await alice.say('CANARY-public-7f3a9 meet at noon');
+  await bob.say('/msg carol CANARY-private-91bc2 the key is under the mat');
+  await carol.say('/to alice CANARY-private-55d0e thanks');
+  await expect(carol.lines('private').filter({ hasText: 'CANARY-private-91bc2' })).toHaveAttribute('data-from', 'bob');
+  await expect(alice.lines('private').filter({ hasText: 'CANARY-private-55d0e' })).toHaveAttribute('data-from', 'carol');
+  await expect(bob.lines('public')).toContainText('CANARY-public-7f3a9');
+
+  const all = traffic.flat().join('\n');
+  expect(all, 'the canary saw signaling traffic at all').toContain('"offer"');
+  expect(all).toContain('candidate');
+  for (const secret of ['CANARY', 'meet at noon', 'under the mat', 'thanks']) expect(all).not.toContain(secret);
+});
+
+test('the server killed mid-chat: chat keeps flowing, and everyone re-registers on restart', async ({ join, server, browser }) => {
+  const users = [await join('alice', 'crash'), await join('bob', 'crash'), await join('carol', 'crash')];
+  const [alice, bob, carol] = users as [User, User, User];
+  await alice.connectedTo('bob', 'carol');
+  await bob.connectedTo('carol');
+  await alice.say('before the crash');
+  await expect(carol.lines('public')).toHaveText([/alice: before the crash/]);
+
+  const port = server.port;
+  await server.stop('SIGKILL');
+  for (const user of users) await expect(user.page.getByRole('status')).toHaveText(/unreachable/);
+  await bob.say('during the outage');
+  await carol.say('/msg alice still private while the server is gone');
+  await expect(alice.lines('public').filter({ hasText: 'during the outage' })).toHaveCount(1);
+  await expect(carol.lines('public').filter({ hasText: 'during the outage' })).toHaveCount(1);
+  await expect(alice.lines('private').filter({ hasText: 'still private' })).toHaveAttribute('data-from', 'carol');
+
+  await server.start(port);
+  for (const user of users) {
+    await expect(user.page.getByRole('status')).toHaveText('Signaling server connected', { timeout: 20_000 });
+    await expect(user.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1);
+  }
+  // The restarted server knows all three again, under the same nicknames.
+  const dave = await newPage(browser, `${server.url}/?room=crash`);
+  await fillJoin(dave, 'Alice');
+  await expect(dave.getByRole('alert')).toHaveText(/already uses this nickname/);
+  await fillJoin(dave, 'dave');
+  const daveUser = new User(dave, 'dave');
+  await daveUser.connectedTo('alice', 'bob', 'carol');
+  await alice.say('after the restart');
+  for (const user of [bob, carol, daveUser]) {
+    await expect(user.lines('public').filter({ hasText: 'after the restart' })).toHaveCount(1);
+  }
+  await expect(alice.lines('public').filter({ hasText: 'during the outage' })).toHaveCount(1);
+});
+
+test('operator q: every page shows the shutdown notice, and chat goes on', async ({ join, server }) => {
+  const users = [await join('alice', 'ops'), await join('bob', 'ops'), await join('carol', 'ops')];
+  const [alice, bob, carol] = users as [User, User, User];
+  await alice.connectedTo('bob', 'carol');
+  await bob.connectedTo('carol');
+  server.type('q');
+  expect(await server.exited()).toBe(0);
+  for (const user of users) await expect(user.lines('notice').filter({ hasText: 'shutting down' })).toHaveCount(1);
+  await carol.say('the links outlive the server');
+  await expect(alice.lines('public')).toHaveText([/carol: the links outlive the server/]);
+  await expect(bob.lines('public')).toHaveText([/carol: the links outlive the server/]);
+});
