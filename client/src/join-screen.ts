@@ -43,6 +43,7 @@ export class JoinScreen extends LitElement {
     }
     input {
       font: inherit;
+      font-weight: normal;
       padding: 0.5rem;
     }
     .buttons {

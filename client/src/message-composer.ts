@@ -21,6 +21,7 @@ export class MessageComposer extends LitElement {
     }
     textarea {
       font: inherit;
+      font-weight: normal;
       padding: 0.5rem;
       resize: vertical;
       min-height: 2.5rem;
