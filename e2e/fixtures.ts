@@ -126,6 +126,13 @@ export async function newPage(browser: Browser, url: string, init?: () => void):
   return page;
 }
 
+/** A person who opens `url` in a browser context of their own and joins as `nick`. */
+export async function joinAt(browser: Browser, url: string, nick: string): Promise<User> {
+  const page = await newPage(browser, url);
+  await fillJoin(page, nick);
+  return new User(page, nick);
+}
+
 export const test = base.extend<Fixtures>({
   // Playwright reads a fixture's dependencies from this destructuring; this one has none.
   // eslint-disable-next-line no-empty-pattern

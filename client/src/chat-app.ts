@@ -1,6 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { ChatController, type SignalingState } from './chat-controller';
-import { roomFromLocation, roomLink, signalingUrl } from './config';
+import { iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
 import type { JoinRequestEvent, PairRequestEvent, PrivateToEvent, SendMessageEvent } from './events';
 import './join-screen';
 import './message-composer';
@@ -16,7 +16,9 @@ const SIGNALING_WORDS: Record<SignalingState, string> = {
 
 /** The whole app: join screen, waiting for a stranger, or the room. */
 export class ChatApp extends LitElement {
-  readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceServers: [] });
+  readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceTransportPolicy: iceTransportPolicy() });
+  /** Shown when `?signal=` points the page at another signaling server. */
+  readonly #override = signalingOverride();
   /** The screen last rendered, to move focus when it changes. */
   #shown = this.chat.screen;
 
@@ -45,6 +47,9 @@ export class ChatApp extends LitElement {
       margin: 0 0 0 auto;
       font-size: 0.85em;
       color: GrayText;
+    }
+    .via {
+      font-size: 0.85em;
     }
     [role='status'][data-state='offline'] {
       color: #b00020;
@@ -102,6 +107,7 @@ export class ChatApp extends LitElement {
       <header>
         <h1>meshchat</h1>
         ${chat.screen === 'room' ? html`<span>Room <strong>${chat.room}</strong></span>` : null}
+        ${this.#override ? html`<span class="via">Signaling via ${new URL(this.#override).host}</span>` : null}
         <p role="status" data-state=${chat.signaling}>${SIGNALING_WORDS[chat.signaling]}</p>
       </header>
       <main>${this.#screen()}</main>

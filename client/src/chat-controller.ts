@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   nickKey,
   type ClientToServerEvents,
+  type IceConfig,
   type JoinedRoom,
   type JoinResult,
   type LeaveReason,
@@ -12,7 +13,7 @@ import {
 } from '@meshchat/protocol';
 import { HELP_LINES, parseCommand } from './commands';
 import { Mesh } from './mesh';
-import { PeerLink, type LinkState } from './peer-link';
+import { PeerLink, type LinkRoute, type LinkState } from './peer-link';
 import { UNREACHABLE, errorText } from './words';
 
 export type Screen = 'join' | 'waiting' | 'room';
@@ -30,15 +31,26 @@ export interface ChatLine {
   ts: number;
 }
 
+/** What People shows about one peer. */
+export interface PeerView {
+  state: LinkState;
+  /** Known once the link is open. */
+  route?: LinkRoute;
+}
+
 export interface ChatOptions {
   signalingUrl: string;
-  iceServers?: RTCIceServer[];
+  /** `relay` sends everything through TURN. */
   iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
+/** How long Join waits for the signaling connection before saying it cannot reach the server. */
+const CONNECT_WAIT_MS = 5_000;
+/** Refresh TURN credentials this long before they expire, at the latest. */
+const ICE_REFRESH_MARGIN = 0.2;
 const MAX_LINES = 2_000;
 
 const LEAVE_WORDS: Record<LeaveReason, string> = {
@@ -61,7 +73,7 @@ export class ChatController implements ReactiveController {
   room = '';
   capacity = 0;
   /** Everyone else in the room, with the state of our link to them. */
-  readonly people = new Map<string, LinkState>();
+  readonly people = new Map<string, PeerView>();
   lines: ChatLine[] = [];
   /** Frames that failed to parse and were dropped. */
   dropped = 0;
@@ -71,6 +83,8 @@ export class ChatController implements ReactiveController {
   readonly #socket: ChatSocket;
   readonly #mesh: Mesh;
   #session = '';
+  #ice: IceConfig = { iceServers: [], expiresAt: null };
+  #iceRefresh: ReturnType<typeof setTimeout> | undefined;
   #seq = 0;
   #lineId = 0;
 
@@ -88,6 +102,7 @@ export class ChatController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    clearTimeout(this.#iceRefresh);
     this.#mesh.closeAll();
     this.#socket.disconnect();
   }
@@ -99,6 +114,8 @@ export class ChatController implements ReactiveController {
 
   async join(nick: string, room: string): Promise<void> {
     await this.#attempt(async () => {
+      await this.#reachable();
+      await this.#loadIce(nick);
       const result = await this.#timed().emitWithAck('join', { nick, room });
       if (result.ok) this.#enter(result);
       else this.error = errorText(result.code);
@@ -107,6 +124,8 @@ export class ChatController implements ReactiveController {
 
   async pair(nick: string): Promise<void> {
     await this.#attempt(async () => {
+      await this.#reachable();
+      await this.#loadIce(nick);
       const result = await this.#timed().emitWithAck('pair', { nick });
       if (result.ok) this.screen = 'waiting';
       else this.error = errorText(result.code);
@@ -123,6 +142,7 @@ export class ChatController implements ReactiveController {
   /** Leave the room: links close, the nickname is freed, back to the join screen. */
   leave(): void {
     this.#socket.emit('leave', () => undefined);
+    clearTimeout(this.#iceRefresh);
     this.#mesh.closeAll();
     this.people.clear();
     this.#session = '';
@@ -182,7 +202,7 @@ export class ChatController implements ReactiveController {
   }
 
   #peopleSummary(): string {
-    const others = [...this.people].map(([nick, state]) => `${nick} (${state})`);
+    const others = [...this.people].map(([nick, { state, route }]) => `${nick} (${route ? `${state}, ${route}` : state})`);
     return [`${this.nick} (you)`, ...others].join(', ');
   }
 
@@ -190,7 +210,7 @@ export class ChatController implements ReactiveController {
     const link: PeerLink = new PeerLink({
       nick,
       initiator,
-      iceServers: this.#options.iceServers ?? [],
+      iceServers: this.#ice.iceServers,
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       onSignal: (data) => this.#socket.emit('signal', { to: nick, data }),
       onMessage: (message) => this.#receive(nick, message),
@@ -198,8 +218,12 @@ export class ChatController implements ReactiveController {
         this.dropped += 1;
         this.#changed();
       },
+      onRoute: (route) => {
+        this.people.set(nick, { state: link.state, route });
+        this.#changed();
+      },
       onState: (state, reason) => {
-        this.people.set(nick, state);
+        this.people.set(nick, { state });
         if (state === 'failed') {
           this.#mesh.forget(link);
           this.notice(`Lost the direct link to ${nick}${reason ? ` (${reason})` : ''}.`);
@@ -207,7 +231,7 @@ export class ChatController implements ReactiveController {
         this.#changed();
       },
     });
-    this.people.set(nick, 'connecting');
+    this.people.set(nick, { state: 'connecting' });
     return link;
   }
 
@@ -264,6 +288,11 @@ export class ChatController implements ReactiveController {
       if (this.screen === 'room' && this.#session) void this.#reclaim();
       this.#changed();
     });
+    socket.on('connect_error', () => {
+      // Refused or unreachable; socket.io keeps retrying on its own.
+      this.signaling = 'offline';
+      this.#changed();
+    });
     socket.on('disconnect', (reason) => {
       this.signaling = 'offline';
       if (this.screen === 'room') {
@@ -276,7 +305,7 @@ export class ChatController implements ReactiveController {
     });
     socket.on('peer-joined', ({ nick }) => {
       if (!this.people.has(nick)) {
-        this.people.set(nick, 'connecting');
+        this.people.set(nick, { state: 'connecting' });
         this.notice(`${nick} joined.`);
       }
       this.#changed();
@@ -308,6 +337,29 @@ export class ChatController implements ReactiveController {
     socket.on('protocol-error', ({ event, code }) => this.notice(`The server refused "${event}": ${errorText(code)}`));
   }
 
+  /**
+   * Fetch the ICE servers (and TURN credentials) the signaling server hands out, and fetch them
+   * again before the credentials expire, so links made hours later still get a relay.
+   */
+  async #loadIce(nick: string): Promise<void> {
+    clearTimeout(this.#iceRefresh);
+    const url = new URL('/ice', this.#options.signalingUrl);
+    url.searchParams.set('user', nick);
+    try {
+      const response = await fetch(url, { cache: 'no-store' });
+      if (!response.ok) throw new Error(`GET /ice answered ${response.status}`);
+      this.#ice = (await response.json()) as IceConfig;
+    } catch (error: unknown) {
+      // Joining still works without it; links then use host candidates only.
+      console.warn('meshchat: could not load ICE servers', error);
+      return;
+    }
+    const { expiresAt } = this.#ice;
+    if (expiresAt === null) return;
+    const delay = Math.max(5_000, (expiresAt - Date.now()) * (1 - ICE_REFRESH_MARGIN));
+    this.#iceRefresh = setTimeout(() => void this.#loadIce(this.nick || nick), delay);
+  }
+
   async #attempt(work: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.error = '';
@@ -321,6 +373,23 @@ export class ChatController implements ReactiveController {
       this.busy = false;
       this.#changed();
     }
+  }
+
+  /** Resolves once the signaling socket is connected; rejects if that takes too long. */
+  #reachable(): Promise<void> {
+    const socket = this.#socket;
+    if (socket.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.off('connect', onConnect);
+        reject(new Error('signaling server unreachable'));
+      }, CONNECT_WAIT_MS);
+      const onConnect = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      socket.once('connect', onConnect);
+    });
   }
 
   /** The socket, with acks that reject when the server does not answer in time. */

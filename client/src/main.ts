@@ -1,1 +1,3 @@
+import './zod-config';
+import './page.css';
 import './chat-app';

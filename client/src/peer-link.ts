@@ -11,6 +11,9 @@ import {
 /** What the UI shows about one peer's link. */
 export type LinkState = 'connecting' | 'connected' | 'failed' | 'closed';
 
+/** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
+export type LinkRoute = 'direct' | 'relayed';
+
 export interface PeerLinkOptions {
   /** The remote peer's nickname: every frame on this link is attributed to it. */
   nick: string;
@@ -22,6 +25,8 @@ export interface PeerLinkOptions {
   onSignal(data: SignalData): void;
   onMessage(message: PeerMessage): void;
   onState(state: LinkState, reason?: string): void;
+  /** Which way the open link runs, once the selected candidate pair is known. */
+  onRoute(route: LinkRoute): void;
   /** A frame that failed to parse: dropped, counted, never shown. */
   onDropped(): void;
 }
@@ -39,6 +44,9 @@ export class PeerLink {
   #peer: SimplePeer.Instance;
   #options: PeerLinkOptions;
   #timer: ReturnType<typeof setTimeout>;
+  #localCandidates = 0;
+  /** Why a TURN server refused us, if one did: the likeliest reason a relay-only link fails. */
+  #turnError: string | undefined;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -47,12 +55,17 @@ export class PeerLink {
     const config: RTCConfiguration = { iceServers: options.iceServers };
     if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
     this.#peer = new SimplePeer({ initiator: options.initiator, trickle: true, config });
-    this.#peer.on('signal', (data: SimplePeer.SignalData) => options.onSignal(data as SignalData));
+    this.#peer.on('signal', (data: SimplePeer.SignalData) => {
+      if (data.type === 'candidate') this.#localCandidates += 1;
+      options.onSignal(data as SignalData);
+    });
     this.#peer.on('connect', () => {
       clearTimeout(this.#timer);
       this.#peer.send(encodePeerMessage(HELLO));
       this.#setState('connected');
+      void this.#reportRoute();
     });
+    this.#watchGathering();
     this.#peer.on('data', (raw: Uint8Array | string) => this.#receive(raw));
     this.#peer.on('error', (error: Error) => this.#fail(error.message));
     this.#peer.on('close', () => this.#fail('the link closed'));
@@ -90,6 +103,47 @@ export class PeerLink {
     clearTimeout(this.#timer);
     this.#state = 'closed';
     this.#peer.destroy();
+  }
+
+  /** simple-peer's RTCPeerConnection; read here only, for stats and ICE errors it does not surface. */
+  get #connection(): RTCPeerConnection {
+    return (this.#peer as unknown as { _pc: RTCPeerConnection })._pc;
+  }
+
+  /** Fail at once, with the reason, when gathering ends with no way to reach the peer. */
+  #watchGathering(): void {
+    const connection = this.#connection;
+    connection.addEventListener('icecandidateerror', (event) => {
+      const { errorCode, errorText, url } = event as RTCPeerConnectionIceErrorEvent;
+      if (!url?.startsWith('turn')) return;
+      this.#turnError =
+        errorCode === 401
+          ? 'the TURN server refused the credentials: they are wrong or expired'
+          : `the TURN server answered ${errorCode} ${errorText}`.trim();
+    });
+    connection.addEventListener('icegatheringstatechange', () => {
+      if (connection.iceGatheringState === 'complete' && this.#localCandidates === 0 && this.#state === 'connecting') {
+        this.#fail(this.#turnError ?? 'no network path to offer the peer (no ICE candidates)');
+      }
+    });
+  }
+
+  async #reportRoute(): Promise<void> {
+    try {
+      const stats = await this.#connection.getStats();
+      let pair: RTCIceCandidatePairStats | undefined;
+      stats.forEach((report: { type: string; selectedCandidatePairId?: string }) => {
+        if (report.type === 'transport' && report.selectedCandidatePairId) pair = stats.get(report.selectedCandidatePairId);
+      });
+      pair ??= [...stats.values()].find(
+        (report: RTCIceCandidatePairStats) => report.type === 'candidate-pair' && report.nominated && report.state === 'succeeded',
+      );
+      if (!pair) return;
+      const types = [pair.localCandidateId, pair.remoteCandidateId].map((id) => stats.get(id)?.candidateType);
+      this.#options.onRoute(types.includes('relay') ? 'relayed' : 'direct');
+    } catch (error: unknown) {
+      console.warn('meshchat: could not read link stats', error);
+    }
   }
 
   #receive(raw: Uint8Array | string): void {

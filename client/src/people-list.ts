@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { PrivateToEvent } from './events';
-import type { LinkState } from './peer-link';
+import type { PeerView } from './chat-controller';
 
 /**
  * Everyone in the room: you first, then each peer with the state of your direct link to them.
@@ -14,7 +14,7 @@ export class PeopleList extends LitElement {
   };
 
   declare me: string;
-  declare people: ReadonlyMap<string, LinkState>;
+  declare people: ReadonlyMap<string, PeerView>;
 
   constructor() {
     super();
@@ -61,12 +61,12 @@ export class PeopleList extends LitElement {
       <ul aria-label="People">
         <li data-nick=${this.me}><span>${this.me} (you)</span></li>
         ${sorted.map(
-          ([nick, state]) => html`
-            <li data-nick=${nick} data-state=${state}>
+          ([nick, { state, route }]) => html`
+            <li data-nick=${nick} data-state=${state} data-route=${route ?? ''}>
               <button title="Send ${nick} a private message" @click=${() => this.dispatchEvent(new PrivateToEvent(nick))}>
                 ${nick}
               </button>
-              <span class="state">${state}</span>
+              <span class="state">${route ? `${state} · ${route}` : state}</span>
             </li>
           `,
         )}

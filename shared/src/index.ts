@@ -4,3 +4,4 @@ export * from './names';
 export * from './schemas';
 export * from './events';
 export * from './peer';
+export * from './ice';

@@ -53,3 +53,6 @@ export const ADMIN_FAILURE_WINDOW_SECONDS = 60;
 
 /** How long the server waits for clients to acknowledge the shutdown notice. */
 export const SHUTDOWN_NOTICE_TIMEOUT_MS = 1_000;
+
+/** Lifetime of the TURN credentials `GET /ice` hands out, unless the operator sets `--turn-ttl`. */
+export const TURN_CREDENTIAL_TTL_SECONDS = 3600;

@@ -1,7 +1,12 @@
 #!/usr/bin/env -S npx tsx
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_ROOM_SIZE, MAX_ROOM_SIZE_LIMIT } from '@meshchat/protocol';
+import {
+  DEFAULT_MAX_ROOM_SIZE,
+  MAX_ROOM_SIZE_LIMIT,
+  RECONNECT_GRACE_MS,
+  TURN_CREDENTIAL_TTL_SECONDS,
+} from '@meshchat/protocol';
 import { createSignalingServer } from './server';
 
 const USAGE = `Usage: meshchat-signaling [options]
@@ -11,6 +16,10 @@ const USAGE = `Usage: meshchat-signaling [options]
   --max-room-size N      members per room, 2-${MAX_ROOM_SIZE_LIMIT} (default ${DEFAULT_MAX_ROOM_SIZE})
   --cors-origin ORIGIN   a browser origin allowed to connect; repeat for more (default: same origin only)
   --reconnect-grace MS   how long a dropped user keeps nickname and room (default 30000)
+  --stun URL             a STUN server for browsers, e.g. stun:stun.example.org:3478; repeat for more
+  --turn-url URL         a TURN server, e.g. turn:turn.example.org:3478; repeat for more (needs a secret)
+  --turn-secret SECRET   coturn's static-auth-secret, for time-limited TURN credentials ($TURN_SECRET)
+  --turn-ttl SECONDS     lifetime of TURN credentials (default 3600)
   --static DIR           built web client to serve (default client/dist)
   --no-static            serve no web client
   -h, --help             show this help
@@ -38,6 +47,10 @@ function parseFlags() {
       'max-room-size': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'reconnect-grace': { type: 'string' },
+      stun: { type: 'string', multiple: true },
+      'turn-url': { type: 'string', multiple: true },
+      'turn-secret': { type: 'string' },
+      'turn-ttl': { type: 'string' },
       static: { type: 'string' },
       'no-static': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -61,14 +74,25 @@ for (const origin of parsed['cors-origin'] ?? []) {
   if (!URL.canParse(origin) || new URL(origin).origin !== origin) fatal(`--cors-origin wants an origin like https://chat.example, got "${origin}"`);
 }
 
+const stunUrls = parsed.stun ?? [];
+const turnUrls = parsed['turn-url'] ?? [];
+const turnSecret = parsed['turn-secret'] ?? (process.env.TURN_SECRET || undefined);
+for (const url of stunUrls) if (!/^stuns?:/.test(url)) fatal(`--stun wants a stun: URL, got "${url}"`);
+for (const url of turnUrls) if (!/^turns?:/.test(url)) fatal(`--turn-url wants a turn: or turns: URL, got "${url}"`);
+if (turnUrls.length > 0 && turnSecret === undefined) fatal('--turn-url needs --turn-secret (or TURN_SECRET)');
+
 const server = await createSignalingServer({
   host: parsed.host ?? '127.0.0.1',
   port: integer('--port', parsed.port ?? process.env.PORT, 9090, 0, 65535),
   maxRoomSize: integer('--max-room-size', parsed['max-room-size'], DEFAULT_MAX_ROOM_SIZE, 2, MAX_ROOM_SIZE_LIMIT),
   corsOrigins: parsed['cors-origin'] ?? [],
-  reconnectGraceMs: integer('--reconnect-grace', parsed['reconnect-grace'], 30_000, 0, 24 * 3600 * 1000),
+  reconnectGraceMs: integer('--reconnect-grace', parsed['reconnect-grace'], RECONNECT_GRACE_MS, 0, 24 * 3600 * 1000),
   adminToken: process.env.ADMIN_TOKEN || undefined,
   staticDir: parsed['no-static'] ? null : (parsed.static ?? undefined),
+  stunUrls,
+  turnUrls,
+  turnSecret,
+  turnTtlSeconds: integer('--turn-ttl', parsed['turn-ttl'], TURN_CREDENTIAL_TTL_SECONDS, 1, 7 * 24 * 3600),
   logLevel: process.env.LOG_LEVEL ?? 'info',
 });
 process.stderr.write(`meshchat is running at ${server.url} (type "q" and Enter to shut down)\n`);

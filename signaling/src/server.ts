@@ -9,6 +9,7 @@ import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import {
   DEFAULT_MAX_ROOM_SIZE,
+  TURN_CREDENTIAL_TTL_SECONDS,
   MAX_SOCKET_PAYLOAD_BYTES,
   PAIR_ROOM_SIZE,
   RECONNECT_GRACE_MS,
@@ -28,6 +29,7 @@ import {
   type ServerToClientEvents,
 } from '@meshchat/protocol';
 import { AdminGate } from './admin';
+import { iceConfig, turnUser, type IceOptions } from './ice';
 import { PairingQueue, RoomRegistry, pairRoomName, type Departure } from './rooms';
 
 export interface SignalingOptions {
@@ -47,6 +49,14 @@ export interface SignalingOptions {
   staticDir?: string | null | undefined;
   /** pino level; `silent` in tests. Default `info`. */
   logLevel?: string;
+  /** `stun:` URLs for `GET /ice`. Default none: host candidates only, never a hidden public server. */
+  stunUrls?: readonly string[];
+  /** `turn:`/`turns:` URLs for `GET /ice`, given time-limited credentials from `turnSecret`. */
+  turnUrls?: readonly string[];
+  /** coturn's `static-auth-secret`. */
+  turnSecret?: string | undefined;
+  /** Lifetime of TURN credentials. Default 1 h. */
+  turnTtlSeconds?: number;
 }
 
 export interface SignalingServer {
@@ -116,6 +126,24 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     maxRoomSize: options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE,
     reconnectGraceMs: options.reconnectGraceMs ?? RECONNECT_GRACE_MS,
     onExpire: (departure) => announceDeparture(departure),
+  });
+
+  const ice: IceOptions = {
+    stunUrls: options.stunUrls ?? [],
+    turnUrls: options.turnUrls ?? [],
+    turnSecret: options.turnSecret,
+    turnTtlSeconds: options.turnTtlSeconds ?? TURN_CREDENTIAL_TTL_SECONDS,
+  };
+  app.get('/ice', (request, response) => {
+    // The static page lives on another origin: answer it by the same allow-list as the sockets.
+    if (!isAllowedOrigin(request, corsOrigins)) {
+      response.status(403).json({ ok: false, code: 'FORBIDDEN' });
+      return;
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined) response.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
+    response.set('Cache-Control', 'no-store');
+    response.json(iceConfig(ice, turnUser(request.query.user)));
   });
 
   app.get('/healthz', (_request, response) => {

@@ -96,7 +96,15 @@ describe('flags', () => {
     assert.notEqual(fromEnv.url.endsWith(':9090'), true);
   });
 
-  for (const bad of [['--port', 'eighty'], ['--max-room-size', '1'], ['--bogus'], ['--cors-origin', 'not a url']]) {
+  for (const bad of [
+    ['--port', 'eighty'],
+    ['--max-room-size', '1'],
+    ['--bogus'],
+    ['--cors-origin', 'not a url'],
+    ['--turn-url', 'turn:127.0.0.1:3478'],
+    ['--stun', 'http://not-stun'],
+    ['--turn-url', 'turn:127.0.0.1:3478', '--turn-secret', 's', '--turn-ttl', '0'],
+  ]) {
     it(`refuses ${bad.join(' ')} with usage and exit code 2`, async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...bad], { stdio: 'pipe' });
       let stderr = '';
