@@ -1,15 +1,20 @@
 import type { Browser } from '@playwright/test';
-import { SignalingProcess, expect, joinAt, newPage, test } from '../fixtures';
+import { SignalingProcess, User, expect, joinAt, newPage, test } from '../fixtures';
 import { startCoturn } from '../coturn';
 
 const SECRET = 'coturn-shared-secret-for-tests';
 
+/** Alice joins, then Bob; `linkMs` is from Bob's Join click until both see the link open. */
 async function pairUp(browser: Browser, server: SignalingProcess, room: string, query = '') {
-  const started = Date.now();
   const url = `${server.url}/?room=${room}${query}`;
   const alice = await joinAt(browser, url, 'alice');
-  const bob = await joinAt(browser, url, 'bob');
-  return { alice, bob, started };
+  const page = await newPage(browser, url);
+  await page.getByRole('textbox', { name: 'Nickname' }).fill('bob');
+  const clicked = Date.now();
+  await page.getByRole('button', { name: 'Join' }).click();
+  const bob = new User(page, 'bob');
+  await Promise.all([alice.connectedTo('bob'), bob.connectedTo('alice')]);
+  return { alice, bob, linkMs: Date.now() - clicked };
 }
 
 test('two clients forced through a real coturn chat over the relay, and the UI says "relayed"', async ({ browser }) => {
@@ -19,15 +24,10 @@ test('two clients forced through a real coturn chat over the relay, and the UI s
   try {
     // Same run, same machine: a direct link first, for comparison.
     const direct = await pairUp(browser, server, 'direct');
-    await direct.alice.connectedTo('bob');
-    const directMs = Date.now() - direct.started;
     await expect(direct.alice.people.locator('li[data-nick="bob"]')).toHaveAttribute('data-route', 'direct');
 
     const relayed = await pairUp(browser, server, 'relayed', '&ice=relay');
-    await relayed.alice.connectedTo('bob');
-    await relayed.bob.connectedTo('alice');
-    const relayedMs = Date.now() - relayed.started;
-    console.log(`[measure] pages opened to link open: direct ${directMs} ms, relayed through coturn ${relayedMs} ms`);
+    console.log(`[measure] Join click to link open: direct ${direct.linkMs} ms, relayed through coturn ${relayed.linkMs} ms`);
     for (const [user, peer] of [[relayed.alice, 'bob'], [relayed.bob, 'alice']] as const) {
       const entry = user.people.locator(`li[data-nick="${peer}"]`);
       await expect(entry).toHaveAttribute('data-route', 'relayed');
@@ -48,7 +48,9 @@ test('wrong TURN credentials fail fast with a visible error instead of hanging',
   const server = new SignalingProcess(['--turn-url', turn.url, '--turn-secret', 'not-the-secret']);
   await server.start();
   try {
-    const { alice, bob } = await pairUp(browser, server, 'wrong', '&ice=relay');
+    const url = `${server.url}/?room=wrong&ice=relay`;
+    const alice = await joinAt(browser, url, 'alice');
+    const bob = await joinAt(browser, url, 'bob');
     for (const [user, peer] of [[alice, 'bob'], [bob, 'alice']] as const) {
       await expect(user.people.locator(`li[data-nick="${peer}"]`)).toHaveAttribute('data-state', 'failed', { timeout: 15_000 });
     }
