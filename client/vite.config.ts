@@ -1,27 +1,6 @@
 import { defineConfig, loadEnv, type Plugin } from 'vite';
-
-/**
- * The page's Content-Security-Policy: scripts and styles from the page's own origin only, and
- * connections only to it and to the signaling server named at build time (http and ws schemes).
- */
-export function contentSecurityPolicy(signalingUrl: string | undefined): string {
-  const connect = ["'self'"];
-  if (signalingUrl) {
-    const { origin, protocol, host } = new URL(signalingUrl);
-    connect.push(origin, `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}`);
-  }
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    `connect-src ${connect.join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
+// A relative path, so Vite bundles it into the config (the package itself is TypeScript source).
+import { cspHeader } from '../shared/src/csp';
 
 /** Writes `_headers` next to the build: Netlify (and the e2e static server) send it with every page. */
 function staticHostHeaders(signalingUrl: string | undefined): Plugin {
@@ -31,7 +10,7 @@ function staticHostHeaders(signalingUrl: string | undefined): Plugin {
       this.emitFile({
         type: 'asset',
         fileName: '_headers',
-        source: `/*\n  Content-Security-Policy: ${contentSecurityPolicy(signalingUrl)}\n`,
+        source: `/*\n  Content-Security-Policy: ${cspHeader(signalingUrl ? [signalingUrl] : [])}\n`,
       });
     },
   };

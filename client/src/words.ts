@@ -16,6 +16,7 @@ const ERROR_WORDS: Record<ErrorCode, string> = {
   NOT_QUEUED: 'You were not waiting for a stranger.',
   FORBIDDEN: 'You are not allowed to do that.',
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
+  TOO_MANY_ROOMS: 'The server has as many rooms as it can hold. Join an existing room, or try later.',
   SHUTTING_DOWN: 'The server is shutting down. Try again in a moment.',
 };
 

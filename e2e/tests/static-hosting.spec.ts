@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from '@playwright/test';
-import { SignalingProcess, User, expect, fillJoin, joinAt, newPage, test } from '../fixtures';
+import { SignalingProcess, User, expect, fillJoin, freePort, joinAt, newPage, test } from '../fixtures';
 import { startStaticHost } from '../static-host';
 
 const CLIENT = fileURLToPath(new URL('../../client', import.meta.url));
@@ -84,21 +84,26 @@ test('a static build on its own origin chats through the signaling server; other
   }
 });
 
-test('?signal= points the page at another signaling server and says so', async ({ browser, server }) => {
-  const other = new SignalingProcess(['--no-static', '--cors-origin', server.url]);
+test('?signal= points the page at another signaling server and says so', async ({ browser }) => {
+  // The page's server must list the other one in its CSP, and the other must admit the page's origin.
+  const homePort = await freePort();
+  const other = new SignalingProcess(['--no-static', '--cors-origin', `http://127.0.0.1:${homePort}`]);
   await other.start();
+  const home = new SignalingProcess(['--csp-connect', other.url]);
+  await home.start(homePort);
   try {
-    const url = `${server.url}/?room=elsewhere&signal=${encodeURIComponent(other.url)}`;
+    const url = `${home.url}/?room=elsewhere&signal=${encodeURIComponent(other.url)}`;
     const ann = await joinAt(browser, url, 'ann');
     const ben = await joinAt(browser, url, 'ben');
     await expect(ann.page.getByText(`Signaling via ${new URL(other.url).host}`)).toBeVisible();
     await ben.connectedTo('ann');
     await ben.say('via the other server');
     await expect(ann.lines('public')).toHaveText([/ben: via the other server/]);
-    const health = async (url: string) => ((await (await fetch(`${url}/healthz`)).json()) as { rooms: number }).rooms;
-    expect(await health(other.url)).toBe(1);
-    expect(await health(server.url)).toBe(0);
+    const rooms = async (server: SignalingProcess) => ((await (await fetch(`${server.url}/healthz`)).json()) as { rooms: number }).rooms;
+    expect(await rooms(other)).toBe(1);
+    expect(await rooms(home)).toBe(0);
   } finally {
     await other.stop();
+    await home.stop();
   }
 });

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'NOT_QUEUED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  'TOO_MANY_ROOMS',
   'SHUTTING_DOWN',
 ] as const;
 

@@ -5,3 +5,4 @@ export * from './schemas';
 export * from './events';
 export * from './peer';
 export * from './ice';
+export * from './csp';

@@ -56,3 +56,35 @@ export const SHUTDOWN_NOTICE_TIMEOUT_MS = 1_000;
 
 /** Lifetime of the TURN credentials `GET /ice` hands out, unless the operator sets `--turn-ttl`. */
 export const TURN_CREDENTIAL_TTL_SECONDS = 3600;
+
+/** Connections one IP address may hold at once. */
+export const MAX_SOCKETS_PER_IP = 32;
+
+/** Rooms that may exist at once on one server; past it, only existing rooms can be joined. */
+export const MAX_ROOMS = 10_000;
+
+/**
+ * Request budgets, as `points` per `seconds`. Each is charged per socket and per IP address
+ * (the IP budget is `perIp` times larger, for households and offices behind one address).
+ * Signal budgets are generous because trickle ICE sends candidates in bursts.
+ */
+export interface RateBudget {
+  points: number;
+  seconds: number;
+  perIp: number;
+}
+
+export interface RateLimits {
+  join: RateBudget;
+  signal: RateBudget;
+  other: RateBudget;
+}
+
+export const RATE_LIMITS: RateLimits = {
+  /** join, resume and pair attempts. */
+  join: { points: 10, seconds: 60, perIp: 6 },
+  /** offers, answers and candidates relayed. */
+  signal: { points: 300, seconds: 10, perIp: 4 },
+  /** everything else: leave, pair-cancel, admin, unknown events. */
+  other: { points: 60, seconds: 10, perIp: 4 },
+};

@@ -20,6 +20,8 @@ const USAGE = `Usage: meshchat-signaling [options]
   --turn-url URL         a TURN server, e.g. turn:turn.example.org:3478; repeat for more (needs a secret)
   --turn-secret SECRET   coturn's static-auth-secret, for time-limited TURN credentials ($TURN_SECRET)
   --turn-ttl SECONDS     lifetime of TURN credentials (default 3600)
+  --csp-connect ORIGIN   another signaling server the served page may use via ?signal=; repeatable
+  --trust-proxy          behind a reverse proxy: rate-limit by the X-Forwarded-For address
   --static DIR           built web client to serve (default client/dist)
   --no-static            serve no web client
   -h, --help             show this help
@@ -51,6 +53,8 @@ function parseFlags() {
       'turn-url': { type: 'string', multiple: true },
       'turn-secret': { type: 'string' },
       'turn-ttl': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      'csp-connect': { type: 'string', multiple: true },
       static: { type: 'string' },
       'no-static': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -70,8 +74,8 @@ if (parsed.help) {
   process.exit(0);
 }
 
-for (const origin of parsed['cors-origin'] ?? []) {
-  if (!URL.canParse(origin) || new URL(origin).origin !== origin) fatal(`--cors-origin wants an origin like https://chat.example, got "${origin}"`);
+for (const origin of [...(parsed['cors-origin'] ?? []), ...(parsed['csp-connect'] ?? [])]) {
+  if (!URL.canParse(origin) || new URL(origin).origin !== origin) fatal(`--cors-origin and --csp-connect want an origin like https://chat.example, got "${origin}"`);
 }
 
 const stunUrls = parsed.stun ?? [];
@@ -89,6 +93,8 @@ const server = await createSignalingServer({
   reconnectGraceMs: integer('--reconnect-grace', parsed['reconnect-grace'], RECONNECT_GRACE_MS, 0, 24 * 3600 * 1000),
   adminToken: process.env.ADMIN_TOKEN || undefined,
   staticDir: parsed['no-static'] ? null : (parsed.static ?? undefined),
+  trustProxy: parsed['trust-proxy'] ?? false,
+  cspConnect: parsed['csp-connect'] ?? [],
   stunUrls,
   turnUrls,
   turnSecret,

@@ -38,6 +38,8 @@ export interface Departure extends Seat {
 
 export interface RoomRegistryOptions {
   maxRoomSize: number;
+  /** Rooms that may exist at once; joining an existing room is always possible. */
+  maxRooms: number;
   reconnectGraceMs: number;
   /** Called when a dropped member's grace runs out and its nickname is freed. */
   onExpire: (departure: Departure) => void;
@@ -89,6 +91,7 @@ export class RoomRegistry {
     const key = nickKey(nick);
     if (existing?.members.has(key)) return fail('NICK_TAKEN');
     if (existing && existing.members.size >= existing.capacity) return fail('ROOM_FULL');
+    if (!existing && this.#rooms.size >= this.#options.maxRooms) return fail('TOO_MANY_ROOMS');
 
     const room = existing ?? { name: roomName, capacity: capacity ?? this.#options.maxRoomSize, members: new Map() };
     const peers = [...room.members.values()].map((member) => member.nick);

@@ -4,17 +4,22 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import {
   DEFAULT_MAX_ROOM_SIZE,
+  MAX_ROOMS,
+  MAX_SOCKETS_PER_IP,
+  RATE_LIMITS,
   TURN_CREDENTIAL_TTL_SECONDS,
   MAX_SOCKET_PAYLOAD_BYTES,
   PAIR_ROOM_SIZE,
   RECONNECT_GRACE_MS,
   SHUTDOWN_NOTICE_TIMEOUT_MS,
   adminRequestSchema,
+  cspDirectives,
   fail,
   joinRequestSchema,
   noPayloadSchema,
@@ -25,12 +30,14 @@ import {
   type AdminRequest,
   type ClientToServerEvents,
   type JoinedRoom,
+  type RateLimits,
   type Result,
   type ServerToClientEvents,
 } from '@meshchat/protocol';
 import { AdminGate } from './admin';
 import { iceConfig, turnUser, type IceOptions } from './ice';
 import { PairingQueue, RoomRegistry, pairRoomName, type Departure } from './rooms';
+import { ConnectionCounter, Throttle, budgetOf } from './throttle';
 
 export interface SignalingOptions {
   /** TCP port; 0 picks a free one. Default 9090. */
@@ -57,6 +64,16 @@ export interface SignalingOptions {
   turnSecret?: string | undefined;
   /** Lifetime of TURN credentials. Default 1 h. */
   turnTtlSeconds?: number;
+  /** Connections one IP address may hold. Default 32. */
+  maxSocketsPerIp?: number;
+  /** Rooms that may exist at once. Default 10,000. */
+  maxRooms?: number;
+  /** Request budgets; the defaults are `RATE_LIMITS`. */
+  rateLimits?: RateLimits;
+  /** Behind a reverse proxy: take the client's address from the first `X-Forwarded-For` hop. */
+  trustProxy?: boolean;
+  /** Other signaling servers the served page may connect to (`?signal=`), for its CSP. */
+  cspConnect?: readonly string[];
 }
 
 export interface SignalingServer {
@@ -106,12 +123,21 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
   const startedAt = Date.now();
   const admin = new AdminGate(options.adminToken);
   const pairing = new PairingQueue();
+  const throttle = new Throttle(options.rateLimits ?? RATE_LIMITS);
+  const connections = new ConnectionCounter(options.maxSocketsPerIp ?? MAX_SOCKETS_PER_IP);
+  const addressOf = (socket: ChatSocket): string => clientAddress(socket, options.trustProxy ?? false);
   let closing: Promise<void> | undefined;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(options.cspConnect ?? []) },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
   const httpServer = createServer(app);
   const io: ChatServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
@@ -124,6 +150,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
 
   const rooms = new RoomRegistry({
     maxRoomSize: options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE,
+    maxRooms: options.maxRooms ?? MAX_ROOMS,
     reconnectGraceMs: options.reconnectGraceMs ?? RECONNECT_GRACE_MS,
     onExpire: (departure) => announceDeparture(departure),
   });
@@ -169,7 +196,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
   }
 
   async function runAdmin(socket: ChatSocket, request: AdminRequest): Promise<Result> {
-    const refused = await admin.check(request.token, [`sid:${socket.id}`, `ip:${socket.handshake.address}`]);
+    const refused = await admin.check(request.token, [`sid:${socket.id}`, `ip:${addressOf(socket)}`]);
     if (refused) {
       log.warn({ event: 'admin-refused', code: refused.code, sid: socket.id }, 'admin request refused');
       return refused;
@@ -279,6 +306,18 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     }
   }
 
+  // Cap connections per address before a socket exists; the client sees connect_error RATE_LIMITED.
+  io.use((socket, next) => {
+    const address = addressOf(socket);
+    if (!connections.admit(address)) {
+      log.warn({ event: 'refused-connection', code: 'RATE_LIMITED' }, 'too many connections from one address');
+      next(Object.assign(new Error('RATE_LIMITED'), { data: { code: 'RATE_LIMITED' } }));
+      return;
+    }
+    socket.once('disconnect', () => connections.release(address));
+    next();
+  });
+
   io.on('connection', (socket) => {
     if (closing) {
       socket.disconnect(true);
@@ -304,6 +343,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     const found = handlers.get(event);
     let result: Result<object>;
     if (closing) result = fail('SHUTTING_DOWN');
+    else if (!(await throttle.allow(budgetOf(event), socket.id, addressOf(socket)))) result = fail('RATE_LIMITED');
     else if (!found) result = fail('UNKNOWN_EVENT');
     else if (args.length > 1) result = fail('BAD_REQUEST', 'one payload per event');
     else {
@@ -350,6 +390,12 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
  * Browsers always send `Origin` on cross-origin requests: accept the server's own origin and the
  * allow-list. Clients without one (not browsers) are accepted; they could forge any origin anyway.
  */
+function clientAddress(socket: ChatSocket, trustProxy: boolean): string {
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+  return trustProxy && first ? first : socket.handshake.address;
+}
+
 /** Send the notice; done when the client acknowledges it, goes away, or takes too long. */
 function deliverShutdownNotice(socket: ChatSocket, message: string): Promise<void> {
   return new Promise((resolve) => {

@@ -49,3 +49,17 @@ describe('GET /ice', () => {
     assert.equal(refused.status, 403);
   });
 });
+
+describe('HTTP headers', () => {
+  it('serves the page with a strict CSP and the usual hardening headers', async () => {
+    const { url } = await startServer({ cspConnect: ['https://other.example'] });
+    const response = await fetch(`${url}/`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /connect-src 'self' https:\/\/other\.example wss:\/\/other\.example(;|$)/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(response.headers.get('x-powered-by'), null);
+  });
+});

@@ -1,0 +1,66 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimits } from '@meshchat/protocol';
+
+export type Budget = keyof RateLimits;
+
+/** Which budget each event draws on; anything not listed (including unknown names) is `other`. */
+const BUDGET_OF = new Map<string, Budget>([
+  ['join', 'join'],
+  ['resume', 'join'],
+  ['pair', 'join'],
+  ['signal', 'signal'],
+]);
+
+export function budgetOf(event: string): Budget {
+  return BUDGET_OF.get(event) ?? 'other';
+}
+
+/** Per-socket and per-IP request budgets (token buckets that refill over their window). */
+export class Throttle {
+  readonly #limiters = new Map<string, RateLimiterMemory>();
+
+  constructor(limits: RateLimits) {
+    for (const [budget, { points, seconds, perIp }] of Object.entries(limits)) {
+      this.#limiters.set(`${budget}:socket`, new RateLimiterMemory({ keyPrefix: `${budget}:socket`, points, duration: seconds }));
+      this.#limiters.set(`${budget}:ip`, new RateLimiterMemory({ keyPrefix: `${budget}:ip`, points: points * perIp, duration: seconds }));
+    }
+  }
+
+  /** Charge one request; `false` when the socket or its address has used up its budget. */
+  async allow(budget: Budget, socketId: string, ip: string): Promise<boolean> {
+    try {
+      await Promise.all([this.#limiter(`${budget}:socket`).consume(socketId), this.#limiter(`${budget}:ip`).consume(ip)]);
+      return true;
+    } catch (error: unknown) {
+      if (error instanceof RateLimiterRes) return false;
+      throw error;
+    }
+  }
+
+  #limiter(name: string): RateLimiterMemory {
+    const limiter = this.#limiters.get(name);
+    if (!limiter) throw new Error(`no limiter ${name}`);
+    return limiter;
+  }
+}
+
+/** Open connections per address, capped. */
+export class ConnectionCounter {
+  readonly #open = new Map<string, number>();
+
+  constructor(readonly max: number) {}
+
+  /** Count one more connection from `ip`, unless it already holds `max`. */
+  admit(ip: string): boolean {
+    const open = this.#open.get(ip) ?? 0;
+    if (open >= this.max) return false;
+    this.#open.set(ip, open + 1);
+    return true;
+  }
+
+  release(ip: string): void {
+    const open = (this.#open.get(ip) ?? 1) - 1;
+    if (open <= 0) this.#open.delete(ip);
+    else this.#open.set(ip, open);
+  }
+}

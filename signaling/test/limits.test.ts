@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RATE_LIMITS } from '@meshchat/protocol';
+import { OFFER, connect, join, joined, startServer, type Client } from './helpers';
+
+/** A client from its own loopback address, so per-address limits can be told apart. */
+const from = (url: string, address: string) => connect(url, { localAddress: address } as never);
+
+describe('rate limits', () => {
+  it('a join flood is limited within a second while a normal client still joins', async () => {
+    const { url } = await startServer();
+    const flooder = await from(url, '127.0.0.2');
+    const started = Date.now();
+    let limitedAfterMs: number | undefined;
+    for (let i = 0; i < 50 && limitedAfterMs === undefined; i++) {
+      const result = await join(flooder, `bot${i}`, `flood${i}`);
+      if (!result.ok && result.code === 'RATE_LIMITED') limitedAfterMs = Date.now() - started;
+      else if (result.ok) await flooder.emitWithAck('leave');
+    }
+    assert.ok(limitedAfterMs !== undefined && limitedAfterMs < 1_000, `limited after ${limitedAfterMs} ms`);
+    console.log(`[measure] join flood limited after ${limitedAfterMs} ms`);
+    const normal = await from(url, '127.0.0.3');
+    assert.equal((await join(normal, 'regular', 'lobby')).ok, true);
+  });
+
+  it('new sockets from the same address do not reset the budget', async () => {
+    const { url } = await startServer();
+    const perAddress = RATE_LIMITS.join.points * RATE_LIMITS.join.perIp;
+    let allowed = 0;
+    let limited = 0;
+    while (allowed + limited < perAddress + 5) {
+      const socket = await from(url, '127.0.0.4');
+      for (let i = 0; i < RATE_LIMITS.join.points; i++) {
+        const result = await join(socket, '!', 'r');
+        if (!result.ok && result.code === 'RATE_LIMITED') limited += 1;
+        else allowed += 1;
+      }
+      socket.disconnect();
+    }
+    assert.equal(allowed, perAddress);
+    assert.ok(limited >= 5);
+  });
+
+  it('allows a trickle-ICE burst of signals, then limits a flood', async () => {
+    const { url } = await startServer();
+    const [a, b] = [await from(url, '127.0.0.5'), await from(url, '127.0.0.6')];
+    await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    const burst = await Promise.all(Array.from({ length: 60 }, () => a.emitWithAck('signal', { to: 'bob', data: OFFER })));
+    assert.ok(burst.every((result) => result.ok), 'a burst of 60 candidates goes through');
+    const flood = await Promise.all(
+      Array.from({ length: RATE_LIMITS.signal.points }, () => a.emitWithAck('signal', { to: 'bob', data: OFFER })),
+    );
+    assert.ok(flood.some((result) => !result.ok && result.code === 'RATE_LIMITED'));
+    assert.deepEqual(await b.emitWithAck('signal', { to: 'alice', data: OFFER }), { ok: true }, 'the other member is unaffected');
+  });
+
+  it('caps connections per address', async () => {
+    const { url } = await startServer({ maxSocketsPerIp: 3 });
+    const held: Client[] = [];
+    for (let i = 0; i < 3; i++) held.push(await from(url, '127.0.0.7'));
+    await assert.rejects(from(url, '127.0.0.7'), /RATE_LIMITED/);
+    assert.equal((await from(url, '127.0.0.8')).connected, true, 'another address is fine');
+    held[0]?.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal((await from(url, '127.0.0.7')).connected, true, 'a freed slot can be used again');
+  });
+
+  it('caps the number of rooms, but existing rooms stay open', async () => {
+    const { url } = await startServer({ maxRooms: 2 });
+    await joined(await from(url, '127.0.0.9'), 'a', 'one');
+    await joined(await from(url, '127.0.0.10'), 'b', 'two');
+    assert.deepEqual(await join(await from(url, '127.0.0.11'), 'c', 'three'), { ok: false, code: 'TOO_MANY_ROOMS' });
+    assert.equal((await join(await from(url, '127.0.0.12'), 'd', 'one')).ok, true);
+  });
+});
