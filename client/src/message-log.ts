@@ -1,6 +1,7 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatLine } from './chat-controller';
+import { linkify } from './linkify';
 
 /** How close to the bottom still counts as "following" the conversation, in pixels. */
 const STICKY_PX = 48;
@@ -23,6 +24,8 @@ export class MessageLog extends LitElement {
   declare dropped: number;
   declare unseen: boolean;
   #following = true;
+  /** Lines never change once written, so each is rendered once, not on every new message. */
+  readonly #rendered = new WeakMap<ChatLine, TemplateResult>();
 
   constructor() {
     super();
@@ -91,26 +94,35 @@ export class MessageLog extends LitElement {
         ${repeat(
           this.lines,
           (line) => line.id,
-          (line) => this.#line(line),
+          (line) => this.#cached(line),
         )}
       </div>
       ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>New messages ↓</button>` : null}
     `;
   }
 
-  #line(line: ChatLine) {
+  #cached(line: ChatLine): TemplateResult {
+    let rendered = this.#rendered.get(line);
+    if (!rendered) {
+      rendered = this.#line(line);
+      this.#rendered.set(line, rendered);
+    }
+    return rendered;
+  }
+
+  #line(line: ChatLine): TemplateResult {
     const time = html`<time datetime=${new Date(line.ts).toISOString()}>${clock(line.ts)}</time>`;
     if (line.kind === 'notice') return html`<p class="line" data-kind="notice">${time} <span class="text">${line.text}</span></p>`;
     const from = line.from ?? '';
     if (line.kind === 'public') {
       return html`<p class="line" data-kind="public" data-from=${from}>
-        ${time} <span class="from">${from}</span>: <span class="text">${line.text}</span>
+        ${time} <span class="from">${from}</span>: <span class="text">${linked(line.text)}</span>
       </p>`;
     }
     // A private line names the other person: who it came from, or who you sent it to.
     const [direction, other] = line.to !== undefined ? ['private to', line.to] : ['private from', from];
     return html`<p class="line" data-kind="private" data-from=${from} data-to=${line.to ?? this.me}>
-      ${time} <span class="tag">${direction}</span> <span class="from">${other}</span>: <span class="text">${line.text}</span>
+      ${time} <span class="tag">${direction}</span> <span class="from">${other}</span>: <span class="text">${linked(line.text)}</span>
     </p>`;
   }
 
@@ -142,6 +154,13 @@ export class MessageLog extends LitElement {
     const scroller = this.#scroller;
     if (scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= STICKY_PX) this.unseen = false;
   }
+}
+
+/** Message text with its http(s) URLs as links; everything is bound as text, never as HTML. */
+function linked(text: string) {
+  return linkify(text).map((piece) =>
+    'href' in piece ? html`<a href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
+  );
 }
 
 function clock(ts: number): string {

@@ -1,0 +1,76 @@
+import type { Page } from '@playwright/test';
+import { expect, fillJoin, test } from '../fixtures';
+import { XSS_PAYLOADS } from '../xss-payloads';
+
+/** Records CSP violations, and whether anything ever set the XSS sentinel. */
+const WATCH = () => {
+  const seen: string[] = [];
+  Object.assign(window, { __csp: seen });
+  document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+};
+
+async function assertClean(page: Page): Promise<void> {
+  expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+  expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
+  const links = await page
+    .getByRole('log', { name: 'Messages' })
+    .locator('a')
+    .evaluateAll((anchors) => anchors.map((a) => ({ href: a.getAttribute('href'), rel: a.getAttribute('rel') })));
+  for (const { href, rel } of links) {
+    expect(href).toMatch(/^https?:\/\//);
+    expect(rel).toBe('noopener noreferrer');
+  }
+}
+
+test(`${XSS_PAYLOADS.length} XSS payloads as messages are shown as text and never run`, async ({ join }) => {
+  expect(XSS_PAYLOADS.length).toBeGreaterThanOrEqual(200);
+  const alice = await join('alice', 'xss', WATCH);
+  const mallory = await join('mallory', 'xss', WATCH);
+  await alice.connectedTo('mallory');
+  await mallory.page.evaluate((payloads) => {
+    const app = document.querySelector('mc-chat-app') as unknown as { chat: { submit(text: string): void } };
+    for (const payload of payloads) {
+      app.chat.submit(payload);
+      app.chat.submit(`/msg alice ${payload}`);
+    }
+  }, XSS_PAYLOADS);
+  await expect(alice.lines('public')).toHaveCount(XSS_PAYLOADS.length, { timeout: 30_000 });
+  await expect(alice.lines('private')).toHaveCount(XSS_PAYLOADS.length);
+  // Shown exactly as sent (less the whitespace the log trims), as text.
+  const shown = await alice.lines('public').locator('.text').allTextContents();
+  expect(shown).toEqual(XSS_PAYLOADS.map((payload) => payload.trim()));
+  await expect(alice.log.locator('img, svg, iframe, script, object, embed, form, details, input, video, audio')).toHaveCount(0);
+  await expect(alice.log.locator('a[href^="https://ok.test/page"]')).toHaveCount(XSS_PAYLOADS.length / 5 * 2);
+  await assertClean(alice.page);
+  await assertClean(mallory.page);
+});
+
+test('XSS payloads as nicknames and room names are refused and never run', async ({ openPage }) => {
+  const page = await openPage('', WATCH);
+  await expect(page.getByRole('button', { name: 'Join' })).toBeVisible();
+  // Typed into the real form and submitted, in the page, for speed: 450 attempts.
+  const alerts = await page.evaluate(async (payloads) => {
+    const form = document.querySelector('mc-chat-app')?.shadowRoot?.querySelector('mc-join-screen');
+    const root = form?.shadowRoot;
+    const field = (name: string) => root?.querySelector<HTMLInputElement>(`input[name=${name}]`);
+    const attempt = async (nick: string, room: string) => {
+      const [nickBox, roomBox] = [field('nick'), field('room')];
+      if (!nickBox || !roomBox) throw new Error('no join form');
+      nickBox.value = nick;
+      roomBox.value = room;
+      root?.querySelector<HTMLButtonElement>('button[type=submit]')?.click();
+      await (form as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+      return root?.querySelector('[role=alert]')?.textContent ?? '';
+    };
+    const seen: string[] = [];
+    for (const payload of payloads) {
+      seen.push(await attempt(payload, 'lobby'));
+      seen.push(await attempt('fine', payload));
+    }
+    return seen;
+  }, XSS_PAYLOADS);
+  expect(alerts).toHaveLength(XSS_PAYLOADS.length * 2);
+  alerts.forEach((alert, i) => expect(alert).toMatch(i % 2 ? /Room names/ : /Pick a nickname/));
+  await expect(page.getByRole('button', { name: 'Join' })).toBeVisible();
+  await assertClean(page);
+});
