@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, fillJoin, test } from '../fixtures';
+import { expect, test } from '../fixtures';
 import { XSS_PAYLOADS } from '../xss-payloads';
 
 /** Records CSP violations, and whether anything ever set the XSS sentinel. */
