@@ -1,7 +1,8 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { ChatController, type SignalingState } from './chat-controller';
 import { iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
-import type { JoinRequestEvent, PairRequestEvent, PrivateToEvent, SendMessageEvent } from './events';
+import type { CreatePrivateEvent, JoinRequestEvent, PairRequestEvent, PrivateToEvent, SendMessageEvent } from './events';
+import { newRoomSecret, secretFromHash } from './private-room';
 import './join-screen';
 import './message-composer';
 import './message-log';
@@ -106,7 +107,11 @@ export class ChatApp extends LitElement {
     return html`
       <header>
         <h1>meshchat</h1>
-        ${chat.screen === 'room' ? html`<span>Room <strong>${chat.room}</strong></span>` : null}
+        ${chat.screen === 'room'
+          ? chat.secret
+            ? html`<span>🔒 <strong>Private room</strong></span>`
+            : html`<span>Room <strong>${chat.room}</strong></span>`
+          : null}
         ${this.#override ? html`<span class="via">Signaling via ${new URL(this.#override).host}</span>` : null}
         <p role="status" data-state=${chat.signaling}>${SIGNALING_WORDS[chat.signaling]}</p>
       </header>
@@ -120,9 +125,11 @@ export class ChatApp extends LitElement {
       case 'join':
         return html`<mc-join-screen
           .room=${roomFromLocation()}
+          .privateRoom=${secretFromHash(location.hash) !== undefined}
           .error=${chat.error}
           .busy=${chat.busy}
-          @join-request=${(event: JoinRequestEvent) => void chat.join(event.nick, event.room)}
+          @join-request=${(event: JoinRequestEvent) => this.#join(event)}
+          @create-private=${(event: CreatePrivateEvent) => this.#createPrivate(event.nick)}
           @pair-request=${(event: PairRequestEvent) => void chat.pair(event.nick)}
         ></mc-join-screen>`;
       case 'waiting':
@@ -150,6 +157,36 @@ export class ChatApp extends LitElement {
     }
   }
 
+  readonly #onHashChange = () => this.requestUpdate();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A pasted link with another private room's secret changes only the fragment.
+    window.addEventListener('hashchange', this.#onHashChange);
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('hashchange', this.#onHashChange);
+    super.disconnectedCallback();
+  }
+
+  #join(event: JoinRequestEvent): void {
+    const secret = secretFromHash(location.hash);
+    void (secret ? this.chat.joinPrivate(event.nick, secret) : this.chat.join(event.nick, event.room));
+  }
+
+  #createPrivate(nick: string): void {
+    const secret = newRoomSecret();
+    history.replaceState(null, '', `/#${secret}`);
+    void this.chat.joinPrivate(nick, secret);
+  }
+
+  /** The link that brings someone here: a private room's carries its secret in the fragment only. */
+  #inviteLink(): string {
+    const { secret, room } = this.chat;
+    return secret ? new URL(`/#${secret}`, location.origin).href : roomLink(room);
+  }
+
   get #composer(): MessageComposer | null {
     return this.renderRoot.querySelector('mc-message-composer');
   }
@@ -162,14 +199,14 @@ export class ChatApp extends LitElement {
       // Focus follows the screen: the composer in a room, the nickname box on the join screen.
       if (screen === 'room') {
         this.#composer?.focus();
-        if (!this.chat.room.startsWith('pair-')) history.replaceState(null, '', roomLink(this.chat.room));
+        if (!this.chat.room.startsWith('pair-')) history.replaceState(null, '', this.#inviteLink());
       }
       if (screen === 'join') this.renderRoot.querySelector('mc-join-screen')?.focus();
     }
   }
 
   async #copyLink(): Promise<void> {
-    const link = roomLink(this.chat.room);
+    const link = this.#inviteLink();
     try {
       await navigator.clipboard.writeText(link);
       this.chat.notice(`Room link copied: ${link}`);

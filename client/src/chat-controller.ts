@@ -14,6 +14,7 @@ import {
 import { HELP_LINES, parseCommand } from './commands';
 import { Mesh } from './mesh';
 import { PeerLink, type LinkRoute, type LinkState } from './peer-link';
+import { linkProof, privateRoomId, proofKey, safetyCode, verifyLinkProof } from './private-room';
 import { UNREACHABLE, errorText } from './words';
 
 export type Screen = 'join' | 'waiting' | 'room';
@@ -36,6 +37,10 @@ export interface PeerView {
   state: LinkState;
   /** Known once the link is open. */
   route?: LinkRoute;
+  /** A short code from both DTLS fingerprints, the same on both ends, to compare out of band. */
+  safety?: string;
+  /** In a private room: whether the peer proved, on this very link, that it holds the secret. */
+  verification?: 'verifying' | 'verified' | 'failed';
 }
 
 export interface ChatOptions {
@@ -49,6 +54,10 @@ type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const ACK_TIMEOUT_MS = 10_000;
 /** How long Join waits for the signaling connection before saying it cannot reach the server. */
 const CONNECT_WAIT_MS = 5_000;
+/** In a private room, a link whose peer has not proved the secret by then is flagged (users are warned within 5 s). */
+const PROOF_TIMEOUT_MS = 4_000;
+/** Messages held per link while it is being verified. */
+const MAX_HELD = 200;
 /** Refresh TURN credentials this long before they expire, at the latest. */
 const ICE_REFRESH_MARGIN = 0.2;
 const MAX_LINES = 2_000;
@@ -77,12 +86,18 @@ export class ChatController implements ReactiveController {
   lines: ChatLine[] = [];
   /** Frames that failed to parse and were dropped. */
   dropped = 0;
+  /** The private room's secret (from the link's fragment) while in one. */
+  secret: string | undefined;
 
   readonly #host: ReactiveControllerHost;
   readonly #options: ChatOptions;
   readonly #socket: ChatSocket;
   readonly #mesh: Mesh;
   #session = '';
+  #proofKey: CryptoKey | undefined;
+  /** Messages from links still being verified, shown once the proof checks out. */
+  readonly #held = new Map<string, TextMessage[]>();
+  readonly #proofTimers = new Map<string, ReturnType<typeof setTimeout>>();
   #ice: IceConfig = { iceServers: [], expiresAt: null };
   #iceRefresh: ReturnType<typeof setTimeout> | undefined;
   #seq = 0;
@@ -122,6 +137,21 @@ export class ChatController implements ReactiveController {
     });
   }
 
+  /** Join the private room a secret stands for; the server only ever sees the derived id. */
+  async joinPrivate(nick: string, secret: string): Promise<void> {
+    await this.#attempt(async () => {
+      await this.#reachable();
+      await this.#loadIce(nick);
+      const [room, key] = await Promise.all([privateRoomId(secret), proofKey(secret)]);
+      const result = await this.#timed().emitWithAck('join', { nick, room });
+      if (!result.ok) {
+        this.error = errorText(result.code);
+        return;
+      }
+      this.#enter(result, { secret, key });
+    });
+  }
+
   async pair(nick: string): Promise<void> {
     await this.#attempt(async () => {
       await this.#reachable();
@@ -144,7 +174,10 @@ export class ChatController implements ReactiveController {
     this.#socket.emit('leave', () => undefined);
     clearTimeout(this.#iceRefresh);
     this.#mesh.closeAll();
+    for (const nick of this.people.keys()) this.#forgetProof(nick);
     this.people.clear();
+    this.secret = undefined;
+    this.#proofKey = undefined;
     this.#session = '';
     this.screen = 'join';
     this.#changed();
@@ -181,15 +214,24 @@ export class ChatController implements ReactiveController {
     }
   }
 
+  /** In a private room, only links whose peer proved the secret are spoken to. */
+  #trusted(nick: string): boolean {
+    return this.#proofKey === undefined || this.people.get(nick)?.verification === 'verified';
+  }
+
   #sayToAll(text: string): void {
     const message = this.#envelope('chat', text);
-    const reached = this.#mesh.broadcast(message);
+    const reached = this.#mesh.broadcast(message, (nick) => this.#trusted(nick));
     this.#line({ kind: 'public', from: this.nick, text, ts: message.ts });
     if (reached.length === 0) this.notice('Nobody else is connected yet, so nobody received that.');
   }
 
   #sayTo(to: string, text: string): void {
     const message = this.#envelope('private', text);
+    if (!this.#trusted(to)) {
+      this.notice(`The link to ${to} is not verified, so the private message was not sent: ${text}`);
+      return;
+    }
     if (!this.#mesh.sendTo(to, message)) {
       this.notice(`Not connected to ${to} right now, so the private message was not sent: ${text}`);
       return;
@@ -213,17 +255,15 @@ export class ChatController implements ReactiveController {
       iceServers: this.#ice.iceServers,
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       onSignal: (data) => this.#socket.emit('signal', { to: nick, data }),
-      onMessage: (message) => this.#receive(nick, message),
+      onMessage: (message) => void this.#receive(link, message),
       onDropped: () => {
         this.dropped += 1;
         this.#changed();
       },
-      onRoute: (route) => {
-        this.people.set(nick, { state: link.state, route });
-        this.#changed();
-      },
+      onRoute: (route) => this.#updatePeer(nick, { route }),
       onState: (state, reason) => {
-        this.people.set(nick, { state });
+        this.#updatePeer(nick, { state });
+        if (state === 'connected') void this.#secureLink(link);
         if (state === 'failed') {
           this.#mesh.forget(link);
           this.notice(`Lost the direct link to ${nick}${reason ? ` (${reason})` : ''}.`);
@@ -231,16 +271,86 @@ export class ChatController implements ReactiveController {
         this.#changed();
       },
     });
+    this.#forgetProof(nick);
     this.people.set(nick, { state: 'connecting' });
     return link;
   }
 
-  #receive(from: string, message: PeerMessage): void {
-    if (message.type === 'chat') this.#line({ kind: 'public', from, text: message.text, ts: message.ts });
-    else if (message.type === 'private') this.#line({ kind: 'private', from, text: message.text, ts: message.ts });
+  #updatePeer(nick: string, change: Partial<PeerView>): void {
+    const view = this.people.get(nick);
+    if (view) this.people.set(nick, { ...view, ...change });
+    this.#changed();
   }
 
-  #enter(joined: JoinedRoom): void {
+  /** A link just opened: show its safety code and, in a private room, prove we hold the secret. */
+  async #secureLink(link: PeerLink): Promise<void> {
+    const fingerprints = link.fingerprints;
+    const key = this.#proofKey;
+    if (key && this.people.get(link.nick)?.verification === undefined) {
+      this.#updatePeer(link.nick, { verification: 'verifying' });
+      this.#proofTimers.set(
+        link.nick,
+        setTimeout(() => this.#settleProof(link.nick, false, 'no proof of the room secret arrived'), PROOF_TIMEOUT_MS),
+      );
+    }
+    if (!fingerprints) return;
+    this.#updatePeer(link.nick, { safety: await safetyCode(fingerprints.local, fingerprints.remote) });
+    if (key) link.send({ type: 'proof', mac: await linkProof(key, fingerprints.local, fingerprints.remote) });
+  }
+
+  /** Record whether `nick` proved the secret; show what it sent meanwhile, or hide it for good. */
+  #settleProof(nick: string, proved: boolean, reason: string): void {
+    const view = this.people.get(nick);
+    if (!view || view.verification === 'verified' || view.verification === 'failed') return;
+    clearTimeout(this.#proofTimers.get(nick));
+    this.#proofTimers.delete(nick);
+    const held = this.#held.get(nick) ?? [];
+    this.#held.delete(nick);
+    this.#updatePeer(nick, { verification: proved ? 'verified' : 'failed' });
+    if (proved) {
+      for (const message of held) this.#show(nick, message);
+      return;
+    }
+    this.notice(
+      `Warning: the link to ${nick} could not be verified (${reason}). Someone may be intercepting it; ` +
+        'nothing is sent to it and messages from it are hidden.',
+    );
+  }
+
+  #forgetProof(nick: string): void {
+    clearTimeout(this.#proofTimers.get(nick));
+    this.#proofTimers.delete(nick);
+    this.#held.delete(nick);
+  }
+
+  async #receive(link: PeerLink, message: PeerMessage): Promise<void> {
+    const nick = link.nick;
+    if (message.type === 'hello') return;
+    if (message.type === 'proof') {
+      const key = this.#proofKey;
+      const fingerprints = link.fingerprints;
+      if (!key) return;
+      const proved = fingerprints !== undefined && (await verifyLinkProof(key, message.mac, fingerprints.local, fingerprints.remote));
+      this.#settleProof(nick, proved, 'its proof of the room secret does not match this link');
+      return;
+    }
+    if (this.#trusted(nick)) {
+      this.#show(nick, message);
+      return;
+    }
+    if (this.people.get(nick)?.verification === 'failed') return;
+    const held = this.#held.get(nick) ?? [];
+    if (held.length < MAX_HELD) held.push(message);
+    this.#held.set(nick, held);
+  }
+
+  #show(from: string, message: TextMessage): void {
+    this.#line({ kind: message.type === 'chat' ? 'public' : 'private', from, text: message.text, ts: message.ts });
+  }
+
+  #enter(joined: JoinedRoom, privateRoom?: { secret: string; key: CryptoKey }): void {
+    this.secret = privateRoom?.secret;
+    this.#proofKey = privateRoom?.key;
     this.screen = 'room';
     this.error = '';
     this.nick = joined.nick;
@@ -248,10 +358,11 @@ export class ChatController implements ReactiveController {
     this.capacity = joined.capacity;
     this.#session = joined.session;
     this.lines = [];
+    const where = privateRoom ? 'the private room' : joined.room;
     this.notice(
       joined.peers.length === 0
-        ? `You joined ${joined.room} as ${joined.nick}. Nobody else is here yet.`
-        : `You joined ${joined.room} as ${joined.nick}, with ${joined.peers.join(', ')}.`,
+        ? `You joined ${where} as ${joined.nick}. Nobody else is here yet.`
+        : `You joined ${where} as ${joined.nick}, with ${joined.peers.join(', ')}.`,
     );
     for (const peer of joined.peers) this.#mesh.connect(peer);
   }
@@ -312,6 +423,7 @@ export class ChatController implements ReactiveController {
     });
     socket.on('peer-left', ({ nick, reason }) => {
       this.#mesh.remove(nick);
+      this.#forgetProof(nick);
       if (this.people.delete(nick)) this.notice(`${nick} ${LEAVE_WORDS[reason]}.`);
       this.#changed();
     });

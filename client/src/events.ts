@@ -12,6 +12,14 @@ export class JoinRequestEvent extends Event {
   }
 }
 
+/** Start a new private room, whose secret only its link carries. */
+export class CreatePrivateEvent extends Event {
+  static readonly type = 'create-private';
+  constructor(readonly nick: string) {
+    super(CreatePrivateEvent.type, options);
+  }
+}
+
 export class PairRequestEvent extends Event {
   static readonly type = 'pair-request';
   constructor(readonly nick: string) {
@@ -38,6 +46,7 @@ declare global {
   interface HTMLElementEventMap {
     'join-request': JoinRequestEvent;
     'pair-request': PairRequestEvent;
+    'create-private': CreatePrivateEvent;
     'send-message': SendMessageEvent;
     'private-to': PrivateToEvent;
   }

@@ -1,22 +1,26 @@
 import { LitElement, css, html } from 'lit';
 import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, normalizeNick, normalizeRoom } from '@meshchat/protocol';
-import { JoinRequestEvent, PairRequestEvent } from './events';
+import { CreatePrivateEvent, JoinRequestEvent, PairRequestEvent } from './events';
 import { errorText } from './words';
 
 /**
- * Pick a nickname and a room, or ask to be paired with a stranger.
+ * Pick a nickname and a room, start a private room, or ask to be paired with a stranger.
  * @fires join-request
+ * @fires create-private
  * @fires pair-request
  */
 export class JoinScreen extends LitElement {
   static override properties = {
     room: { type: String },
+    privateRoom: { type: Boolean },
     error: { type: String },
     busy: { type: Boolean },
     localError: { state: true },
   };
 
   declare room: string;
+  /** The page's link carries a private room's secret: join that, not a named room. */
+  declare privateRoom: boolean;
   declare error: string;
   declare busy: boolean;
   declare localError: string;
@@ -24,6 +28,7 @@ export class JoinScreen extends LitElement {
   constructor() {
     super();
     this.room = '';
+    this.privateRoom = false;
     this.error = '';
     this.busy = false;
     this.localError = '';
@@ -55,6 +60,9 @@ export class JoinScreen extends LitElement {
       font: inherit;
       padding: 0.5rem 1rem;
     }
+    .private {
+      margin: 0;
+    }
     [role='alert'] {
       color: #b00020;
       min-height: 1.5em;
@@ -66,9 +74,12 @@ export class JoinScreen extends LitElement {
     return html`
       <form @submit=${this.#join} novalidate>
         <label>Nickname <input name="nick" autocomplete="nickname" maxlength=${NICK_MAX_LENGTH * 2} required autofocus /></label>
-        <label>Room <input name="room" .value=${this.room || DEFAULT_ROOM} maxlength=${ROOM_NAME_MAX_LENGTH} /></label>
+        ${this.privateRoom
+          ? html`<p class="private">🔒 Joining the <strong>private room</strong> from your link. Its secret never leaves your browser.</p>`
+          : html`<label>Room <input name="room" .value=${this.room || DEFAULT_ROOM} maxlength=${ROOM_NAME_MAX_LENGTH} /></label>`}
         <div class="buttons">
           <button type="submit" ?disabled=${this.busy}>Join</button>
+          <button type="button" ?disabled=${this.busy} @click=${this.#createPrivate}>Create private room</button>
           <button type="button" ?disabled=${this.busy} @click=${this.#pair}>Talk to a stranger</button>
         </div>
         <p role="alert">${this.localError || this.error}</p>
@@ -92,11 +103,16 @@ export class JoinScreen extends LitElement {
     const nick = this.#nick();
     if (nick === undefined) return;
     const room = this.#field('room');
-    if (normalizeRoom(room) === undefined) {
+    if (!this.privateRoom && normalizeRoom(room) === undefined) {
       this.localError = errorText('ROOM_INVALID');
       return;
     }
     this.dispatchEvent(new JoinRequestEvent(nick, room));
+  }
+
+  #createPrivate() {
+    const nick = this.#nick();
+    if (nick !== undefined) this.dispatchEvent(new CreatePrivateEvent(nick));
   }
 
   #pair() {

@@ -59,9 +59,11 @@ export class Mesh {
     if (this.#links.get(link.nick) === link) this.#links.delete(link.nick);
   }
 
-  /** Send to every open link; returns who it went to. */
-  broadcast(message: PeerMessage): string[] {
-    return [...this.#links.values()].filter((link) => link.open && link.send(message)).map((link) => link.nick);
+  /** Send to every open link that `accept` admits; returns who it went to. */
+  broadcast(message: PeerMessage, accept: (nick: string) => boolean = () => true): string[] {
+    return [...this.#links.values()]
+      .filter((link) => link.open && accept(link.nick) && link.send(message))
+      .map((link) => link.nick);
   }
 
   /** Send to one peer only; `false` when there is no open link to it. */

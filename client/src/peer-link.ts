@@ -7,6 +7,7 @@ import {
   type PeerMessage,
   type SignalData,
 } from '@meshchat/protocol';
+import { sdpFingerprint } from './private-room';
 
 /** What the UI shows about one peer's link. */
 export type LinkState = 'connecting' | 'connected' | 'failed' | 'closed';
@@ -103,6 +104,14 @@ export class PeerLink {
     clearTimeout(this.#timer);
     this.#state = 'closed';
     this.#peer.destroy();
+  }
+
+  /** The DTLS fingerprints of both ends, as the SDPs announced them; known once the link is open. */
+  get fingerprints(): { local: string; remote: string } | undefined {
+    const connection = this.#connection;
+    const local = sdpFingerprint(connection.localDescription?.sdp);
+    const remote = sdpFingerprint(connection.remoteDescription?.sdp);
+    return local && remote ? { local, remote } : undefined;
   }
 
   /** simple-peer's RTCPeerConnection; read here only, for stats and ICE errors it does not surface. */

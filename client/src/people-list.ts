@@ -7,6 +7,13 @@ import type { PeerView } from './chat-controller';
  * Picking a peer starts a private message.
  * @fires private-to
  */
+const VERIFICATION_WORDS: Record<string, string> = {
+  '': '',
+  verifying: 'verifying',
+  verified: 'verified',
+  failed: 'NOT VERIFIED',
+};
+
 export class PeopleList extends LitElement {
   static override properties = {
     me: { type: String },
@@ -29,10 +36,23 @@ export class PeopleList extends LitElement {
       padding: 0;
     }
     li {
+      padding: 0.25rem 0;
+    }
+    .row {
       display: flex;
       justify-content: space-between;
       gap: 0.5rem;
-      padding: 0.25rem 0;
+    }
+    .safety {
+      font-size: 0.8em;
+      color: GrayText;
+    }
+    .code {
+      font-family: ui-monospace, monospace;
+    }
+    [data-verification='failed'] .state {
+      color: #b00020;
+      font-weight: 600;
     }
     button {
       font: inherit;
@@ -61,12 +81,19 @@ export class PeopleList extends LitElement {
       <ul aria-label="People">
         <li data-nick=${this.me}><span>${this.me} (you)</span></li>
         ${sorted.map(
-          ([nick, { state, route }]) => html`
-            <li data-nick=${nick} data-state=${state} data-route=${route ?? ''}>
-              <button title="Send ${nick} a private message" @click=${() => this.dispatchEvent(new PrivateToEvent(nick))}>
-                ${nick}
-              </button>
-              <span class="state">${route ? `${state} · ${route}` : state}</span>
+          ([nick, { state, route, safety, verification }]) => html`
+            <li data-nick=${nick} data-state=${state} data-route=${route ?? ''} data-verification=${verification ?? ''}>
+              <div class="row">
+                <button title="Send ${nick} a private message" @click=${() => this.dispatchEvent(new PrivateToEvent(nick))}>
+                  ${nick}
+                </button>
+                <span class="state">${[state, route, VERIFICATION_WORDS[verification ?? '']].filter(Boolean).join(' · ')}</span>
+              </div>
+              ${safety
+                ? html`<div class="safety" title="Compare this code with ${nick} by other means: if it matches, nobody is in between.">
+                    Safety code <span class="code">${safety}</span>
+                  </div>`
+                : null}
             </li>
           `,
         )}

@@ -84,6 +84,8 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat'), ...envelope, text: messageText }),
   /** A message to the receiving peer alone. */
   z.object({ type: z.literal('private'), ...envelope, text: messageText }),
+  /** In a private room: proof of the room secret, bound to this link's DTLS fingerprints. */
+  z.object({ type: z.literal('proof'), mac: z.string().min(1).max(128) }),
 ]);
 
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
