@@ -1,7 +1,28 @@
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatLine } from './chat-controller';
 import { linkify } from './linkify';
+
+/** Lines per rendered block; a full block is never rendered again. */
+const BLOCK = 64;
+
+interface Block {
+  key: number;
+  lines: ChatLine[];
+}
+
+/** Group lines into blocks by id, so a block's contents only change while it is the newest. */
+function blocks(lines: readonly ChatLine[]): Block[] {
+  const grouped: Block[] = [];
+  for (const line of lines) {
+    const key = Math.floor(line.id / BLOCK);
+    const last = grouped.at(-1);
+    if (last?.key === key) last.lines.push(line);
+    else grouped.push({ key, lines: [line] });
+  }
+  return grouped;
+}
 
 /** How close to the bottom still counts as "following" the conversation, in pixels. */
 const STICKY_PX = 48;
@@ -41,7 +62,11 @@ export class MessageLog extends LitElement {
       display: block;
       min-height: 0;
     }
+    /* column-reverse keeps the view pinned to the newest line as lines arrive, with no script
+       scrolling and no forced layout per message; scrollTop 0 is the bottom. */
     [role='log'] {
+      display: flex;
+      flex-direction: column-reverse;
       height: 100%;
       overflow-y: auto;
       padding: 0.5rem;
@@ -50,6 +75,9 @@ export class MessageLog extends LitElement {
     .line {
       margin: 0.15rem 0;
       overflow-wrap: anywhere;
+      /* Lines out of view cost no layout: a long, busy log stays cheap to append to. */
+      content-visibility: auto;
+      contain-intrinsic-size: auto 1.5em;
     }
     .text {
       white-space: pre-wrap;
@@ -91,11 +119,13 @@ export class MessageLog extends LitElement {
   override render() {
     return html`
       <div role="log" aria-label="Messages" tabindex="0" data-dropped=${this.dropped} @scroll=${this.#onScroll}>
-        ${repeat(
-          this.lines,
-          (line) => line.id,
-          (line) => this.#cached(line),
-        )}
+        <div class="lines">${repeat(
+          blocks(this.lines),
+          (block) => block.key,
+          // A new message re-renders only the newest block, not the whole log.
+          (block) =>
+            guard([block.lines[0]?.id, block.lines.length], () => block.lines.map((line) => this.#cached(line))),
+        )}</div>
       </div>
       ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>New messages ↓</button>` : null}
     `;
@@ -130,29 +160,27 @@ export class MessageLog extends LitElement {
     return this.renderRoot.querySelector('[role=log]');
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('lines')) {
-      const scroller = this.#scroller;
-      this.#following = !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= STICKY_PX;
-    }
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('lines')) return;
     const newest = this.lines.at(-1);
-    if (this.#following || newest?.from === this.me) this.scrollToEnd();
-    else if (changed.get('lines')?.at(-1)?.id !== newest?.id) this.unseen = true;
+    if (changed.get('lines')?.at(-1)?.id === newest?.id || this.#following) return;
+    // Scrolled up: your own message brings you back down; anyone else's shows the jump button.
+    if (newest?.from === this.me && newest.kind !== 'notice') this.scrollToEnd();
+    else this.unseen = true;
   }
 
   scrollToEnd(): void {
     const scroller = this.#scroller;
-    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    if (scroller) scroller.scrollTop = 0;
     this.unseen = false;
   }
 
+  /** Whether the reader follows the conversation is known from scrolling, not measured on every message. */
   #onScroll() {
     const scroller = this.#scroller;
-    if (scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= STICKY_PX) this.unseen = false;
+    if (!scroller) return;
+    this.#following = scroller.scrollTop >= -STICKY_PX;
+    if (this.#following) this.unseen = false;
   }
 }
 

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod/mini: the same validation as zod, built from functions a bundler can drop when unused,
+// which keeps the web client small.
+import * as z from 'zod/mini';
 import {
   ADMIN_TOKEN_MAX_LENGTH,
   ANNOUNCE_TEXT_MAX_LENGTH,
@@ -17,24 +19,25 @@ import {
  */
 
 /** Generous bound for a raw nickname before normalisation (spaces and combining marks). */
-const rawNick = z.string().max(NICK_MAX_LENGTH * 8);
-const rawRoom = z.string().max(ROOM_NAME_MAX_LENGTH * 2);
-const sessionToken = z.string().min(16).max(128);
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const rawNick = text(0, NICK_MAX_LENGTH * 8);
+const rawRoom = text(0, ROOM_NAME_MAX_LENGTH * 2);
+const sessionToken = text(16, 128);
 
-export const joinRequestSchema = z.object({ nick: rawNick, room: rawRoom.optional() });
+export const joinRequestSchema = z.object({ nick: rawNick, room: z.optional(rawRoom) });
 export const resumeRequestSchema = z.object({ session: sessionToken });
 export const pairRequestSchema = z.object({ nick: rawNick });
 export const noPayloadSchema = z.undefined();
 
 export const signalDataSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.enum(['offer', 'answer']), sdp: z.string().max(MAX_SDP_LENGTH) }),
+  z.object({ type: z.enum(['offer', 'answer']), sdp: text(0, MAX_SDP_LENGTH) }),
   z.object({
     type: z.literal('candidate'),
     candidate: z.object({
-      candidate: z.string().max(MAX_CANDIDATE_LENGTH),
-      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
-      sdpMid: z.string().max(64).nullable().optional(),
-      usernameFragment: z.string().max(256).nullable().optional(),
+      candidate: text(0, MAX_CANDIDATE_LENGTH),
+      sdpMLineIndex: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(1024)))),
+      sdpMid: z.optional(z.nullable(text(0, 64))),
+      usernameFragment: z.optional(z.nullable(text(0, 256))),
     }),
   }),
   z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
@@ -42,13 +45,13 @@ export const signalDataSchema = z.discriminatedUnion('type', [
 
 export const signalRequestSchema = z.object({ to: rawNick, data: signalDataSchema });
 
-const adminToken = z.string().min(1).max(ADMIN_TOKEN_MAX_LENGTH);
+const adminToken = text(1, ADMIN_TOKEN_MAX_LENGTH);
 export const adminRequestSchema = z.discriminatedUnion('action', [
   z.object({ token: adminToken, action: z.literal('kick'), room: rawRoom, nick: rawNick }),
   z.object({
     token: adminToken,
     action: z.literal('announce'),
-    text: z.string().trim().min(1).max(ANNOUNCE_TEXT_MAX_LENGTH),
+    text: z.string().check(z.trim(), z.minLength(1), z.maxLength(ANNOUNCE_TEXT_MAX_LENGTH)),
   }),
   z.object({ token: adminToken, action: z.literal('shutdown') }),
 ]);
@@ -63,15 +66,15 @@ export type AdminAction = AdminRequest['action'];
 
 /* ---------- data-channel frames between peers ---------- */
 
-const messageId = z.string().min(1).max(64);
+const messageId = text(1, 64);
 const envelope = {
   id: messageId,
   /** Per-sender sequence number, counting up from 1 for each link's lifetime of a sender. */
-  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  /** Sender's wall clock, milliseconds since the epoch. */
-  ts: z.number().finite().nonnegative(),
+  seq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
+  /** Sender's wall clock, milliseconds since the epoch (finite: zod 4 numbers refuse Infinity). */
+  ts: z.number().check(z.gte(0)),
 };
-const messageText = z.string().min(1).max(MESSAGE_TEXT_MAX_LENGTH);
+const messageText = text(1, MESSAGE_TEXT_MAX_LENGTH);
 
 /**
  * What one peer may send another over a data channel. There is no sender field on purpose: the
@@ -79,13 +82,13 @@ const messageText = z.string().min(1).max(MESSAGE_TEXT_MAX_LENGTH);
  */
 export const peerMessageSchema = z.discriminatedUnion('type', [
   /** First frame on every link; a different major version closes the link. */
-  z.object({ type: z.literal('hello'), version: z.number().int().positive() }),
+  z.object({ type: z.literal('hello'), version: z.int().check(z.gt(0)) }),
   /** A message to everyone in the room. */
   z.object({ type: z.literal('chat'), ...envelope, text: messageText }),
   /** A message to the receiving peer alone. */
   z.object({ type: z.literal('private'), ...envelope, text: messageText }),
   /** In a private room: proof of the room secret, bound to this link's DTLS fingerprints. */
-  z.object({ type: z.literal('proof'), mac: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('proof'), mac: text(1, 128) }),
 ]);
 
 export type PeerMessage = z.infer<typeof peerMessageSchema>;

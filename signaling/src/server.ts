@@ -7,7 +7,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   DEFAULT_MAX_ROOM_SIZE,
   MAX_ROOMS,
@@ -100,7 +100,7 @@ interface Handler {
   handle(socket: ChatSocket, payload: unknown): Promise<Result<object>> | Result<object>;
 }
 
-function handler<S extends z.ZodType>(
+function handler<S extends z.ZodMiniType>(
   schema: S,
   run: (socket: ChatSocket, payload: z.output<S>) => Promise<Result<object>> | Result<object>,
 ): Handler {
@@ -316,6 +316,12 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     }
     socket.once('disconnect', () => connections.release(address));
     next();
+  });
+
+  // The handshake's HTTP request is not needed once a socket is up; dropping it saves memory per
+  // connection (socket.io's own advice). The address and headers live on socket.handshake.
+  io.engine.on('connection', (rawSocket: { request: unknown }) => {
+    rawSocket.request = null;
   });
 
   io.on('connection', (socket) => {

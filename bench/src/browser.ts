@@ -1,0 +1,199 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { ServerProcess, median, percentile, type BenchOptions } from './harness';
+
+export interface MeshRun {
+  peers: number;
+  links: number;
+  /** From the last Join click until every page has every link open. */
+  formationMs: number;
+  msPerLink: number;
+}
+
+export interface Broadcast {
+  pages: number;
+  messages: number;
+  expectedArrivals: number;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface BrowserResults {
+  mesh: MeshRun[];
+  /** One raw RTCPeerConnection pair in one page, offer to open data channel, median of runs. */
+  rawPairMs: number;
+  broadcast: Broadcast;
+  broadcastTwoPages: Broadcast;
+}
+
+const executablePath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+interface BenchWindow {
+  __latencies: number[];
+  __chat: () => { people: Map<string, { state: string }>; submit(text: string): void };
+}
+
+/**
+ * In every page: time each benchmark frame from its sender's clock to its arrival on a data
+ * channel. Plain JavaScript text, because tsx would wrap named functions in a helper the page lacks.
+ */
+const RECORD_ARRIVALS = `
+  window.__latencies = [];
+  window.__chat = () => document.querySelector('mc-chat-app').chat;
+  const Native = window.RTCPeerConnection;
+  function listen(channel) {
+    channel.addEventListener('message', ({ data }) => {
+      const now = performance.timeOrigin + performance.now();
+      if (typeof data !== 'string') return;
+      const match = /"text":"bench ([\\d.]+)"/.exec(data);
+      if (match) window.__latencies.push(now - Number(match[1]));
+    });
+  }
+  window.RTCPeerConnection = class extends Native {
+    constructor(config) {
+      super(config);
+      this.addEventListener('datachannel', (event) => listen(event.channel));
+    }
+    createDataChannel(label, init) {
+      const channel = super.createDataChannel(label, init);
+      listen(channel);
+      return channel;
+    }
+  };
+`;
+
+async function openPeers(browser: Browser, url: string, count: number): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i++) {
+    const context = await browser.newContext({ viewport: { width: 480, height: 360 } });
+    await context.addInitScript({ content: RECORD_ARRIVALS });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('textbox', { name: 'Nickname' }).fill(`peer${i}`);
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** Resolves when this page has an open link to every other of `count` peers. */
+function meshComplete(page: Page, count: number): Promise<unknown> {
+  return page.waitForFunction(
+    (others) => {
+      const chat = (window as unknown as BenchWindow).__chat();
+      return chat.people.size === others && [...chat.people.values()].every((peer) => peer.state === 'connected');
+    },
+    count - 1,
+    { timeout: 60_000, polling: 5 },
+  );
+}
+
+export async function formMesh(browser: Browser, url: string, count: number, room: string) {
+  const pages = await openPeers(browser, `${url}/?room=${room}`, count);
+  for (const page of pages) await page.getByRole('button', { name: 'Join' }).click();
+  const lastJoin = performance.now();
+  await Promise.all(pages.map((page) => meshComplete(page, count)));
+  return { pages, formationMs: performance.now() - lastJoin };
+}
+
+async function rawPair(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const started = performance.now();
+    const [a, b] = [new RTCPeerConnection({ iceServers: [] }), new RTCPeerConnection({ iceServers: [] })];
+    a.onicecandidate = ({ candidate }) => candidate && void b.addIceCandidate(candidate);
+    b.onicecandidate = ({ candidate }) => candidate && void a.addIceCandidate(candidate);
+    const channel = a.createDataChannel('raw');
+    const opened = new Promise((resolve) => (channel.onopen = resolve));
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription as RTCSessionDescriptionInit);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription as RTCSessionDescriptionInit);
+    await opened;
+    const took = performance.now() - started;
+    a.close();
+    b.close();
+    return took;
+  });
+}
+
+async function measureBroadcast(
+  browser: Browser,
+  url: string,
+  count: number,
+  seconds: number,
+  smoke: boolean,
+  log: (line: string) => void,
+): Promise<Broadcast> {
+    const { pages } = await formMesh(browser, url, count, `broadcast-${count}`);
+    // Each page sends 10 messages a second; the first 2 s warm up and are not counted.
+    const sent = await Promise.all(
+      pages.map((page) =>
+        page.evaluate(
+          // No named helpers in here: the bench runs under tsx, whose name-keeping wrappers do not exist in the page.
+          async ([warmupMs, measureMs]) => {
+            const chat = (window as unknown as BenchWindow).__chat();
+            let sent = 0;
+            for (const [prefix, duration] of [['warm', warmupMs], ['bench', measureMs]] as const) {
+              const start = performance.now();
+              // On a fixed schedule, 10 a second, however long each send takes.
+              for (let i = 0; start + i * 100 < start + duration; i++) {
+                await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + i * 100 - performance.now())));
+                chat.submit(`${prefix} ${performance.timeOrigin + performance.now()}`);
+                if (prefix === 'bench') sent += 1;
+              }
+            }
+            return sent;
+          },
+          [smoke ? 200 : 2_000, seconds * 1_000] as const,
+        ),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const samples = (await Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as BenchWindow).__latencies)))).flat();
+    samples.sort((a, b) => a - b);
+    const messages = sent.reduce((sum, n) => sum + n, 0);
+    const broadcast = {
+      pages: count,
+      messages,
+      expectedArrivals: messages * (count - 1),
+      samples: samples.length,
+      p50Ms: percentile(samples, 50),
+      p99Ms: percentile(samples, 99),
+    };
+    log(`broadcast ${count} pages × 10 msg/s × ${seconds} s: ${samples.length}/${broadcast.expectedArrivals} arrivals, one-way p50 ${broadcast.p50Ms.toFixed(2)} ms, p99 ${broadcast.p99Ms.toFixed(2)} ms`);
+    await Promise.all(pages.map((page) => page.context().close()));
+    return broadcast;
+}
+
+export async function browserBench({ smoke }: BenchOptions, log: (line: string) => void): Promise<BrowserResults> {
+  const server = await ServerProcess.start('ours');
+  const browser = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const mesh: MeshRun[] = [];
+    for (const peers of smoke ? [2] : [2, 4, 8, 12]) {
+      const { pages, formationMs } = await formMesh(browser, server.url, peers, `mesh-${peers}`);
+      const links = (peers * (peers - 1)) / 2;
+      mesh.push({ peers, links, formationMs, msPerLink: formationMs / links });
+      log(`mesh ${peers} peers: ${links} links open ${formationMs.toFixed(0)} ms after the last Join (${(formationMs / links).toFixed(1)} ms a link)`);
+      await Promise.all(pages.map((page) => page.context().close()));
+    }
+
+    const scratch = await (await browser.newContext()).newPage();
+    await scratch.goto(server.url);
+    const raw: number[] = [];
+    for (let i = 0; i < 5; i++) raw.push(await rawPair(scratch));
+    const rawPairMs = median(raw);
+    log(`raw RTCPeerConnection pair in one page: ${rawPairMs.toFixed(1)} ms to an open data channel`);
+
+    const broadcast = await measureBroadcast(browser, server.url, smoke ? 2 : 8, smoke ? 1 : 10, smoke, log);
+    // The same with two pages: how much of the above is eight renderers sharing two cores.
+    const broadcastTwoPages = smoke ? broadcast : await measureBroadcast(browser, server.url, 2, 10, smoke, log);
+    return { mesh, rawPairMs, broadcast, broadcastTwoPages };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}

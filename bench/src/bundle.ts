@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+export interface BundleFile {
+  file: string;
+  bytes: number;
+  gzip: number;
+  brotli: number;
+}
+
+export interface BundleResults {
+  files: BundleFile[];
+  total: { bytes: number; gzip: number; brotli: number };
+  /** JavaScript alone, gzipped: what the 55 KB target is about. */
+  jsGzip: number;
+}
+
+const CLIENT = fileURLToPath(new URL('../../client', import.meta.url));
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? walk(full) : [full];
+  });
+}
+
+/** Build the client as it ships, then weigh every JS and CSS file raw, gzipped and brotli'd. */
+export function bundleBench(log: (line: string) => void): BundleResults {
+  const build = spawnSync('npm', ['run', 'build', '-w', 'client'], { cwd: path.join(CLIENT, '..'), encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`client build failed:\n${build.stdout}${build.stderr}`);
+  const dist = path.join(CLIENT, 'dist');
+  const files = walk(dist)
+    .filter((file) => /\.(js|css)$/.test(file))
+    .map((file) => {
+      const content = readFileSync(file);
+      return {
+        file: path.relative(dist, file),
+        bytes: content.length,
+        gzip: gzipSync(content, { level: 9 }).length,
+        brotli: brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      };
+    });
+  const sum = (key: 'bytes' | 'gzip' | 'brotli', list = files) => list.reduce((total, file) => total + file[key], 0);
+  const total = { bytes: sum('bytes'), gzip: sum('gzip'), brotli: sum('brotli') };
+  for (const file of files) log(`bundle ${file.file}: ${kb(file.bytes)} raw, ${kb(file.gzip)} gzip, ${kb(file.brotli)} brotli`);
+  return { files, total, jsGzip: sum('gzip', files.filter((file) => file.file.endsWith('.js'))) };
+}
+
+export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -1,0 +1,95 @@
+// `npm run bench`: every section, a table, bench/results/latest.json and bench/results/chart.svg.
+// `npm run bench -- --smoke`: tiny sizes, so the code cannot rot; writes bench/results/smoke.json.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { browserBench, type BrowserResults } from './browser';
+import { bundleBench, kb, type BundleResults } from './bundle';
+import { capacityBench, type CapacityResults } from './capacity';
+import { barChart } from './chart';
+import { HAS_TASKSET, median, pinSelf } from './harness';
+import { relayBench, type RelayResults } from './relay';
+
+const smoke = process.argv.includes('--smoke');
+const options = { smoke };
+const started = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function version(pkg: string): string {
+  return (JSON.parse(readFileSync(`${ROOT}node_modules/${pkg}/package.json`, 'utf8')) as { version: string }).version;
+}
+
+function chromiumVersion(): string {
+  try {
+    return execFileSync(process.env.CHROMIUM_PATH || 'chromium', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return "Playwright's Chromium";
+  }
+}
+
+pinSelf();
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGb: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  chromium: chromiumVersion(),
+  pinned: HAS_TASKSET ? 'servers on core 0, load generator on core 1 (taskset)' : 'not pinned (no taskset)',
+};
+const versions = Object.fromEntries(['socket.io', 'peer', 'simple-peer', 'lit', 'zod', 'socket.io-client'].map((pkg) => [pkg, version(pkg)]));
+log(`machine: ${JSON.stringify(machine)}`);
+
+const relay: RelayResults = await relayBench(options, log);
+const capacity: CapacityResults = await capacityBench(options, log);
+const browser: BrowserResults = await browserBench(options, log);
+const bundle: BundleResults = bundleBench(log);
+
+const idleOf = (server: string, connections: number) =>
+  relay.idle.find((entry) => entry.server === server && entry.connections === connections);
+const mesh8 = browser.mesh.find((run) => run.peers === 8);
+const biggestIdle = Math.max(...relay.idle.map((entry) => entry.connections));
+const ourIdle = idleOf('ours', biggestIdle);
+const fastestRatio = relay.ratios.at(-1);
+
+const rows: [string, string, string, string][] = [
+  ['Signaling CPU per relay, ours / PeerJS', '≤ 1.00', relay.ratios.map((r) => `${r.rate}/s: ${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`).join('; '), fastestRatio && fastestRatio.median <= 1 ? 'met' : 'short'],
+  ['Heap per idle registered connection', '≤ 5 KB', relay.idle.map((e) => `${e.server} ${e.connections}: ${kb(e.heapBytesPerConnection)}`).join('; '), ourIdle && ourIdle.heapBytesPerConnection <= 5 * 1024 ? 'met' : 'short'],
+  ['Concurrent clients, joins p99 ≤ 100 ms', '20,000', `${capacity.maxClientsWithin100Ms.toLocaleString('en')} (${capacity.limitedBy})`, capacity.maxClientsWithin100Ms >= 20_000 ? 'met' : 'short'],
+  ['8-peer mesh formation', '≤ 1 s', mesh8 ? `${mesh8.formationMs.toFixed(0)} ms (${mesh8.msPerLink.toFixed(1)} ms a link; raw pair ${browser.rawPairMs.toFixed(1)} ms)` : 'n/a', mesh8 && mesh8.formationMs <= 1000 ? 'met' : smoke ? 'n/a' : 'short'],
+  ['Broadcast one-way p99, 8 pages', '≤ 5 ms', `p50 ${browser.broadcast.p50Ms.toFixed(1)} ms, p99 ${browser.broadcast.p99Ms.toFixed(1)} ms (2 pages: p50 ${browser.broadcastTwoPages.p50Ms.toFixed(1)}, p99 ${browser.broadcastTwoPages.p99Ms.toFixed(1)} ms)`, browser.broadcast.p99Ms <= 5 ? 'met' : 'short'],
+  ['Client JS, gzipped', '≤ 55 KB', `${kb(bundle.jsGzip)} (all JS+CSS: ${kb(bundle.total.gzip)} gzip, ${kb(bundle.total.brotli)} brotli)`, bundle.jsGzip <= 55 * 1024 ? 'met' : 'short'],
+];
+
+console.log(`\n| measure | target | measured | |\n|---|---|---|---|`);
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+console.log(`\nRelay latency (open loop, median of rounds):`);
+console.log(`| rate | ours p50 | ours p99 | PeerJS p50 | PeerJS p99 | ours µs CPU | PeerJS µs CPU |\n|---|---|---|---|---|---|---|`);
+for (const { rate } of relay.ratios) {
+  const pick = (server: string, key: 'p50Ms' | 'p99Ms' | 'cpuMicrosPerRelay') =>
+    median(relay.runs.filter((run) => run.rate === rate && run.server === server).map((run) => run[key])).toFixed(key === 'cpuMicrosPerRelay' ? 0 : 2);
+  console.log(`| ${rate}/s | ${pick('ours', 'p50Ms')} ms | ${pick('ours', 'p99Ms')} ms | ${pick('peerjs', 'p50Ms')} ms | ${pick('peerjs', 'p99Ms')} ms | ${pick('ours', 'cpuMicrosPerRelay')} | ${pick('peerjs', 'cpuMicrosPerRelay')} |`);
+}
+
+const date = new Date().toISOString();
+mkdirSync(RESULTS, { recursive: true });
+const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, browser, bundle };
+writeFileSync(`${RESULTS}${smoke ? 'smoke' : 'latest'}.json`, `${JSON.stringify(report, null, 2)}\n`);
+if (!smoke) {
+  const cpu = (server: string, rate: number) => median(relay.runs.filter((run) => run.rate === rate && run.server === server).map((run) => run.cpuMicrosPerRelay));
+  const svg = barChart(
+    [
+      { title: 'Server CPU per relay', unit: 'µs, by relays/s', bars: relay.ratios.flatMap(({ rate }) => [{ label: `${rate}`, value: cpu('ours', rate), series: 0 as const }, { label: '', value: cpu('peerjs', rate), series: 1 as const }]) },
+      { title: 'Heap per idle connection', unit: 'KB, by connections', target: 5, bars: relay.idle.map((e) => ({ label: e.server === 'ours' ? `${e.connections / 1000}k` : '', value: e.heapBytesPerConnection / 1024, series: e.server === 'ours' ? (0 as const) : (1 as const) })).sort((a, b) => a.label.localeCompare(b.label)) },
+      { title: 'Mesh formation', unit: 'ms from last Join, by peers', target: 1000, bars: browser.mesh.map((run) => ({ label: `${run.peers}`, value: run.formationMs, series: 0 as const })) },
+      { title: 'Client bundle', unit: 'KB gzipped, per file', target: 55, bars: bundle.files.map((file) => ({ label: file.file.replace(/^assets\/|-[\w-]+(?=\.)/g, ''), value: file.gzip / 1024, series: 0 as const })) },
+    ],
+    ['meshchat', 'PeerJS server'],
+    `${date.slice(0, 10)} · ${machine.cores} cores · Node ${machine.node}`,
+  );
+  writeFileSync(`${RESULTS}chart.svg`, svg);
+}
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote bench/results/${smoke ? 'smoke' : 'latest'}.json${smoke ? '' : ' and chart.svg'}`);
+process.exit(0);

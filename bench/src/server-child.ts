@@ -1,0 +1,41 @@
+// One signaling server in a process of its own (pinned to a core by the parent), so its CPU time
+// and heap are its own. Answers "stats" on its IPC channel after a full GC.
+import { PeerServer } from 'peer';
+import { createSignalingServer } from '@meshchat/signaling';
+
+const kind = process.argv[2];
+const roomy = { points: 1e9, seconds: 1, perIp: 1 };
+
+async function start(): Promise<string> {
+  if (kind === 'ours') {
+    // Limits lifted: the load generator is one address opening thousands of sockets on purpose.
+    const server = await createSignalingServer({
+      port: 0,
+      logLevel: 'silent',
+      maxSocketsPerIp: 1e9,
+      maxRooms: 1e9,
+      rateLimits: { join: roomy, signal: roomy, other: roomy },
+    });
+    return server.url;
+  }
+  if (kind === 'peerjs') {
+    return new Promise((resolve) => {
+      const server = PeerServer({ port: 0, host: '127.0.0.1', path: '/', concurrent_limit: 1e9, alive_timeout: 600_000 }, (http) => {
+        const address = http.address();
+        resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+      });
+      void server;
+    });
+  }
+  throw new Error(`unknown server kind ${kind}`);
+}
+
+const url = await start();
+process.on('message', (message) => {
+  if (message !== 'stats') return;
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const { heapUsed, rss } = process.memoryUsage();
+  process.send?.({ cpu: process.cpuUsage(), heapUsed, rss });
+});
+process.send?.({ url });
