@@ -1,6 +1,6 @@
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 // A relative path, so Vite bundles it into the config (the package itself is TypeScript source).
-import { cspHeader } from '../shared/src/csp';
+import { cspHeader } from '../shared/src/csp.ts';
 
 /** Writes `_headers` next to the build: Netlify (and the e2e static server) send it with every page. */
 function staticHostHeaders(signalingUrl: string | undefined): Plugin {

@@ -136,6 +136,28 @@ export async function newPage(browser: Browser, url: string, init?: () => void):
   return page;
 }
 
+/**
+ * Everything a page exchanges with servers, as text: websocket frames both ways, every request's
+ * URL and body, and the bodies of socket.io polling responses. Attach before the page loads.
+ */
+export function recordSignalingTraffic(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => seen.push(payload.toString()));
+    socket.on('framereceived', ({ payload }) => seen.push(payload.toString()));
+  });
+  page.on('request', (request) => seen.push(`${request.url()} ${request.postData() ?? ''}`));
+  page.on('response', (response) => {
+    if (response.url().includes('/socket.io/')) {
+      response.text().then(
+        (body) => seen.push(body),
+        () => undefined,
+      );
+    }
+  });
+  return seen;
+}
+
 /** A person who opens `url` in a browser context of their own and joins as `nick`. */
 export async function joinAt(browser: Browser, url: string, nick: string): Promise<User> {
   const page = await newPage(browser, url);

@@ -35,7 +35,7 @@ export function barChart(panels: Panel[], legend: [string, string], caption: str
     if (panel.target !== undefined) {
       const y = top + plot - (panel.target / max) * plot;
       parts.push(`<line x1="${x0 + 20}" x2="${x0 + width - 15}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#d33" stroke-dasharray="5 4"/>`);
-      parts.push(`<text x="${x0 + width - 15}" y="${(y - 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#d33">target ${panel.target}</text>`);
+      parts.push(`<text x="${x0 + 22}" y="${(y - 4).toFixed(1)}" font-size="10" fill="#d33">target ${panel.target}</text>`);
     }
     parts.push(`<line x1="${x0 + 20}" x2="${x0 + width - 15}" y1="${top + plot}" y2="${top + plot}" stroke="#888"/>`);
   });

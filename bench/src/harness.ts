@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export type ServerKind = 'ours' | 'peerjs';
@@ -15,6 +16,11 @@ export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 
 /** Run this process (the load generator) on core 1, away from the servers on core 0. */
 export function pinSelf(): void {
   if (HAS_TASKSET) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+}
+
+/** Back to every core: a browser started from here inherits this process's cores. */
+export function unpinSelf(): void {
+  if (HAS_TASKSET) spawnSync('taskset', ['-cp', `0-${os.cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
 }
 
 export interface ServerStats {

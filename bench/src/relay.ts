@@ -85,15 +85,19 @@ async function connectPairs(server: ServerProcess, count: number, block: number,
     const local = sourceAddress(i * 2, block);
     if (server.kind === 'ours') {
       const [a, b] = await Promise.all([SocketIoWire.connect(server.url, local), SocketIoWire.connect(server.url, local)]);
-      await a.request('join', { nick: 'a', room: `relay-${i}` });
-      await b.request('join', { nick: 'b', room: `relay-${i}` });
+      // Rooms are new for every run: the server holds a dropped member's nickname for its reconnect grace.
+      for (const [wire, nick] of [[a, 'a'], [b, 'b']] as const) {
+        const joined = (await wire.request('join', { nick, room: `relay-${block}-${i}` })) as { ok: boolean; code?: string };
+        if (!joined.ok) throw new Error(`bench client could not join: ${joined.code}`);
+      }
       for (const wire of [a, b]) wire.on('signal', (payload) => deliver(seqOf((payload as { data: Data }).data)));
       return {
         send: (from, data) => (from === 'a' ? a : b).emit('signal', { to: from === 'a' ? 'b' : 'a', data }),
         close: () => [a, b].forEach((wire) => wire.close()),
       };
     }
-    const [a, b] = await Promise.all([PeerJsWire.connect(server.url, `a${i}`, local), PeerJsWire.connect(server.url, `b${i}`, local)]);
+    const [ida, idb] = [`a${block}x${i}`, `b${block}x${i}`];
+    const [a, b] = await Promise.all([PeerJsWire.connect(server.url, ida, local), PeerJsWire.connect(server.url, idb, local)]);
     for (const wire of [a, b]) {
       wire.onMessage((message) => {
         if (message.type === 'OFFER' || message.type === 'ANSWER' || message.type === 'CANDIDATE') deliver(seqOf(message.payload as Data));
@@ -101,7 +105,7 @@ async function connectPairs(server: ServerProcess, count: number, block: number,
     }
     const kinds = { offer: 'OFFER', answer: 'ANSWER', candidate: 'CANDIDATE' } as const;
     return {
-      send: (from, data) => (from === 'a' ? a : b).send({ type: kinds[data.type], dst: from === 'a' ? `b${i}` : `a${i}`, payload: data }),
+      send: (from, data) => (from === 'a' ? a : b).send({ type: kinds[data.type], dst: from === 'a' ? idb : ida, payload: data }),
       close: () => [a, b].forEach((wire) => wire.close()),
     };
   }, 100);
@@ -162,7 +166,8 @@ export async function idleMemory(kind: ServerKind, steps: readonly number[], blo
         const i = open.length + offset;
         if (kind === 'peerjs') return PeerJsWire.connect(server.url, `idle${i}`, sourceAddress(i, block));
         const wire = await SocketIoWire.connect(server.url, sourceAddress(i, block));
-        await wire.request('join', { nick: `user${i}`, room: `idle-${Math.floor(i / 10)}` });
+        const joined = (await wire.request('join', { nick: `user${i}`, room: `idle-${Math.floor(i / 10)}` })) as { ok: boolean; code?: string };
+        if (!joined.ok) throw new Error(`bench client could not join: ${joined.code}`);
         return wire;
       });
       open.push(...more);

@@ -8,7 +8,7 @@ import { browserBench, type BrowserResults } from './browser';
 import { bundleBench, kb, type BundleResults } from './bundle';
 import { capacityBench, type CapacityResults } from './capacity';
 import { barChart } from './chart';
-import { HAS_TASKSET, median, pinSelf } from './harness';
+import { HAS_TASKSET, median, pinSelf, unpinSelf } from './harness';
 import { relayBench, type RelayResults } from './relay';
 
 const smoke = process.argv.includes('--smoke');
@@ -24,7 +24,8 @@ function version(pkg: string): string {
 
 function chromiumVersion(): string {
   try {
-    return execFileSync(process.env.CHROMIUM_PATH || 'chromium', ['--version'], { encoding: 'utf8' }).trim();
+    const binary = process.env.CHROMIUM_PATH || 'chromium';
+    return execFileSync(binary, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return "Playwright's Chromium";
   }
@@ -37,13 +38,17 @@ const machine = {
   memoryGb: Math.round(os.totalmem() / 2 ** 30),
   node: process.version,
   chromium: chromiumVersion(),
-  pinned: HAS_TASKSET ? 'servers on core 0, load generator on core 1 (taskset)' : 'not pinned (no taskset)',
+  pinned: HAS_TASKSET
+    ? 'servers on core 0, load generator on core 1 (taskset); Chromium on both cores'
+    : 'not pinned (no taskset)',
 };
 const versions = Object.fromEntries(['socket.io', 'peer', 'simple-peer', 'lit', 'zod', 'socket.io-client'].map((pkg) => [pkg, version(pkg)]));
 log(`machine: ${JSON.stringify(machine)}`);
 
 const relay: RelayResults = await relayBench(options, log);
 const capacity: CapacityResults = await capacityBench(options, log);
+// Chromium's pages are the load here, and real users have cores of their own: give it both.
+unpinSelf();
 const browser: BrowserResults = await browserBench(options, log);
 const bundle: BundleResults = bundleBench(log);
 
@@ -82,9 +87,28 @@ if (!smoke) {
   const svg = barChart(
     [
       { title: 'Server CPU per relay', unit: 'µs, by relays/s', bars: relay.ratios.flatMap(({ rate }) => [{ label: `${rate}`, value: cpu('ours', rate), series: 0 as const }, { label: '', value: cpu('peerjs', rate), series: 1 as const }]) },
-      { title: 'Heap per idle connection', unit: 'KB, by connections', target: 5, bars: relay.idle.map((e) => ({ label: e.server === 'ours' ? `${e.connections / 1000}k` : '', value: e.heapBytesPerConnection / 1024, series: e.server === 'ours' ? (0 as const) : (1 as const) })).sort((a, b) => a.label.localeCompare(b.label)) },
+      {
+        title: 'Heap per idle connection',
+        unit: 'KB, by connections',
+        target: 5,
+        bars: [...new Set(relay.idle.map((entry) => entry.connections))].flatMap((connections) =>
+          (['ours', 'peerjs'] as const).map((server) => ({
+            label: server === 'ours' ? `${connections / 1000}k` : '',
+            value: (idleOf(server, connections)?.heapBytesPerConnection ?? 0) / 1024,
+            series: server === 'ours' ? (0 as const) : (1 as const),
+          })),
+        ),
+      },
       { title: 'Mesh formation', unit: 'ms from last Join, by peers', target: 1000, bars: browser.mesh.map((run) => ({ label: `${run.peers}`, value: run.formationMs, series: 0 as const })) },
-      { title: 'Client bundle', unit: 'KB gzipped, per file', target: 55, bars: bundle.files.map((file) => ({ label: file.file.replace(/^assets\/|-[\w-]+(?=\.)/g, ''), value: file.gzip / 1024, series: 0 as const })) },
+      {
+        title: 'Client JavaScript',
+        unit: 'KB, all files',
+        target: 55,
+        bars: [
+          { label: 'gzip', value: bundle.jsGzip / 1024, series: 0 as const },
+          { label: 'brotli', value: bundle.total.brotli / 1024, series: 0 as const },
+        ],
+      },
     ],
     ['meshchat', 'PeerJS server'],
     `${date.slice(0, 10)} · ${machine.cores} cores · Node ${machine.node}`,

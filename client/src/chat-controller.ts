@@ -51,6 +51,12 @@ export interface ChatOptions {
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** A private room's secret and the proof key derived from it. */
+interface PrivateRoom {
+  secret: string;
+  key: CryptoKey;
+}
+
 const ACK_TIMEOUT_MS = 10_000;
 /** How long Join waits for the signaling connection before saying it cannot reach the server. */
 const CONNECT_WAIT_MS = 5_000;
@@ -58,7 +64,7 @@ const CONNECT_WAIT_MS = 5_000;
 const PROOF_TIMEOUT_MS = 4_000;
 /** Messages held per link while it is being verified. */
 const MAX_HELD = 200;
-/** Refresh TURN credentials this long before they expire, at the latest. */
+/** Refresh TURN credentials once this fraction of their lifetime is left. */
 const ICE_REFRESH_MARGIN = 0.2;
 const MAX_LINES = 2_000;
 
@@ -122,33 +128,26 @@ export class ChatController implements ReactiveController {
     this.#socket.disconnect();
   }
 
-  /** Every nickname in the room, yours included. */
-  get everyone(): string[] {
-    return [this.nick, ...this.people.keys()];
-  }
-
-  async join(nick: string, room: string): Promise<void> {
-    await this.#attempt(async () => {
-      await this.#reachable();
-      await this.#loadIce(nick);
-      const result = await this.#timed().emitWithAck('join', { nick, room });
-      if (result.ok) this.#enter(result);
-      else this.error = errorText(result.code);
-    });
+  join(nick: string, room: string): Promise<void> {
+    return this.#joinRoom(nick, async () => ({ room }));
   }
 
   /** Join the private room a secret stands for; the server only ever sees the derived id. */
-  async joinPrivate(nick: string, secret: string): Promise<void> {
+  joinPrivate(nick: string, secret: string): Promise<void> {
+    return this.#joinRoom(nick, async () => {
+      const [room, key] = await Promise.all([privateRoomId(secret), proofKey(secret)]);
+      return { room, privateRoom: { secret, key } };
+    });
+  }
+
+  async #joinRoom(nick: string, where: () => Promise<{ room: string; privateRoom?: PrivateRoom }>): Promise<void> {
     await this.#attempt(async () => {
       await this.#reachable();
       await this.#loadIce(nick);
-      const [room, key] = await Promise.all([privateRoomId(secret), proofKey(secret)]);
+      const { room, privateRoom } = await where();
       const result = await this.#timed().emitWithAck('join', { nick, room });
-      if (!result.ok) {
-        this.error = errorText(result.code);
-        return;
-      }
-      this.#enter(result, { secret, key });
+      if (result.ok) this.#enter(result, privateRoom);
+      else this.error = errorText(result.code);
     });
   }
 
@@ -348,7 +347,7 @@ export class ChatController implements ReactiveController {
     this.#line({ kind: message.type === 'chat' ? 'public' : 'private', from, text: message.text, ts: message.ts });
   }
 
-  #enter(joined: JoinedRoom, privateRoom?: { secret: string; key: CryptoKey }): void {
+  #enter(joined: JoinedRoom, privateRoom?: PrivateRoom): void {
     this.secret = privateRoom?.secret;
     this.#proofKey = privateRoom?.key;
     this.screen = 'room';

@@ -1,17 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
-import { User, expect, fillJoin, newPage, test } from '../fixtures';
+import { User, expect, fillJoin, newPage, recordSignalingTraffic, test } from '../fixtures';
 import { startHostileServer } from '../hostile-server';
-
-/** Everything a page exchanges with the signaling server: websocket frames and HTTP bodies. */
-function recordSignalingTraffic(page: Page): string[] {
-  const seen: string[] = [];
-  page.on('websocket', (socket) => {
-    socket.on('framesent', ({ payload }) => seen.push(payload.toString()));
-    socket.on('framereceived', ({ payload }) => seen.push(payload.toString()));
-  });
-  page.on('request', (request) => seen.push(`${request.url()} ${request.postData() ?? ''}`));
-  return seen;
-}
 
 /** A page whose signaling traffic is recorded from before it loads. */
 async function recordedPage(browser: Browser, url: string): Promise<{ page: Page; traffic: string[] }> {

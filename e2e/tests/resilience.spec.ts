@@ -1,26 +1,5 @@
 import type { Page } from '@playwright/test';
-import { User, expect, fillJoin, newPage, test } from '../fixtures';
-
-/** Everything a page exchanges with the signaling server: websocket frames and polling bodies. */
-function recordSignalingTraffic(page: Page): string[] {
-  const seen: string[] = [];
-  page.on('websocket', (socket) => {
-    socket.on('framesent', ({ payload }) => seen.push(payload.toString()));
-    socket.on('framereceived', ({ payload }) => seen.push(payload.toString()));
-  });
-  page.on('request', (request) => {
-    if (request.url().includes('/socket.io/')) seen.push(request.postData() ?? '');
-  });
-  page.on('response', (response) => {
-    if (response.url().includes('/socket.io/')) {
-      response.text().then(
-        (body) => seen.push(body),
-        () => undefined,
-      );
-    }
-  });
-  return seen;
-}
+import { User, expect, fillJoin, newPage, recordSignalingTraffic, test } from '../fixtures';
 
 test('privacy canary: no chat or private text ever reaches the signaling server', async ({ browser, server }) => {
   const pages = await Promise.all([1, 2, 3].map(() => browser.newContext().then((context) => context.newPage())));
