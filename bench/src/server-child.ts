@@ -32,6 +32,8 @@ async function start(): Promise<string> {
 
 const url = await start();
 process.on('message', (message) => {
+  // A clean exit, so --cpu-prof can write its profile.
+  if (message === 'exit') process.exit(0);
   if (message !== 'stats') return;
   globalThis.gc?.();
   globalThis.gc?.();

@@ -161,10 +161,16 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     turnSecret: options.turnSecret,
     turnTtlSeconds: options.turnTtlSeconds ?? TURN_CREDENTIAL_TTL_SECONDS,
   };
-  app.get('/ice', (request, response) => {
+  app.get('/ice', async (request, response) => {
     // The static page lives on another origin: answer it by the same allow-list as the sockets.
     if (!isAllowedOrigin(request, corsOrigins)) {
       response.status(403).json({ ok: false, code: 'FORBIDDEN' });
+      return;
+    }
+    // TURN credentials cost relay bandwidth: hand them out on the same budget as other requests.
+    const address = requestAddress(request, options.trustProxy ?? false);
+    if (!(await throttle.allow('other', `http:${address}`, address))) {
+      response.status(429).json({ ok: false, code: 'RATE_LIMITED' });
       return;
     }
     const origin = request.headers.origin;
@@ -399,9 +405,17 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
  * allow-list. Clients without one (not browsers) are accepted; they could forge any origin anyway.
  */
 function clientAddress(socket: ChatSocket, trustProxy: boolean): string {
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  return addressFrom(socket.handshake.headers['x-forwarded-for'], socket.handshake.address, trustProxy);
+}
+
+function requestAddress(request: IncomingMessage, trustProxy: boolean): string {
+  return addressFrom(request.headers['x-forwarded-for'], request.socket.remoteAddress ?? 'unknown', trustProxy);
+}
+
+/** The client's address: the socket's peer, or behind a trusted proxy the first X-Forwarded-For hop. */
+function addressFrom(forwarded: string | string[] | undefined, peer: string, trustProxy: boolean): string {
   const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
-  return trustProxy && first ? first : socket.handshake.address;
+  return trustProxy && first ? first : peer;
 }
 
 /** Send the notice; done when the client acknowledges it, goes away, or takes too long. */
@@ -435,6 +449,8 @@ function serveClient(app: express.Express, dir: string | null): void {
     });
     return;
   }
+  // _headers is the static host's header file (Netlify); this server sends those headers itself.
+  app.get('/_headers', (_request, response) => response.status(404).end());
   app.use(express.static(dir, { index: 'index.html' }));
   // Deep links and ?room= links land on the app.
   app.get('/{*rest}', (_request, response) => response.sendFile(index));

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { IceConfig } from '@meshchat/protocol';
 import { startServer } from './helpers';
@@ -61,5 +64,28 @@ describe('HTTP headers', () => {
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(response.headers.get('x-powered-by'), null);
+  });
+});
+
+describe('serving the built client', () => {
+  it('serves the page and deep links, but not the static host header file', async () => {
+    const dist = mkdtempSync(path.join(tmpdir(), 'meshchat-dist-'));
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>meshchat</title>');
+    writeFileSync(path.join(dist, '_headers'), '/*\n  Content-Security-Policy: x\n');
+    const { url } = await startServer({ staticDir: dist });
+    assert.match(await (await fetch(`${url}/`)).text(), /<title>meshchat/);
+    assert.match(await (await fetch(`${url}/some/deep/link?room=x`)).text(), /<title>meshchat/);
+    assert.equal((await fetch(`${url}/_headers`)).status, 404);
+  });
+});
+
+describe('GET /ice limits', () => {
+  it('answers a flood from one address with 429 RATE_LIMITED', async () => {
+    const { url } = await startServer({ turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'secret' });
+    const statuses = [];
+    for (let i = 0; i < 80; i++) statuses.push((await fetch(`${url}/ice`)).status);
+    assert.equal(statuses[0], 200);
+    assert.equal(statuses.at(-1), 429);
+    assert.ok(statuses.filter((status) => status === 200).length >= 50, 'a burst of ordinary use goes through');
   });
 });
