@@ -22,8 +22,8 @@ describe('GET /ice', () => {
   });
 
   it('hands out configured STUN URLs as they are', async () => {
-    const { url } = await startServer({ stunUrls: ['stun:stun.internal.test:3478'] });
-    assert.deepEqual((await getIce(url)).body, { iceServers: [{ urls: ['stun:stun.internal.test:3478'] }], expiresAt: null });
+    const { url } = await startServer({ stunUrls: ['stun:relay.internal.test:3478'] });
+    assert.deepEqual((await getIce(url)).body, { iceServers: [{ urls: ['stun:relay.internal.test:3478'] }], expiresAt: null });
   });
 
   it("issues coturn REST-API credentials that expire, and never reveals the secret", async () => {
