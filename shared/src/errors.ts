@@ -36,7 +36,3 @@ export type Result<T extends object = object> = ({ ok: true } & T) | Failure;
 export function fail(code: ErrorCode, message?: string): Failure {
   return message === undefined ? { ok: false, code } : { ok: false, code, message };
 }
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-}

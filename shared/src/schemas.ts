@@ -62,7 +62,6 @@ export type PairRequest = z.infer<typeof pairRequestSchema>;
 export type SignalData = z.infer<typeof signalDataSchema>;
 export type SignalRequest = z.infer<typeof signalRequestSchema>;
 export type AdminRequest = z.infer<typeof adminRequestSchema>;
-export type AdminAction = AdminRequest['action'];
 
 /* ---------- data-channel frames between peers ---------- */
 
@@ -92,7 +91,6 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
-export type PeerMessageType = PeerMessage['type'];
 /** A message a person wrote: to the room, or to one peer. */
 export type TextMessage = Extract<PeerMessage, { type: 'chat' | 'private' }>;
 

@@ -187,10 +187,6 @@ export class PairingQueue {
     return this.#waiting.has(socketId);
   }
 
-  get size(): number {
-    return this.#waiting.size;
-  }
-
   /**
    * Take the oldest waiting stranger whose nickname differs from `nick` (two "alice"s cannot
    * share a room), or queue this socket when there is none.
