@@ -158,6 +158,24 @@ export function recordSignalingTraffic(page: Page): string[] {
   return seen;
 }
 
+/** A page whose signaling traffic is recorded from before it loads. */
+export async function recordedPage(browser: Browser, url: string): Promise<{ page: Page; traffic: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const traffic = recordSignalingTraffic(page);
+  await page.goto(url);
+  return { page, traffic };
+}
+
+/** An init script that collects the Content-Security-Policy violations a page reports. */
+export const WATCH_CSP = () => {
+  const seen: string[] = [];
+  (window as unknown as { __csp: string[] }).__csp = seen;
+  document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+};
+
+/** What WATCH_CSP collected so far. */
+export const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+
 /** A person who opens `url` in a browser context of their own and joins as `nick`. */
 export async function joinAt(browser: Browser, url: string, nick: string): Promise<User> {
   const page = await newPage(browser, url);

@@ -62,8 +62,7 @@ export async function capacityBench({ smoke }: BenchOptions, log: (line: string)
       const more = await openMany(Math.min(step, ceiling - clients.length), async (offset) => {
         const i = clients.length + offset;
         const wire = await SocketIoWire.connect(server.url, sourceAddress(i, 80));
-        const joined = (await wire.request('join', { nick: `user${i}`, room: `cap-${Math.floor(i / 10)}` })) as { ok: boolean; code?: string };
-        if (!joined.ok) throw new Error(`bench client could not join: ${joined.code}`);
+        await wire.join(`user${i}`, `cap-${Math.floor(i / 10)}`);
         return wire;
       });
       clients.push(...more);

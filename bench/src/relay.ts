@@ -86,10 +86,8 @@ async function connectPairs(server: ServerProcess, count: number, block: number,
     if (server.kind === 'ours') {
       const [a, b] = await Promise.all([SocketIoWire.connect(server.url, local), SocketIoWire.connect(server.url, local)]);
       // Rooms are new for every run: the server holds a dropped member's nickname for its reconnect grace.
-      for (const [wire, nick] of [[a, 'a'], [b, 'b']] as const) {
-        const joined = (await wire.request('join', { nick, room: `relay-${block}-${i}` })) as { ok: boolean; code?: string };
-        if (!joined.ok) throw new Error(`bench client could not join: ${joined.code}`);
-      }
+      await a.join('a', `relay-${block}-${i}`);
+      await b.join('b', `relay-${block}-${i}`);
       for (const wire of [a, b]) wire.on('signal', (payload) => deliver(seqOf((payload as { data: Data }).data)));
       return {
         send: (from, data) => (from === 'a' ? a : b).emit('signal', { to: from === 'a' ? 'b' : 'a', data }),
@@ -166,8 +164,7 @@ export async function idleMemory(kind: ServerKind, steps: readonly number[], blo
         const i = open.length + offset;
         if (kind === 'peerjs') return PeerJsWire.connect(server.url, `idle${i}`, sourceAddress(i, block));
         const wire = await SocketIoWire.connect(server.url, sourceAddress(i, block));
-        const joined = (await wire.request('join', { nick: `user${i}`, room: `idle-${Math.floor(i / 10)}` })) as { ok: boolean; code?: string };
-        if (!joined.ok) throw new Error(`bench client could not join: ${joined.code}`);
+        await wire.join(`user${i}`, `idle-${Math.floor(i / 10)}`);
         return wire;
       });
       open.push(...more);

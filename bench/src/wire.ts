@@ -50,6 +50,12 @@ export class SocketIoWire {
     });
   }
 
+  /** Join a room; a refusal stops the bench, since its figures would be about errors. */
+  async join(nick: string, room: string): Promise<void> {
+    const result = (await this.request('join', { nick, room })) as { ok: boolean; code?: string };
+    if (!result.ok) throw new Error(`bench client could not join ${room} as ${nick}: ${result.code}`);
+  }
+
   close(): void {
     this.socket.terminate();
   }

@@ -1,14 +1,5 @@
-import type { Browser, Page } from '@playwright/test';
-import { User, expect, fillJoin, newPage, recordSignalingTraffic, test } from '../fixtures';
+import { User, expect, fillJoin, newPage, recordedPage, test } from '../fixtures';
 import { startHostileServer } from '../hostile-server';
-
-/** A page whose signaling traffic is recorded from before it loads. */
-async function recordedPage(browser: Browser, url: string): Promise<{ page: Page; traffic: string[] }> {
-  const page = await (await browser.newContext()).newPage();
-  const traffic = recordSignalingTraffic(page);
-  await page.goto(url);
-  return { page, traffic };
-}
 
 const safetyOf = (user: User, peer: string) => user.people.locator(`li[data-nick="${peer}"] .code`).textContent();
 

@@ -1,15 +1,13 @@
-import type { Page } from '@playwright/test';
-import { User, expect, fillJoin, newPage, recordSignalingTraffic, test } from '../fixtures';
+import { User, expect, fillJoin, newPage, recordedPage, test } from '../fixtures';
 
 test('privacy canary: no chat or private text ever reaches the signaling server', async ({ browser, server }) => {
-  const pages = await Promise.all([1, 2, 3].map(() => browser.newContext().then((context) => context.newPage())));
-  const traffic = pages.map(recordSignalingTraffic);
+  const traffic: string[][] = [];
   const users: User[] = [];
-  for (const [i, nick] of ['alice', 'bob', 'carol'].entries()) {
-    const page = pages[i] as Page;
-    await page.goto(`${server.url}/?room=canary`);
-    await fillJoin(page, nick);
-    users.push(new User(page, nick));
+  for (const nick of ['alice', 'bob', 'carol']) {
+    const recorded = await recordedPage(browser, `${server.url}/?room=canary`);
+    traffic.push(recorded.traffic);
+    await fillJoin(recorded.page, nick);
+    users.push(new User(recorded.page, nick));
   }
   const [alice, bob, carol] = users as [User, User, User];
   await alice.connectedTo('bob', 'carol');

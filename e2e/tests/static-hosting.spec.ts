@@ -2,23 +2,26 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from '@playwright/test';
-import { SignalingProcess, User, expect, fillJoin, freePort, joinAt, newPage, test } from '../fixtures';
+import {
+  SignalingProcess,
+  User,
+  WATCH_CSP,
+  cspViolations,
+  expect,
+  fillJoin,
+  freePort,
+  joinAt,
+  newPage,
+  test,
+} from '../fixtures';
 import { startStaticHost } from '../static-host';
 
 const CLIENT = fileURLToPath(new URL('../../client', import.meta.url));
-
-/** Collects Content-Security-Policy violations the page reports. */
-const WATCH_CSP = () => {
-  const seen: string[] = [];
-  (window as unknown as { __csp: string[] }).__csp = seen;
-  document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
-};
+const VITE = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
 
 async function openWatched(browser: Browser, url: string): Promise<Page> {
   return newPage(browser, url, WATCH_CSP);
 }
-
-const violations = (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
 
 test('a static build on its own origin chats through the signaling server; other origins are refused', async ({ browser }, testInfo) => {
   const dist = testInfo.outputPath('dist');
@@ -27,9 +30,11 @@ test('a static build on its own origin chats through the signaling server; other
   const server = new SignalingProcess(['--no-static', '--cors-origin', site.origin]);
   await server.start();
   try {
-    await promisify(execFile)('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], {
+    // Vite's own entry, not npx: nothing between the test and the build that could reach for a network.
+    await promisify(execFile)(process.execPath, [VITE, 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: CLIENT,
       env: { ...process.env, VITE_SIGNALING_URL: server.url },
+      timeout: 60_000,
     });
 
     const alicePage = await openWatched(browser, `${site.origin}/?room=static`);
@@ -52,8 +57,8 @@ test('a static build on its own origin chats through the signaling server; other
     await expect(alice.lines('public')).toHaveText([/bob: served from a static host/]);
     await alice.say('and signaled across origins');
     await expect(bob.lines('public').filter({ hasText: 'signaled across origins' })).toHaveCount(1);
-    expect(await violations(alicePage)).toEqual([]);
-    expect(await violations(bobPage)).toEqual([]);
+    expect(await cspViolations(alicePage)).toEqual([]);
+    expect(await cspViolations(bobPage)).toEqual([]);
 
     // The same page from an origin the server does not allow gets nowhere.
     const outcomes: string[] = [];

@@ -1,17 +1,10 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from '../fixtures';
+import { WATCH_CSP, cspViolations, expect, test } from '../fixtures';
 import { XSS_PAYLOADS } from '../xss-payloads';
-
-/** Records CSP violations, and whether anything ever set the XSS sentinel. */
-const WATCH = () => {
-  const seen: string[] = [];
-  Object.assign(window, { __csp: seen });
-  document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
-};
 
 async function assertClean(page: Page): Promise<void> {
   expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
-  expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
+  expect(await cspViolations(page)).toEqual([]);
   const links = await page
     .getByRole('log', { name: 'Messages' })
     .locator('a')
@@ -24,8 +17,8 @@ async function assertClean(page: Page): Promise<void> {
 
 test(`${XSS_PAYLOADS.length} XSS payloads as messages are shown as text and never run`, async ({ join }) => {
   expect(XSS_PAYLOADS.length).toBeGreaterThanOrEqual(200);
-  const alice = await join('alice', 'xss', WATCH);
-  const mallory = await join('mallory', 'xss', WATCH);
+  const alice = await join('alice', 'xss', WATCH_CSP);
+  const mallory = await join('mallory', 'xss', WATCH_CSP);
   await alice.connectedTo('mallory');
   await mallory.page.evaluate((payloads) => {
     const app = document.querySelector('mc-chat-app') as unknown as { chat: { submit(text: string): void } };
@@ -46,7 +39,7 @@ test(`${XSS_PAYLOADS.length} XSS payloads as messages are shown as text and neve
 });
 
 test('XSS payloads as nicknames and room names are refused and never run', async ({ openPage }) => {
-  const page = await openPage('', WATCH);
+  const page = await openPage('', WATCH_CSP);
   await expect(page.getByRole('button', { name: 'Join' })).toBeVisible();
   // Typed into the real form and submitted, in the page, for speed: 450 attempts.
   const alerts = await page.evaluate(async (payloads) => {
