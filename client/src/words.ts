@@ -18,6 +18,7 @@ const ERROR_WORDS: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
   TOO_MANY_ROOMS: 'The server has as many rooms as it can hold. Join an existing room, or try later.',
   SHUTTING_DOWN: 'The server is shutting down. Try again in a moment.',
+  UNAVAILABLE: 'The server cannot reach its shared storage right now. Chats you are in keep working; try joining again in a moment.',
 };
 
 export function errorText(code: ErrorCode): string {

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'TOO_MANY_ROOMS',
   'SHUTTING_DOWN',
+  'UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

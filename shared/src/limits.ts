@@ -27,6 +27,12 @@ export const PAIR_ROOM_SIZE = 2;
 /** How long a dropped socket keeps its nickname and room for a reconnect with its session token. */
 export const RECONNECT_GRACE_MS = 30_000;
 
+/**
+ * With several signaling processes on Redis: a process that has not heartbeaten for this long is
+ * taken for dead, and the nicknames its sockets held are freed.
+ */
+export const LIVENESS_TTL_MS = 15_000;
+
 /** socket.io `maxHttpBufferSize`: sized for an SDP offer with many candidates, not for files. */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 

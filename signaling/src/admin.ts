@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ADMIN_FAILURE_WINDOW_SECONDS, ADMIN_FAILURES_PER_WINDOW, fail, type Failure } from '@meshchat/protocol';
+import type { ChatStore } from './store';
 
 /**
  * Checks admin tokens in constant time and locks out a socket or address after repeated wrong
@@ -8,13 +9,12 @@ import { ADMIN_FAILURE_WINDOW_SECONDS, ADMIN_FAILURES_PER_WINDOW, fail, type Fai
  */
 export class AdminGate {
   readonly #digest: Buffer | undefined;
-  readonly #failures = new RateLimiterMemory({
-    points: ADMIN_FAILURES_PER_WINDOW,
-    duration: ADMIN_FAILURE_WINDOW_SECONDS,
-  });
+  readonly #failures: RateLimiterAbstract;
 
-  constructor(token: string | undefined) {
+  /** Failures are counted in `store`: with Redis, a lock-out holds on every process. */
+  constructor(token: string | undefined, store: ChatStore) {
     this.#digest = token ? sha256(token) : undefined;
+    this.#failures = store.limiter({ keyPrefix: 'admin', points: ADMIN_FAILURES_PER_WINDOW, duration: ADMIN_FAILURE_WINDOW_SECONDS });
   }
 
   /** `undefined` when `token` is right; otherwise why it was refused. */

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_MAX_ROOM_SIZE,
+  LIVENESS_TTL_MS,
   MAX_ROOM_SIZE_LIMIT,
   RECONNECT_GRACE_MS,
   TURN_CREDENTIAL_TTL_SECONDS,
@@ -22,6 +23,10 @@ const USAGE = `Usage: meshchat-signaling [options]
   --turn-ttl SECONDS     lifetime of TURN credentials (default 3600)
   --csp-connect ORIGIN   another signaling server the served page may use via ?signal=; repeatable
   --trust-proxy          behind a reverse proxy: rate-limit by the X-Forwarded-For address
+  --redis-url URL        share rooms and nicknames with other processes through Redis ($REDIS_URL),
+                         e.g. redis://:password@10.0.0.5:6379; see "Scaling out" in the README
+  --redis-prefix PREFIX  prefix of this deployment's Redis keys (default meshchat:)
+  --liveness-ttl MS      with Redis: free the seats of a process silent this long (default ${LIVENESS_TTL_MS})
   --static DIR           built web client to serve (default client/dist)
   --no-static            serve no web client
   -h, --help             show this help
@@ -55,6 +60,9 @@ function parseFlags() {
       'turn-ttl': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
       'csp-connect': { type: 'string', multiple: true },
+      'redis-url': { type: 'string' },
+      'redis-prefix': { type: 'string' },
+      'liveness-ttl': { type: 'string' },
       static: { type: 'string' },
       'no-static': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -84,8 +92,15 @@ const turnSecret = parsed['turn-secret'] ?? (process.env.TURN_SECRET || undefine
 for (const url of stunUrls) if (!/^stuns?:/.test(url)) fatal(`--stun wants a stun: URL, got "${url}"`);
 for (const url of turnUrls) if (!/^turns?:/.test(url)) fatal(`--turn-url wants a turn: or turns: URL, got "${url}"`);
 if (turnUrls.length > 0 && turnSecret === undefined) fatal('--turn-url needs --turn-secret (or TURN_SECRET)');
+const redisUrl = parsed['redis-url'] ?? (process.env.REDIS_URL || undefined);
+if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) fatal('--redis-url wants a redis:// or rediss:// URL');
+const redisPrefix = parsed['redis-prefix'] ?? 'meshchat:';
+if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) fatal('--redis-prefix wants 1-64 letters, digits, _ : . or -');
 
 const server = await createSignalingServer({
+  redisUrl,
+  redisPrefix,
+  livenessTtlMs: integer('--liveness-ttl', parsed['liveness-ttl'], LIVENESS_TTL_MS, 300, 3600 * 1000),
   host: parsed.host ?? '127.0.0.1',
   port: integer('--port', parsed.port ?? process.env.PORT, 9090, 0, 65535),
   maxRoomSize: integer('--max-room-size', parsed['max-room-size'], DEFAULT_MAX_ROOM_SIZE, 2, MAX_ROOM_SIZE_LIMIT),
@@ -100,6 +115,10 @@ const server = await createSignalingServer({
   turnSecret,
   turnTtlSeconds: integer('--turn-ttl', parsed['turn-ttl'], TURN_CREDENTIAL_TTL_SECONDS, 1, 7 * 24 * 3600),
   logLevel: process.env.LOG_LEVEL ?? 'info',
+}).catch((error: unknown) => {
+  // Bad flags exit 2; a server that cannot start (port taken, Redis unreachable) exits 1.
+  process.stderr.write(`meshchat-signaling: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
 });
 process.stderr.write(`meshchat is running at ${server.url} (type "q" and Enter to shut down)\n`);
 

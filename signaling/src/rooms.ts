@@ -1,209 +1,165 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import {
   fail,
   nickKey,
   normalizeNick,
   normalizeRoom,
   type JoinedRoom,
-  type LeaveReason,
   type Result,
 } from '@meshchat/protocol';
+import { StoreUnavailableError, type ChatStore, type ClaimOutcome, type Departure, type Seat } from './store';
 
-interface Member {
-  nick: string;
-  /** `null` while the member's socket is gone and its reconnect grace runs. */
-  socketId: string | null;
-  session: string;
-  graceTimer: NodeJS.Timeout | undefined;
-}
-
-interface Room {
-  name: string;
-  capacity: number;
-  /** Keyed by `nickKey(nick)`, so nicknames are unique case-insensitively. */
-  members: Map<string, Member>;
-}
-
-/** Where a member sits: enough to address it and to tell its room about it. */
-export interface Seat {
-  room: string;
-  nick: string;
-}
-
-export interface Departure extends Seat {
-  /** The socket that held the seat, if it was still connected. */
-  socketId: string | null;
-  reason: LeaveReason;
-}
+export type { Departure, Seat } from './store';
 
 export interface RoomRegistryOptions {
+  store: ChatStore;
   maxRoomSize: number;
   /** Rooms that may exist at once; joining an existing room is always possible. */
   maxRooms: number;
   reconnectGraceMs: number;
-  /** Called when a dropped member's grace runs out and its nickname is freed. */
-  onExpire: (departure: Departure) => void;
+  /** Seats freed without a request of their own: grace over, or their process gone. */
+  onDepart: (departures: Departure[]) => void;
+  log: Logger;
 }
 
 /**
- * Rooms, nickname claims and session tokens of one signaling process. Everything is keyed by
- * socket id, room name or session token in instance-owned `Map`s, and removed when a member
- * leaves, is kicked or its reconnect grace runs out.
+ * The rules of rooms and nicknames, the same whichever store keeps them: names are validated and
+ * normalised here, sessions minted here, and a dropped socket's grace is timed here by the process
+ * that held the socket. The store does each step atomically, in this process or in Redis.
  */
 export class RoomRegistry {
-  readonly #rooms = new Map<string, Room>();
-  readonly #seatBySocket = new Map<string, Seat>();
-  readonly #seatBySession = new Map<string, Seat>();
+  readonly #store: ChatStore;
   readonly #options: RoomRegistryOptions;
+  /** Grace timers of seats whose socket dropped on this process, by hold id. */
+  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Bookkeeping that failed while the store was away; run again when it is back. */
+  #retries: (() => Promise<void>)[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: RoomRegistryOptions) {
     this.#options = options;
+    this.#store = options.store;
+    this.#store.onRecover(() => {
+      const retries = this.#retries;
+      this.#retries = [];
+      for (const task of retries) this.#background(task);
+    });
+    const interval = this.#store.sweepIntervalMs;
+    if (interval !== undefined) {
+      this.#sweeper = setInterval(() => {
+        if (this.#store.healthy) this.#background(async () => this.#depart(await this.#store.sweep()), false);
+      }, interval);
+      this.#sweeper.unref();
+    }
   }
 
-  get roomCount(): number {
-    return this.#rooms.size;
+  roomCount(): Promise<number> {
+    return this.#store.roomCount();
   }
 
-  get memberCount(): number {
-    let count = 0;
-    for (const room of this.#rooms.values()) count += room.members.size;
-    return count;
+  seatOf(socketId: string): Promise<Seat | undefined> {
+    return this.#store.seatOf(socketId);
   }
 
-  seatOf(socketId: string): Seat | undefined {
-    return this.#seatBySocket.get(socketId);
-  }
-
-  /** The connected socket of `nick` in `room`, if that member is there and online. */
-  socketOf(room: string, nick: string): string | undefined {
-    return this.#rooms.get(room)?.members.get(nickKey(nick))?.socketId ?? undefined;
+  /** Who `socketId` is, and the connected socket of `rawTo` in its room. */
+  async route(socketId: string, rawTo: string): Promise<Result<{ from: string; socketId: string }>> {
+    const to = normalizeNick(rawTo);
+    const routed = await this.#store.route(socketId, to === undefined ? '' : nickKey(to));
+    return routed.ok ? { ok: true, from: routed.from, socketId: routed.socketId } : fail(routed.code);
   }
 
   /** Claim `rawNick` in `rawRoom` for a socket. Changes nothing unless it succeeds. */
-  join(socketId: string, rawNick: string, rawRoom: string | undefined, capacity?: number): Result<JoinedRoom> {
-    if (this.#seatBySocket.has(socketId)) return fail('ALREADY_IN_ROOM');
+  async join(socketId: string, rawNick: string, rawRoom: string | undefined, capacity?: number): Promise<Result<JoinedRoom>> {
     const nick = normalizeNick(rawNick);
     if (nick === undefined) return fail('NICK_INVALID');
-    const roomName = normalizeRoom(rawRoom);
-    if (roomName === undefined) return fail('ROOM_INVALID');
-
-    const existing = this.#rooms.get(roomName);
-    const key = nickKey(nick);
-    if (existing?.members.has(key)) return fail('NICK_TAKEN');
-    if (existing && existing.members.size >= existing.capacity) return fail('ROOM_FULL');
-    if (!existing && this.#rooms.size >= this.#options.maxRooms) return fail('TOO_MANY_ROOMS');
-
-    const room = existing ?? { name: roomName, capacity: capacity ?? this.#options.maxRoomSize, members: new Map() };
-    const peers = [...room.members.values()].map((member) => member.nick);
-    const session = randomBytes(24).toString('base64url');
-    room.members.set(key, { nick, socketId, session, graceTimer: undefined });
-    this.#rooms.set(roomName, room);
-    const seat = { room: roomName, nick };
-    this.#seatBySocket.set(socketId, seat);
-    this.#seatBySession.set(session, seat);
-    return { ok: true, room: roomName, nick, peers, capacity: room.capacity, session };
+    const room = normalizeRoom(rawRoom);
+    if (room === undefined) return fail('ROOM_INVALID');
+    const outcome = await this.#store.claim({
+      socketId,
+      room,
+      nick,
+      key: nickKey(nick),
+      session: randomBytes(24).toString('base64url'),
+      capacity: capacity ?? this.#options.maxRoomSize,
+      maxRooms: this.#options.maxRooms,
+    });
+    const claimed = this.#settle(outcome);
+    if (!claimed.ok) return claimed;
+    const { replaced: _replaced, ...joined } = claimed;
+    return joined;
   }
 
   /**
    * Reclaim a seat with its session token. Works while the grace runs, and also when the old
    * socket is not yet known to be dead; `replaced` then names that socket so it can be dropped.
    */
-  resume(socketId: string, session: string): Result<JoinedRoom & { replaced: string | null }> {
-    if (this.#seatBySocket.has(socketId)) return fail('ALREADY_IN_ROOM');
-    const seat = this.#seatBySession.get(session);
-    const room = seat && this.#rooms.get(seat.room);
-    const member = seat && room?.members.get(nickKey(seat.nick));
-    if (!seat || !room || !member) return fail('SESSION_INVALID');
-
-    clearTimeout(member.graceTimer);
-    member.graceTimer = undefined;
-    const replaced = member.socketId;
-    if (replaced !== null) this.#seatBySocket.delete(replaced);
-    member.socketId = socketId;
-    this.#seatBySocket.set(socketId, seat);
-    const peers = [...room.members.values()].filter((other) => other !== member).map((other) => other.nick);
-    return { ok: true, room: room.name, nick: member.nick, peers, capacity: room.capacity, session, replaced };
+  async resume(socketId: string, session: string): Promise<Result<JoinedRoom & { replaced: string | null }>> {
+    return this.#settle(await this.#store.resume(socketId, session));
   }
 
   /** The socket left on purpose: free the nickname now. */
-  leave(socketId: string): Departure | undefined {
-    const seat = this.#seatBySocket.get(socketId);
-    return seat && this.#remove(seat, 'left');
+  leave(socketId: string): Promise<Departure | undefined> {
+    return this.#store.leave(socketId);
   }
 
   /** An admin removes `rawNick` from `rawRoom`, online or not. */
-  kick(rawRoom: string, rawNick: string): Departure | undefined {
+  async kick(rawRoom: string, rawNick: string): Promise<Departure | undefined> {
     const room = normalizeRoom(rawRoom);
     const nick = normalizeNick(rawNick);
     if (room === undefined || nick === undefined) return undefined;
-    const member = this.#rooms.get(room)?.members.get(nickKey(nick));
-    return member && this.#remove({ room, nick: member.nick }, 'kicked');
-  }
-
-  /** The socket dropped: hold its seat for the reconnect grace, then free it. */
-  disconnect(socketId: string): void {
-    const seat = this.#seatBySocket.get(socketId);
-    if (!seat) return;
-    this.#seatBySocket.delete(socketId);
-    const member = this.#rooms.get(seat.room)?.members.get(nickKey(seat.nick));
-    if (!member) return;
-    member.socketId = null;
-    member.graceTimer = setTimeout(() => {
-      const departure = this.#remove(seat, 'disconnected');
-      if (departure) this.#options.onExpire(departure);
-    }, this.#options.reconnectGraceMs);
-    member.graceTimer.unref();
-  }
-
-  /** Stop every grace timer; the registry is not used afterwards. */
-  close(): void {
-    for (const room of this.#rooms.values()) {
-      for (const member of room.members.values()) clearTimeout(member.graceTimer);
-    }
-    this.#rooms.clear();
-    this.#seatBySocket.clear();
-    this.#seatBySession.clear();
-  }
-
-  #remove(seat: Seat, reason: LeaveReason): Departure | undefined {
-    const room = this.#rooms.get(seat.room);
-    const key = nickKey(seat.nick);
-    const member = room?.members.get(key);
-    if (!room || !member) return undefined;
-    clearTimeout(member.graceTimer);
-    room.members.delete(key);
-    if (room.members.size === 0) this.#rooms.delete(room.name);
-    this.#seatBySession.delete(member.session);
-    if (member.socketId !== null) this.#seatBySocket.delete(member.socketId);
-    return { room: room.name, nick: member.nick, socketId: member.socketId, reason };
-  }
-}
-
-/** Strangers waiting to be paired, oldest first. */
-export class PairingQueue {
-  readonly #waiting = new Map<string, string>();
-
-  has(socketId: string): boolean {
-    return this.#waiting.has(socketId);
+    return this.#store.kick(room, nickKey(nick));
   }
 
   /**
-   * Take the oldest waiting stranger whose nickname differs from `nick` (two "alice"s cannot
-   * share a room), or queue this socket when there is none.
+   * The socket dropped: hold its seat for the reconnect grace, then free it. Never throws; while
+   * the store is away the hold waits for it to come back.
    */
-  matchOrEnqueue(socketId: string, nick: string): { socketId: string; nick: string } | undefined {
-    const key = nickKey(nick);
-    for (const [otherId, otherNick] of this.#waiting) {
-      if (nickKey(otherNick) === key) continue;
-      this.#waiting.delete(otherId);
-      return { socketId: otherId, nick: otherNick };
-    }
-    this.#waiting.set(socketId, nick);
-    return undefined;
+  disconnect(socketId: string): void {
+    this.#background(async () => {
+      const holdId = randomBytes(12).toString('base64url');
+      const seat = await this.#store.hold(socketId, this.#options.reconnectGraceMs, holdId);
+      if (!seat) return;
+      const timer = setTimeout(() => {
+        this.#graceTimers.delete(holdId);
+        this.#background(async () => this.#depart([await this.#store.expire(seat.room, nickKey(seat.nick), holdId)]));
+      }, this.#options.reconnectGraceMs);
+      timer.unref();
+      this.#graceTimers.set(holdId, timer);
+    });
   }
 
-  remove(socketId: string): boolean {
-    return this.#waiting.delete(socketId);
+  /** Stop timers and wait for bookkeeping under way; the registry is not used afterwards. */
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#graceTimers.clear();
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+  }
+
+  #settle<T extends ClaimOutcome>(outcome: T): Result<JoinedRoom & { replaced: string | null }> {
+    this.#depart(outcome.evicted);
+    return outcome.ok ? { ok: true, ...outcome.claimed } : fail(outcome.code);
+  }
+
+  #depart(departures: (Departure | undefined)[]): void {
+    const gone = departures.filter((departure) => departure !== undefined);
+    if (gone.length > 0) this.#options.onDepart(gone);
+  }
+
+  /** Run bookkeeping nobody awaits; if the store is away, run it again once it is back. */
+  #background(task: () => Promise<void>, retry = true): void {
+    const running = task()
+      .catch((error: unknown) => {
+        if (error instanceof StoreUnavailableError) {
+          if (retry) this.#retries.push(task);
+          return;
+        }
+        this.#options.log.error({ event: 'store-error', err: error }, 'store bookkeeping failed');
+      })
+      .finally(() => this.#inFlight.delete(running));
+    this.#inFlight.add(running);
   }
 }
 

@@ -10,6 +10,7 @@ import { Server, type Socket } from 'socket.io';
 import type * as z from 'zod/mini';
 import {
   DEFAULT_MAX_ROOM_SIZE,
+  LIVENESS_TTL_MS,
   MAX_ROOMS,
   MAX_SOCKETS_PER_IP,
   RATE_LIMITS,
@@ -23,6 +24,7 @@ import {
   fail,
   joinRequestSchema,
   noPayloadSchema,
+  nickKey,
   normalizeNick,
   pairRequestSchema,
   resumeRequestSchema,
@@ -36,7 +38,10 @@ import {
 } from '@meshchat/protocol';
 import { AdminGate } from './admin';
 import { iceConfig, turnUser, type IceOptions } from './ice';
-import { PairingQueue, RoomRegistry, pairRoomName, type Departure } from './rooms';
+import { MemoryStore } from './memory-store';
+import { RedisStore } from './redis-store';
+import { RoomRegistry, pairRoomName, type Departure } from './rooms';
+import { StoreUnavailableError, type ChatStore, type Stranger } from './store';
 import { ConnectionCounter, Throttle, budgetOf } from './throttle';
 
 export interface SignalingOptions {
@@ -74,6 +79,15 @@ export interface SignalingOptions {
   trustProxy?: boolean;
   /** Other signaling servers the served page may connect to (`?signal=`), for its CSP. */
   cspConnect?: readonly string[];
+  /**
+   * Share rooms, nicknames, the pairing queue and rate limits with every process using this Redis
+   * (e.g. `redis://127.0.0.1:6379`). Default: none, everything in this process.
+   */
+  redisUrl?: string | undefined;
+  /** Prefix of this deployment's Redis keys and channels. Default `meshchat:`. */
+  redisPrefix?: string;
+  /** With Redis: how soon the seats of a process that died are freed. Default 15 s. */
+  livenessTtlMs?: number;
 }
 
 export interface SignalingServer {
@@ -91,9 +105,8 @@ export interface SignalingServer {
 
 type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-// socket.io's SocketData has to be an object type; nothing is stored in it, state lives in RoomRegistry.
+// socket.io's SocketData has to be an object type; nothing is stored in it, state lives in the store.
 type SocketData = Record<string, never>;
-type Stranger = { socketId: string; nick: string };
 
 /** One inbound event: its schema and what it does with a parsed payload. */
 interface Handler {
@@ -115,15 +128,23 @@ function handler<S extends z.ZodMiniType>(
 const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
 const SHUTDOWN_MESSAGE = 'The signaling server is shutting down. Chats you are in keep working.';
 const roomChannel = (room: string): string => `room:${room}`;
+const DEFAULT_REDIS_PREFIX = 'meshchat:';
 
 export async function createSignalingServer(options: SignalingOptions = {}): Promise<SignalingServer> {
   const host = options.host ?? '127.0.0.1';
   const log: Logger = pino({ level: options.logLevel ?? 'info', base: { service: 'signaling' } });
   const corsOrigins = new Set(options.corsOrigins ?? []);
   const startedAt = Date.now();
-  const admin = new AdminGate(options.adminToken);
-  const pairing = new PairingQueue();
-  const throttle = new Throttle(options.rateLimits ?? RATE_LIMITS);
+  const store: ChatStore = options.redisUrl
+    ? await RedisStore.connect({
+        url: options.redisUrl,
+        prefix: options.redisPrefix ?? DEFAULT_REDIS_PREFIX,
+        livenessTtlMs: options.livenessTtlMs ?? LIVENESS_TTL_MS,
+        log,
+      })
+    : new MemoryStore();
+  const admin = new AdminGate(options.adminToken, store);
+  const throttle = new Throttle(options.rateLimits ?? RATE_LIMITS, store);
   const connections = new ConnectionCounter(options.maxSocketsPerIp ?? MAX_SOCKETS_PER_IP);
   const addressOf = (socket: ChatSocket): string => clientAddress(socket, options.trustProxy ?? false);
   let closing: Promise<void> | undefined;
@@ -147,12 +168,15 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     ...(corsOrigins.size > 0 ? { cors: { origin: [...corsOrigins] } } : {}),
     allowRequest: (request, callback) => callback(null, isAllowedOrigin(request, corsOrigins)),
   });
+  if (store instanceof RedisStore) io.adapter(store.adapter);
 
   const rooms = new RoomRegistry({
+    store,
     maxRoomSize: options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE,
     maxRooms: options.maxRooms ?? MAX_ROOMS,
     reconnectGraceMs: options.reconnectGraceMs ?? RECONNECT_GRACE_MS,
-    onExpire: (departure) => announceDeparture(departure),
+    onDepart: (departures) => departures.forEach(announceDeparture),
+    log,
   });
 
   const ice: IceOptions = {
@@ -179,26 +203,54 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     response.json(iceConfig(ice, turnUser(request.query.user)));
   });
 
-  app.get('/healthz', (_request, response) => {
-    response.json({
-      status: closing ? 'closing' : 'ok',
+  // A load balancer takes a process out of rotation on 503: while its store is away it cannot seat anyone.
+  app.get('/healthz', async (_request, response) => {
+    const roomCount = store.healthy ? await rooms.roomCount().catch(() => null) : null;
+    const healthy = roomCount !== null;
+    response.status(healthy ? 200 : 503).json({
+      status: closing ? 'closing' : healthy ? 'ok' : 'unhealthy',
+      store: { kind: store.kind, reachable: healthy },
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       connections: io.engine.clientsCount,
-      rooms: rooms.roomCount,
+      rooms: roomCount,
     });
   });
   serveClient(app, options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir);
 
+  /**
+   * A socket by id, wherever it is: this process's own directly and at once, another process's
+   * through the adapter (which applies even its own requests only when they come back from Redis).
+   */
+  function socketById(socketId: string) {
+    const local = io.sockets.sockets.get(socketId);
+    const anywhere = io.in(socketId);
+    return {
+      join: (channel: string) => (local ? void local.join(channel) : anywhere.socketsJoin(channel)),
+      leave: (channel: string) => (local ? void local.leave(channel) : anywhere.socketsLeave(channel)),
+      disconnect: () => (local ? void local.disconnect(true) : anywhere.disconnectSockets(true)),
+      // Straight to a local socket: a broadcast costs more per relay for the same effect.
+      emitter: local ?? anywhere,
+    };
+  }
+
   function announceDeparture({ room, nick, reason, socketId }: Departure): void {
-    if (socketId !== null) io.sockets.sockets.get(socketId)?.leave(roomChannel(room));
+    if (socketId !== null) socketById(socketId).leave(roomChannel(room));
     io.to(roomChannel(room)).emit('peer-left', { nick, reason });
     log.info({ event: 'leave', reason, room, sid: socketId }, 'member left');
   }
 
-  function seat(socket: ChatSocket, joined: JoinedRoom): void {
-    void socket.join(roomChannel(joined.room));
-    socket.to(roomChannel(joined.room)).emit('peer-joined', { nick: joined.nick });
-    log.info({ event: 'join', room: joined.room, sid: socket.id, peers: joined.peers.length }, 'member joined');
+  function seat(socketId: string, joined: JoinedRoom): void {
+    socketById(socketId).join(roomChannel(joined.room));
+    io.to(roomChannel(joined.room)).except(socketId).emit('peer-joined', { nick: joined.nick });
+    log.info({ event: 'join', room: joined.room, sid: socketId, peers: joined.peers.length }, 'member joined');
+  }
+
+  /**
+   * The socket may have dropped while its seat was being claimed, after its disconnect handler
+   * found no seat to hold: hold it now, or it would stay taken by nobody.
+   */
+  function holdIfGone(socket: ChatSocket): void {
+    if (socket.disconnected) rooms.disconnect(socket.id);
   }
 
   async function runAdmin(socket: ChatSocket, request: AdminRequest): Promise<Result> {
@@ -210,7 +262,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     log.info({ event: 'admin', action: request.action, sid: socket.id }, 'admin request');
     switch (request.action) {
       case 'kick': {
-        const departure = rooms.kick(request.room, request.nick);
+        const departure = await rooms.kick(request.room, request.nick);
         if (!departure) return fail('PEER_NOT_FOUND');
         if (departure.socketId !== null) io.to(departure.socketId).emit('kicked', { room: departure.room });
         announceDeparture(departure);
@@ -228,30 +280,34 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
   const handlers = new Map<string, Handler>([
     [
       'join',
-      handler(joinRequestSchema, (socket, { nick, room }) => {
-        if (pairing.has(socket.id)) return fail('ALREADY_QUEUED');
-        const joined = rooms.join(socket.id, nick, room);
-        if (joined.ok) seat(socket, joined);
+      handler(joinRequestSchema, async (socket, { nick, room }) => {
+        if (await store.isQueued(socket.id)) return fail('ALREADY_QUEUED');
+        const joined = await rooms.join(socket.id, nick, room);
+        if (joined.ok) {
+          seat(socket.id, joined);
+          holdIfGone(socket);
+        }
         return joined;
       }),
     ],
     [
       'resume',
-      handler(resumeRequestSchema, (socket, { session }) => {
-        if (pairing.has(socket.id)) return fail('ALREADY_QUEUED');
-        const resumed = rooms.resume(socket.id, session);
+      handler(resumeRequestSchema, async (socket, { session }) => {
+        if (await store.isQueued(socket.id)) return fail('ALREADY_QUEUED');
+        const resumed = await rooms.resume(socket.id, session);
         if (!resumed.ok) return resumed;
         const { replaced, ok: _ok, ...joined } = resumed;
-        if (replaced !== null) io.sockets.sockets.get(replaced)?.disconnect(true);
+        if (replaced !== null) socketById(replaced).disconnect();
         void socket.join(roomChannel(joined.room));
+        holdIfGone(socket);
         log.info({ event: 'resume', room: joined.room, sid: socket.id }, 'member resumed');
         return { ok: true, ...joined };
       }),
     ],
     [
       'leave',
-      handler(noPayloadSchema, (socket) => {
-        const departure = rooms.leave(socket.id);
+      handler(noPayloadSchema, async (socket) => {
+        const departure = await rooms.leave(socket.id);
         if (!departure) return fail('NOT_IN_ROOM');
         announceDeparture(departure);
         return { ok: true };
@@ -259,59 +315,69 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     ],
     [
       'signal',
-      handler(signalRequestSchema, (socket, { to, data }) => {
-        const from = rooms.seatOf(socket.id);
-        if (!from) return fail('NOT_IN_ROOM');
-        const toNick = normalizeNick(to);
-        const targetSocket = toNick === undefined ? undefined : rooms.socketOf(from.room, toNick);
-        const target = targetSocket === undefined || targetSocket === socket.id ? undefined : io.sockets.sockets.get(targetSocket);
-        if (!target) return fail('PEER_NOT_FOUND');
-        // Straight to the socket: a broadcast through io.to() costs more per relay for the same effect.
-        target.emit('signal', { from: from.nick, data });
+      handler(signalRequestSchema, async (socket, { to, data }) => {
+        const route = await rooms.route(socket.id, to);
+        if (!route.ok) return route;
+        socketById(route.socketId).emitter.emit('signal', { from: route.from, data });
         return { ok: true };
       }),
     ],
     [
       'pair',
-      handler(pairRequestSchema, (socket, request) => {
+      handler(pairRequestSchema, async (socket, request) => {
         const nick = normalizeNick(request.nick);
         if (nick === undefined) return fail('NICK_INVALID');
-        if (rooms.seatOf(socket.id)) return fail('ALREADY_IN_ROOM');
-        if (pairing.has(socket.id)) return fail('ALREADY_QUEUED');
-        queueStranger({ socketId: socket.id, nick });
+        if (await rooms.seatOf(socket.id)) return fail('ALREADY_IN_ROOM');
+        const queued = await queueStranger({ socketId: socket.id, nick, key: nickKey(nick) });
+        if (queued === 'already') return fail('ALREADY_QUEUED');
+        if (socket.disconnected) await store.unqueue(socket.id);
         return { ok: true, queued: true };
       }),
     ],
     [
       'pair-cancel',
-      handler(noPayloadSchema, (socket) => (pairing.remove(socket.id) ? { ok: true } : fail('NOT_QUEUED'))),
+      handler(noPayloadSchema, async (socket) => ((await store.unqueue(socket.id)) ? { ok: true } : fail('NOT_QUEUED'))),
     ],
     ['admin', handler(adminRequestSchema, runAdmin)],
   ]);
 
   /** Pair a stranger with the longest-waiting other one, after its ack has gone out, or queue it. */
-  function queueStranger(stranger: Stranger): void {
-    const partner = pairing.matchOrEnqueue(stranger.socketId, stranger.nick);
-    if (partner) setImmediate(() => pairUp(partner, stranger));
+  async function queueStranger(stranger: Stranger): Promise<'queued' | 'already' | 'paired'> {
+    const partner = await store.matchOrQueue(stranger);
+    if (typeof partner === 'string') return partner;
+    setImmediate(() => void pairUp(partner, stranger).catch((error: unknown) => pairingFailed(error, [partner, stranger])));
+    return 'paired';
   }
 
   /** Seat two strangers in a fresh room of two; the one who waited longer is seated first. */
-  function pairUp(...strangers: Stranger[]): void {
-    const present = strangers.filter(({ socketId }) => io.sockets.sockets.has(socketId));
-    if (present.length < strangers.length) {
-      // One left in the meantime: the other goes back to waiting.
-      present.forEach(queueStranger);
+  async function pairUp(...strangers: Stranger[]): Promise<void> {
+    const room = pairRoomName();
+    const seated: { socketId: string; paired: JoinedRoom }[] = [];
+    for (const { socketId, nick } of strangers) {
+      const joined = await rooms.join(socketId, nick, room, PAIR_ROOM_SIZE);
+      if (!joined.ok) continue;
+      const { ok: _ok, ...paired } = joined;
+      seated.push({ socketId, paired });
+    }
+    // Either may have left (on any process) while it waited; seats are claimed first, so a socket
+    // that drops from here on has its seat held and freed like any other.
+    const present = await Promise.all(strangers.map(async ({ socketId }) => (await io.in(socketId).fetchSockets()).length > 0));
+    if (seated.length < strangers.length || present.includes(false)) {
+      for (const { socketId } of strangers) await rooms.leave(socketId);
+      // The one still here goes back to waiting.
+      for (const [index, stranger] of strangers.entries()) if (present[index]) await queueStranger(stranger);
       return;
     }
-    const room = pairRoomName();
-    for (const { socketId, nick } of strangers) {
-      const socket = io.sockets.sockets.get(socketId);
-      const joined = rooms.join(socketId, nick, room, PAIR_ROOM_SIZE);
-      if (!socket || !joined.ok) continue;
-      seat(socket, joined);
-      const { ok: _ok, ...paired } = joined;
-      socket.emit('paired', paired);
+    for (const { socketId, paired } of seated) {
+      seat(socketId, paired);
+      socketById(socketId).emitter.emit('paired', paired);
     }
+  }
+
+  /** The store went away mid-pairing: tell the strangers rather than leave them waiting. */
+  function pairingFailed(error: unknown, strangers: Stranger[]): void {
+    log.warn({ event: 'pairing-failed', err: String(error) }, 'pairing failed');
+    for (const { socketId } of strangers) io.to(socketId).emit('protocol-error', { event: 'pair', code: 'UNAVAILABLE' });
   }
 
   // Cap connections per address before a socket exists; the client sees connect_error RATE_LIMITED.
@@ -342,7 +408,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
       void dispatch(socket, event, args, ack);
     });
     socket.on('disconnect', (reason) => {
-      pairing.remove(socket.id);
+      store.unqueue(socket.id).catch(() => undefined);
       rooms.disconnect(socket.id);
       log.debug({ event: 'disconnect', reason, sid: socket.id }, 'socket disconnected');
     });
@@ -360,12 +426,16 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     else if (!(await throttle.allow(budgetOf(event), socket.id, addressOf(socket)))) result = fail('RATE_LIMITED');
     else if (!found) result = fail('UNKNOWN_EVENT');
     else if (args.length > 1) result = fail('BAD_REQUEST', 'one payload per event');
+    else if (!store.healthy) result = fail('UNAVAILABLE');
     else {
       try {
         result = await found.handle(socket, args[0]);
       } catch (error: unknown) {
-        log.error({ event: 'handler-error', name: event, sid: socket.id, err: error }, 'handler failed');
-        result = fail('BAD_REQUEST');
+        if (error instanceof StoreUnavailableError) result = fail('UNAVAILABLE');
+        else {
+          log.error({ event: 'handler-error', name: event, sid: socket.id, err: error }, 'handler failed');
+          result = fail('BAD_REQUEST');
+        }
       }
     }
     if (!result.ok) log.info({ event: 'refused', name: event.slice(0, 32), code: result.code, sid: socket.id }, 'event refused');
@@ -377,11 +447,13 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     closing ??= (async () => {
       log.info({ event: 'shutdown', connections: io.engine.clientsCount }, 'shutting down');
       await Promise.all([...io.sockets.sockets.values()].map((socket) => deliverShutdownNotice(socket, message)));
-      rooms.close();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
         httpServer.closeAllConnections();
       });
+      // After the sockets: their disconnects hold their seats, so a client can resume on another process.
+      await rooms.close();
+      await store.close();
       resolveClosed();
     })();
     return closing;

@@ -1,5 +1,6 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimits } from '@meshchat/protocol';
+import type { ChatStore } from './store';
 
 export type Budget = keyof RateLimits;
 
@@ -15,14 +16,17 @@ export function budgetOf(event: string): Budget {
   return BUDGET_OF.get(event) ?? 'other';
 }
 
-/** Per-socket and per-IP request budgets (token buckets that refill over their window). */
+/**
+ * Per-socket and per-IP request budgets (fixed windows), counted in the store: with Redis, an
+ * address's budget is shared by every process it connects to.
+ */
 export class Throttle {
-  readonly #limiters = new Map<string, RateLimiterMemory>();
+  readonly #limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(limits: RateLimits) {
+  constructor(limits: RateLimits, store: ChatStore) {
     for (const [budget, { points, seconds, perIp }] of Object.entries(limits)) {
-      this.#limiters.set(`${budget}:socket`, new RateLimiterMemory({ keyPrefix: `${budget}:socket`, points, duration: seconds }));
-      this.#limiters.set(`${budget}:ip`, new RateLimiterMemory({ keyPrefix: `${budget}:ip`, points: points * perIp, duration: seconds }));
+      this.#limiters.set(`${budget}:socket`, store.limiter({ keyPrefix: `${budget}:socket`, points, duration: seconds }));
+      this.#limiters.set(`${budget}:ip`, store.limiter({ keyPrefix: `${budget}:ip`, points: points * perIp, duration: seconds }));
     }
   }
 
@@ -37,14 +41,17 @@ export class Throttle {
     }
   }
 
-  #limiter(name: string): RateLimiterMemory {
+  #limiter(name: string): RateLimiterAbstract {
     const limiter = this.#limiters.get(name);
     if (!limiter) throw new Error(`no limiter ${name}`);
     return limiter;
   }
 }
 
-/** Open connections per address, capped. */
+/**
+ * Open connections per address, capped per process: a count in Redis would outlive a process that
+ * dies holding connections, and each process's sockets cost only that process.
+ */
 export class ConnectionCounter {
   readonly #open = new Map<string, number>();
 

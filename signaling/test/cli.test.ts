@@ -3,7 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { connect, join, joined, nextEvent } from './helpers';
+import { connect, join, joined, nextEvent, storeFlags } from './helpers';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
@@ -15,7 +15,7 @@ interface Running {
 
 /** Run the real CLI as an operator would, and wait until it says where it listens. */
 async function runCli(args: string[], env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--no-static', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--no-static', ...(await storeFlags()), ...args], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: 'pipe',
   });

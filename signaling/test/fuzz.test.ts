@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ERROR_CODES, type ClientEventName } from '@meshchat/protocol';
 import type { SignalingOptions } from '../src/index';
-import { OFFER, connect, joined, nextEvent, type Client } from './helpers';
+import { OFFER, connect, joined, nextEvent, storeOptions, type Client } from './helpers';
 
 const EVENTS = 10_000;
 const ATTACKERS = 8;
@@ -45,7 +45,7 @@ const malformedEvent = fc.record({ name: eventName, args: fc.array(payload, { ma
 async function startMeasuredServer(options: SignalingOptions) {
   const child: ChildProcess = fork(fileURLToPath(new URL('./fixtures/heap-server.ts', import.meta.url)), {
     execArgv: ['--expose-gc', '--import', 'tsx'],
-    env: { ...process.env, SERVER_OPTIONS: JSON.stringify(options) },
+    env: { ...process.env, SERVER_OPTIONS: JSON.stringify({ ...(await storeOptions()), ...options }) },
   });
   after(() => void child.kill('SIGKILL'));
   const [ready] = (await once(child, 'message')) as [{ url: string }];

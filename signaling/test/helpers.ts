@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, JoinResult, ServerToClientEvents } from '@meshchat/protocol';
 import { createSignalingServer, type SignalingOptions, type SignalingServer } from '../src/index';
+import { startRedis, type RedisProcess } from './redis-server';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type EventName = keyof ServerToClientEvents;
@@ -9,9 +11,35 @@ type EventArgs<E extends EventName> = Parameters<ServerToClientEvents[E]>;
 
 const openClients = new Set<Client>();
 
+/**
+ * The store every server in this run uses. The whole suite runs once per store:
+ * `MESHCHAT_TEST_STORE=redis` runs it against a real redis-server started for this test file.
+ */
+export const STORE: 'memory' | 'redis' = process.env.MESHCHAT_TEST_STORE === 'redis' ? 'redis' : 'memory';
+
+let redis: Promise<RedisProcess> | undefined;
+
+/** The Redis of this test file, started on first use and stopped when the process exits. */
+export function testRedis(): Promise<RedisProcess> {
+  redis ??= startRedis();
+  return redis;
+}
+
+/** Options that point a server at this run's store; each server gets its own key prefix. */
+export async function storeOptions(): Promise<Pick<SignalingOptions, 'redisUrl' | 'redisPrefix'>> {
+  if (STORE === 'memory') return {};
+  return { redisUrl: (await testRedis()).url, redisPrefix: `test-${randomBytes(6).toString('hex')}:` };
+}
+
+/** The same, as command-line flags for the real CLI. */
+export async function storeFlags(): Promise<string[]> {
+  const { redisUrl, redisPrefix } = await storeOptions();
+  return redisUrl === undefined || redisPrefix === undefined ? [] : ['--redis-url', redisUrl, '--redis-prefix', redisPrefix];
+}
+
 /** Start a real server on a free port; it and its clients are closed when the test ends. */
 export async function startServer(options: SignalingOptions = {}): Promise<SignalingServer> {
-  const server = await createSignalingServer({ port: 0, logLevel: 'silent', staticDir: null, ...options });
+  const server = await createSignalingServer({ port: 0, logLevel: 'silent', staticDir: null, ...(await storeOptions()), ...options });
   after(async () => {
     // Clients first, so the server's shutdown notice has nobody left to wait for.
     for (const socket of openClients) socket.disconnect();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_ROOM } from '@meshchat/protocol';
-import { connect, join, joined, nextEvent, record, sleep, startServer } from './helpers';
+import { connect, join, joined, nextEvent, record, sleep, startServer, STORE } from './helpers';
 
 async function health(url: string) {
   const response = await fetch(`${url}/healthz`);
@@ -94,7 +94,10 @@ describe('rooms', () => {
     const response = await fetch(`${url}/healthz`);
     const text = await response.text();
     assert.equal(text.includes('secretname'), false);
-    assert.deepEqual({ ...JSON.parse(text), uptimeSeconds: 0 }, { status: 'ok', uptimeSeconds: 0, connections: 1, rooms: 1 });
+    assert.deepEqual(
+      { ...JSON.parse(text), uptimeSeconds: 0 },
+      { status: 'ok', store: { kind: STORE, reachable: true }, uptimeSeconds: 0, connections: 1, rooms: 1 },
+    );
     await a.emitWithAck('leave');
     assert.equal((await health(url)).rooms, 0);
   });

@@ -1,0 +1,310 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { ErrorCode } from '@meshchat/protocol';
+import { LUA, type ScriptName } from './redis-lua';
+import {
+  StoreUnavailableError,
+  type ChatStore,
+  type ClaimOutcome,
+  type Departure,
+  type LimiterOptions,
+  type RouteOutcome,
+  type Seat,
+  type SeatClaim,
+  type Stranger,
+} from './store';
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Prefix of every key and pub/sub channel, so several deployments (or tests) can share one Redis. */
+  prefix: string;
+  /** A process that has not heartbeaten for this long is dead and its seats are freed. */
+  livenessTtlMs: number;
+  log: Logger;
+  /** How long to wait for Redis at start-up before giving up. */
+  connectTimeoutMs?: number;
+}
+
+/** What the Lua scripts answer, before it is checked into the store's types. */
+interface ScriptReply {
+  code?: string;
+  evicted?: unknown;
+  departures?: unknown;
+  departure?: RawDeparture;
+  claimed?: { room: string; nick: string; peers: unknown; capacity: number; session: string; replaced: string };
+  seat?: Seat;
+  from?: string;
+  socketId?: string;
+  status?: 'already' | 'queued' | 'match';
+  stranger?: Stranger;
+  removed?: boolean;
+}
+
+interface RawDeparture {
+  room: string;
+  nick: string;
+  socketId: string;
+  reason: Departure['reason'];
+}
+
+/**
+ * Seats, the pairing queue and rate-limit counters in Redis, shared by every signaling process that
+ * points at the same Redis and prefix. socket.io's Redis adapter carries emits between processes.
+ *
+ * Each process heartbeats a key with a TTL; seats remember which process holds their socket, so
+ * when a process dies its seats are freed (by `sweep`, or by the next claim in the room) once its
+ * heartbeat expires. While Redis is unreachable, calls throw `StoreUnavailableError` at once rather
+ * than queueing, and the process comes back on its own when Redis does.
+ */
+export class RedisStore implements ChatStore {
+  readonly kind = 'redis';
+  readonly sweepIntervalMs: number;
+  /** socket.io's Redis adapter for this store's Redis and prefix. */
+  readonly adapter: ReturnType<typeof createAdapter>;
+  readonly #client: Redis;
+  readonly #pub: Redis;
+  readonly #sub: Redis;
+  readonly #options: RedisStoreOptions;
+  readonly #proc = randomBytes(8).toString('hex');
+  readonly #sha = new Map<ScriptName, string>();
+  readonly #recoverListeners: (() => void)[] = [];
+  readonly #heartbeat: NodeJS.Timeout;
+  /**
+   * Until then, a process without a heartbeat is not taken for dead: after an outage every
+   * heartbeat may have lapsed, and the others need one TTL to renew theirs.
+   */
+  #trustDeadAfter = 0;
+  #wasDown = false;
+  #closed = false;
+
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const store = new RedisStore(options);
+    try {
+      await store.#ready(options.connectTimeoutMs ?? 5_000);
+    } catch (error: unknown) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  private constructor(options: RedisStoreOptions) {
+    this.#options = options;
+    this.sweepIntervalMs = Math.max(100, Math.round(options.livenessTtlMs / 3));
+    const retryStrategy = (attempt: number) => Math.min(100 * attempt, 2_000);
+    // Fail fast while Redis is away: a refused join is better than one that hangs.
+    this.#client = new Redis(options.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy,
+      connectionName: `meshchat-${this.#proc}`,
+      lazyConnect: true,
+    });
+    // The adapter publishes without handling errors, so its clients queue while Redis is away
+    // instead of rejecting; little is published then, since joins and relays are refused.
+    this.#pub = new Redis(options.url, { maxRetriesPerRequest: null, retryStrategy, lazyConnect: true });
+    this.#sub = this.#pub.duplicate();
+    for (const client of [this.#client, this.#pub, this.#sub]) {
+      client.on('error', (error: Error) => this.#options.log.debug({ event: 'redis-error', err: error.message }, 'redis error'));
+    }
+    this.#client.on('close', () => {
+      if (this.#closed || this.#wasDown) return;
+      this.#wasDown = true;
+      this.#options.log.warn({ event: 'store-down', store: 'redis' }, 'lost Redis; refusing joins until it is back');
+    });
+    this.#client.on('ready', () => {
+      this.#beat();
+      if (!this.#wasDown) return;
+      this.#wasDown = false;
+      this.#trustDeadAfter = Date.now() + options.livenessTtlMs;
+      this.#options.log.warn({ event: 'store-recovered', store: 'redis' }, 'Redis is back');
+      for (const listener of this.#recoverListeners) listener();
+    });
+    this.adapter = createAdapter(this.#pub, this.#sub, { key: `${options.prefix}socket.io` });
+    this.#heartbeat = setInterval(() => this.#beat(), this.sweepIntervalMs);
+    this.#heartbeat.unref();
+  }
+
+  get healthy(): boolean {
+    return !this.#closed && this.#client.status === 'ready';
+  }
+
+  onRecover(listener: () => void): void {
+    this.#recoverListeners.push(listener);
+  }
+
+  async claim(claim: SeatClaim): Promise<ClaimOutcome> {
+    const { socketId, room, nick, key, session, capacity, maxRooms } = claim;
+    const reply = await this.#run('claim', [this.#proc, this.#trustDead(), socketId, room, nick, key, session, capacity, maxRooms]);
+    return claimOutcome(reply);
+  }
+
+  async resume(socketId: string, session: string): Promise<ClaimOutcome> {
+    return claimOutcome(await this.#run('resume', [this.#proc, socketId, session]));
+  }
+
+  async seatOf(socketId: string): Promise<Seat | undefined> {
+    return (await this.#run('seatOf', [socketId])).seat;
+  }
+
+  async route(socketId: string, toKey: string): Promise<RouteOutcome> {
+    const reply = await this.#run('route', [socketId, toKey]);
+    if (reply.code === 'OK' && reply.from !== undefined && reply.socketId !== undefined) {
+      return { ok: true, from: reply.from, socketId: reply.socketId };
+    }
+    return { ok: false, code: reply.code === 'NOT_IN_ROOM' ? 'NOT_IN_ROOM' : 'PEER_NOT_FOUND' };
+  }
+
+  async leave(socketId: string): Promise<Departure | undefined> {
+    return departure((await this.#run('leave', [socketId])).departure);
+  }
+
+  async kick(room: string, key: string): Promise<Departure | undefined> {
+    return departure((await this.#run('kick', [room, key])).departure);
+  }
+
+  async hold(socketId: string, graceMs: number, holdId: string): Promise<Seat | undefined> {
+    return (await this.#run('hold', [socketId, graceMs, holdId])).seat;
+  }
+
+  async expire(room: string, key: string, holdId: string): Promise<Departure | undefined> {
+    return departure((await this.#run('expire', [room, key, holdId])).departure);
+  }
+
+  async sweep(): Promise<Departure[]> {
+    if (this.#trustDead() === '0') return [];
+    return departures((await this.#run('sweep', [])).departures);
+  }
+
+  async roomCount(): Promise<number> {
+    return this.#call(() => this.#client.scard(`${this.#options.prefix}rooms`));
+  }
+
+  async matchOrQueue({ socketId, nick, key }: Stranger): Promise<Stranger | 'queued' | 'already'> {
+    const reply = await this.#run('matchOrQueue', [this.#proc, this.#trustDead(), socketId, nick, key]);
+    if (reply.status === 'match' && reply.stranger) return reply.stranger;
+    return reply.status === 'already' ? 'already' : 'queued';
+  }
+
+  async unqueue(socketId: string): Promise<boolean> {
+    return (await this.#run('unqueue', [socketId])).removed === true;
+  }
+
+  async isQueued(socketId: string): Promise<boolean> {
+    return (await this.#call(() => this.#client.hexists(`${this.#options.prefix}pairq:info`, socketId))) === 1;
+  }
+
+  limiter({ keyPrefix, points, duration }: LimiterOptions): RateLimiterAbstract {
+    return new RateLimiterRedis({
+      storeClient: this.#client,
+      keyPrefix: `${this.#options.prefix}rl:${keyPrefix}`,
+      points,
+      duration,
+      rejectIfRedisNotReady: true,
+      // While Redis is away, budgets are kept per process rather than not at all.
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    clearInterval(this.#heartbeat);
+    // Stop heartbeating at once: seats still connected here are freed after one sweep, while
+    // seats held for a reconnect keep their grace.
+    if (this.#client.status === 'ready') await this.#client.del(this.#aliveKey()).catch(() => 0);
+    this.#closed = true;
+    await Promise.all([this.#client, this.#pub, this.#sub].map((client) => client.quit().catch(() => client.disconnect())));
+  }
+
+  async #ready(timeoutMs: number): Promise<void> {
+    const redacted = redactUrl(this.#options.url);
+    const timeout = new Promise<never>((_, reject) => {
+      setTimeout(() => reject(new Error(`could not reach Redis at ${redacted} within ${timeoutMs} ms`)), timeoutMs).unref();
+    });
+    await Promise.race([Promise.all([this.#client.connect(), this.#pub.connect(), this.#sub.connect()]), timeout]);
+    await this.#client.set(this.#aliveKey(), '1', 'PX', this.#options.livenessTtlMs);
+  }
+
+  #aliveKey(): string {
+    return `${this.#options.prefix}proc:${this.#proc}:alive`;
+  }
+
+  #beat(): void {
+    if (this.#client.status !== 'ready') return;
+    this.#client.set(this.#aliveKey(), '1', 'PX', this.#options.livenessTtlMs).catch((error: unknown) => {
+      this.#options.log.debug({ event: 'heartbeat-failed', err: String(error) }, 'heartbeat failed');
+    });
+  }
+
+  #trustDead(): '1' | '0' {
+    return Date.now() >= this.#trustDeadAfter ? '1' : '0';
+  }
+
+  /** Run a script by its hash, loading it on first use (or after Redis restarted without it). */
+  async #run(name: ScriptName, args: (string | number)[]): Promise<ScriptReply> {
+    const lua = LUA[name];
+    let sha = this.#sha.get(name);
+    if (sha === undefined) {
+      sha = createHash('sha1').update(lua).digest('hex');
+      this.#sha.set(name, sha);
+    }
+    const argv = [this.#options.prefix, ...args];
+    const raw = await this.#call(async () => {
+      try {
+        return await this.#client.evalsha(sha, 0, ...argv);
+      } catch (error: unknown) {
+        if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return this.#client.eval(lua, 0, ...argv);
+        throw error;
+      }
+    });
+    return JSON.parse(String(raw)) as ScriptReply;
+  }
+
+  /** Any failure to talk to Redis becomes `StoreUnavailableError`; the caller answers UNAVAILABLE. */
+  async #call<T>(command: () => Promise<T>): Promise<T> {
+    if (!this.healthy) throw new StoreUnavailableError('Redis is not reachable');
+    try {
+      return await command();
+    } catch (error: unknown) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message.startsWith('ERR') || message.startsWith('WRONGTYPE')) throw error;
+      throw new StoreUnavailableError(message);
+    }
+  }
+}
+
+function claimOutcome(reply: ScriptReply): ClaimOutcome {
+  const evicted = departures(reply.evicted);
+  if (reply.code === 'OK' && reply.claimed) {
+    const { peers, replaced, ...claimed } = reply.claimed;
+    return {
+      ok: true,
+      claimed: { ...claimed, peers: Array.isArray(peers) ? peers.map(String) : [], replaced: replaced === '' ? null : replaced },
+      evicted,
+    };
+  }
+  return { ok: false, code: (reply.code ?? 'BAD_REQUEST') as ErrorCode, evicted };
+}
+
+/** Lua's cjson writes an empty list as `{}`. */
+function departures(raw: unknown): Departure[] {
+  return Array.isArray(raw) ? raw.map((entry) => departure(entry as RawDeparture)).filter((d) => d !== undefined) : [];
+}
+
+function departure(raw: RawDeparture | undefined): Departure | undefined {
+  return raw && { room: raw.room, nick: raw.nick, socketId: raw.socketId === '' ? null : raw.socketId, reason: raw.reason };
+}
+
+/** The URL without its password, for logs and error messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'redis://(unparsable URL)';
+  }
+}
