@@ -1,43 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { after, describe, it } from 'node:test';
-import { connect, join, joined, nextEvent, storeFlags } from './helpers';
+import { describe, it, type TestContext } from 'node:test';
+import { CLI, connect, join, joined, nextEvent, runCli, storeFlags } from './helpers';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  exited: Promise<{ code: number | null }>;
-}
-
-/** Run the real CLI as an operator would, and wait until it says where it listens. */
-async function runCli(args: string[], env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--no-static', ...(await storeFlags()), ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    stdio: 'pipe',
-  });
-  after(() => void child.kill('SIGKILL'));
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => ({ code: code as number | null }));
-  const url = await new Promise<string>((resolve, reject) => {
-    const poll = setInterval(() => {
-      const match = /running at (http:\/\/\S+)/.exec(stderr);
-      if (match?.[1]) {
-        clearInterval(poll);
-        resolve(match[1]);
-      }
-    }, 20);
-    void exited.then(({ code }) => {
-      clearInterval(poll);
-      reject(new Error(`exited with ${code}: ${stderr}`));
-    });
-  });
-  return { child, url, exited };
-}
+/** The real CLI on this run's store. */
+const cli = async (t: TestContext, args: string[], env: Record<string, string> = {}) => runCli([...(await storeFlags()), ...args], env, t);
 
 async function twoMembers(url: string) {
   const [a, b] = await Promise.all([connect(url), connect(url)]);
@@ -48,8 +16,8 @@ async function twoMembers(url: string) {
 
 describe('operator console and signals', () => {
   for (const how of ['q on stdin', 'SIGTERM', 'SIGINT'] as const) {
-    it(`${how} sends every client the shutdown notice and exits 0 within 5 s`, async () => {
-      const server = await runCli(['--port', '0']);
+    it(`${how} sends every client the shutdown notice and exits 0 within 5 s`, async (t) => {
+      const server = await cli(t, ['--port', '0']);
       const clients = await twoMembers(server.url);
       const notices = clients.map((client) => nextEvent(client, 'server-shutdown'));
       const started = Date.now();
@@ -62,8 +30,8 @@ describe('operator console and signals', () => {
     });
   }
 
-  it('keeps running when stdin reaches its end', async () => {
-    const server = await runCli(['--port', '0']);
+  it('keeps running when stdin reaches its end', async (t) => {
+    const server = await cli(t, ['--port', '0']);
     server.child.stdin.end();
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(server.child.exitCode, null);
@@ -72,8 +40,8 @@ describe('operator console and signals', () => {
     assert.equal((await server.exited).code, 0);
   });
 
-  it('an admin shutdown takes the same path and exits 0', async () => {
-    const server = await runCli(['--port', '0'], { ADMIN_TOKEN: 'let-me-in' });
+  it('an admin shutdown takes the same path and exits 0', async (t) => {
+    const server = await cli(t, ['--port', '0'], { ADMIN_TOKEN: 'let-me-in' });
     const [a, b] = await twoMembers(server.url);
     const notice = nextEvent(b, 'server-shutdown');
     assert.deepEqual(await a.emitWithAck('admin', { token: 'let-me-in', action: 'shutdown' }), { ok: true });
@@ -83,15 +51,15 @@ describe('operator console and signals', () => {
 });
 
 describe('flags', () => {
-  it('--host, -p and --max-room-size are honoured', async () => {
-    const server = await runCli(['--host', '127.0.0.1', '-p', '0', '--max-room-size', '2']);
+  it('--host, -p and --max-room-size are honoured', async (t) => {
+    const server = await cli(t, ['--host', '127.0.0.1', '-p', '0', '--max-room-size', '2']);
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const [, , c] = await Promise.all([...(await twoMembers(server.url)), connect(server.url)]);
     assert.deepEqual(await join(c, 'carol', 'r'), { ok: false, code: 'ROOM_FULL' });
   });
 
-  it('PORT sets the default port and --port overrides it', async () => {
-    const fromEnv = await runCli([], { PORT: '0' });
+  it('PORT sets the default port and --port overrides it', async (t) => {
+    const fromEnv = await cli(t, [], { PORT: '0' });
     assert.match(fromEnv.url, /:\d+$/);
     assert.notEqual(fromEnv.url.endsWith(':9090'), true);
   });

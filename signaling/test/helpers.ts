@@ -1,5 +1,8 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { after } from 'node:test';
+import { once } from 'node:events';
+import { after, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, JoinResult, ServerToClientEvents } from '@meshchat/protocol';
 import { createSignalingServer, type SignalingOptions, type SignalingServer } from '../src/index';
@@ -96,3 +99,48 @@ export function record<E extends EventName>(socket: Client, event: E): EventArgs
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const OFFER = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n' } as const;
+
+export const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  exited: Promise<{ code: number | null }>;
+  /** Everything it wrote to stderr so far (its log, with LOG_LEVEL set). */
+  output(): string;
+}
+
+/**
+ * Run the real CLI as an operator would, and wait until it says where it listens. Pass the test's
+ * context when called after an await: node:test then knows which test's end should kill it.
+ */
+export async function runCli(args: string[], env: Record<string, string> = {}, test?: TestContext): Promise<RunningCli> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--no-static', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    stdio: 'pipe',
+  });
+  const kill = () => void child.kill('SIGKILL');
+  if (test) test.after(kill);
+  else after(kill);
+  process.once('exit', kill);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => {
+    process.off('exit', kill);
+    return { code: code as number | null };
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const poll = setInterval(() => {
+      const match = /running at (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) {
+        clearInterval(poll);
+        resolve(match[1]);
+      }
+    }, 20);
+    void exited.then(({ code }) => {
+      clearInterval(poll);
+      reject(new Error(`exited with ${code}: ${stderr}`));
+    });
+  });
+  return { child, url, exited, output: () => stderr };
+}

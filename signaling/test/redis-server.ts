@@ -76,6 +76,8 @@ export async function startRedis(options: RedisProcessOptions = {}): Promise<Red
     child = undefined;
     if (!running || running.exitCode !== null) return;
     const exited = once(running, 'exit');
+    // Unreferenced so it never holds the test process open, but its exit is awaited here.
+    running.ref();
     running.kill('SIGKILL');
     await exited;
   }
