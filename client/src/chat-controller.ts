@@ -112,7 +112,9 @@ export class ChatController implements ReactiveController {
   constructor(host: ReactiveControllerHost, options: ChatOptions) {
     this.#host = host;
     this.#options = options;
-    this.#socket = io(options.signalingUrl, { autoConnect: false, reconnectionDelayMax: 3_000 });
+    // WebSocket only: no long-polling, so signaling processes behind a load balancer need no sticky
+    // sessions (see "Scaling out" in the README). Every browser with WebRTC has WebSocket.
+    this.#socket = io(options.signalingUrl, { autoConnect: false, reconnectionDelayMax: 3_000, transports: ['websocket'] });
     this.#mesh = new Mesh((nick, initiator) => this.#createLink(nick, initiator));
     host.addController(this);
     this.#listen();
