@@ -37,10 +37,12 @@ export class ServerProcess {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(kind: ServerKind): Promise<ServerProcess> {
+  /** `redis` puts our server on the Redis store: its URL and the key prefix its processes share. */
+  static async start(kind: ServerKind, redis?: { url: string; prefix: string }): Promise<ServerProcess> {
     const node = [process.execPath, '--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', CHILD, kind];
     const [command, ...args] = HAS_TASKSET ? ['taskset', '-c', '0', ...node] : node;
-    const child = spawn(command as string, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const env = redis ? { ...process.env, BENCH_REDIS_URL: redis.url, BENCH_REDIS_PREFIX: redis.prefix } : process.env;
+    const child = spawn(command as string, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
     const [ready] = (await once(child, 'message')) as [{ url: string }];
     return new ServerProcess(kind, ready.url, child);
   }

@@ -10,6 +10,7 @@ import { capacityBench, type CapacityResults } from './capacity';
 import { barChart } from './chart';
 import { HAS_TASKSET, median, pinSelf, unpinSelf } from './harness';
 import { relayBench, type RelayResults } from './relay';
+import { scaleOutBench, type ScaleOutResults } from './scaleout';
 
 const smoke = process.argv.includes('--smoke');
 const options = { smoke };
@@ -47,6 +48,7 @@ log(`machine: ${JSON.stringify(machine)}`);
 
 const relay: RelayResults = await relayBench(options, log);
 const capacity: CapacityResults = await capacityBench(options, log);
+const scaleOut: ScaleOutResults = await scaleOutBench(options, log);
 // Chromium's pages are the load here, and real users have cores of their own: give it both.
 unpinSelf();
 const browser: BrowserResults = await browserBench(options, log);
@@ -78,9 +80,14 @@ for (const { rate } of relay.ratios) {
   console.log(`| ${rate}/s | ${pick('ours', 'p50Ms')} ms | ${pick('ours', 'p99Ms')} ms | ${pick('peerjs', 'p50Ms')} ms | ${pick('peerjs', 'p99Ms')} ms | ${pick('ours', 'cpuMicrosPerRelay')} | ${pick('peerjs', 'cpuMicrosPerRelay')} |`);
 }
 
+console.log(`\nSignal relay latency through Redis (closed loop, median of rounds):`);
+console.log(`| path | p50 | p99 |\n|---|---|---|`);
+for (const { path, p50Ms, p99Ms } of scaleOut.summary) console.log(`| ${path} | ${p50Ms.toFixed(2)} ms | ${p99Ms.toFixed(2)} ms |`);
+console.log(`Two processes / one process on Redis: p50 ×${scaleOut.crossOverSame.p50.toFixed(2)}, p99 ×${scaleOut.crossOverSame.p99.toFixed(2)}`);
+
 const date = new Date().toISOString();
 mkdirSync(RESULTS, { recursive: true });
-const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, browser, bundle };
+const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, bundle };
 writeFileSync(`${RESULTS}${smoke ? 'smoke' : 'latest'}.json`, `${JSON.stringify(report, null, 2)}\n`);
 if (!smoke) {
   const cpu = (server: string, rate: number) => median(relay.runs.filter((run) => run.rate === rate && run.server === server).map((run) => run.cpuMicrosPerRelay));

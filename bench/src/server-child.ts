@@ -15,6 +15,8 @@ async function start(): Promise<string> {
       maxSocketsPerIp: 1e9,
       maxRooms: 1e9,
       rateLimits: { join: roomy, signal: roomy, other: roomy },
+      redisUrl: process.env.BENCH_REDIS_URL,
+      ...(process.env.BENCH_REDIS_PREFIX ? { redisPrefix: process.env.BENCH_REDIS_PREFIX } : {}),
     });
     return server.url;
   }
