@@ -70,6 +70,12 @@ test('a static build on its own origin chats through the signaling server; other
     mallory.on('requestfailed', (request) => {
       if (request.url().startsWith(server.url)) outcomes.push('failed');
     });
+    // The client speaks WebSocket only: its attempts are upgrades, refused before any frame.
+    mallory.on('websocket', (socket) => {
+      if (!socket.url().startsWith(server.url.replace('http:', 'ws:'))) return;
+      socket.on('framereceived', () => outcomes.push('answered over websocket'));
+      socket.on('socketerror', () => outcomes.push('failed'));
+    });
     await mallory.goto(`${stranger.origin}/?room=static`);
     await expect(mallory.getByRole('status')).toHaveText(/unreachable/);
     await fillJoin(mallory, 'mallory');
