@@ -88,6 +88,7 @@ describe('scaling out on Redis', { skip: STORE !== 'redis' && 'runs in the Redis
     // A fresh socket per attempt: one socket's join budget would run out while polling.
     await waitFor('alice is free', async () => ((await join(await connect(b.url), 'alice', 'r')).ok ? true : undefined), TTL_MS + 1_000, 100);
     const freedAfter = Date.now() - killedAt;
+    console.log(`[measure] a killed process's nicknames free ${freedAfter} ms after the kill (liveness TTL ${TTL_MS} ms)`);
     assert.ok(freedAfter <= TTL_MS + 300, `freed after ${freedAfter} ms, TTL ${TTL_MS} ms`);
 
     await waitFor('both announced', async () => (left.length >= 2 ? true : undefined), TTL_MS);
