@@ -89,7 +89,8 @@ describe('scaling out on Redis', { skip: STORE !== 'redis' && 'runs in the Redis
     await waitFor('alice is free', async () => ((await join(await connect(b.url), 'alice', 'r')).ok ? true : undefined), TTL_MS + 1_000, 100);
     const freedAfter = Date.now() - killedAt;
     console.log(`[measure] a killed process's nicknames free ${freedAfter} ms after the kill (liveness TTL ${TTL_MS} ms)`);
-    assert.ok(freedAfter <= TTL_MS + 300, `freed after ${freedAfter} ms, TTL ${TTL_MS} ms`);
+    // Free once the TTL runs out; the margin is the probe's own interval, connect and join.
+    assert.ok(freedAfter <= TTL_MS + 500, `freed after ${freedAfter} ms, TTL ${TTL_MS} ms`);
 
     await waitFor('both announced', async () => (left.length >= 2 ? true : undefined), TTL_MS);
     assert.deepEqual(
