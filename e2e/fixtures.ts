@@ -1,20 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Browser, type Locator, type Page } from '@playwright/test';
 
 const CLI = fileURLToPath(new URL('../signaling/src/cli.ts', import.meta.url));
 const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+export { freePort } from '@meshchat/signaling/test/redis-server';
 
 /** The real signaling CLI in its own process, serving the built client. */
 export class SignalingProcess {

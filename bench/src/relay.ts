@@ -54,7 +54,8 @@ function sdp(type: 'offer' | 'answer', seq: number): Data {
   return { type, sdp: `${head}a=x-pad:${'x'.repeat(SDP_BYTES - head.length - 10)}\r\n` };
 }
 
-function candidate(seq: number): Data {
+/** An ICE candidate as a browser trickles it, numbered by `seq`. */
+export function candidate(seq: number): Data {
   const line = `candidate:${seq} 1 udp 2122260223 198.18.0.1 50000 typ host generation 0 ufrag abcd network-id 1`;
   return { type: 'candidate', candidate: { candidate: line.padEnd(CANDIDATE_BYTES, ' '), sdpMLineIndex: 0, sdpMid: '0' } };
 }

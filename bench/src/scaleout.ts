@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startRedis } from '@meshchat/signaling/test/redis-server';
 import { ServerProcess, median, percentile, type BenchOptions } from './harness';
+import { candidate } from './relay';
 import { SocketIoWire } from './wire';
 
 /** Where the two ends of each relay sit. */
@@ -90,7 +91,7 @@ async function relayLatencies(fromUrl: string, toUrl: string, pairs: number, per
           const sentAt = performance.now();
           await new Promise<void>((resolve) => {
             arrived = resolve;
-            sender.emit('signal', { to: 'r', data: { type: 'candidate', candidate: { candidate: `candidate:${n} 1 udp 2122260223 198.18.0.1 50000 typ host`, sdpMLineIndex: 0, sdpMid: '0' } } });
+            sender.emit('signal', { to: 'r', data: candidate(n) });
           });
           latencies.push(performance.now() - sentAt);
         }

@@ -115,9 +115,10 @@ export class RedisStore implements ChatStore {
       this.#wasDown = true;
       this.#options.log.warn({ event: 'store-down', store: 'redis' }, 'lost Redis; refusing joins until it is back');
     });
+    // The first heartbeat is awaited in #ready; this one renews it straight after an outage.
     this.#client.on('ready', () => {
-      this.#beat();
       if (!this.#wasDown) return;
+      this.#beat();
       this.#wasDown = false;
       this.#trustDeadAfter = Date.now() + options.livenessTtlMs;
       this.#options.log.warn({ event: 'store-recovered', store: 'redis' }, 'Redis is back');

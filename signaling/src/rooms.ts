@@ -138,7 +138,7 @@ export class RoomRegistry {
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 
-  #settle<T extends ClaimOutcome>(outcome: T): Result<JoinedRoom & { replaced: string | null }> {
+  #settle(outcome: ClaimOutcome): Result<JoinedRoom & { replaced: string | null }> {
     this.#depart(outcome.evicted);
     return outcome.ok ? { ok: true, ...outcome.claimed } : fail(outcome.code);
   }

@@ -223,14 +223,16 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
    */
   function socketById(socketId: string) {
     const local = io.sockets.sockets.get(socketId);
-    const anywhere = io.in(socketId);
     return {
-      join: (channel: string) => (local ? void local.join(channel) : anywhere.socketsJoin(channel)),
-      leave: (channel: string) => (local ? void local.leave(channel) : anywhere.socketsLeave(channel)),
-      disconnect: () => (local ? void local.disconnect(true) : anywhere.disconnectSockets(true)),
-      // Straight to a local socket: a broadcast costs more per relay for the same effect.
-      emitter: local ?? anywhere,
+      join: (channel: string) => (local ? void local.join(channel) : io.in(socketId).socketsJoin(channel)),
+      leave: (channel: string) => (local ? void local.leave(channel) : io.in(socketId).socketsLeave(channel)),
+      disconnect: () => (local ? void local.disconnect(true) : io.in(socketId).disconnectSockets(true)),
     };
+  }
+
+  /** Where to emit to one socket: straight to a local one (a broadcast costs more per relay), else through the adapter. */
+  function emitterOf(socketId: string) {
+    return io.sockets.sockets.get(socketId) ?? io.to(socketId);
   }
 
   function announceDeparture({ room, nick, reason, socketId }: Departure): void {
@@ -264,7 +266,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
       case 'kick': {
         const departure = await rooms.kick(request.room, request.nick);
         if (!departure) return fail('PEER_NOT_FOUND');
-        if (departure.socketId !== null) io.to(departure.socketId).emit('kicked', { room: departure.room });
+        if (departure.socketId !== null) emitterOf(departure.socketId).emit('kicked', { room: departure.room });
         announceDeparture(departure);
         return { ok: true };
       }
@@ -318,7 +320,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
       handler(signalRequestSchema, async (socket, { to, data }) => {
         const route = await rooms.route(socket.id, to);
         if (!route.ok) return route;
-        socketById(route.socketId).emitter.emit('signal', { from: route.from, data });
+        emitterOf(route.socketId).emit('signal', { from: route.from, data });
         return { ok: true };
       }),
     ],
@@ -370,14 +372,14 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     }
     for (const { socketId, paired } of seated) {
       seat(socketId, paired);
-      socketById(socketId).emitter.emit('paired', paired);
+      emitterOf(socketId).emit('paired', paired);
     }
   }
 
   /** The store went away mid-pairing: tell the strangers rather than leave them waiting. */
   function pairingFailed(error: unknown, strangers: Stranger[]): void {
     log.warn({ event: 'pairing-failed', err: String(error) }, 'pairing failed');
-    for (const { socketId } of strangers) io.to(socketId).emit('protocol-error', { event: 'pair', code: 'UNAVAILABLE' });
+    for (const { socketId } of strangers) emitterOf(socketId).emit('protocol-error', { event: 'pair', code: 'UNAVAILABLE' });
   }
 
   // Cap connections per address before a socket exists; the client sees connect_error RATE_LIMITED.

@@ -96,6 +96,12 @@ export function record<E extends EventName>(socket: Client, event: E): EventArgs
   return seen;
 }
 
+/** `GET /healthz`: its HTTP status and body. */
+export async function health(url: string): Promise<{ httpStatus: number; status: string; store: { reachable: boolean }; rooms: number | null }> {
+  const response = await fetch(`${url}/healthz`);
+  return { httpStatus: response.status, ...((await response.json()) as { status: string; store: { reachable: boolean }; rooms: number | null }) };
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const OFFER = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n' } as const;

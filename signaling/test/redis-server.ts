@@ -96,7 +96,8 @@ export async function startRedis(options: RedisProcessOptions = {}): Promise<Red
   };
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now (redis-server cannot be told to pick one itself). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
-import { OFFER, STORE, connect, join, joined, nextEvent, record, runCli, sleep, startServer, testRedis } from './helpers';
+import { OFFER, STORE, connect, health, join, joined, nextEvent, record, runCli, sleep, startServer, testRedis } from './helpers';
 import { startRedis } from './redis-server';
 
 const TTL_MS = 1_500;
@@ -21,11 +21,6 @@ async function twoProcesses(t: TestContext, extra: string[] = []) {
   ];
   const [a, b] = await Promise.all([runCli(flags, { ADMIN_TOKEN: TOKEN }, t), runCli(flags, { ADMIN_TOKEN: TOKEN }, t)]);
   return { a, b };
-}
-
-async function health(url: string): Promise<{ httpStatus: number; status: string; store: { reachable: boolean } }> {
-  const response = await fetch(`${url}/healthz`);
-  return { httpStatus: response.status, ...((await response.json()) as { status: string; store: { reachable: boolean } }) };
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms: number, everyMs = 50): Promise<T> {
