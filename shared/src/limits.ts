@@ -4,7 +4,7 @@
  */
 
 /** Bumped when two peers could no longer understand each other's data-channel frames. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Longest nickname, counted in Unicode code points after trimming and NFC normalisation. */
 export const NICK_MAX_LENGTH = 24;
@@ -44,6 +44,29 @@ export const MAX_CANDIDATE_LENGTH = 1024;
 
 /** Longest text of a chat message, in characters. */
 export const MESSAGE_TEXT_MAX_LENGTH = 4000;
+
+/** Messages held for one peer while its link is down; past it, new messages to that peer are refused. */
+export const OUTBOX_MAX_MESSAGES = 500;
+
+/** A typing notice goes out at most this often, and shows this long after the last one arrived. */
+export const TYPING_INTERVAL_MS = 1_000;
+export const TYPING_SHOW_MS = 4_000;
+
+/** Largest file one peer offers another; the receiver holds it in memory until it is saved. */
+export const FILE_MAX_BYTES = 1024 * 1024 * 1024;
+
+/** Longest file name offered, in characters. */
+export const FILE_NAME_MAX_LENGTH = 255;
+
+/**
+ * File data goes in chunks of at most this many bytes (less when the link's SCTP
+ * `maxMessageSize` is smaller): 64 KiB is what every browser's data channel accepts.
+ */
+export const FILE_CHUNK_BYTES = 64 * 1024;
+
+/** The sender pauses once this much is queued on the file channel, and resumes when it drains to the low mark. */
+export const FILE_BUFFER_HIGH_BYTES = 4 * 1024 * 1024;
+export const FILE_BUFFER_LOW_BYTES = 1024 * 1024;
 
 /** Longest operator announcement, in characters. */
 export const ANNOUNCE_TEXT_MAX_LENGTH = 500;

@@ -26,3 +26,36 @@ export function parsePeerFrame(raw: string | Uint8Array): ParsedPeerFrame {
 export function encodePeerMessage(message: PeerMessage): string {
   return JSON.stringify(message);
 }
+
+/*
+ * File data travels on a data channel of its own, as binary frames: one byte giving the length of
+ * the transfer id, the id's ASCII bytes, then up to `FILE_CHUNK_BYTES` of the file.
+ */
+
+const asciiId = /^[\x21-\x7e]{1,64}$/;
+
+/** Bytes a chunk's header takes for transfer `id`. */
+export function fileChunkHeaderBytes(id: string): number {
+  return 1 + id.length;
+}
+
+export function encodeFileChunk(id: string, data: Uint8Array): Uint8Array<ArrayBuffer> {
+  if (!asciiId.test(id)) throw new RangeError('a transfer id is 1 to 64 printable ASCII characters');
+  const frame = new Uint8Array(fileChunkHeaderBytes(id) + data.byteLength);
+  frame[0] = id.length;
+  for (let i = 0; i < id.length; i++) frame[1 + i] = id.charCodeAt(i);
+  frame.set(data, 1 + id.length);
+  return frame;
+}
+
+export type ParsedFileChunk = { ok: true; id: string; data: Uint8Array } | { ok: false; error: 'FRAME_INVALID' };
+
+/** Split one binary frame of the file channel into its transfer id and data, without copying the data. */
+export function parseFileChunk(raw: ArrayBuffer | Uint8Array): ParsedFileChunk {
+  const bytes = raw instanceof Uint8Array ? raw : new Uint8Array(raw);
+  const length = bytes[0] ?? 0;
+  if (length === 0 || bytes.byteLength < 1 + length) return { ok: false, error: 'FRAME_INVALID' };
+  const id = String.fromCharCode(...bytes.subarray(1, 1 + length));
+  if (!asciiId.test(id)) return { ok: false, error: 'FRAME_INVALID' };
+  return { ok: true, id, data: bytes.subarray(1 + length) };
+}

@@ -4,6 +4,8 @@ import * as z from 'zod/mini';
 import {
   ADMIN_TOKEN_MAX_LENGTH,
   ANNOUNCE_TEXT_MAX_LENGTH,
+  FILE_MAX_BYTES,
+  FILE_NAME_MAX_LENGTH,
   MAX_CANDIDATE_LENGTH,
   MAX_SDP_LENGTH,
   MESSAGE_TEXT_MAX_LENGTH,
@@ -66,10 +68,13 @@ export type AdminRequest = z.infer<typeof adminRequestSchema>;
 /* ---------- data-channel frames between peers ---------- */
 
 const messageId = text(1, 64);
+const seq = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
+/** Where a typing notice or a file offer belongs: the room, or the private conversation with the receiver. */
+const scope = z.enum(['room', 'private']);
 const envelope = {
   id: messageId,
-  /** Per-sender sequence number, counting up from 1 for each link's lifetime of a sender. */
-  seq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
+  /** Counts up from 1 per sender and recipient; the recipient acknowledges it with an `ack`. */
+  seq,
   /** Sender's wall clock, milliseconds since the epoch (finite: zod 4 numbers refuse Infinity). */
   ts: z.number().check(z.gte(0)),
 };
@@ -88,10 +93,32 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('private'), ...envelope, text: messageText }),
   /** In a private room: proof of the room secret, bound to this link's DTLS fingerprints. */
   z.object({ type: z.literal('proof'), mac: text(1, 128) }),
+  /** The receiver has every chat and private message of this sender up to `seq`. */
+  z.object({ type: z.literal('ack'), seq }),
+  /** The sender is typing, in the room or to the receiver alone; sent at most once a second. */
+  z.object({ type: z.literal('typing'), scope }),
+  /** The sender would like to send a file; nothing flows until the receiver accepts. */
+  z.object({
+    type: z.literal('file-offer'),
+    id: messageId,
+    name: text(1, FILE_NAME_MAX_LENGTH),
+    size: z.int().check(z.gte(0), z.lte(FILE_MAX_BYTES)),
+    mime: text(0, 255),
+    /** Hex SHA-256 of the whole file, which the receiver checks before offering it for download. */
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    scope,
+  }),
+  z.object({ type: z.enum(['file-accept', 'file-decline', 'file-cancel']), id: messageId }),
+  /** The receiver got the whole file; `ok` says whether its SHA-256 matched the offer. */
+  z.object({ type: z.literal('file-done'), id: messageId, ok: z.boolean() }),
 ]);
 
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 /** A message a person wrote: to the room, or to one peer. */
 export type TextMessage = Extract<PeerMessage, { type: 'chat' | 'private' }>;
+export type FileOffer = Extract<PeerMessage, { type: 'file-offer' }>;
+/** Frames about one file transfer, after its offer. */
+export type FileReply = Extract<PeerMessage, { type: 'file-accept' | 'file-decline' | 'file-cancel' | 'file-done' }>;
+export type Scope = FileOffer['scope'];
 
 export const HELLO: PeerMessage = { type: 'hello', version: PROTOCOL_VERSION };

@@ -4,7 +4,10 @@ import {
   MAX_PEER_FRAME_BYTES,
   MESSAGE_TEXT_MAX_LENGTH,
   PROTOCOL_VERSION,
+  FILE_MAX_BYTES,
+  encodeFileChunk,
   encodePeerMessage,
+  parseFileChunk,
   parsePeerFrame,
   signalRequestSchema,
   type PeerMessage,
@@ -18,6 +21,14 @@ describe('peer frames', () => {
       { type: 'hello', version: PROTOCOL_VERSION },
       chat,
       { type: 'private', id: 'm2', seq: 2, ts: 1, text: 'just you' },
+      { type: 'ack', seq: 2 },
+      { type: 'typing', scope: 'room' },
+      { type: 'typing', scope: 'private' },
+      { type: 'file-offer', id: 'f1', name: 'cat.png', size: 1234, mime: 'image/png', sha256: 'ab'.repeat(32), scope: 'room' },
+      { type: 'file-accept', id: 'f1' },
+      { type: 'file-decline', id: 'f1' },
+      { type: 'file-cancel', id: 'f1' },
+      { type: 'file-done', id: 'f1', ok: true },
     ];
     for (const message of messages) assert.deepEqual(parsePeerFrame(encodePeerMessage(message)), { ok: true, message });
   });
@@ -45,9 +56,36 @@ describe('peer frames', () => {
       { ...chat, seq: 1.5 },
       { ...chat, id: 7 },
       { type: 'hello', version: 0 },
+      { type: 'ack', seq: -1 },
+      { type: 'typing', scope: 'everyone' },
+      { type: 'file-offer', id: 'f1', name: '', size: 1, mime: '', sha256: 'ab'.repeat(32), scope: 'room' },
+      { type: 'file-offer', id: 'f1', name: 'a', size: FILE_MAX_BYTES + 1, mime: '', sha256: 'ab'.repeat(32), scope: 'room' },
+      { type: 'file-offer', id: 'f1', name: 'a', size: 1, mime: '', sha256: 'not a hash', scope: 'room' },
+      { type: 'file-done', id: 'f1' },
     ]) {
       assert.deepEqual(parsePeerFrame(JSON.stringify(bad)), { ok: false, error: 'FRAME_INVALID' }, JSON.stringify(bad));
     }
+  });
+});
+
+describe('file chunks', () => {
+  it('carry their transfer id and data, and the data is not copied on the way in', () => {
+    const data = new Uint8Array([1, 2, 3, 250]);
+    const frame = encodeFileChunk('t-42', data);
+    assert.equal(frame.byteLength, 1 + 4 + data.byteLength);
+    const parsed = parseFileChunk(frame.buffer);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.id, 't-42');
+    assert.deepEqual([...parsed.data], [...data]);
+    assert.equal(parsed.data.buffer, frame.buffer);
+  });
+
+  it('refuse a frame whose header does not fit or is not an id', () => {
+    for (const bad of [[], [0, 1, 2], [5, 65, 66], [2, 0x20, 0x41, 9]]) {
+      assert.deepEqual(parseFileChunk(new Uint8Array(bad)), { ok: false, error: 'FRAME_INVALID' }, JSON.stringify(bad));
+    }
+    assert.throws(() => encodeFileChunk('', new Uint8Array(1)), RangeError);
+    assert.throws(() => encodeFileChunk('é', new Uint8Array(1)), RangeError);
   });
 });
 
