@@ -8,6 +8,8 @@ export interface Link {
   readonly open: boolean;
   signal(data: SignalData): void;
   send(message: PeerMessage): boolean;
+  sendChunk(id: string, data: Uint8Array): Promise<void>;
+  chunkBytes(id: string): number;
   close(): void;
 }
 

@@ -1,8 +1,14 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import {
+  FILE_BUFFER_HIGH_BYTES,
+  FILE_BUFFER_LOW_BYTES,
+  FILE_CHUNK_BYTES,
   HELLO,
   PROTOCOL_VERSION,
+  encodeFileChunk,
   encodePeerMessage,
+  fileChunkHeaderBytes,
+  parseFileChunk,
   parsePeerFrame,
   type PeerMessage,
   type SignalData,
@@ -11,6 +17,16 @@ import { sdpFingerprint } from './private-room';
 
 /** What the UI shows about one peer's link. */
 export type LinkState = 'connecting' | 'connected' | 'failed' | 'closed';
+
+/** Why a link failed, for words in the reader's language; `detail` carries what the browser said. */
+export type LinkFailure =
+  | { why: 'closed' }
+  | { why: 'timeout' }
+  | { why: 'no-route' }
+  | { why: 'turn-refused' }
+  | { why: 'turn-error'; detail: string }
+  | { why: 'version'; theirs: number; ours: number }
+  | { why: 'error'; detail: string };
 
 /** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
 export type LinkRoute = 'direct' | 'relayed';
@@ -25,12 +41,21 @@ export interface PeerLinkOptions {
   connectTimeoutMs?: number;
   onSignal(data: SignalData): void;
   onMessage(message: PeerMessage): void;
-  onState(state: LinkState, reason?: string): void;
+  onState(state: LinkState, reason?: LinkFailure): void;
   /** Which way the open link runs, once the selected candidate pair is known. */
   onRoute(route: LinkRoute): void;
+  /** A chunk of file data arrived on the file channel. */
+  onChunk(id: string, data: Uint8Array): void;
   /** A frame that failed to parse: dropped, counted, never shown. */
   onDropped(): void;
 }
+
+/**
+ * File data has a data channel of its own, so a long transfer never queues chat messages behind
+ * it. Both ends create it with the same id once the link is up (`negotiated`), which needs no
+ * further offer and answer. The id is far from the ones simple-peer's own channel can get.
+ */
+const FILE_CHANNEL = { label: 'meshchat-files', id: 1000 } as const;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 
@@ -47,7 +72,8 @@ export class PeerLink {
   #timer: ReturnType<typeof setTimeout>;
   #localCandidates = 0;
   /** Why a TURN server refused us, if one did: the likeliest reason a relay-only link fails. */
-  #turnError: string | undefined;
+  #turnError: LinkFailure | undefined;
+  #files: RTCDataChannel | undefined;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -63,14 +89,15 @@ export class PeerLink {
     this.#peer.on('connect', () => {
       clearTimeout(this.#timer);
       this.#peer.send(encodePeerMessage(HELLO));
+      this.#openFileChannel();
       this.#setState('connected');
       void this.#reportRoute();
     });
     this.#watchGathering();
     this.#peer.on('data', (raw: Uint8Array | string) => this.#receive(raw));
-    this.#peer.on('error', (error: Error) => this.#fail(error.message));
-    this.#peer.on('close', () => this.#fail('the link closed'));
-    this.#timer = setTimeout(() => this.#fail('timed out connecting'), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    this.#peer.on('error', (error: Error) => this.#fail({ why: 'error', detail: error.message }));
+    this.#peer.on('close', () => this.#fail({ why: 'closed' }));
+    this.#timer = setTimeout(() => this.#fail({ why: 'timeout' }), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
   }
 
   get state(): LinkState {
@@ -93,9 +120,39 @@ export class PeerLink {
       this.#peer.send(encodePeerMessage(message));
       return true;
     } catch (error: unknown) {
-      this.#fail(error instanceof Error ? error.message : String(error));
+      this.#fail({ why: 'error', detail: error instanceof Error ? error.message : String(error) });
       return false;
     }
+  }
+
+  /**
+   * Send `data` as one chunk of transfer `id` on the file channel. Resolves once the chunk is
+   * queued and the channel's buffer is below its high mark again, so a sender that awaits each
+   * chunk never holds more than `FILE_BUFFER_HIGH_BYTES` in the browser. Rejects if the link goes.
+   */
+  async sendChunk(id: string, data: Uint8Array): Promise<void> {
+    const channel = this.#files;
+    if (!this.open || !channel) throw new Error('the link is not open');
+    if (channel.readyState === 'connecting') await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
+    if (channel.readyState !== 'open') throw new Error('the file channel closed');
+    channel.send(encodeFileChunk(id, data));
+    if (channel.bufferedAmount <= FILE_BUFFER_HIGH_BYTES) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        channel.removeEventListener('bufferedamountlow', done);
+        channel.removeEventListener('close', done);
+        if (channel.readyState === 'open') resolve();
+        else reject(new Error('the file channel closed'));
+      };
+      channel.addEventListener('bufferedamountlow', done);
+      channel.addEventListener('close', done);
+    });
+  }
+
+  /** Most file bytes one chunk of transfer `id` may carry: within the SCTP message size the peers agreed. */
+  chunkBytes(id: string): number {
+    const agreed = this.#connection.sctp?.maxMessageSize || FILE_CHUNK_BYTES;
+    return Math.min(FILE_CHUNK_BYTES, agreed) - fileChunkHeaderBytes(id);
   }
 
   /** Tear the link down on purpose (the peer left, or we did). */
@@ -119,6 +176,18 @@ export class PeerLink {
     return (this.#peer as unknown as { _pc: RTCPeerConnection })._pc;
   }
 
+  #openFileChannel(): void {
+    const channel = this.#connection.createDataChannel(FILE_CHANNEL.label, { negotiated: true, id: FILE_CHANNEL.id, ordered: true });
+    channel.binaryType = 'arraybuffer';
+    channel.bufferedAmountLowThreshold = FILE_BUFFER_LOW_BYTES;
+    channel.addEventListener('message', ({ data }: MessageEvent<ArrayBuffer | string>) => {
+      const parsed = typeof data === 'string' ? undefined : parseFileChunk(data);
+      if (parsed?.ok) this.#options.onChunk(parsed.id, parsed.data);
+      else this.#options.onDropped();
+    });
+    this.#files = channel;
+  }
+
   /** Fail at once, with the reason, when gathering ends with no way to reach the peer. */
   #watchGathering(): void {
     const connection = this.#connection;
@@ -126,13 +195,11 @@ export class PeerLink {
       const { errorCode, errorText, url } = event as RTCPeerConnectionIceErrorEvent;
       if (!url?.startsWith('turn')) return;
       this.#turnError =
-        errorCode === 401
-          ? 'the TURN server refused the credentials: they are wrong or expired'
-          : `the TURN server answered ${errorCode} ${errorText}`.trim();
+        errorCode === 401 ? { why: 'turn-refused' } : { why: 'turn-error', detail: `${errorCode} ${errorText}`.trim() };
     });
     connection.addEventListener('icegatheringstatechange', () => {
       if (connection.iceGatheringState === 'complete' && this.#localCandidates === 0 && this.#state === 'connecting') {
-        this.#fail(this.#turnError ?? 'no network path to offer the peer (no ICE candidates)');
+        this.#fail(this.#turnError ?? { why: 'no-route' });
       }
     });
   }
@@ -163,13 +230,13 @@ export class PeerLink {
     }
     const { message } = parsed;
     if (message.type === 'hello') {
-      if (message.version !== PROTOCOL_VERSION) this.#fail(`speaks protocol version ${message.version}, we speak ${PROTOCOL_VERSION}`);
+      if (message.version !== PROTOCOL_VERSION) this.#fail({ why: 'version', theirs: message.version, ours: PROTOCOL_VERSION });
       return;
     }
     this.#options.onMessage(message);
   }
 
-  #fail(reason: string): void {
+  #fail(reason: LinkFailure): void {
     if (this.#state === 'closed' || this.#state === 'failed') return;
     clearTimeout(this.#timer);
     this.#state = 'failed';

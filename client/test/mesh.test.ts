@@ -23,6 +23,12 @@ class FakeLink implements Link {
     this.sent.push(message);
     return this.open;
   }
+  sendChunk(): Promise<void> {
+    return Promise.reject(new Error('no file channel in this stand-in'));
+  }
+  chunkBytes() {
+    return 0;
+  }
   close() {
     this.state = 'closed';
   }

@@ -1,0 +1,87 @@
+import { OUTBOX_MAX_MESSAGES, type TextMessage } from '@meshchat/protocol';
+
+/** A message before the outbox gives it its sequence number for one recipient. */
+export type Unsequenced = Omit<TextMessage, 'seq'>;
+
+/**
+ * What we wrote to one peer and it has not acknowledged, in the order written. Each message gets
+ * the next sequence number of this stream; the peer acknowledges cumulatively (`ack` of n covers
+ * every message up to n), which holds because a link is reliable and ordered, and a new link
+ * re-sends everything pending, oldest first, before anything new.
+ */
+export class Outbox {
+  #next = 1;
+  #pending: TextMessage[] = [];
+
+  constructor(readonly capacity = OUTBOX_MAX_MESSAGES) {}
+
+  /** Queue a message; `undefined` when the outbox is full and the message was not taken. */
+  add(message: Unsequenced): TextMessage | undefined {
+    if (this.#pending.length >= this.capacity) return undefined;
+    const sequenced = { ...message, seq: this.#next++ } as TextMessage;
+    this.#pending.push(sequenced);
+    return sequenced;
+  }
+
+  /** The peer has everything up to `seq`: forget those messages and return them. */
+  ack(seq: number): TextMessage[] {
+    const count = this.#pending.findIndex((message) => message.seq > seq);
+    return this.#pending.splice(0, count === -1 ? this.#pending.length : count);
+  }
+
+  /** Messages still waiting for the peer's acknowledgement, oldest first. */
+  get pending(): readonly TextMessage[] {
+    return this.#pending;
+  }
+}
+
+/**
+ * What one sender's messages we have already shown, by message id, so a message re-sent after a
+ * link came back is acknowledged again but shown once. Remembers the most recent `capacity` ids:
+ * far more than a sender can have unacknowledged.
+ */
+export class Inbox {
+  readonly #seen = new Set<string>();
+
+  constructor(readonly capacity = OUTBOX_MAX_MESSAGES * 8) {}
+
+  /** `true` the first time an id arrives, `false` for a duplicate. */
+  accept(id: string): boolean {
+    if (this.#seen.has(id)) return false;
+    this.#seen.add(id);
+    if (this.#seen.size > this.capacity) {
+      const oldest = this.#seen.values().next();
+      if (!oldest.done) this.#seen.delete(oldest.value);
+    }
+    return true;
+  }
+}
+
+/** Who a message of ours was for, and how far it got with each of them. */
+export interface Receipt {
+  /** Everyone it was addressed to when it was written. */
+  readonly to: readonly string[];
+  /** Those whose link it has gone out on (at least once). */
+  readonly sent: readonly string[];
+  /** Those who acknowledged it. */
+  readonly delivered: readonly string[];
+  /** Those who left the room before acknowledging it. */
+  readonly lost: readonly string[];
+}
+
+export type ReceiptState = 'queued' | 'sent' | 'delivered' | 'partial';
+
+/**
+ * ✓ once it went out to everyone still here, ✓✓ once each of them has it; `queued` while some link
+ * is down, `partial` when someone left without it.
+ */
+export function receiptState(receipt: Receipt): ReceiptState {
+  const waiting = receipt.to.filter((nick) => !receipt.lost.includes(nick));
+  if (waiting.every((nick) => receipt.delivered.includes(nick))) return receipt.lost.length > 0 ? 'partial' : 'delivered';
+  return waiting.every((nick) => receipt.sent.includes(nick)) ? 'sent' : 'queued';
+}
+
+/** A copy of `receipt` with `nick` added to one of its lists. */
+export function mark(receipt: Receipt, list: 'sent' | 'delivered' | 'lost', nick: string): Receipt {
+  return receipt[list].includes(nick) ? receipt : { ...receipt, [list]: [...receipt[list], nick] };
+}
