@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', 'test-results/', 'playwright-report/', 'bench/results/'] },
+  { ignores: ['**/node_modules/', '**/dist/', 'test-results/', 'playwright-report/', 'bench/results/', 'client/src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

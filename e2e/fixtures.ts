@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { test as base, expect, type Browser, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 
 const CLI = fileURLToPath(new URL('../signaling/src/cli.ts', import.meta.url));
 const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
@@ -75,21 +75,37 @@ export class User {
     readonly nick: string,
   ) {}
 
+  // Found by role and component, not by their English names, so they work in every language.
   get log(): Locator {
-    return this.page.getByRole('log', { name: 'Messages' });
+    return this.page.locator('mc-message-log').getByRole('log');
   }
 
   get people(): Locator {
-    return this.page.getByRole('list', { name: 'People' });
+    return this.page.locator('mc-people-list').getByRole('list');
   }
 
   lines(kind: 'public' | 'private' | 'notice'): Locator {
     return this.log.locator(`[data-kind="${kind}"]`);
   }
 
+  /** The ✓ / ✓✓ mark of our own line that contains `text`. */
+  receipt(text: string): Locator {
+    return this.log.locator('.line').filter({ hasText: text }).locator('.receipt');
+  }
+
+  /** "bob is typing…", under the conversation. */
+  get typing(): Locator {
+    return this.page.locator('mc-chat-app .typing');
+  }
+
+  /** A conversation's button: "Everyone", or "Private: bob". */
+  conversation(name: string | RegExp): Locator {
+    return this.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name });
+  }
+
   /** Type into the Message box and press Enter. */
   async say(text: string): Promise<void> {
-    const box = this.page.getByRole('textbox', { name: 'Message' });
+    const box = this.page.locator('mc-message-composer').getByRole('textbox');
     await box.fill(text);
     await box.press('Enter');
   }
@@ -109,8 +125,8 @@ interface Fixtures {
    * Opens the page for a new person (own browser context); `join` joins a room with a nickname.
    * `init` runs in the page before the app does, e.g. to reach its data channels.
    */
-  openPage: (query?: string, init?: () => void) => Promise<Page>;
-  join: (nick: string, room?: string, init?: () => void) => Promise<User>;
+  openPage: (query?: string, init?: InitScripts) => Promise<Page>;
+  join: (nick: string, room?: string, init?: InitScripts) => Promise<User>;
 }
 
 export async function fillJoin(page: Page, nick: string, room?: string): Promise<void> {
@@ -119,9 +135,12 @@ export async function fillJoin(page: Page, nick: string, room?: string): Promise
   await page.getByRole('button', { name: 'Join' }).click();
 }
 
-export async function newPage(browser: Browser, url: string, init?: () => void): Promise<Page> {
-  const context = await browser.newContext();
-  if (init) await context.addInitScript(init);
+/** Scripts that run in a page before the app does; each is sent as source, so it must not use names from outside. */
+export type InitScripts = (() => void) | readonly (() => void)[];
+
+export async function newPage(browser: Browser, url: string, init?: InitScripts, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext(options);
+  for (const script of typeof init === 'function' ? [init] : (init ?? [])) await context.addInitScript(script);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   await page.goto(url);
@@ -157,6 +176,31 @@ export async function recordedPage(browser: Browser, url: string): Promise<{ pag
   await page.goto(url);
   return { page, traffic };
 }
+
+export interface Captured {
+  __channels: RTCDataChannel[];
+  __connections: RTCPeerConnection[];
+}
+
+/** Keeps every peer connection and data channel a page makes, so a test can act on them directly. */
+export const CAPTURE_CHANNELS = () => {
+  const Native = window.RTCPeerConnection;
+  const captured = window as unknown as Captured;
+  const channels: RTCDataChannel[] = (captured.__channels = []);
+  const connections: RTCPeerConnection[] = (captured.__connections = []);
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      connections.push(this);
+      this.addEventListener('datachannel', (event) => channels.push(event.channel));
+    }
+    override createDataChannel(label: string, init?: RTCDataChannelInit) {
+      const channel = super.createDataChannel(label, init);
+      channels.push(channel);
+      return channel;
+    }
+  };
+};
 
 /** An init script that collects the Content-Security-Policy violations a page reports. */
 export const WATCH_CSP = () => {

@@ -1,59 +1,129 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { Attention } from './attention';
 import { ChatController, type SignalingState } from './chat-controller';
 import { iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
-import type { CreatePrivateEvent, JoinRequestEvent, PairRequestEvent, PrivateToEvent, SendMessageEvent } from './events';
+import type {
+  CreatePrivateEvent,
+  DraftEvent,
+  FileActionEvent,
+  JoinRequestEvent,
+  PairRequestEvent,
+  PrivateToEvent,
+  SendFilesEvent,
+  SendMessageEvent,
+} from './events';
+import { LANGUAGES, currentLanguage, useLanguage, type Language } from './i18n';
 import { newRoomSecret, secretFromHash } from './private-room';
 import './join-screen';
 import './message-composer';
 import './message-log';
 import './people-list';
 import type { MessageComposer } from './message-composer';
+import type { PeopleList } from './people-list';
 
-const SIGNALING_WORDS: Record<SignalingState, string> = {
-  connecting: 'Connecting to the signaling server…',
-  online: 'Signaling server connected',
-  offline: 'Signaling server unreachable: chats keep flowing over direct links; retrying…',
-};
+function signalingWords(state: SignalingState): string {
+  switch (state) {
+    case 'connecting':
+      return msg('Connecting to the signaling server…');
+    case 'online':
+      return msg('Signaling server connected');
+    case 'offline':
+      return msg('Signaling server unreachable: chats keep flowing over direct links; retrying…');
+  }
+}
+
+function typingWords(nicks: readonly string[]): string {
+  const [first, second] = nicks;
+  if (first === undefined) return '';
+  if (second === undefined) return msg(str`${first} is typing…`);
+  if (nicks.length === 2) return msg(str`${first} and ${second} are typing…`);
+  return msg('Several people are typing…');
+}
+
+/** Narrower than this, People becomes a drawer opened from the header. */
+const NARROW = '(max-width: 40rem)';
 
 /** The whole app: join screen, waiting for a stranger, or the room. */
 export class ChatApp extends LitElement {
+  static override properties = {
+    drawerOpen: { state: true },
+    narrow: { state: true },
+    dragging: { state: true },
+    notifications: { state: true },
+  };
+
   readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceTransportPolicy: iceTransportPolicy() });
   /** Shown when `?signal=` points the page at another signaling server. */
   readonly #override = signalingOverride();
-  /** The screen last rendered, to move focus when it changes. */
-  #shown = this.chat.screen;
+  /** The screen and conversation last rendered, to move focus when they change. */
+  #shown = 'join\n';
+  readonly #narrowQuery = window.matchMedia(NARROW);
+  declare drawerOpen: boolean;
+  declare narrow: boolean;
+  /** Files are being dragged over the conversation. */
+  declare dragging: boolean;
+  /** Whether desktop notifications may be shown, as of the last time we asked. */
+  declare notifications: ReturnType<typeof Attention.ask> extends Promise<infer T> ? T : never;
+
+  constructor() {
+    super();
+    this.drawerOpen = false;
+    this.narrow = this.#narrowQuery.matches;
+    this.dragging = false;
+    this.notifications = Attention.permission;
+    updateWhenLocaleChanges(this);
+  }
 
   static override styles = css`
     :host {
+      /* Colours for light and dark, each with at least 4.5:1 contrast on its background. */
+      color-scheme: light dark;
+      --bg: light-dark(#ffffff, #15171a);
+      --fg: light-dark(#1b1d21, #e8e9eb);
+      --muted: light-dark(#595d66, #a9adb5);
+      --border: light-dark(#c4c7cc, #4a4e55);
+      --field: light-dark(#ffffff, #1f2226);
+      --accent: light-dark(#1f5fbf, #7fb0ff);
+      --link: light-dark(#1a56b0, #8cb8ff);
+      --ok: light-dark(#1b7a3a, #6fd08f);
+      --danger: light-dark(#b00020, #ff8a8a);
+      --badge-bg: light-dark(#1f5fbf, #7fb0ff);
+      --badge-fg: light-dark(#ffffff, #0b1220);
       display: flex;
       flex-direction: column;
       height: 100vh;
       height: 100dvh;
       font-family: system-ui, sans-serif;
-      color-scheme: light dark;
+      background: var(--bg);
+      color: var(--fg);
     }
     header {
       display: flex;
-      align-items: baseline;
-      gap: 1rem;
+      align-items: center;
+      gap: 0.5rem 1rem;
       flex-wrap: wrap;
       padding: 0.5rem 1rem;
-      border-bottom: 1px solid color-mix(in srgb, currentColor 20%, transparent);
+      border-bottom: 1px solid var(--border);
     }
     h1 {
       font-size: 1.2rem;
       margin: 0;
     }
-    [role='status'] {
+    .status {
       margin: 0 0 0 auto;
       font-size: 0.85em;
-      color: GrayText;
+      color: var(--muted);
     }
     .via {
       font-size: 0.85em;
     }
-    [role='status'][data-state='offline'] {
-      color: #b00020;
+    .status[data-state='offline'] {
+      color: var(--danger);
+    }
+    select,
+    button {
+      font: inherit;
     }
     main {
       flex: 1;
@@ -66,16 +136,61 @@ export class ChatApp extends LitElement {
     }
     .chat {
       display: grid;
-      grid-template-rows: 1fr auto;
+      grid-template-rows: auto 1fr auto auto;
       min-height: 0;
+      min-width: 0;
       padding: 0 0.5rem 0.5rem;
+    }
+    .chat[data-dragging] {
+      outline: 3px dashed var(--accent);
+      outline-offset: -6px;
+    }
+    nav {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem;
+      padding: 0.4rem 0 0.2rem;
+      border-bottom: 1px solid var(--border);
+    }
+    nav button {
+      background: none;
+      color: inherit;
+      border: 1px solid transparent;
+      border-radius: 0.3rem 0.3rem 0 0;
+      padding: 0.25rem 0.6rem;
+      cursor: pointer;
+    }
+    nav button[aria-current='true'] {
+      border-color: var(--border);
+      border-bottom: 3px solid var(--accent);
+      font-weight: 600;
+    }
+    .badge {
+      display: inline-block;
+      min-width: 1.2em;
+      margin-left: 0.3em;
+      padding: 0 0.3em;
+      border-radius: 1em;
+      background: var(--badge-bg);
+      color: var(--badge-fg);
+      font-size: 0.8em;
+      text-align: center;
+    }
+    .typing {
+      min-height: 1.3em;
+      margin: 0.1rem 0.5rem;
+      font-size: 0.85em;
+      font-style: italic;
+      color: var(--muted);
     }
     aside {
       display: flex;
       flex-direction: column;
       gap: 0.75rem;
       padding: 0.5rem 1rem;
-      border-left: 1px solid color-mix(in srgb, currentColor 20%, transparent);
+      border-left: 1px solid var(--border);
+      background: var(--bg);
+      overflow-y: auto;
     }
     aside h2 {
       font-size: 1rem;
@@ -83,21 +198,39 @@ export class ChatApp extends LitElement {
     }
     aside button,
     .waiting button {
-      font: inherit;
       padding: 0.4rem 0.8rem;
     }
     .waiting {
       text-align: center;
       margin-top: 3rem;
     }
+    .sr-only {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
     @media (max-width: 40rem) {
+      header {
+        padding: 0.4rem 0.5rem;
+      }
+      .status {
+        flex-basis: 100%;
+        margin: 0;
+      }
       .room {
         grid-template-columns: 1fr;
-        grid-template-rows: 1fr auto;
       }
+      /* People slides over the conversation from the right. */
       aside {
-        border-left: none;
-        border-top: 1px solid color-mix(in srgb, currentColor 20%, transparent);
+        position: fixed;
+        inset: 0 0 0 auto;
+        width: min(18rem, 85vw);
+        z-index: 2;
+        border-left: 1px solid var(--border);
+        box-shadow: -4px 0 16px #0005;
       }
     }
   `;
@@ -109,13 +242,32 @@ export class ChatApp extends LitElement {
         <h1>meshchat</h1>
         ${chat.screen === 'room'
           ? chat.secret
-            ? html`<span>🔒 <strong>Private room</strong></span>`
-            : html`<span>Room <strong>${chat.room}</strong></span>`
-          : null}
-        ${this.#override ? html`<span class="via">Signaling via ${new URL(this.#override).host}</span>` : null}
-        <p role="status" data-state=${chat.signaling}>${SIGNALING_WORDS[chat.signaling]}</p>
+            ? html`<span>🔒 <strong>${msg('Private room')}</strong></span>`
+            : html`<span>${msg('Room')} <strong>${chat.room}</strong></span>`
+          : nothing}
+        ${chat.screen === 'room' && this.narrow
+          ? html`<button
+              class="drawer-toggle"
+              aria-expanded=${this.drawerOpen ? 'true' : 'false'}
+              aria-controls="people-panel"
+              @click=${() => this.#toggleDrawer()}
+            >
+              ${msg(str`People (${chat.people.size + 1})`)}
+            </button>`
+          : nothing}
+        ${this.#override ? html`<span class="via">${msg(str`Signaling via ${new URL(this.#override).host}`)}</span>` : nothing}
+        <label
+          >${msg('Language')}
+          <select @change=${(event: Event) => void useLanguage((event.target as HTMLSelectElement).value as Language, true)}>
+            ${LANGUAGES.map(
+              ({ code, name }) => html`<option value=${code} lang=${code} ?selected=${code === currentLanguage()}>${name}</option>`,
+            )}
+          </select>
+        </label>
+        <p class="status" role="status" data-state=${chat.signaling}>${signalingWords(chat.signaling)}</p>
       </header>
       <main>${this.#screen()}</main>
+      <div class="sr-only" aria-live="polite" data-announcer>${chat.announcement}</div>
     `;
   }
 
@@ -126,7 +278,7 @@ export class ChatApp extends LitElement {
         return html`<mc-join-screen
           .room=${roomFromLocation()}
           .privateRoom=${secretFromHash(location.hash) !== undefined}
-          .error=${chat.error}
+          .error=${chat.error?.() ?? ''}
           .busy=${chat.busy}
           @join-request=${(event: JoinRequestEvent) => this.#join(event)}
           @create-private=${(event: CreatePrivateEvent) => this.#createPrivate(event.nick)}
@@ -134,40 +286,138 @@ export class ChatApp extends LitElement {
         ></mc-join-screen>`;
       case 'waiting':
         return html`<section class="waiting">
-          <p role="status">Waiting for a stranger to talk to…</p>
-          <button @click=${() => void chat.cancelPairing()}>Cancel</button>
+          <p>${msg('Waiting for a stranger to talk to…')}</p>
+          <button @click=${() => void chat.cancelPairing()}>${msg('Cancel')}</button>
         </section>`;
       case 'room':
         return html`<div class="room">
-          <div class="chat">
-            <mc-message-log .lines=${chat.lines} .me=${chat.nick} .dropped=${chat.dropped}></mc-message-log>
-            <mc-message-composer @send-message=${(event: SendMessageEvent) => chat.submit(event.text)}></mc-message-composer>
+          <div
+            class="chat"
+            ?data-dragging=${this.dragging}
+            @dragover=${this.#dragOver}
+            @dragleave=${() => (this.dragging = false)}
+            @drop=${this.#drop}
+          >
+            ${this.#conversations()}
+            <mc-message-log .lines=${chat.lines} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
+            <p class="typing">${typingWords(chat.typers())}</p>
+            <mc-message-composer
+              .placeholder=${chat.view === undefined ? msg('To everyone in the room') : msg(str`To ${chat.view} only`)}
+              @send-message=${(event: SendMessageEvent) => chat.submit(event.text)}
+              @draft=${(event: DraftEvent) => chat.typed(event.text)}
+              @send-files=${(event: SendFilesEvent) => void chat.sendFiles(event.files)}
+            ></mc-message-composer>
           </div>
-          <aside>
-            <h2>People</h2>
-            <mc-people-list
-              .me=${chat.nick}
-              .people=${new Map(chat.people)}
-              @private-to=${(event: PrivateToEvent) => this.#composer?.start(`/msg ${event.nick} `)}
-            ></mc-people-list>
-            <button @click=${() => void this.#copyLink()}>Copy room link</button>
-            <button @click=${() => chat.leave()}>Leave</button>
-          </aside>
+          ${this.narrow && !this.drawerOpen ? nothing : this.#people()}
         </div>`;
     }
   }
 
+  /** The room and each private conversation, with what is unread in each. */
+  #conversations() {
+    const { chat } = this;
+    const tab = (nick: string | undefined, label: string, unread: number) => html`<button
+      aria-current=${chat.view === nick ? 'true' : 'false'}
+      aria-label=${unread > 0 ? msg(str`${label}, ${unread} unread`) : label}
+      data-view=${nick ?? ''}
+      @click=${() => chat.openView(nick)}
+    >
+      ${label}${unread > 0 ? html`<span class="badge" aria-hidden="true">${unread}</span>` : nothing}
+    </button>`;
+    return html`<nav aria-label=${msg('Conversations')}>
+      ${tab(undefined, msg('Everyone'), chat.roomUnread)}
+      ${chat.conversations.map((nick) => tab(nick, msg(str`Private: ${nick}`), chat.unread.get(nick) ?? 0))}
+    </nav>`;
+  }
+
+  #people() {
+    const { chat } = this;
+    const permission = this.notifications;
+    return html`<aside
+      id="people-panel"
+      aria-label=${msg('People and room')}
+      @keydown=${(event: KeyboardEvent) => {
+        if (event.key === 'Escape' && this.narrow) this.#toggleDrawer(false);
+      }}
+    >
+      <h2>${msg('People')}</h2>
+      <mc-people-list .me=${chat.nick} .people=${new Map(chat.people)} @private-to=${(event: PrivateToEvent) => this.#openPrivate(event.nick)}></mc-people-list>
+      ${permission === 'default'
+        ? html`<button @click=${() => void Attention.ask().then((answer) => (this.notifications = answer))}>
+            ${msg('Notify me of new messages')}
+          </button>`
+        : nothing}
+      ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
+      <button @click=${() => void this.#copyLink()}>${msg('Copy room link')}</button>
+      <button @click=${() => chat.leave()}>${msg('Leave')}</button>
+      ${this.narrow ? html`<button @click=${() => this.#toggleDrawer(false)}>${msg('Close')}</button>` : nothing}
+    </aside>`;
+  }
+
   readonly #onHashChange = () => this.requestUpdate();
+  readonly #onNarrow = () => {
+    this.narrow = this.#narrowQuery.matches;
+    if (!this.narrow) this.drawerOpen = false;
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
     // A pasted link with another private room's secret changes only the fragment.
     window.addEventListener('hashchange', this.#onHashChange);
+    this.#narrowQuery.addEventListener('change', this.#onNarrow);
+    // File cards live inside the log; their accept, decline and cancel bubble up to here.
+    this.addEventListener('file-action', this.#onFileAction);
   }
 
   override disconnectedCallback(): void {
     window.removeEventListener('hashchange', this.#onHashChange);
+    this.#narrowQuery.removeEventListener('change', this.#onNarrow);
+    this.removeEventListener('file-action', this.#onFileAction);
     super.disconnectedCallback();
+  }
+
+  readonly #onFileAction = (event: FileActionEvent) => this.#fileAction(event);
+
+  #fileAction(event: FileActionEvent): void {
+    event.stopPropagation();
+    const { files } = this.chat;
+    files[event.action](event.transfer);
+  }
+
+  #dragOver(event: DragEvent): void {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this.dragging = true;
+  }
+
+  #drop(event: DragEvent): void {
+    event.preventDefault();
+    this.dragging = false;
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length > 0) void this.chat.sendFiles(files);
+  }
+
+  #toggleDrawer(open = !this.drawerOpen): void {
+    this.drawerOpen = open;
+    // Focus goes into the drawer when it opens, and back to its button when it closes.
+    void this.updateComplete.then(async () => {
+      if (!open) {
+        this.renderRoot.querySelector<HTMLElement>('.drawer-toggle')?.focus();
+        return;
+      }
+      const people = this.renderRoot.querySelector<PeopleList>('aside mc-people-list');
+      await people?.updateComplete;
+      people?.focus();
+      if (!this.renderRoot.querySelector('aside')?.contains((this.renderRoot as ShadowRoot).activeElement)) {
+        this.renderRoot.querySelector<HTMLElement>('aside button')?.focus();
+      }
+    });
+  }
+
+  #openPrivate(nick: string): void {
+    if (this.narrow) this.drawerOpen = false;
+    this.chat.openView(nick);
   }
 
   #join(event: JoinRequestEvent): void {
@@ -193,25 +443,31 @@ export class ChatApp extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    const screen = this.chat.screen;
-    if (screen !== this.#shown) {
-      this.#shown = screen;
-      // Focus follows the screen: the composer in a room, the nickname box on the join screen.
-      if (screen === 'room') {
-        this.#composer?.focus();
-        if (!this.chat.room.startsWith('pair-')) history.replaceState(null, '', this.#inviteLink());
-      }
-      if (screen === 'join') this.renderRoot.querySelector('mc-join-screen')?.focus();
-    }
+    const { screen, view } = this.chat;
+    const shown = `${screen}\n${view ?? ''}`;
+    if (shown === this.#shown) return;
+    const screenChanged = !this.#shown.startsWith(`${screen}\n`);
+    this.#shown = shown;
+    if (screen === 'room' && screenChanged && !this.chat.room.startsWith('pair-')) history.replaceState(null, '', this.#inviteLink());
+    // Focus follows the screen: the composer in a room or conversation, the nickname box on the
+    // join screen, Cancel while waiting. Child elements render after this one, so wait for them.
+    const target =
+      screen === 'room'
+        ? this.#composer
+        : screen === 'join'
+          ? this.renderRoot.querySelector('mc-join-screen')
+          : this.renderRoot.querySelector<HTMLButtonElement>('.waiting button');
+    if (target instanceof LitElement) void target.updateComplete.then(() => target.focus());
+    else target?.focus();
   }
 
   async #copyLink(): Promise<void> {
     const link = this.#inviteLink();
     try {
       await navigator.clipboard.writeText(link);
-      this.chat.notice(`Room link copied: ${link}`);
+      this.chat.notice(msg(str`Room link copied: ${link}`));
     } catch {
-      this.chat.notice(`Copy this link to invite people: ${link}`);
+      this.chat.notice(msg(str`Copy this link to invite people: ${link}`));
     }
   }
 }

@@ -1,35 +1,46 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { msg, str } from '@lit/localize';
 import { io, type Socket } from 'socket.io-client';
 import {
+  FILE_MAX_BYTES,
+  TYPING_INTERVAL_MS,
+  TYPING_SHOW_MS,
   nickKey,
   type ClientToServerEvents,
   type IceConfig,
   type JoinedRoom,
   type JoinResult,
-  type LeaveReason,
   type PeerMessage,
+  type Scope,
   type ServerToClientEvents,
   type TextMessage,
 } from '@meshchat/protocol';
-import { HELP_LINES, parseCommand } from './commands';
+import { Attention } from './attention';
+import { parseCommand } from './commands';
+import { Inbox, Outbox, mark, receiptState, type Receipt, type Unsequenced } from './delivery';
+import { FileTransfers, type Transfer } from './files';
 import { Mesh } from './mesh';
 import { PeerLink, type LinkRoute, type LinkState } from './peer-link';
 import { linkProof, privateRoomId, proofKey, safetyCode, verifyLinkProof } from './private-room';
-import { UNREACHABLE, errorText } from './words';
+import { errorText, helpLines, leaveText, linkFailureText, linkWords, sizeText, unreachableText } from './words';
 
 export type Screen = 'join' | 'waiting' | 'room';
 export type SignalingState = 'connecting' | 'online' | 'offline';
 
-/** One line of the message log. */
+/** One line of the message log. Lines are replaced, never changed, so a line object renders once. */
 export interface ChatLine {
   id: number;
-  kind: 'public' | 'private' | 'notice';
-  /** Sender of a public or private line. */
+  kind: 'public' | 'private' | 'notice' | 'file';
+  /** Sender of a public, private or file line. */
   from?: string;
-  /** Recipient of a private line you sent. */
+  /** The one recipient of a private line or file (you, when it was sent to you); none for the room. */
   to?: string;
   text: string;
   ts: number;
+  /** Our own public and private messages: who has them so far. */
+  receipt?: Receipt;
+  /** A file line: one transfer per recipient, or the one coming to us. */
+  transfers?: readonly Transfer[];
 }
 
 /** What People shows about one peer. */
@@ -67,12 +78,9 @@ const MAX_HELD = 200;
 /** Refresh TURN credentials once this fraction of their lifetime is left. */
 const ICE_REFRESH_MARGIN = 0.2;
 const MAX_LINES = 2_000;
-
-const LEAVE_WORDS: Record<LeaveReason, string> = {
-  left: 'left the room',
-  disconnected: 'lost their connection and left',
-  kicked: 'was removed by an admin',
-};
+/** A lost link is tried again after 1 s, then 2, 4, 8, and every 10 s while the peer is in the room. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 10_000;
 
 /**
  * Owns the signaling socket, the mesh of peer links and everything the chat shows. Components
@@ -81,8 +89,8 @@ const LEAVE_WORDS: Record<LeaveReason, string> = {
 export class ChatController implements ReactiveController {
   screen: Screen = 'join';
   signaling: SignalingState = 'connecting';
-  /** Why the last join or pairing failed, in words. */
-  error = '';
+  /** Why the last join or pairing failed, in words of the language shown when it renders. */
+  error: (() => string) | undefined;
   busy = false;
   nick = '';
   room = '';
@@ -94,6 +102,18 @@ export class ChatController implements ReactiveController {
   dropped = 0;
   /** The private room's secret (from the link's fragment) while in one. */
   secret: string | undefined;
+  /** The conversation on screen: the room (`undefined`), or the private one with a peer. */
+  view: string | undefined;
+  /** Private conversations, by peer, in the order they started. */
+  conversations: string[] = [];
+  /** Messages not yet seen, per private conversation. */
+  readonly unread = new Map<string, number>();
+  /** Public messages not yet seen. */
+  roomUnread = 0;
+  /** The newest message from someone else, for the screen reader's live region. */
+  announcement = '';
+  readonly files: FileTransfers;
+  readonly attention = new Attention(() => (this.screen === 'room' ? `${this.#roomName()} · meshchat` : 'meshchat'));
 
   readonly #host: ReactiveControllerHost;
   readonly #options: ChatOptions;
@@ -106,8 +126,20 @@ export class ChatController implements ReactiveController {
   readonly #proofTimers = new Map<string, ReturnType<typeof setTimeout>>();
   #ice: IceConfig = { iceServers: [], expiresAt: null };
   #iceRefresh: ReturnType<typeof setTimeout> | undefined;
-  #seq = 0;
   #lineId = 0;
+  /** What we wrote to each peer that it has not acknowledged. */
+  readonly #outboxes = new Map<string, Outbox>();
+  /** Which message ids each peer has already shown us. */
+  readonly #inboxes = new Map<string, Inbox>();
+  /** The highest sequence number each link has carried, so a link sends each pending message once. */
+  readonly #flushed = new WeakMap<object, number>();
+  /** Our messages still waiting for someone, by message id: the log line that shows them. */
+  readonly #receipts = new Map<string, number>();
+  /** Who is typing where (`room` or `private`, then nick): when the notice lapses. */
+  readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
+  /** When we last said we were typing, per conversation. */
+  readonly #typingSent = new Map<string, number>();
+  readonly #retries = new Map<string, { attempt: number; timer: ReturnType<typeof setTimeout> | undefined }>();
 
   constructor(host: ReactiveControllerHost, options: ChatOptions) {
     this.#host = host;
@@ -116,17 +148,28 @@ export class ChatController implements ReactiveController {
     // sessions (see "Scaling out" in the README). Every browser with WebRTC has WebSocket.
     this.#socket = io(options.signalingUrl, { autoConnect: false, reconnectionDelayMax: 3_000, transports: ['websocket'] });
     this.#mesh = new Mesh((nick, initiator) => this.#createLink(nick, initiator));
+    this.files = new FileTransfers({
+      send: (nick, message) => this.#trusted(nick) && this.#mesh.sendTo(nick, message),
+      link: (nick) => (this.#trusted(nick) ? this.#mesh.get(nick) : undefined),
+    });
     host.addController(this);
     this.#listen();
   }
 
+  readonly #onVisibility = () => {
+    if (document.hidden) return;
+    this.attention.seen();
+    this.#markSeen();
+  };
+
   hostConnected(): void {
+    document.addEventListener('visibilitychange', this.#onVisibility);
     this.#socket.connect();
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.#iceRefresh);
-    this.#mesh.closeAll();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#reset();
     this.#socket.disconnect();
   }
 
@@ -149,7 +192,7 @@ export class ChatController implements ReactiveController {
       const { room, privateRoom } = await where();
       const result = await this.#timed().emitWithAck('join', { nick, room });
       if (result.ok) this.#enter(result, privateRoom);
-      else this.error = errorText(result.code);
+      else this.error = () => errorText(result.code);
     });
   }
 
@@ -159,7 +202,7 @@ export class ChatController implements ReactiveController {
       await this.#loadIce(nick);
       const result = await this.#timed().emitWithAck('pair', { nick });
       if (result.ok) this.screen = 'waiting';
-      else this.error = errorText(result.code);
+      else this.error = () => errorText(result.code);
     });
   }
 
@@ -173,45 +216,116 @@ export class ChatController implements ReactiveController {
   /** Leave the room: links close, the nickname is freed, back to the join screen. */
   leave(): void {
     this.#socket.emit('leave', () => undefined);
-    clearTimeout(this.#iceRefresh);
-    this.#mesh.closeAll();
-    for (const nick of this.people.keys()) this.#forgetProof(nick);
-    this.people.clear();
-    this.secret = undefined;
-    this.#proofKey = undefined;
-    this.#session = '';
+    this.#reset();
     this.screen = 'join';
+    this.attention.showTitle();
     this.#changed();
   }
 
-  /** Handle one line from the composer: a message to everyone, or a slash command. */
+  /** Forget the room: links, people, queues, transfers and conversations. */
+  #reset(): void {
+    clearTimeout(this.#iceRefresh);
+    this.#mesh.closeAll();
+    for (const nick of this.people.keys()) this.#forgetPeer(nick);
+    this.people.clear();
+    this.files.clear();
+    this.secret = undefined;
+    this.#proofKey = undefined;
+    this.#session = '';
+    this.view = undefined;
+    this.conversations = [];
+    this.unread.clear();
+    this.roomUnread = 0;
+    this.#receipts.clear();
+  }
+
+  /** Handle one line from the composer: a message to the conversation on screen, or a slash command. */
   submit(input: string): void {
     const command = parseCommand(input, [...this.people.keys()]);
     switch (command.kind) {
       case 'say':
-        if (command.text) this.#sayToAll(command.text);
+        if (!command.text) break;
+        if (this.view === undefined) this.#sayToAll(command.text);
+        else this.#sayTo(this.view, command.text);
         break;
       case 'msg':
         this.#sayTo(command.to, command.text);
         break;
       case 'users':
-        this.notice(`In ${this.room} (${this.people.size + 1} of ${this.capacity}): ${this.#peopleSummary()}`);
+        this.notice(
+          msg(str`In ${this.#roomName()} (${this.people.size + 1} of ${this.capacity}): ${this.#peopleSummary()}`),
+        );
         break;
       case 'help':
-        for (const line of HELP_LINES) this.notice(line);
+        for (const line of helpLines()) this.notice(line);
         break;
       case 'quit':
         this.leave();
         break;
       case 'usage':
-        this.notice(command.message);
+        this.notice(msg('Usage: /msg <nick> <text>'));
         break;
       case 'unknown-nick':
-        this.notice(`Nobody called "${command.nick}" is in this room. Type /users to see who is.`);
+        this.notice(msg(str`Nobody called "${command.nick}" is in this room. Type /users to see who is.`));
         break;
       case 'unknown-command':
-        this.notice(`Unknown command "/${command.name}". Type /help for the list.`);
+        this.notice(msg(str`Unknown command "/${command.name}". Type /help for the list.`));
         break;
+    }
+    this.#typingSent.clear();
+  }
+
+  /** Show the room (`undefined`) or the private conversation with `nick`; its unread count clears. */
+  openView(nick: string | undefined): void {
+    if (nick !== undefined && !this.conversations.includes(nick)) this.conversations = [...this.conversations, nick];
+    this.view = nick;
+    this.#markSeen();
+    this.#changed();
+  }
+
+  /** The composer holds `draft`: tell whoever it is for that we are typing, at most once a second. */
+  typed(draft: string): void {
+    if (draft.trim() === '') return;
+    const command = parseCommand(draft.replace(/\s*$/, ' x'), [...this.people.keys()]);
+    let to: string | undefined;
+    if (command.kind === 'msg') to = command.to;
+    else if (command.kind !== 'say') return;
+    else to = this.view;
+    const key = to ?? '';
+    const now = Date.now();
+    if (now - (this.#typingSent.get(key) ?? -Infinity) < TYPING_INTERVAL_MS) return;
+    this.#typingSent.set(key, now);
+    if (to === undefined) this.#mesh.broadcast({ type: 'typing', scope: 'room' }, (nick) => this.#trusted(nick));
+    else if (this.#trusted(to)) this.#mesh.sendTo(to, { type: 'typing', scope: 'private' });
+  }
+
+  /** Who is typing in the conversation on screen (or in `view`). */
+  typers(view: string | undefined = this.view): string[] {
+    if (view !== undefined) return this.#typing.has(typingKey('private', view)) ? [view] : [];
+    return [...this.#typing.keys()].filter((key) => key.startsWith('room\n')).map((key) => key.slice(5));
+  }
+
+  /** Offer files to the conversation on screen: everyone in the room, or one peer. */
+  async sendFiles(files: readonly File[]): Promise<void> {
+    const view = this.view;
+    const scope: Scope = view === undefined ? 'room' : 'private';
+    const to = view === undefined ? this.#audience() : this.#trusted(view) ? [view] : [];
+    for (const file of files) {
+      if (file.size > FILE_MAX_BYTES) {
+        this.notice(msg(str`${file.name} is too large to send: files go up to ${sizeText(FILE_MAX_BYTES)}.`));
+        continue;
+      }
+      if (to.length === 0) {
+        this.notice(msg(str`Nobody is connected to receive ${file.name}.`));
+        continue;
+      }
+      try {
+        const transfers = await this.files.offer(file, to, scope);
+        this.#line({ kind: 'file', from: this.nick, ...(view === undefined ? {} : { to: view }), text: file.name, ts: Date.now(), transfers });
+      } catch (error: unknown) {
+        console.warn('meshchat: could not read a file to send', error);
+        this.notice(msg(str`Could not read ${file.name}, so it was not offered.`));
+      }
     }
   }
 
@@ -220,33 +334,93 @@ export class ChatController implements ReactiveController {
     return this.#proofKey === undefined || this.people.get(nick)?.verification === 'verified';
   }
 
+  /** Who a message to the room is for: everyone here, except links that failed verification. */
+  #audience(): string[] {
+    return [...this.people].filter(([, view]) => view.verification !== 'failed').map(([nick]) => nick);
+  }
+
   #sayToAll(text: string): void {
-    const message = this.#envelope('chat', text);
-    const reached = this.#mesh.broadcast(message, (nick) => this.#trusted(nick));
-    this.#line({ kind: 'public', from: this.nick, text, ts: message.ts });
-    if (reached.length === 0) this.notice('Nobody else is connected yet, so nobody received that.');
+    const to = this.#audience();
+    const message: Unsequenced = { type: 'chat', id: crypto.randomUUID(), ts: Date.now(), text };
+    if (to.length === 0) {
+      this.#line({ kind: 'public', from: this.nick, text, ts: message.ts });
+      this.notice(msg('Nobody else is connected yet, so nobody received that.'));
+      return;
+    }
+    this.#post(message, to, { kind: 'public', from: this.nick, text, ts: message.ts });
   }
 
   #sayTo(to: string, text: string): void {
-    const message = this.#envelope('private', text);
-    if (!this.#trusted(to)) {
-      this.notice(`The link to ${to} is not verified, so the private message was not sent: ${text}`);
+    if (this.people.get(to)?.verification === 'failed') {
+      this.notice(msg(str`The link to ${to} is not verified, so the private message was not sent: ${text}`));
       return;
     }
-    if (!this.#mesh.sendTo(to, message)) {
-      this.notice(`Not connected to ${to} right now, so the private message was not sent: ${text}`);
+    if (!this.people.has(to)) {
+      this.notice(msg(str`${to} is not in the room any more, so the private message was not sent: ${text}`));
       return;
     }
-    this.#line({ kind: 'private', from: this.nick, to, text, ts: message.ts });
+    const message: Unsequenced = { type: 'private', id: crypto.randomUUID(), ts: Date.now(), text };
+    this.#post(message, [to], { kind: 'private', from: this.nick, to, text, ts: message.ts });
+    this.#converse(to);
   }
 
-  #envelope(type: TextMessage['type'], text: string): TextMessage {
-    return { type, id: crypto.randomUUID(), seq: ++this.#seq, ts: Date.now(), text };
+  /** Queue a message for each recipient, show it with its receipt, and send it on every open link. */
+  #post(message: Unsequenced, to: readonly string[], line: Omit<ChatLine, 'id'>): void {
+    const taken = to.filter((nick) => this.#outbox(nick).add(message) !== undefined);
+    for (const nick of to.filter((nick) => !taken.includes(nick))) {
+      this.notice(msg(str`Too many messages are waiting for ${nick}'s link to come back; this one was not queued for them.`));
+    }
+    if (taken.length === 0) return;
+    const id = this.#line({ ...line, receipt: { to: taken, sent: [], delivered: [], lost: [] } });
+    this.#receipts.set(message.id, id);
+    for (const nick of taken) this.#flush(nick);
+  }
+
+  #outbox(nick: string): Outbox {
+    let outbox = this.#outboxes.get(nick);
+    if (!outbox) this.#outboxes.set(nick, (outbox = new Outbox()));
+    return outbox;
+  }
+
+  /** Send `nick` whatever is pending that its current link has not carried yet, oldest first. */
+  #flush(nick: string): void {
+    const link = this.#mesh.get(nick);
+    const outbox = this.#outboxes.get(nick);
+    if (!link?.open || !outbox || !this.#trusted(nick)) return;
+    let flushed = this.#flushed.get(link) ?? 0;
+    for (const message of outbox.pending) {
+      if (message.seq <= flushed) continue;
+      if (!link.send(message)) break;
+      flushed = message.seq;
+      this.#updateReceipt(message.id, (receipt) => mark(receipt, 'sent', nick));
+    }
+    this.#flushed.set(link, flushed);
+  }
+
+  /** Replace the log line of our message `messageId` with one whose receipt `change` updated. */
+  #updateReceipt(messageId: string, change: (receipt: Receipt) => Receipt): void {
+    const lineId = this.#receipts.get(messageId);
+    const index = lineId === undefined ? -1 : this.lines.findLastIndex((line) => line.id === lineId);
+    const line = this.lines[index];
+    if (!line?.receipt) {
+      this.#receipts.delete(messageId);
+      return;
+    }
+    const receipt = change(line.receipt);
+    if (receipt === line.receipt) return;
+    this.lines = this.lines.with(index, { ...line, receipt });
+    const state = receiptState(receipt);
+    if (state === 'delivered' || state === 'partial') this.#receipts.delete(messageId);
+    this.#changed();
   }
 
   #peopleSummary(): string {
-    const others = [...this.people].map(([nick, { state, route }]) => `${nick} (${route ? `${state}, ${route}` : state})`);
-    return [`${this.nick} (you)`, ...others].join(', ');
+    const others = [...this.people].map(([nick, view]) => `${nick} (${linkWords(view)})`);
+    return [msg(str`${this.nick} (you)`), ...others].join(', ');
+  }
+
+  #roomName(): string {
+    return this.secret ? msg('Private room') : this.room;
   }
 
   #createLink(nick: string, initiator: boolean): PeerLink {
@@ -257,6 +431,9 @@ export class ChatController implements ReactiveController {
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       onSignal: (data) => this.#socket.emit('signal', { to: nick, data }),
       onMessage: (message) => void this.#receive(link, message),
+      onChunk: (id, data) => {
+        if (this.#trusted(nick)) this.files.chunk(nick, id, data);
+      },
       onDropped: () => {
         this.dropped += 1;
         this.#changed();
@@ -264,10 +441,20 @@ export class ChatController implements ReactiveController {
       onRoute: (route) => this.#updatePeer(nick, { route }),
       onState: (state, reason) => {
         this.#updatePeer(nick, { state });
-        if (state === 'connected') void this.#secureLink(link);
+        if (state === 'connected') {
+          const retry = this.#retries.get(nick);
+          if (retry && retry.attempt > 0) this.notice(msg(str`The direct link to ${nick} is back.`));
+          this.#retries.delete(nick);
+          void this.#secureLink(link);
+          this.#flush(nick);
+        }
         if (state === 'failed') {
           this.#mesh.forget(link);
-          this.notice(`Lost the direct link to ${nick}${reason ? ` (${reason})` : ''}.`);
+          this.files.lost(nick, 'link-lost');
+          this.#stopTyping(nick);
+          const why = reason ? ` (${linkFailureText(reason)})` : '';
+          this.notice(msg(str`Lost the direct link to ${nick}${why}. Messages to them wait until it is back.`));
+          this.#retry(nick);
         }
         this.#changed();
       },
@@ -275,6 +462,29 @@ export class ChatController implements ReactiveController {
     this.#forgetProof(nick);
     this.people.set(nick, { state: 'connecting' });
     return link;
+  }
+
+  /**
+   * Bring a lost link back while the peer is still in the room. One side only offers, so two
+   * offers never cross: the one whose nickname sorts first. The other waits for that offer.
+   */
+  #retry(nick: string): void {
+    const retry = this.#retries.get(nick) ?? { attempt: 0, timer: undefined };
+    clearTimeout(retry.timer);
+    this.#retries.set(nick, retry);
+    if (nickKey(this.nick) > nickKey(nick)) {
+      retry.attempt += 1;
+      return;
+    }
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** retry.attempt);
+    retry.attempt += 1;
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      const link = this.#mesh.get(nick);
+      if (this.screen !== 'room' || !this.people.has(nick) || link?.state === 'connecting' || link?.open) return;
+      this.#mesh.connect(nick);
+      this.#changed();
+    }, delay);
   }
 
   #updatePeer(nick: string, change: Partial<PeerView>): void {
@@ -291,7 +501,7 @@ export class ChatController implements ReactiveController {
       this.#updatePeer(link.nick, { verification: 'verifying' });
       this.#proofTimers.set(
         link.nick,
-        setTimeout(() => this.#settleProof(link.nick, false, 'no proof of the room secret arrived'), PROOF_TIMEOUT_MS),
+        setTimeout(() => this.#settleProof(link.nick, false, msg('no proof of the room secret arrived')), PROOF_TIMEOUT_MS),
       );
     }
     if (!fingerprints) return;
@@ -310,11 +520,13 @@ export class ChatController implements ReactiveController {
     this.#updatePeer(nick, { verification: proved ? 'verified' : 'failed' });
     if (proved) {
       for (const message of held) this.#show(nick, message);
+      this.#flush(nick);
       return;
     }
     this.notice(
-      `Warning: the link to ${nick} could not be verified (${reason}). Someone may be intercepting it; ` +
-        'nothing is sent to it and messages from it are hidden.',
+      msg(
+        str`Warning: the link to ${nick} could not be verified (${reason}). Someone may be intercepting it; nothing is sent to it and messages from it are hidden.`,
+      ),
     );
   }
 
@@ -324,48 +536,153 @@ export class ChatController implements ReactiveController {
     this.#held.delete(nick);
   }
 
-  async #receive(link: PeerLink, message: PeerMessage): Promise<void> {
-    const nick = link.nick;
-    if (message.type === 'hello') return;
-    if (message.type === 'proof') {
-      const key = this.#proofKey;
-      const fingerprints = link.fingerprints;
-      if (!key) return;
-      const proved = fingerprints !== undefined && (await verifyLinkProof(key, message.mac, fingerprints.local, fingerprints.remote));
-      this.#settleProof(nick, proved, 'its proof of the room secret does not match this link');
-      return;
+  /** `nick` left the room: everything kept for them goes, and we say what never reached them. */
+  #forgetPeer(nick: string): void {
+    this.#forgetProof(nick);
+    clearTimeout(this.#retries.get(nick)?.timer);
+    this.#retries.delete(nick);
+    this.#stopTyping(nick);
+    this.files.lost(nick, 'peer-left');
+    const pending = this.#outboxes.get(nick)?.pending ?? [];
+    this.#outboxes.delete(nick);
+    this.#inboxes.delete(nick);
+    for (const message of pending) this.#updateReceipt(message.id, (receipt) => mark(receipt, 'lost', nick));
+    if (pending.length > 0 && this.screen === 'room') {
+      this.notice(msg(str`${nick} left before receiving ${pending.length} of your messages.`));
     }
-    if (this.#trusted(nick)) {
-      this.#show(nick, message);
-      return;
-    }
-    if (this.people.get(nick)?.verification === 'failed') return;
-    const held = this.#held.get(nick) ?? [];
-    if (held.length < MAX_HELD) held.push(message);
-    this.#held.set(nick, held);
   }
 
+  async #receive(link: PeerLink, message: PeerMessage): Promise<void> {
+    const nick = link.nick;
+    switch (message.type) {
+      case 'hello':
+        return;
+      case 'proof': {
+        const key = this.#proofKey;
+        const fingerprints = link.fingerprints;
+        if (!key) return;
+        const proved = fingerprints !== undefined && (await verifyLinkProof(key, message.mac, fingerprints.local, fingerprints.remote));
+        this.#settleProof(nick, proved, msg('its proof of the room secret does not match this link'));
+        return;
+      }
+      case 'chat':
+      case 'private':
+        if (this.#trusted(nick)) {
+          this.#show(nick, message);
+          return;
+        }
+        if (this.people.get(nick)?.verification === 'failed') return;
+        this.#held.set(nick, [...(this.#held.get(nick) ?? []), message].slice(0, MAX_HELD));
+        return;
+    }
+    // Everything else only counts from a peer we trust.
+    if (!this.#trusted(nick)) return;
+    switch (message.type) {
+      case 'ack':
+        for (const acked of this.#outboxes.get(nick)?.ack(message.seq) ?? []) {
+          this.#updateReceipt(acked.id, (receipt) => mark(receipt, 'delivered', nick));
+        }
+        return;
+      case 'typing':
+        this.#startTyping(nick, message.scope);
+        return;
+      case 'file-offer': {
+        const transfer = this.files.offered(nick, message);
+        if (!transfer) return;
+        const to = message.scope === 'private' ? { to: this.nick } : {};
+        this.#line({ kind: 'file', from: nick, ...to, text: message.name, ts: Date.now(), transfers: [transfer] });
+        this.#stopTyping(nick);
+        this.#arrived(nick, message.scope === 'private', msg(str`${nick} offers a file: ${message.name}`));
+        return;
+      }
+      default:
+        this.files.replied(nick, message);
+    }
+  }
+
+  /** Show a message from `from` once, however often it arrives, and acknowledge it every time. */
   #show(from: string, message: TextMessage): void {
-    this.#line({ kind: message.type === 'chat' ? 'public' : 'private', from, text: message.text, ts: message.ts });
+    let inbox = this.#inboxes.get(from);
+    if (!inbox) this.#inboxes.set(from, (inbox = new Inbox()));
+    const fresh = inbox.accept(message.id);
+    this.#mesh.sendTo(from, { type: 'ack', seq: message.seq });
+    if (!fresh) return;
+    const isPrivate = message.type === 'private';
+    this.#line({
+      kind: isPrivate ? 'private' : 'public',
+      from,
+      ...(isPrivate ? { to: this.nick } : {}),
+      text: message.text,
+      ts: message.ts,
+    });
+    this.#stopTyping(from, isPrivate ? 'private' : 'room');
+    this.#arrived(from, isPrivate, message.text);
+  }
+
+  /** Someone else's message arrived: count it unread where it is not on screen, and call for attention. */
+  #arrived(from: string, isPrivate: boolean, text: string): void {
+    if (isPrivate) this.#converse(from);
+    const onScreen = !document.hidden && (isPrivate ? this.view === from || this.view === undefined : this.view === undefined);
+    if (isPrivate && (document.hidden || this.view !== from)) this.unread.set(from, (this.unread.get(from) ?? 0) + 1);
+    if (!isPrivate && !onScreen) this.roomUnread += 1;
+    this.announcement = isPrivate ? msg(str`Private message from ${from}: ${text}`) : msg(str`${from}: ${text}`);
+    const heading = isPrivate ? msg(str`${from} (private)`) : msg(str`${from} in ${this.#roomName()}`);
+    this.attention.arrived(heading, text, isPrivate ? `private:${from}` : 'room', () => this.openView(isPrivate ? from : undefined));
+    this.#changed();
+  }
+
+  /** What is on screen counts as read. */
+  #markSeen(): void {
+    if (document.hidden) return;
+    if (this.view === undefined) this.roomUnread = 0;
+    else this.unread.delete(this.view);
+  }
+
+  /** Make sure there is a private conversation with `nick` to switch to. */
+  #converse(nick: string): void {
+    if (!this.conversations.includes(nick)) this.conversations = [...this.conversations, nick];
+  }
+
+  #startTyping(nick: string, scope: Scope): void {
+    const key = typingKey(scope, nick);
+    clearTimeout(this.#typing.get(key));
+    this.#typing.set(
+      key,
+      setTimeout(() => {
+        this.#typing.delete(key);
+        this.#changed();
+      }, TYPING_SHOW_MS),
+    );
+    this.#changed();
+  }
+
+  #stopTyping(nick: string, scope?: Scope): void {
+    for (const each of scope ? [scope] : (['room', 'private'] as const)) {
+      const key = typingKey(each, nick);
+      clearTimeout(this.#typing.get(key));
+      this.#typing.delete(key);
+    }
+    this.#changed();
   }
 
   #enter(joined: JoinedRoom, privateRoom?: PrivateRoom): void {
     this.secret = privateRoom?.secret;
     this.#proofKey = privateRoom?.key;
     this.screen = 'room';
-    this.error = '';
+    this.error = undefined;
     this.nick = joined.nick;
     this.room = joined.room;
     this.capacity = joined.capacity;
     this.#session = joined.session;
     this.lines = [];
-    const where = privateRoom ? 'the private room' : joined.room;
+    const where = privateRoom ? msg('the private room') : joined.room;
     this.notice(
       joined.peers.length === 0
-        ? `You joined ${where} as ${joined.nick}. Nobody else is here yet.`
-        : `You joined ${where} as ${joined.nick}, with ${joined.peers.join(', ')}.`,
+        ? msg(str`You joined ${where} as ${joined.nick}. Nobody else is here yet.`)
+        : msg(str`You joined ${where} as ${joined.nick}, with ${joined.peers.join(', ')}.`),
     );
     for (const peer of joined.peers) this.#mesh.connect(peer);
+    this.attention.showTitle();
   }
 
   /** After the signaling connection came back: reclaim the seat, or take it again on a new server. */
@@ -381,13 +698,13 @@ export class ChatController implements ReactiveController {
     }
     if (!result) return;
     if (!result.ok) {
-      this.notice(`Could not get your seat back: ${errorText(result.code)}`);
+      this.notice(msg(str`Could not get your seat back: ${errorText(result.code)}`));
       return;
     }
     this.#session = result.session;
-    this.notice('Reconnected to the signaling server.');
+    this.notice(msg('Reconnected to the signaling server.'));
     for (const peer of result.peers) {
-      if (!this.people.has(peer)) this.notice(`${peer} is here.`);
+      if (!this.people.has(peer)) this.notice(msg(str`${peer} is here.`));
       if (!this.#mesh.get(peer)?.open) this.#mesh.connect(peer);
     }
     this.#changed();
@@ -408,7 +725,7 @@ export class ChatController implements ReactiveController {
     socket.on('disconnect', (reason) => {
       this.signaling = 'offline';
       if (this.screen === 'room') {
-        this.notice('Lost the signaling server. Chats keep flowing over direct links; nobody new can join until it is back.');
+        this.notice(msg('Lost the signaling server. Chats keep flowing over direct links; nobody new can join until it is back.'));
       }
       if (this.screen === 'waiting') this.screen = 'join';
       // After a deliberate server-side disconnect socket.io does not retry on its own.
@@ -418,14 +735,14 @@ export class ChatController implements ReactiveController {
     socket.on('peer-joined', ({ nick }) => {
       if (!this.people.has(nick)) {
         this.people.set(nick, { state: 'connecting' });
-        this.notice(`${nick} joined.`);
+        this.notice(msg(str`${nick} joined.`));
       }
       this.#changed();
     });
     socket.on('peer-left', ({ nick, reason }) => {
       this.#mesh.remove(nick);
-      this.#forgetProof(nick);
-      if (this.people.delete(nick)) this.notice(`${nick} ${LEAVE_WORDS[reason]}.`);
+      this.#forgetPeer(nick);
+      if (this.people.delete(nick)) this.notice(leaveText(nick, reason));
       this.#changed();
     });
     socket.on('signal', ({ from, data }) => {
@@ -437,17 +754,18 @@ export class ChatController implements ReactiveController {
       this.#enter(joined);
       this.#changed();
     });
-    socket.on('announce', ({ text }) => this.notice(`Announcement: ${text}`));
+    socket.on('announce', ({ text }) => this.notice(msg(str`Announcement: ${text}`)));
     socket.on('kicked', ({ room }) => {
       this.leave();
-      this.error = `An admin removed you from ${room}.`;
+      this.error = () => msg(str`An admin removed you from ${room}.`);
       this.#changed();
     });
-    socket.on('server-shutdown', ({ message }, ack) => {
+    // The event is the news; the server's own words are English, so the page says it in the reader's language.
+    socket.on('server-shutdown', (_notice, ack) => {
       ack();
-      this.notice(message);
+      this.notice(msg('The signaling server is shutting down. Chats you are in keep working.'));
     });
-    socket.on('protocol-error', ({ event, code }) => this.notice(`The server refused "${event}": ${errorText(code)}`));
+    socket.on('protocol-error', ({ event, code }) => this.notice(msg(str`The server refused "${event}": ${errorText(code)}`)));
   }
 
   /**
@@ -475,13 +793,13 @@ export class ChatController implements ReactiveController {
 
   async #attempt(work: () => Promise<void>): Promise<void> {
     this.busy = true;
-    this.error = '';
+    this.error = undefined;
     this.#changed();
     try {
       await work();
     } catch (error: unknown) {
       console.warn('meshchat: request failed', error);
-      this.error = UNREACHABLE;
+      this.error = unreachableText;
     } finally {
       this.busy = false;
       this.#changed();
@@ -515,12 +833,18 @@ export class ChatController implements ReactiveController {
     this.#line({ kind: 'notice', text, ts: Date.now() });
   }
 
-  #line(line: Omit<ChatLine, 'id'>): void {
-    this.lines = [...this.lines.slice(-(MAX_LINES - 1)), { id: ++this.#lineId, ...line }];
+  #line(line: Omit<ChatLine, 'id'>): number {
+    const id = ++this.#lineId;
+    this.lines = [...this.lines.slice(-(MAX_LINES - 1)), { id, ...line }];
     this.#changed();
+    return id;
   }
 
   #changed(): void {
     this.#host.requestUpdate();
   }
+}
+
+function typingKey(scope: Scope, nick: string): string {
+  return `${scope}\n${nick}`;
 }

@@ -7,17 +7,9 @@ export type Command =
   | { kind: 'users' }
   | { kind: 'help' }
   | { kind: 'quit' }
-  | { kind: 'usage'; message: string }
+  | { kind: 'usage' }
   | { kind: 'unknown-nick'; nick: string }
   | { kind: 'unknown-command'; name: string };
-
-export const HELP_LINES = [
-  '/msg <nick> <text> (or /to): a private message to one person',
-  '/users: who is in the room',
-  '/help: this list',
-  '/quit: leave the room',
-  'Start a line with // to send text that begins with a slash.',
-] as const;
 
 /**
  * Read one composer line. `people` are the nicknames a private message may go to; because
@@ -49,7 +41,7 @@ export function parseCommand(input: string, people: readonly string[]): Command 
 }
 
 function parsePrivate(rest: string, people: readonly string[]): Command {
-  const usage: Command = { kind: 'usage', message: 'Usage: /msg <nick> <text>' };
+  const usage: Command = { kind: 'usage' };
   if (rest === '') return usage;
   const quoted = /^"([^"]+)"\s*([\s\S]*)$/.exec(rest);
   if (quoted) {

@@ -1,4 +1,5 @@
 /** Events the components fire upwards; the app turns them into controller calls. */
+import type { Transfer } from './files';
 
 const options = { bubbles: true, composed: true } as const;
 
@@ -42,6 +43,41 @@ export class PrivateToEvent extends Event {
   }
 }
 
+/** The composer's text changed: whoever it is for may be told that we are typing. */
+export class DraftEvent extends Event {
+  static readonly type = 'draft';
+  constructor(readonly text: string) {
+    super(DraftEvent.type, options);
+  }
+}
+
+/** Files were picked or dropped, to offer to the conversation on screen. */
+export class SendFilesEvent extends Event {
+  static readonly type = 'send-files';
+  constructor(readonly files: readonly File[]) {
+    super(SendFilesEvent.type, options);
+  }
+}
+
+/** Accept, decline or cancel one file transfer. */
+export class FileActionEvent extends Event {
+  static readonly type = 'file-action';
+  constructor(
+    readonly transfer: Transfer,
+    readonly action: 'accept' | 'decline' | 'cancel',
+  ) {
+    super(FileActionEvent.type, options);
+  }
+}
+
+/** Show the room (`nick` undefined) or the private conversation with `nick`. */
+export class OpenViewEvent extends Event {
+  static readonly type = 'open-view';
+  constructor(readonly nick: string | undefined) {
+    super(OpenViewEvent.type, options);
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'join-request': JoinRequestEvent;
@@ -49,5 +85,9 @@ declare global {
     'create-private': CreatePrivateEvent;
     'send-message': SendMessageEvent;
     'private-to': PrivateToEvent;
+    draft: DraftEvent;
+    'send-files': SendFilesEvent;
+    'file-action': FileActionEvent;
+    'open-view': OpenViewEvent;
   }
 }

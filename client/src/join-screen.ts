@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, normalizeNick, normalizeRoom } from '@meshchat/protocol';
 import { CreatePrivateEvent, JoinRequestEvent, PairRequestEvent } from './events';
 import { errorText } from './words';
@@ -32,6 +33,7 @@ export class JoinScreen extends LitElement {
     this.error = '';
     this.busy = false;
     this.localError = '';
+    updateWhenLocaleChanges(this);
   }
 
   static override styles = css`
@@ -50,6 +52,10 @@ export class JoinScreen extends LitElement {
       font: inherit;
       font-weight: normal;
       padding: 0.5rem;
+      color: inherit;
+      background: var(--field);
+      border: 1px solid var(--border);
+      border-radius: 0.25rem;
     }
     .buttons {
       display: flex;
@@ -64,7 +70,7 @@ export class JoinScreen extends LitElement {
       margin: 0;
     }
     [role='alert'] {
-      color: #b00020;
+      color: var(--danger);
       min-height: 1.5em;
       margin: 0;
     }
@@ -73,18 +79,22 @@ export class JoinScreen extends LitElement {
   override render() {
     return html`
       <form @submit=${this.#join} novalidate>
-        <label>Nickname <input name="nick" autocomplete="nickname" maxlength=${NICK_MAX_LENGTH * 2} required autofocus /></label>
+        <label>${msg('Nickname')} <input name="nick" autocomplete="nickname" maxlength=${NICK_MAX_LENGTH * 2} required autofocus /></label>
         ${this.privateRoom
-          ? html`<p class="private">🔒 Joining the <strong>private room</strong> from your link. Its secret never leaves your browser.</p>`
-          : html`<label>Room <input name="room" .value=${this.room || DEFAULT_ROOM} maxlength=${ROOM_NAME_MAX_LENGTH} /></label>`}
+          ? html`<p class="private">🔒 ${msg('Joining the private room from your link. Its secret never leaves your browser.')}</p>`
+          : html`<label>${msg('Room')} <input name="room" .value=${this.room || DEFAULT_ROOM} maxlength=${ROOM_NAME_MAX_LENGTH} /></label>`}
         <div class="buttons">
-          <button type="submit" ?disabled=${this.busy}>Join</button>
-          <button type="button" ?disabled=${this.busy} @click=${this.#createPrivate}>Create private room</button>
-          <button type="button" ?disabled=${this.busy} @click=${this.#pair}>Talk to a stranger</button>
+          <button type="submit" ?disabled=${this.busy}>${msg('Join')}</button>
+          <button type="button" ?disabled=${this.busy} @click=${this.#createPrivate}>${msg('Create private room')}</button>
+          <button type="button" ?disabled=${this.busy} @click=${this.#pair}>${msg('Talk to a stranger')}</button>
         </div>
         <p role="alert">${this.localError || this.error}</p>
       </form>
     `;
+  }
+
+  override focus(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[name=nick]')?.focus();
   }
 
   #field(name: string): string {

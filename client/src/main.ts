@@ -1,3 +1,7 @@
 import './zod-config';
 import './page.css';
-import './chat-app';
+import { preferredLanguage, useLanguage } from './i18n';
+
+// The interface's language is loaded before the app first renders, so it never flashes English.
+await useLanguage(preferredLanguage());
+await import('./chat-app');

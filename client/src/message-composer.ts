@@ -1,12 +1,26 @@
 import { LitElement, css, html } from 'lit';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { MESSAGE_TEXT_MAX_LENGTH } from '@meshchat/protocol';
-import { SendMessageEvent } from './events';
+import { DraftEvent, SendFilesEvent, SendMessageEvent } from './events';
 
 /**
- * Where messages are written. Enter sends, Shift+Enter starts a new line.
+ * Where messages are written. Enter sends, Shift+Enter starts a new line; the paperclip offers files.
  * @fires send-message
+ * @fires send-files
+ * @fires draft - on every edit, so the app can say we are typing
  */
 export class MessageComposer extends LitElement {
+  static override properties = { placeholder: { type: String } };
+
+  /** Who the message goes to, as a hint in the empty box. */
+  declare placeholder: string;
+
+  constructor() {
+    super();
+    this.placeholder = '';
+    updateWhenLocaleChanges(this);
+  }
+
   static override styles = css`
     form {
       display: flex;
@@ -15,6 +29,7 @@ export class MessageComposer extends LitElement {
     }
     label {
       flex: 1;
+      min-width: 0;
       display: grid;
       gap: 0.25rem;
       font-weight: 600;
@@ -25,18 +40,36 @@ export class MessageComposer extends LitElement {
       padding: 0.5rem;
       resize: vertical;
       min-height: 2.5rem;
+      color: inherit;
+      background: var(--field);
+      border: 1px solid var(--border);
+      border-radius: 0.25rem;
     }
     button {
       font: inherit;
-      padding: 0.5rem 1rem;
+      padding: 0.5rem 0.8rem;
+    }
+    input[type='file'] {
+      display: none;
     }
   `;
 
   override render() {
     return html`
       <form @submit=${this.#submit}>
-        <label>Message <textarea rows="2" maxlength=${MESSAGE_TEXT_MAX_LENGTH} @keydown=${this.#keydown}></textarea></label>
-        <button type="submit">Send</button>
+        <label
+          >${msg('Message')}
+          <textarea
+            rows="2"
+            maxlength=${MESSAGE_TEXT_MAX_LENGTH}
+            placeholder=${this.placeholder}
+            @keydown=${this.#keydown}
+            @input=${this.#input}
+          ></textarea>
+        </label>
+        <input type="file" multiple tabindex="-1" aria-hidden="true" @change=${this.#picked} />
+        <button type="button" title=${msg('Send a file')} aria-label=${msg('Send a file')} @click=${this.#pick}>📎</button>
+        <button type="submit">${msg('Send')}</button>
       </form>
     `;
   }
@@ -63,6 +96,21 @@ export class MessageComposer extends LitElement {
       event.preventDefault();
       this.#send();
     }
+  }
+
+  #input() {
+    this.dispatchEvent(new DraftEvent(this.#textarea?.value ?? ''));
+  }
+
+  #pick() {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  }
+
+  #picked(event: Event) {
+    const input = event.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    if (files.length > 0) this.dispatchEvent(new SendFilesEvent(files));
   }
 
   #submit(event: SubmitEvent) {

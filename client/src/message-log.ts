@@ -1,7 +1,11 @@
-import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatLine } from './chat-controller';
+import { receiptState, type Receipt } from './delivery';
+import './file-card';
+import { currentLanguage } from './i18n';
 import { linkify } from './linkify';
 
 /** Lines per rendered block; a full block is never rendered again. */
@@ -36,6 +40,7 @@ export class MessageLog extends LitElement {
     lines: { attribute: false },
     me: { type: String },
     dropped: { type: Number },
+    view: { attribute: false },
     unseen: { state: true },
   };
 
@@ -43,17 +48,22 @@ export class MessageLog extends LitElement {
   declare me: string;
   /** Frames from peers that failed to parse: never shown, counted for diagnostics. */
   declare dropped: number;
+  /** `undefined` shows the room: everything. A nickname shows only the private conversation with them. */
+  declare view: string | undefined;
   declare unseen: boolean;
   #following = true;
-  /** Lines never change once written, so each is rendered once, not on every new message. */
-  readonly #rendered = new WeakMap<ChatLine, TemplateResult>();
+  /** Lines never change once written, so each is rendered once, not on every new message (nor again until the language changes). */
+  #rendered = new WeakMap<ChatLine, TemplateResult>();
+  #language = currentLanguage();
 
   constructor() {
     super();
     this.lines = [];
     this.me = '';
     this.dropped = 0;
+    this.view = undefined;
     this.unseen = false;
+    updateWhenLocaleChanges(this);
   }
 
   static override styles = css`
@@ -86,17 +96,17 @@ export class MessageLog extends LitElement {
       font-weight: 600;
     }
     time {
-      color: GrayText;
+      color: var(--muted);
       font-size: 0.8em;
       margin-right: 0.5em;
     }
     [data-kind='notice'] {
-      color: GrayText;
+      color: var(--muted);
       font-style: italic;
     }
     [data-kind='private'] {
-      background: color-mix(in srgb, Highlight 12%, transparent);
-      border-left: 3px solid Highlight;
+      background: color-mix(in srgb, var(--accent) 12%, transparent);
+      border-left: 3px solid var(--accent);
       padding-left: 0.4rem;
     }
     .tag {
@@ -104,6 +114,18 @@ export class MessageLog extends LitElement {
       text-transform: uppercase;
       letter-spacing: 0.05em;
       margin-right: 0.4em;
+    }
+    .receipt {
+      margin-left: 0.4em;
+      font-size: 0.85em;
+      color: var(--muted);
+      white-space: nowrap;
+    }
+    [data-receipt='delivered'] {
+      color: var(--ok);
+    }
+    a {
+      color: var(--link);
     }
     .jump {
       position: absolute;
@@ -118,17 +140,30 @@ export class MessageLog extends LitElement {
 
   override render() {
     return html`
-      <div role="log" aria-label="Messages" tabindex="0" data-dropped=${this.dropped} @scroll=${this.#onScroll}>
+      <div role="log" aria-label=${msg('Messages')} aria-live="off" tabindex="0" data-dropped=${this.dropped} @scroll=${this.#onScroll}>
         <div class="lines">${repeat(
-          blocks(this.lines),
+          blocks(this.#shown()),
           (block) => block.key,
-          // A new message re-renders only the newest block, not the whole log.
-          (block) =>
-            guard([block.lines[0]?.id, block.lines.length], () => block.lines.map((line) => this.#cached(line))),
+          // A new message re-renders only the block it lands in; a line replaced (a receipt
+          // moved on) re-renders only its own block: blocks compare their lines by identity.
+          (block) => guard([this.#language, ...block.lines], () => block.lines.map((line) => this.#cached(line))),
         )}</div>
       </div>
-      ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>New messages ↓</button>` : null}
+      ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>${msg('New messages ↓')}</button>` : null}
     `;
+  }
+
+  protected override willUpdate(): void {
+    if (this.#language === currentLanguage()) return;
+    this.#language = currentLanguage();
+    this.#rendered = new WeakMap();
+  }
+
+  /** The lines of the conversation on screen. */
+  #shown(): readonly ChatLine[] {
+    const view = this.view;
+    if (view === undefined) return this.lines;
+    return this.lines.filter((line) => (line.kind === 'private' || line.kind === 'file') && (line.from === view || line.to === view));
   }
 
   #cached(line: ChatLine): TemplateResult {
@@ -144,15 +179,25 @@ export class MessageLog extends LitElement {
     const time = html`<time datetime=${new Date(line.ts).toISOString()}>${clock(line.ts)}</time>`;
     if (line.kind === 'notice') return html`<p class="line" data-kind="notice">${time} <span class="text">${line.text}</span></p>`;
     const from = line.from ?? '';
+    const mine = from === this.me;
+    const receipt = line.receipt ? receiptMark(line.receipt, line.kind === 'public') : nothing;
+    if (line.kind === 'file') {
+      const tag = line.to === undefined ? nothing : html`<span class="tag">${mine ? msg('private to') : msg('private from')}</span> `;
+      const who = mine && line.to !== undefined ? line.to : from;
+      return html`<div class="line" data-kind="file" data-from=${from} data-to=${line.to ?? ''}>
+        ${time} ${tag}<span class="from">${who}</span>: <mc-file-card .transfers=${line.transfers ?? []}></mc-file-card>
+      </div>`;
+    }
     if (line.kind === 'public') {
       return html`<p class="line" data-kind="public" data-from=${from}>
-        ${time} <span class="from">${from}</span>: <span class="text">${linked(line.text)}</span>
+        ${time} <span class="from">${from}</span>: <span class="text">${linked(line.text)}</span>${receipt}
       </p>`;
     }
     // A private line names the other person: who it came from, or who you sent it to.
-    const [direction, other] = line.to !== undefined ? ['private to', line.to] : ['private from', from];
+    const direction = mine ? msg('private to') : msg('private from');
+    const other = mine ? (line.to ?? '') : from;
     return html`<p class="line" data-kind="private" data-from=${from} data-to=${line.to ?? this.me}>
-      ${time} <span class="tag">${direction}</span> <span class="from">${other}</span>: <span class="text">${linked(line.text)}</span>
+      ${time} <span class="tag">${direction}</span> <span class="from">${other}</span>: <span class="text">${linked(line.text)}</span>${receipt}
     </p>`;
   }
 
@@ -184,6 +229,26 @@ export class MessageLog extends LitElement {
   }
 }
 
+/**
+ * ✓ sent, ✓✓ delivered, 🕓 waiting for a link. Public messages say how many of the room have it;
+ * the words are in the label, so screen readers hear them too.
+ */
+function receiptMark(receipt: Receipt, isPublic: boolean): TemplateResult {
+  const state = receiptState(receipt);
+  const k = receipt.delivered.length;
+  const n = receipt.to.length;
+  const count = msg(str`delivered to ${k}/${n}`);
+  const words: Record<typeof state, string> = {
+    queued: msg('waiting for the link to come back'),
+    sent: msg('sent'),
+    delivered: msg('delivered'),
+    partial: msg(str`not delivered to ${receipt.lost.join(', ')}: they left`),
+  };
+  const label = isPublic && state !== 'partial' ? `${words[state]}, ${count}` : words[state];
+  const mark = { queued: '🕓', sent: '✓', delivered: '✓✓', partial: '✓!' }[state];
+  return html`<span class="receipt" data-receipt=${state} data-delivered=${`${k}/${n}`} title=${label} aria-label=${label} role="img">${mark}</span>`;
+}
+
 /** Message text with its http(s) URLs as links; everything is bound as text, never as HTML. */
 function linked(text: string) {
   return linkify(text).map((piece) =>
@@ -192,7 +257,7 @@ function linked(text: string) {
 }
 
 function clock(ts: number): string {
-  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date(ts).toLocaleTimeString(currentLanguage(), { hour: '2-digit', minute: '2-digit' });
 }
 
 customElements.define('mc-message-log', MessageLog);

@@ -1,19 +1,14 @@
 import { LitElement, css, html } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { PrivateToEvent } from './events';
+import { linkWords } from './words';
 import type { PeerView } from './chat-controller';
 
 /**
  * Everyone in the room: you first, then each peer with the state of your direct link to them.
- * Picking a peer starts a private message.
+ * Picking a peer opens the private conversation with them.
  * @fires private-to
  */
-const VERIFICATION_WORDS: Record<string, string> = {
-  '': '',
-  verifying: 'verifying',
-  verified: 'verified',
-  failed: 'NOT VERIFIED',
-};
-
 export class PeopleList extends LitElement {
   static override properties = {
     me: { type: String },
@@ -27,6 +22,7 @@ export class PeopleList extends LitElement {
     super();
     this.me = '';
     this.people = new Map();
+    updateWhenLocaleChanges(this);
   }
 
   static override styles = css`
@@ -45,17 +41,18 @@ export class PeopleList extends LitElement {
     }
     .safety {
       font-size: 0.8em;
-      color: GrayText;
+      color: var(--muted);
     }
     .code {
       font-family: ui-monospace, monospace;
     }
     [data-verification='failed'] .state {
-      color: #b00020;
+      color: var(--danger);
       font-weight: 600;
     }
     button {
       font: inherit;
+      color: inherit;
       background: none;
       border: none;
       padding: 0;
@@ -65,33 +62,38 @@ export class PeopleList extends LitElement {
     }
     .state {
       font-size: 0.85em;
-      color: GrayText;
+      color: var(--muted);
     }
     [data-state='connected'] .state {
-      color: #1b7f3b;
+      color: var(--ok);
     }
     [data-state='failed'] .state {
-      color: #b00020;
+      color: var(--danger);
     }
   `;
+
+  /** Focus goes to the first person you can talk to. */
+  override focus(): void {
+    this.renderRoot.querySelector('button')?.focus();
+  }
 
   override render() {
     const sorted = [...this.people].sort(([a], [b]) => a.localeCompare(b));
     return html`
-      <ul aria-label="People">
-        <li data-nick=${this.me}><span>${this.me} (you)</span></li>
+      <ul aria-label=${msg('People')}>
+        <li data-nick=${this.me}><span>${msg(str`${this.me} (you)`)}</span></li>
         ${sorted.map(
-          ([nick, { state, route, safety, verification }]) => html`
-            <li data-nick=${nick} data-state=${state} data-route=${route ?? ''} data-verification=${verification ?? ''}>
+          ([nick, view]) => html`
+            <li data-nick=${nick} data-state=${view.state} data-route=${view.route ?? ''} data-verification=${view.verification ?? ''}>
               <div class="row">
-                <button title="Send ${nick} a private message" @click=${() => this.dispatchEvent(new PrivateToEvent(nick))}>
+                <button title=${msg(str`Private conversation with ${nick}`)} @click=${() => this.dispatchEvent(new PrivateToEvent(nick))}>
                   ${nick}
                 </button>
-                <span class="state">${[state, route, VERIFICATION_WORDS[verification ?? '']].filter(Boolean).join(' · ')}</span>
+                <span class="state">${linkWords(view)}</span>
               </div>
-              ${safety
-                ? html`<div class="safety" title="Compare this code with ${nick} by other means: if it matches, nobody is in between.">
-                    Safety code <span class="code">${safety}</span>
+              ${view.safety
+                ? html`<div class="safety" title=${msg(str`Compare this code with ${nick} by other means: if it matches, nobody is in between.`)}>
+                    ${msg('Safety code')} <span class="code">${view.safety}</span>
                   </div>`
                 : null}
             </li>

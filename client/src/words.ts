@@ -1,28 +1,111 @@
-import { NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, type ErrorCode } from '@meshchat/protocol';
+import { msg, str } from '@lit/localize';
+import { NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
+import { currentLanguage } from './i18n';
+import type { PeerView } from './chat-controller';
+import type { LinkFailure } from './peer-link';
 
-/** Every server error code, in words a person understands. */
-const ERROR_WORDS: Record<ErrorCode, string> = {
-  BAD_REQUEST: 'The server did not understand that request. Reload the page and try again.',
-  UNKNOWN_EVENT: 'The server does not know that request. Reload the page to get the current version.',
-  NICK_INVALID: `Pick a nickname of 1 to ${NICK_MAX_LENGTH} letters, digits, spaces, - or _.`,
-  NICK_TAKEN: 'Someone in that room already uses this nickname. Pick another one.',
-  ROOM_INVALID: `Room names are 1 to ${ROOM_NAME_MAX_LENGTH} letters, digits, - or _ (no spaces).`,
-  ROOM_FULL: 'That room is full. Try another room, or come back later.',
-  ALREADY_IN_ROOM: 'You are already in a room. Leave it first.',
-  NOT_IN_ROOM: 'You are not in a room.',
-  PEER_NOT_FOUND: 'That person is not in this room.',
-  SESSION_INVALID: 'Your earlier session has expired.',
-  ALREADY_QUEUED: 'You are already waiting for a stranger.',
-  NOT_QUEUED: 'You were not waiting for a stranger.',
-  FORBIDDEN: 'You are not allowed to do that.',
-  RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
-  TOO_MANY_ROOMS: 'The server has as many rooms as it can hold. Join an existing room, or try later.',
-  SHUTTING_DOWN: 'The server is shutting down. Try again in a moment.',
-  UNAVAILABLE: 'The server cannot reach its shared storage right now. Chats you are in keep working; try joining again in a moment.',
-};
-
+/** Every server error code, in words a person understands, in the interface's language. */
 export function errorText(code: ErrorCode): string {
-  return ERROR_WORDS[code];
+  switch (code) {
+    case 'BAD_REQUEST':
+      return msg('The server did not understand that request. Reload the page and try again.');
+    case 'UNKNOWN_EVENT':
+      return msg('The server does not know that request. Reload the page to get the current version.');
+    case 'NICK_INVALID':
+      return msg(str`Pick a nickname of 1 to ${NICK_MAX_LENGTH} letters, digits, spaces, - or _.`);
+    case 'NICK_TAKEN':
+      return msg('Someone in that room already uses this nickname. Pick another one.');
+    case 'ROOM_INVALID':
+      return msg(str`Room names are 1 to ${ROOM_NAME_MAX_LENGTH} letters, digits, - or _ (no spaces).`);
+    case 'ROOM_FULL':
+      return msg('That room is full. Try another room, or come back later.');
+    case 'ALREADY_IN_ROOM':
+      return msg('You are already in a room. Leave it first.');
+    case 'NOT_IN_ROOM':
+      return msg('You are not in a room.');
+    case 'PEER_NOT_FOUND':
+      return msg('That person is not in this room.');
+    case 'SESSION_INVALID':
+      return msg('Your earlier session has expired.');
+    case 'ALREADY_QUEUED':
+      return msg('You are already waiting for a stranger.');
+    case 'NOT_QUEUED':
+      return msg('You were not waiting for a stranger.');
+    case 'FORBIDDEN':
+      return msg('You are not allowed to do that.');
+    case 'RATE_LIMITED':
+      return msg('Too many attempts. Wait a minute and try again.');
+    case 'TOO_MANY_ROOMS':
+      return msg('The server has as many rooms as it can hold. Join an existing room, or try later.');
+    case 'SHUTTING_DOWN':
+      return msg('The server is shutting down. Try again in a moment.');
+    case 'UNAVAILABLE':
+      return msg('The server cannot reach its shared storage right now. Chats you are in keep working; try joining again in a moment.');
+  }
 }
 
-export const UNREACHABLE = 'Cannot reach the signaling server. Check your connection and try again.';
+export function unreachableText(): string {
+  return msg('Cannot reach the signaling server. Check your connection and try again.');
+}
+
+export function leaveText(nick: string, reason: LeaveReason): string {
+  switch (reason) {
+    case 'left':
+      return msg(str`${nick} left the room.`);
+    case 'disconnected':
+      return msg(str`${nick} lost their connection and left.`);
+    case 'kicked':
+      return msg(str`${nick} was removed by an admin.`);
+  }
+}
+
+export function helpLines(): string[] {
+  return [
+    msg('/msg <nick> <text> (or /to): a private message to one person'),
+    msg('/users: who is in the room'),
+    msg('/help: this list'),
+    msg('/quit: leave the room'),
+    msg('Start a line with // to send text that begins with a slash.'),
+  ];
+}
+
+export function linkFailureText(failure: LinkFailure): string {
+  switch (failure.why) {
+    case 'closed':
+      return msg('the link closed');
+    case 'timeout':
+      return msg('timed out connecting');
+    case 'no-route':
+      return msg('no network path to offer the peer (no ICE candidates)');
+    case 'turn-refused':
+      return msg('the TURN server refused the credentials: they are wrong or expired');
+    case 'turn-error':
+      return msg(str`the TURN server answered ${failure.detail}`);
+    case 'version':
+      return msg(str`they speak protocol version ${failure.theirs}, we speak ${failure.ours}`);
+    case 'error':
+      return msg(str`the browser reported: ${failure.detail}`);
+  }
+}
+
+/** "1.5 MB": sizes in the reader's language and its unit names. */
+export function sizeText(bytes: number, locale: string = currentLanguage()): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const maximumFractionDigits = unit === 0 || value >= 100 ? 0 : 1;
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits }).format(value);
+}
+
+/** The state of a link, its route and its verification, in a few words. */
+export function linkWords({ state, route, verification }: PeerView): string {
+  const states = { connecting: msg('connecting'), connected: msg('connected'), failed: msg('failed'), closed: msg('closed') };
+  const routes = { direct: msg('direct'), relayed: msg('relayed') };
+  const verifications = { verifying: msg('verifying'), verified: msg('verified'), failed: msg('NOT VERIFIED') };
+  return [states[state], route && routes[route], verification && verifications[verification]].filter(Boolean).join(' · ');
+}
+

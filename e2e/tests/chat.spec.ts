@@ -49,15 +49,21 @@ test('a private message reaches only its target', async ({ join }) => {
   await expect(carol.lines('private')).toHaveCount(0);
   await expect(carol.log).not.toContainText('fridge');
 
-  // Picking a person in People starts a private message to them.
+  // Picking a person in People opens the private conversation with them; what is typed there is for them alone.
   await carol.connectedTo('bob');
   await carol.people.getByRole('button', { name: 'bob' }).click();
-  await expect(carol.page.getByRole('textbox', { name: 'Message' })).toHaveValue('/msg bob ');
-  await carol.page.getByRole('textbox', { name: 'Message' }).press('End');
+  const conversations = carol.page.getByRole('navigation', { name: 'Conversations' });
+  await expect(conversations.getByRole('button', { name: 'Private: bob' })).toHaveAttribute('aria-current', 'true');
+  await expect(carol.page.getByRole('textbox', { name: 'Message' })).toBeFocused();
   await carol.page.keyboard.type('just between us');
   await carol.page.keyboard.press('Enter');
   await expect(bob.lines('private').filter({ hasText: 'just between us' })).toHaveAttribute('data-from', 'carol');
+  await expect(carol.lines('private')).toHaveText([/private to bob: just between us/]);
+  await expect(carol.lines('public')).toHaveCount(0);
   await expect(alice.log).not.toContainText('just between us');
+  // Back in Everyone, the conversation so far is there with the private line in it.
+  await conversations.getByRole('button', { name: 'Everyone' }).click();
+  await expect(carol.lines('public').filter({ hasText: 'public after the secret' })).toHaveCount(1);
 });
 
 test('a taken nickname is explained, and another one works', async ({ join, openPage }) => {
@@ -107,7 +113,7 @@ test('two strangers are paired into a room of their own', async ({ openPage }) =
   await yuri.connectedTo('xena');
   await yuri.say('hello stranger');
   await expect(xena.lines('public')).toHaveText([/yuri: hello stranger/]);
-  await expect(first.getByText(/Room pair-/)).toBeVisible();
+  await expect(first.getByRole('banner').getByText(/Room pair-/)).toBeVisible();
 });
 
 test('/help lists commands; unknown commands and nicknames get a notice', async ({ join }) => {

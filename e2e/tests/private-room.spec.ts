@@ -7,7 +7,7 @@ test('a private room: the secret stays in the fragment, links are verified, safe
   const { page: alicePage, traffic: aliceTraffic } = await recordedPage(browser, server.url);
   await alicePage.getByRole('textbox', { name: 'Nickname' }).fill('alice');
   await alicePage.getByRole('button', { name: 'Create private room' }).click();
-  await expect(alicePage.getByText('Private room', { exact: true })).toBeVisible();
+  await expect(alicePage.getByRole('banner').getByText('Private room', { exact: true })).toBeVisible();
   const link = alicePage.url();
   const secret = new URL(link).hash.slice(1);
   expect(secret).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -49,7 +49,7 @@ test('a signaling server in the middle is caught: both users are warned and noth
     const secret = 'a'.repeat(10) + 'B'.repeat(12);
     const alicePage = await newPage(browser, `${hostile.url}/#${secret}`);
     await fillJoin(alicePage, 'alice');
-    await expect(alicePage.getByText('Private room', { exact: true })).toBeVisible();
+    await expect(alicePage.getByRole('banner').getByText('Private room', { exact: true })).toBeVisible();
     const bobPage = await newPage(browser, `${hostile.url}/#${secret}`);
     await fillJoin(bobPage, 'bob');
     const [alice, bob] = [new User(alicePage, 'alice'), new User(bobPage, 'bob')];

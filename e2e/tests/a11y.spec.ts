@@ -1,0 +1,80 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+
+/** Axe's findings on the page as it is, in light or dark colours, as readable lines. */
+async function violations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations.flatMap((violation) =>
+    violation.nodes.map((node) => `${violation.id}: ${violation.help} at ${node.target.join(' ')} ${node.failureSummary ?? ''}`),
+  );
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe finds nothing on the join screen, the room and a private conversation (${colorScheme})`, async ({ openPage, join }) => {
+    const page = await openPage('?room=axe');
+    await page.emulateMedia({ colorScheme });
+    await expect(page.getByRole('textbox', { name: 'Nickname' })).toBeVisible();
+    expect(await violations(page), 'join screen').toEqual([]);
+
+    const alice = await join('alice', 'axe');
+    const bob = await join('bob', 'axe');
+    await alice.page.emulateMedia({ colorScheme });
+    await alice.connectedTo('bob');
+    await alice.say('hello https://example.com');
+    await bob.say('hi alice');
+    await bob.say('/msg alice psst');
+    await expect(alice.lines('private')).toHaveCount(1);
+    await expect(alice.receipt('hello')).toHaveAttribute('data-receipt', 'delivered');
+    expect(await violations(alice.page), 'room').toEqual([]);
+
+    await alice.conversation(/Private: bob/).click();
+    await expect(alice.lines('private')).toHaveText([/private from bob: psst/]);
+    expect(await violations(alice.page), 'private conversation').toEqual([]);
+  });
+}
+
+test('the whole chat works from the keyboard alone, and new messages are announced politely', async ({ openPage, join }) => {
+  const bob = await join('bob', 'keys');
+  const page = await openPage('?room=keys');
+  // The nickname box has focus from the start; Enter joins.
+  await expect(page.getByRole('textbox', { name: 'Nickname' })).toBeFocused();
+  await page.keyboard.type('alice');
+  await page.keyboard.press('Enter');
+  // Focus moves to the message box when the room opens.
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await expect(box).toBeFocused();
+  await expect(bob.people.locator('li[data-nick="alice"]')).toHaveAttribute('data-state', 'connected');
+  await page.keyboard.type('typed, not clicked');
+  await page.keyboard.press('Enter');
+  await expect(bob.lines('public').filter({ hasText: 'typed, not clicked' })).toHaveCount(1);
+
+  // Tab reaches bob in People; Enter opens the private conversation and focus returns to the box.
+  const bobInPeople = page.getByRole('list', { name: 'People' }).getByRole('button', { name: 'bob' });
+  for (let i = 0; i < 20 && !(await bobInPeople.evaluate((element) => element.matches(':focus'))); i++) await page.keyboard.press('Tab');
+  await expect(bobInPeople).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(box).toBeFocused();
+  await page.keyboard.type('private by keyboard');
+  await page.keyboard.press('Enter');
+  await expect(bob.lines('private').filter({ hasText: 'private by keyboard' })).toHaveCount(1);
+
+  // What bob says is put in a polite live region for screen readers.
+  await bob.say('can you hear me');
+  const announcer = page.locator('[data-announcer]');
+  await expect(announcer).toHaveAttribute('aria-live', 'polite');
+  await expect(announcer).toHaveText('bob: can you hear me');
+
+  // Shift+Tab walks back to the conversations; Enter on Everyone shows the room again.
+  const everyone = page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Everyone/ });
+  for (let i = 0; i < 20 && !(await everyone.evaluate((element) => element.matches(':focus'))); i++) await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await expect(everyone).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByRole('log', { name: 'Messages' }).locator('[data-kind="public"]').filter({ hasText: 'can you hear me' })).toHaveCount(1);
+
+  // Leave, by keyboard, back to the join screen with focus on the nickname.
+  const leave = page.getByRole('button', { name: 'Leave' });
+  for (let i = 0; i < 30 && !(await leave.evaluate((element) => element.matches(':focus'))); i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Nickname' })).toBeFocused();
+});

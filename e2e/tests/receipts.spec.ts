@@ -1,0 +1,68 @@
+import { CAPTURE_CHANNELS, expect, test, type Captured } from '../fixtures';
+
+/** Lets a test make a page swallow its outgoing acknowledgements, as if they were lost on the way. */
+const LOSE_ACKS = () => {
+  const state = window as unknown as { __loseAcks: boolean };
+  state.__loseAcks = false;
+  const send = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: string | Blob | ArrayBuffer | ArrayBufferView<ArrayBuffer>) {
+    if (state.__loseAcks && typeof data === 'string' && data.includes('"type":"ack"')) return;
+    Reflect.apply(send, this, [data]);
+  };
+};
+
+test('public and private messages go ✓ then ✓✓, with "delivered to k/n" on public ones', async ({ join }) => {
+  const [alice, bob, carol] = [await join('alice', 'ticks'), await join('bob', 'ticks'), await join('carol', 'ticks')];
+  await alice.connectedTo('bob', 'carol');
+  await bob.connectedTo('carol');
+  await alice.say('hello both');
+  await expect(alice.receipt('hello both')).toHaveAttribute('data-receipt', 'delivered');
+  await expect(alice.receipt('hello both')).toHaveText('✓✓');
+  await expect(alice.receipt('hello both')).toHaveAttribute('title', 'delivered, delivered to 2/2');
+  await alice.say('/msg carol only you');
+  await expect(alice.receipt('only you')).toHaveAttribute('data-receipt', 'delivered');
+  await expect(alice.receipt('only you')).toHaveAttribute('title', 'delivered');
+  // Receipts are for the sender: nobody else's lines carry them.
+  await expect(carol.lines('private')).toHaveText([/private from alice: only you/]);
+  await expect(bob.log.locator('.receipt')).toHaveCount(0);
+  await expect(carol.log.locator('.receipt')).toHaveCount(0);
+});
+
+test('a message written while a link is down waits, is re-sent when the link is back, and is never shown twice', async ({ join }) => {
+  const alice = await join('alice', 'queue');
+  const bob = await join('bob', 'queue', [CAPTURE_CHANNELS, LOSE_ACKS]);
+  const carol = await join('carol', 'queue');
+  await alice.connectedTo('bob', 'carol');
+  await bob.connectedTo('carol');
+
+  // Bob gets "first" but his acknowledgement is lost: alice still sees ✓ for him, so she will send it again.
+  await bob.page.evaluate(() => ((window as unknown as { __loseAcks: boolean }).__loseAcks = true));
+  await alice.say('first');
+  await expect(bob.lines('public').filter({ hasText: 'first' })).toHaveCount(1);
+  await expect(alice.receipt('first')).toHaveAttribute('data-delivered', '1/2');
+  await expect(alice.receipt('first')).toHaveAttribute('data-receipt', 'sent');
+  await expect(alice.receipt('first')).toHaveText('✓');
+
+  // Then bob's links die while his signaling connection stays up.
+  await bob.page.evaluate(() => {
+    (window as unknown as { __loseAcks: boolean }).__loseAcks = false;
+    (window as unknown as Captured).__connections.forEach((connection) => connection.close());
+  });
+  await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to bob' })).toHaveCount(1);
+  await alice.say('while the link was down');
+  await alice.say('/msg bob privately, while down');
+
+  // The link comes back by itself; everything waiting goes out in order, and bob shows each message once.
+  await expect(alice.lines('notice').filter({ hasText: 'The direct link to bob is back' })).toHaveCount(1);
+  for (const text of ['first', 'while the link was down', 'privately, while down']) {
+    await expect(alice.receipt(text)).toHaveAttribute('data-receipt', 'delivered');
+  }
+  await expect(alice.receipt('first')).toHaveAttribute('data-delivered', '2/2');
+  await expect(bob.log.locator('.line[data-from="alice"]')).toHaveText([
+    /alice: first/,
+    /alice: while the link was down/,
+    /private from alice: privately, while down/,
+  ]);
+  await expect(carol.lines('public')).toHaveText([/alice: first/, /alice: while the link was down/]);
+  await expect(carol.lines('private')).toHaveCount(0);
+});
