@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { browserBench, type BrowserResults } from './browser';
 import { bundleBench, kb, type BundleResults } from './bundle';
 import { capacityBench, type CapacityResults } from './capacity';
+import { filesBench, type FileResults } from './files';
 import { barChart } from './chart';
 import { HAS_TASKSET, median, pinSelf, unpinSelf } from './harness';
 import { relayBench, type RelayResults } from './relay';
@@ -52,6 +53,7 @@ const scaleOut: ScaleOutResults = await scaleOutBench(options, log);
 // Chromium's pages are the load here, and real users have cores of their own: give it both.
 unpinSelf();
 const browser: BrowserResults = await browserBench(options, log);
+const files: FileResults = await filesBench(options, log);
 const bundle: BundleResults = bundleBench(log);
 
 const idleOf = (server: string, connections: number) =>
@@ -67,6 +69,7 @@ const rows: [string, string, string, string][] = [
   ['Concurrent clients, joins p99 ≤ 100 ms', '20,000', `${capacity.maxClientsWithin100Ms.toLocaleString('en')} (${capacity.limitedBy})`, capacity.maxClientsWithin100Ms >= 20_000 ? 'met' : 'short'],
   ['8-peer mesh formation', '≤ 1 s', mesh8 ? `${mesh8.formationMs.toFixed(0)} ms (${mesh8.msPerLink.toFixed(1)} ms a link; raw pair ${browser.rawPairMs.toFixed(1)} ms)` : 'n/a', mesh8 && mesh8.formationMs <= 1000 ? 'met' : smoke ? 'n/a' : 'short'],
   ['Broadcast one-way p99, 8 pages', '≤ 5 ms', `p50 ${browser.broadcast.p50Ms.toFixed(1)} ms, p99 ${browser.broadcast.p99Ms.toFixed(1)} ms (2 pages: p50 ${browser.broadcastTwoPages.p50Ms.toFixed(1)}, p99 ${browser.broadcastTwoPages.p99Ms.toFixed(1)} ms)`, browser.broadcast.p99Ms <= 5 ? 'met' : 'short'],
+  ['File throughput, meshchat / raw RTCDataChannel', 'report', `${files.appMiBps.toFixed(1)} / ${files.rawMiBps.toFixed(1)} MiB/s = ${files.ratio.toFixed(2)} (${files.mebibytes} MiB, ${files.chunkBytes / 1024} KiB chunks; accept to checked ${files.appEndToEndMiBps.toFixed(1)} MiB/s; buffer peak ${(files.appMaxBufferedBytes / 1024 / 1024).toFixed(2)} MiB)`, 'measured'],
   ['Client JS, gzipped', '≤ 55 KB', `${kb(bundle.jsGzip)} (all JS+CSS: ${kb(bundle.total.gzip)} gzip, ${kb(bundle.total.brotli)} brotli)`, bundle.jsGzip <= 55 * 1024 ? 'met' : 'short'],
 ];
 
@@ -87,7 +90,7 @@ console.log(`Two processes / one process on Redis: p50 ×${scaleOut.crossOverSam
 
 const date = new Date().toISOString();
 mkdirSync(RESULTS, { recursive: true });
-const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, bundle };
+const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, files, bundle };
 writeFileSync(`${RESULTS}${smoke ? 'smoke' : 'latest'}.json`, `${JSON.stringify(report, null, 2)}\n`);
 if (!smoke) {
   const cpu = (server: string, rate: number) => median(relay.runs.filter((run) => run.rate === rate && run.server === server).map((run) => run.cpuMicrosPerRelay));

@@ -318,11 +318,12 @@ export class ChatApp extends LitElement {
     const { chat } = this;
     const tab = (nick: string | undefined, label: string, unread: number) => html`<button
       aria-current=${chat.view === nick ? 'true' : 'false'}
-      aria-label=${unread > 0 ? msg(str`${label}, ${unread} unread`) : label}
       data-view=${nick ?? ''}
       @click=${() => chat.openView(nick)}
     >
-      ${label}${unread > 0 ? html`<span class="badge" aria-hidden="true">${unread}</span>` : nothing}
+      ${label}${unread > 0
+        ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="sr-only">${msg(str`(${unread} unread)`)}</span>`
+        : nothing}
     </button>`;
     return html`<nav aria-label=${msg('Conversations')}>
       ${tab(undefined, msg('Everyone'), chat.roomUnread)}

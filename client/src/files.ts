@@ -17,6 +17,8 @@ export type TransferState =
 
 export type FailReason = 'link-lost' | 'peer-left' | 'corrupt' | 'too-long' | 'unreadable';
 
+const PROGRESS_EVERY_MS = 100;
+
 const FINAL: ReadonlySet<TransferState> = new Set(['done', 'declined', 'cancelled', 'failed']);
 
 /** What the offer says about the file. */
@@ -56,9 +58,21 @@ export class Transfer extends EventTarget {
     return this.file.size === 0 ? (this.state === 'done' ? 1 : 0) : this.bytes / this.file.size;
   }
 
+  #told = 0;
+
   update(change: Partial<Pick<Transfer, 'state' | 'bytes' | 'reason' | 'url' | 'cancelledBy'>>): void {
     Object.assign(this, change);
+    this.#told = performance.now();
     this.dispatchEvent(new Event('change'));
+  }
+
+  /**
+   * Progress, told to whoever watches at most every `PROGRESS_EVERY_MS` (and always at the end):
+   * a bar needs no more, and a render per 64 KiB chunk would cost more than the transfer.
+   */
+  progressed(bytes: number): void {
+    this.bytes = bytes;
+    if (bytes === this.file.size || performance.now() - this.#told >= PROGRESS_EVERY_MS) this.update({});
   }
 }
 
@@ -187,7 +201,7 @@ export class FileTransfers {
       return;
     }
     parts.push(data);
-    transfer.update({ bytes });
+    transfer.progressed(bytes);
     if (bytes === transfer.file.size) void this.#verify(transfer);
   }
 
@@ -225,7 +239,7 @@ export class FileTransfers {
           if (transfer.state !== 'sending') return;
           const chunk = block.subarray(start, start + chunkBytes);
           await link.sendChunk(transfer.id, chunk);
-          transfer.update({ bytes: transfer.bytes + chunk.byteLength });
+          transfer.progressed(transfer.bytes + chunk.byteLength);
         }
       }
     } catch (error: unknown) {

@@ -23,7 +23,7 @@ const WATCH_PROGRESS = () => {
       text += root instanceof ShadowRoot ? (root.textContent ?? '') : '';
     }
     for (const wanted of seen.watch) if (!(wanted in seen.texts) && text.includes(wanted)) seen.texts[wanted] = performance.now();
-  }, 10);
+  }, 40);
 };
 
 type Seen = { bars: { t: number; value: number; max: number }[]; texts: Record<string, number>; watch: string[] };
