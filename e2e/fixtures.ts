@@ -119,6 +119,8 @@ export class User {
 }
 
 interface Fixtures {
+  /** Closes every browser context a test opened, so pages of earlier tests do not go on using the CPU. */
+  closeContexts: undefined;
   /** A signaling server started for this test. */
   server: SignalingProcess;
   /**
@@ -220,6 +222,13 @@ export async function joinAt(browser: Browser, url: string, nick: string): Promi
 }
 
 export const test = base.extend<Fixtures>({
+  closeContexts: [
+    async ({ browser }, use) => {
+      await use(undefined);
+      await Promise.all(browser.contexts().map((context) => context.close()));
+    },
+    { auto: true },
+  ],
   // Playwright reads a fixture's dependencies from this destructuring; this one has none.
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {

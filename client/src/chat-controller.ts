@@ -286,6 +286,7 @@ export class ChatController implements ReactiveController {
   /** The composer holds `draft`: tell whoever it is for that we are typing, at most once a second. */
   typed(draft: string): void {
     if (draft.trim() === '') return;
+    // A draft may not have its text yet ("/msg bob "): stand in a word for it, to learn who it is for.
     const command = parseCommand(draft.replace(/\s*$/, ' x'), [...this.people.keys()]);
     let to: string | undefined;
     if (command.kind === 'msg') to = command.to;
@@ -523,6 +524,7 @@ export class ChatController implements ReactiveController {
       this.#flush(nick);
       return;
     }
+    this.#dropOutbox(nick);
     this.notice(
       msg(
         str`Warning: the link to ${nick} could not be verified (${reason}). Someone may be intercepting it; nothing is sent to it and messages from it are hidden.`,
@@ -543,13 +545,17 @@ export class ChatController implements ReactiveController {
     this.#retries.delete(nick);
     this.#stopTyping(nick);
     this.files.lost(nick, 'peer-left');
+    this.#inboxes.delete(nick);
+    const lost = this.#dropOutbox(nick);
+    if (lost > 0 && this.screen === 'room') this.notice(msg(str`${nick} left before receiving ${lost} of your messages.`));
+  }
+
+  /** Nothing more will reach `nick`: what waits for them is marked lost. Returns how many. */
+  #dropOutbox(nick: string): number {
     const pending = this.#outboxes.get(nick)?.pending ?? [];
     this.#outboxes.delete(nick);
-    this.#inboxes.delete(nick);
     for (const message of pending) this.#updateReceipt(message.id, (receipt) => mark(receipt, 'lost', nick));
-    if (pending.length > 0 && this.screen === 'room') {
-      this.notice(msg(str`${nick} left before receiving ${pending.length} of your messages.`));
-    }
+    return pending.length;
   }
 
   async #receive(link: PeerLink, message: PeerMessage): Promise<void> {

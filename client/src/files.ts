@@ -1,4 +1,4 @@
-import { FILE_MAX_BYTES, type FileOffer, type FileReply, type PeerMessage, type Scope } from '@meshchat/protocol';
+import { FILE_MAX_BYTES, FILE_NAME_MAX_LENGTH, type FileOffer, type FileReply, type PeerMessage, type Scope } from '@meshchat/protocol';
 
 export type TransferState =
   /** Incoming: waiting for us to accept or decline. */
@@ -119,8 +119,8 @@ export class FileTransfers {
    */
   async offer(file: File, to: readonly string[], scope: Scope): Promise<Transfer[]> {
     if (file.size > FILE_MAX_BYTES) throw new RangeError('file too large');
-    const facts: FileFacts = { name: file.name.slice(0, 255) || 'file', size: file.size, mime: file.type.slice(0, 255), sha256: '', scope };
-    facts.sha256 = await sha256Hex(await file.arrayBuffer());
+    const sha256 = await sha256Hex(await file.arrayBuffer());
+    const facts: FileFacts = { name: file.name.slice(0, FILE_NAME_MAX_LENGTH) || 'file', size: file.size, mime: file.type.slice(0, 255), sha256, scope };
     const id = crypto.randomUUID();
     return to.map((nick) => {
       const transfer = new Transfer(id, 'out', nick, facts);
