@@ -165,12 +165,17 @@ async function measureBroadcast(
     return broadcast;
 }
 
-export async function browserBench({ smoke }: BenchOptions, log: (line: string) => void): Promise<BrowserResults> {
-  const server = await ServerProcess.start('ours');
-  const browser = await chromium.launch({
+/** Debian's Chromium where installed, else Playwright's own, with the flags every bench uses. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     ...(executablePath ? { executablePath } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+export async function browserBench({ smoke }: BenchOptions, log: (line: string) => void): Promise<BrowserResults> {
+  const server = await ServerProcess.start('ours');
+  const browser = await launchChromium();
   try {
     const mesh: MeshRun[] = [];
     for (const peers of smoke ? [2] : [2, 4, 8, 12]) {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { FILE_BUFFER_HIGH_BYTES, FILE_BUFFER_LOW_BYTES, FILE_CHUNK_BYTES } from '@meshchat/protocol';
+import { launchChromium } from './browser';
 import { ServerProcess, median, type BenchOptions } from './harness';
 
 export interface FileRound {
@@ -30,7 +30,6 @@ export interface FileResults {
   appMaxBufferedBytes: number;
 }
 
-const executablePath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const MiB = 1024 * 1024;
 
 /**
@@ -181,10 +180,7 @@ export async function filesBench({ smoke }: BenchOptions, log: (line: string) =>
   const file = path.join(tmpdir(), `meshchat-bench-${process.pid}.bin`);
   await writeFile(file, randomBytes(bytes));
   const server = await ServerProcess.start('ours');
-  const browser = await chromium.launch({
-    ...(executablePath ? { executablePath } : {}),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const pages: Page[] = [];
     for (const nick of ['alice', 'bob']) {

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { FileActionEvent } from './events';
+import { PAPERCLIP } from './icons';
 import type { Transfer } from './files';
 import { sizeText } from './words';
 
@@ -101,7 +102,7 @@ export class FileCard extends LitElement {
     if (!first) return nothing;
     const { name, size } = first.file;
     return html`
-      <span class="name">📎 ${name}</span>
+      <span class="name">${PAPERCLIP} ${name}</span>
       <span class="size">${sizeText(size)}</span>
       ${this.transfers.map((transfer) => (transfer.direction === 'in' ? this.#incoming(transfer) : this.#outgoing(transfer)))}
     `;

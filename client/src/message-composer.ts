@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { MESSAGE_TEXT_MAX_LENGTH } from '@meshchat/protocol';
 import { DraftEvent, SendFilesEvent, SendMessageEvent } from './events';
+import { PAPERCLIP } from './icons';
 
 /**
  * Where messages are written. Enter sends, Shift+Enter starts a new line; the paperclip offers files.
@@ -49,6 +50,9 @@ export class MessageComposer extends LitElement {
       font: inherit;
       padding: 0.5rem 0.8rem;
     }
+    svg {
+      vertical-align: -0.2em;
+    }
     input[type='file'] {
       display: none;
     }
@@ -68,7 +72,7 @@ export class MessageComposer extends LitElement {
           ></textarea>
         </label>
         <input type="file" multiple tabindex="-1" aria-hidden="true" @change=${this.#picked} />
-        <button type="button" title=${msg('Send a file')} aria-label=${msg('Send a file')} @click=${this.#pick}>📎</button>
+        <button type="button" title=${msg('Send a file')} aria-label=${msg('Send a file')} @click=${this.#pick}>${PAPERCLIP}</button>
         <button type="submit">${msg('Send')}</button>
       </form>
     `;
