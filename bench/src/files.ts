@@ -195,7 +195,7 @@ export async function filesBench({ smoke }: BenchOptions, log: (line: string) =>
     // The app's frames: its chunk payload plus a 37-byte header (a UUID), FILE_CHUNK_BYTES in all.
     const chunkBytes = FILE_CHUNK_BYTES;
     const rounds: FileRound[] = [];
-    for (let round = 0; round < (smoke ? 1 : 2); round++) {
+    for (let round = 0; round < (smoke ? 1 : 3); round++) {
       const app = await appRound(alice, bob, file, bytes);
       const rawMiBps = await rawRound(alice, bob, bytes, chunkBytes);
       rounds.push({ ...app, rawMiBps });

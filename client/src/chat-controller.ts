@@ -628,9 +628,12 @@ export class ChatController implements ReactiveController {
   /** Someone else's message arrived: count it unread where it is not on screen, and call for attention. */
   #arrived(from: string, isPrivate: boolean, text: string): void {
     if (isPrivate) this.#converse(from);
-    const onScreen = !document.hidden && (isPrivate ? this.view === from || this.view === undefined : this.view === undefined);
-    if (isPrivate && (document.hidden || this.view !== from)) this.unread.set(from, (this.unread.get(from) ?? 0) + 1);
-    if (!isPrivate && !onScreen) this.roomUnread += 1;
+    // Unread counts what arrived while its own conversation was not on screen.
+    const conversation = isPrivate ? from : undefined;
+    if (document.hidden || this.view !== conversation) {
+      if (conversation === undefined) this.roomUnread += 1;
+      else this.unread.set(conversation, (this.unread.get(conversation) ?? 0) + 1);
+    }
     this.announcement = isPrivate ? msg(str`Private message from ${from}: ${text}`) : msg(str`${from}: ${text}`);
     const heading = isPrivate ? msg(str`${from} (private)`) : msg(str`${from} in ${this.#roomName()}`);
     this.attention.arrived(heading, text, isPrivate ? `private:${from}` : 'room', () => this.openView(isPrivate ? from : undefined));

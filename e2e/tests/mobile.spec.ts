@@ -20,7 +20,7 @@ test('at 360 px the room fits, People is a drawer, and the colours follow the sy
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
   await bob.say('Anyone up for a walk at six?');
-  await carol.say('Yes! Meet at the bridge 🌉');
+  await carol.say('Yes! Meet at the bridge');
   await alice.say('On my way');
   await bob.say('/msg alice bring the umbrella');
   await expect(alice.receipt('On my way')).toHaveAttribute('data-receipt', 'delivered');
