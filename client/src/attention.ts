@@ -1,3 +1,6 @@
+/** Whether the page may show desktop notifications. */
+export type Permission = NotificationPermission | 'unsupported';
+
 /**
  * Getting a person's attention while the tab is in the background: a count in the title and,
  * when they allowed it, a desktop notification. Permission is only ever asked from a click.
@@ -19,12 +22,12 @@ export class Attention {
     return typeof Notification !== 'undefined';
   }
 
-  static get permission(): NotificationPermission | 'unsupported' {
+  static get permission(): Permission {
     return Attention.supported ? Notification.permission : 'unsupported';
   }
 
   /** Ask to show notifications; call from a click or key press, or browsers refuse to ask. */
-  static async ask(): Promise<NotificationPermission | 'unsupported'> {
+  static async ask(): Promise<Permission> {
     if (!Attention.supported) return 'unsupported';
     return Notification.permission === 'default' ? Notification.requestPermission() : Notification.permission;
   }

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import { Attention } from './attention';
+import { Attention, type Permission } from './attention';
 import { ChatController, type SignalingState } from './chat-controller';
 import { iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
 import type {
@@ -64,7 +64,7 @@ export class ChatApp extends LitElement {
   /** Files are being dragged over the conversation. */
   declare dragging: boolean;
   /** Whether desktop notifications may be shown, as of the last time we asked. */
-  declare notifications: ReturnType<typeof Attention.ask> extends Promise<infer T> ? T : never;
+  declare notifications: Permission;
 
   constructor() {
     super();

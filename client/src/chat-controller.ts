@@ -135,8 +135,8 @@ export class ChatController implements ReactiveController {
   readonly #flushed = new WeakMap<object, number>();
   /** Our messages still waiting for someone, by message id: the log line that shows them. */
   readonly #receipts = new Map<string, number>();
-  /** Who is typing where (`room` or `private`, then nick): when the notice lapses. */
-  readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Who is typing, in the room or privately to us: the timer that ends the notice. */
+  readonly #typing: Record<Scope, Map<string, ReturnType<typeof setTimeout>>> = { room: new Map(), private: new Map() };
   /** When we last said we were typing, per conversation. */
   readonly #typingSent = new Map<string, number>();
   readonly #retries = new Map<string, { attempt: number; timer: ReturnType<typeof setTimeout> | undefined }>();
@@ -222,11 +222,15 @@ export class ChatController implements ReactiveController {
     this.#changed();
   }
 
-  /** Forget the room: links, people, queues, transfers and conversations. */
+  /** Forget the room: links, people, queues, timers, transfers and conversations. */
   #reset(): void {
     clearTimeout(this.#iceRefresh);
     this.#mesh.closeAll();
-    for (const nick of this.people.keys()) this.#forgetPeer(nick);
+    // Not #forgetPeer: nobody left, we did; there is nothing to tell about what they never got.
+    for (const nick of this.people.keys()) this.#stopTimers(nick);
+    this.#outboxes.clear();
+    this.#inboxes.clear();
+    this.#typingSent.clear();
     this.people.clear();
     this.files.clear();
     this.secret = undefined;
@@ -277,7 +281,7 @@ export class ChatController implements ReactiveController {
 
   /** Show the room (`undefined`) or the private conversation with `nick`; its unread count clears. */
   openView(nick: string | undefined): void {
-    if (nick !== undefined && !this.conversations.includes(nick)) this.conversations = [...this.conversations, nick];
+    if (nick !== undefined) this.#converse(nick);
     this.view = nick;
     this.#markSeen();
     this.#changed();
@@ -288,10 +292,8 @@ export class ChatController implements ReactiveController {
     if (draft.trim() === '') return;
     // A draft may not have its text yet ("/msg bob "): stand in a word for it, to learn who it is for.
     const command = parseCommand(draft.replace(/\s*$/, ' x'), [...this.people.keys()]);
-    let to: string | undefined;
-    if (command.kind === 'msg') to = command.to;
-    else if (command.kind !== 'say') return;
-    else to = this.view;
+    if (command.kind !== 'msg' && command.kind !== 'say') return;
+    const to = command.kind === 'msg' ? command.to : this.view;
     const key = to ?? '';
     const now = Date.now();
     if (now - (this.#typingSent.get(key) ?? -Infinity) < TYPING_INTERVAL_MS) return;
@@ -302,8 +304,8 @@ export class ChatController implements ReactiveController {
 
   /** Who is typing in the conversation on screen (or in `view`). */
   typers(view: string | undefined = this.view): string[] {
-    if (view !== undefined) return this.#typing.has(typingKey('private', view)) ? [view] : [];
-    return [...this.#typing.keys()].filter((key) => key.startsWith('room\n')).map((key) => key.slice(5));
+    if (view !== undefined) return this.#typing.private.has(view) ? [view] : [];
+    return [...this.#typing.room.keys()];
   }
 
   /** Offer files to the conversation on screen: everyone in the room, or one peer. */
@@ -540,14 +542,19 @@ export class ChatController implements ReactiveController {
 
   /** `nick` left the room: everything kept for them goes, and we say what never reached them. */
   #forgetPeer(nick: string): void {
-    this.#forgetProof(nick);
-    clearTimeout(this.#retries.get(nick)?.timer);
-    this.#retries.delete(nick);
-    this.#stopTyping(nick);
+    this.#stopTimers(nick);
     this.files.lost(nick, 'peer-left');
     this.#inboxes.delete(nick);
     const lost = this.#dropOutbox(nick);
     if (lost > 0 && this.screen === 'room') this.notice(msg(str`${nick} left before receiving ${lost} of your messages.`));
+  }
+
+  /** Everything that would still happen about `nick` by itself: proof timeout, link retry, typing notice. */
+  #stopTimers(nick: string): void {
+    this.#forgetProof(nick);
+    clearTimeout(this.#retries.get(nick)?.timer);
+    this.#retries.delete(nick);
+    this.#stopTyping(nick);
   }
 
   /** Nothing more will reach `nick`: what waits for them is marked lost. Returns how many. */
@@ -572,14 +579,17 @@ export class ChatController implements ReactiveController {
         return;
       }
       case 'chat':
-      case 'private':
+      case 'private': {
         if (this.#trusted(nick)) {
           this.#show(nick, message);
           return;
         }
         if (this.people.get(nick)?.verification === 'failed') return;
-        this.#held.set(nick, [...(this.#held.get(nick) ?? []), message].slice(0, MAX_HELD));
+        const held = this.#held.get(nick) ?? [];
+        if (held.length < MAX_HELD) held.push(message);
+        this.#held.set(nick, held);
         return;
+      }
     }
     // Everything else only counts from a peer we trust.
     if (!this.#trusted(nick)) return;
@@ -653,12 +663,12 @@ export class ChatController implements ReactiveController {
   }
 
   #startTyping(nick: string, scope: Scope): void {
-    const key = typingKey(scope, nick);
-    clearTimeout(this.#typing.get(key));
-    this.#typing.set(
-      key,
+    const typing = this.#typing[scope];
+    clearTimeout(typing.get(nick));
+    typing.set(
+      nick,
       setTimeout(() => {
-        this.#typing.delete(key);
+        typing.delete(nick);
         this.#changed();
       }, TYPING_SHOW_MS),
     );
@@ -667,9 +677,8 @@ export class ChatController implements ReactiveController {
 
   #stopTyping(nick: string, scope?: Scope): void {
     for (const each of scope ? [scope] : (['room', 'private'] as const)) {
-      const key = typingKey(each, nick);
-      clearTimeout(this.#typing.get(key));
-      this.#typing.delete(key);
+      clearTimeout(this.#typing[each].get(nick));
+      this.#typing[each].delete(nick);
     }
     this.#changed();
   }
@@ -852,8 +861,4 @@ export class ChatController implements ReactiveController {
   #changed(): void {
     this.#host.requestUpdate();
   }
-}
-
-function typingKey(scope: Scope, nick: string): string {
-  return `${scope}\n${nick}`;
 }
