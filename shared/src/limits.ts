@@ -9,6 +9,9 @@ export const PROTOCOL_VERSION = 2;
 /** Longest nickname, counted in Unicode code points after trimming and NFC normalisation. */
 export const NICK_MAX_LENGTH = 24;
 
+/** Most nonspacing combining marks in a row a nickname may stack on one letter (Vietnamese needs two). */
+export const NICK_MAX_COMBINING_MARKS = 3;
+
 /** Longest room name; room names use only `[A-Za-z0-9_-]`. */
 export const ROOM_NAME_MAX_LENGTH = 64;
 
@@ -26,6 +29,9 @@ export const PAIR_ROOM_SIZE = 2;
 
 /** How long a dropped socket keeps its nickname and room for a reconnect with its session token. */
 export const RECONNECT_GRACE_MS = 30_000;
+
+/** Longest session token a client may present (they name the room and nickname, and are signed). */
+export const SESSION_TOKEN_MAX_LENGTH = 512;
 
 /**
  * With several signaling processes on Redis: a process that has not heartbeaten for this long is
@@ -86,8 +92,21 @@ export const SHUTDOWN_NOTICE_TIMEOUT_MS = 1_000;
 /** Lifetime of the TURN credentials `GET /ice` hands out, unless the operator sets `--turn-ttl`. */
 export const TURN_CREDENTIAL_TTL_SECONDS = 3600;
 
-/** Connections one IP address may hold at once. */
+/** Connections one IP address may hold at once, counted from the first request of each. */
 export const MAX_SOCKETS_PER_IP = 32;
+
+/** Connections the server holds at once, from everyone; keep it below the process's descriptor limit. */
+export const MAX_CONNECTIONS = 16_000;
+
+/** A connection that has not joined socket.io's namespace by then is closed (a real client takes milliseconds). */
+export const HANDSHAKE_DEADLINE_MS = 5_000;
+
+/**
+ * Events refused for being over budget that a socket may send in one budget window before the
+ * server stops answering and disconnects it: a client that misjudged a burst hears `RATE_LIMITED`,
+ * a flood is cut off.
+ */
+export const FLOOD_REFUSALS = 20;
 
 /** Rooms that may exist at once on one server; past it, only existing rooms can be joined. */
 export const MAX_ROOMS = 10_000;

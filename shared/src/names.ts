@@ -1,24 +1,100 @@
-import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH } from './limits';
+import { DEFAULT_ROOM, NICK_MAX_COMBINING_MARKS, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH } from './limits';
 
 const NICK_CHARS = /^[\p{L}\p{M}\p{N} _-]+$/u;
 const NICK_NEEDS = /[\p{L}\p{N}]/u;
 const ROOM_CHARS = /^[A-Za-z0-9_-]+$/;
+/**
+ * Code points that draw nothing or look like a space: default-ignorables (joiners, variation
+ * selectors, U+3164 HANGUL FILLER, U+034F) and the blank letters Unicode lists as look-alikes of
+ * a space (U+115F/U+1160 Hangul fillers, U+FFA0 half-width filler, U+2800 braille blank).
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0\u2800]/u;
+/** A run of nonspacing or enclosing marks longer than the limit (Zalgo text). */
+const STACKED_MARKS = new RegExp(`[\\p{Mn}\\p{Me}]{${NICK_MAX_COMBINING_MARKS + 1},}`, 'u');
+/** The same nonspacing mark twice in a row (UTS #39 §5.4), e.g. two acute accents. */
+const REPEATED_MARK = /(\p{Mn})\1/u;
+
+/**
+ * Scripts told apart for the mixed-script rule. A letter of a script not listed counts as a
+ * script of its own. Common and Inherited code points (digits, `-`, `_`, combining marks shared by
+ * scripts, mathematical letters) belong to every script and never make a name mixed.
+ */
+const SCRIPTS = [
+  'Latin', 'Greek', 'Cyrillic', 'Armenian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Devanagari', 'Bengali',
+  'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Thai', 'Lao',
+  'Tibetan', 'Myanmar', 'Georgian', 'Hangul', 'Ethiopic', 'Cherokee', 'Canadian_Aboriginal', 'Khmer',
+  'Mongolian', 'Hiragana', 'Katakana', 'Bopomofo', 'Han', 'Tifinagh', 'Nko', 'Vai', 'Javanese', 'Balinese',
+  'Sundanese', 'Ol_Chiki', 'Adlam', 'Coptic', 'Runic', 'Ogham', 'Yi', 'Tagalog',
+] as const;
+type Script = (typeof SCRIPTS)[number] | 'Other';
+const SCRIPT_TESTS = SCRIPTS.map((name) => [name, new RegExp(`\\p{scx=${name}}`, 'u')] as const);
+const COMMON = /[\p{scx=Common}\p{scx=Inherited}]/u;
+
+/**
+ * The sets of scripts UTS #39's "highly restrictive" profile lets one identifier mix: one script
+ * alone, or Latin with the scripts Japanese, Chinese and Korean are written in.
+ */
+const ALLOWED_MIXES: readonly ReadonlySet<Script>[] = [
+  new Set(['Latin', 'Han', 'Hiragana', 'Katakana']),
+  new Set(['Latin', 'Han', 'Bopomofo']),
+  new Set(['Latin', 'Han', 'Hangul']),
+];
+
+/** The scripts each code point may belong to (Script_Extensions); empty for Common and Inherited. */
+function scriptsOf(char: string): Script[] {
+  if (COMMON.test(char) && !SCRIPT_TESTS.some(([, test]) => test.test(char))) return [];
+  const found = SCRIPT_TESTS.filter(([, test]) => test.test(char)).map(([name]) => name);
+  return found.length > 0 ? found : ['Other'];
+}
+
+/** Whether `text` stays within one script or one of the allowed mixes (UTS #39 §5.2, highly restrictive). */
+export function isSingleScript(text: string): boolean {
+  // The resolved script set: the scripts every code point could belong to.
+  let resolved: Set<Script> | undefined;
+  const used = new Set<Script>();
+  for (const char of text) {
+    const scripts = scriptsOf(char);
+    if (scripts.length === 0) continue;
+    if (scripts.includes('Other') && used.has('Other')) return false;
+    scripts.forEach((script) => used.add(script));
+    resolved = resolved ? new Set(scripts.filter((script) => resolved?.has(script))) : new Set(scripts);
+  }
+  if (resolved === undefined || resolved.size > 0) return true;
+  // Japanese mixes Han with kana and Latin; every code point must fit one allowed mix.
+  return ALLOWED_MIXES.some((mix) => [...text].every((char) => {
+    const scripts = scriptsOf(char);
+    return scripts.length === 0 || scripts.some((script) => mix.has(script));
+  }));
+}
+
+/** Why a nickname is refused, for tests and logs; `undefined` when it is fine. */
+export function nickProblem(nick: string): 'length' | 'characters' | 'invisible' | 'marks' | 'mixed-scripts' | undefined {
+  const length = [...nick].length;
+  if (length < 1 || length > NICK_MAX_LENGTH) return 'length';
+  if (INVISIBLE.test(nick)) return 'invisible';
+  if (!NICK_CHARS.test(nick) || !NICK_NEEDS.test(nick)) return 'characters';
+  if (STACKED_MARKS.test(nick) || REPEATED_MARK.test(nick)) return 'marks';
+  if (!isSingleScript(nick)) return 'mixed-scripts';
+  return undefined;
+}
 
 /**
  * A nickname as it is shown: trimmed and NFC-normalised, 1–24 code points of letters, digits,
- * space, `-` and `_`, with at least one letter or digit. Returns `undefined` when invalid.
+ * space, `-` and `_`, with at least one letter or digit, nothing invisible, no stacks of combining
+ * marks, and letters of one script (or Latin with Han and kana or Hangul). `undefined` when invalid.
  */
 export function normalizeNick(raw: string): string | undefined {
   const nick = raw.normalize('NFC').trim();
-  const length = [...nick].length;
-  if (length < 1 || length > NICK_MAX_LENGTH) return undefined;
-  if (!NICK_CHARS.test(nick) || !NICK_NEEDS.test(nick)) return undefined;
-  return nick;
+  return nickProblem(nick) === undefined ? nick : undefined;
 }
 
-/** The key two nicknames are compared by: "Alice" and "alice" cannot share a room. */
+/**
+ * Whether two nicknames are the same person's in commands and lists: compatibility-normalised
+ * and case-folded, so "ANA", "ana" and full-width "ａｎａ" match. The server's uniqueness key
+ * goes further and also folds look-alikes (see the signaling server's `seatKey`).
+ */
 export function nickKey(nick: string): string {
-  return nick.normalize('NFC').toLowerCase();
+  return nick.normalize('NFKC').toLowerCase();
 }
 
 /** A room name as given, or the default room when blank. Returns `undefined` when invalid. */

@@ -12,6 +12,7 @@ import {
   NICK_MAX_LENGTH,
   PROTOCOL_VERSION,
   ROOM_NAME_MAX_LENGTH,
+  SESSION_TOKEN_MAX_LENGTH,
 } from './limits';
 
 /*
@@ -24,7 +25,7 @@ import {
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const rawNick = text(0, NICK_MAX_LENGTH * 8);
 const rawRoom = text(0, ROOM_NAME_MAX_LENGTH * 2);
-const sessionToken = text(16, 128);
+const sessionToken = text(16, SESSION_TOKEN_MAX_LENGTH);
 
 export const joinRequestSchema = z.object({ nick: rawNick, room: z.optional(rawRoom) });
 export const resumeRequestSchema = z.object({ session: sessionToken });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_ROOM, nickKey, normalizeNick, normalizeRoom } from '../src/index';
+import { DEFAULT_ROOM, nickKey, nickProblem, normalizeNick, normalizeRoom } from '../src/index';
 
 describe('nicknames', () => {
   it('trims and NFC-normalises', () => {
@@ -28,6 +28,31 @@ describe('nicknames', () => {
     assert.equal(nickKey('ALICE'), nickKey('alice'));
     assert.equal(nickKey('ŁUKASZ'), nickKey('łukasz'));
     assert.notEqual(nickKey('alice'), nickKey('alicia'));
+  });
+});
+
+describe('nicknames that could be mistaken for someone else', () => {
+  it('refuses invisible code points and blank letters', () => {
+    for (const nick of ['\u3164\u3164', 'ana\u3164', 'a\u034Fna', 'ana\uFE0F', 'a\u200Bb', 'a\u200Db', '\u2800x', '\u115Fana']) {
+      assert.equal(nickProblem(nick), 'invisible', JSON.stringify(nick));
+    }
+  });
+
+  it('refuses stacks of combining marks, but not the two Vietnamese needs', () => {
+    assert.equal(nickProblem(`a${'\u0301\u0300\u0302\u0303'.repeat(6).slice(0, 22)}`), 'marks');
+    assert.equal(nickProblem('e\u0301\u0301'), 'marks');
+    assert.equal(normalizeNick('Nguye\u0302\u0303n'), 'Nguyễn');
+  });
+
+  it('refuses a mix of scripts beyond the highly restrictive profile', () => {
+    for (const nick of ['\u0430na', '\u03b1lice', 'Дима Smith', 'ab\u05d0']) assert.equal(nickProblem(nick), 'mixed-scripts', nick);
+    for (const nick of ['たなか Tanaka', '山田 taro', '김 Kim', '李雷', 'Ελένη', 'क्षत्रिय', 'Łucja', 'José', 'Дима', '𝒜𝒜', 'R2-D2']) {
+      assert.equal(normalizeNick(nick), nick, nick);
+    }
+  });
+
+  it('matches compatibility forms in commands: "ａｎａ" is "ana"', () => {
+    assert.equal(nickKey('\uFF41\uFF4E\uFF41'), nickKey('ANA'));
   });
 });
 

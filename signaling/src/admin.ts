@@ -17,18 +17,21 @@ export class AdminGate {
     this.#failures = store.limiter({ keyPrefix: 'admin', points: ADMIN_FAILURES_PER_WINDOW, duration: ADMIN_FAILURE_WINDOW_SECONDS });
   }
 
-  /** `undefined` when `token` is right; otherwise why it was refused. */
+  /**
+   * `undefined` when `token` is right; otherwise why it was refused. Every try is charged before
+   * the token is even looked at, each charge one atomic step in the store, so a burst of
+   * concurrent guesses gets `ADMIN_FAILURES_PER_WINDOW` tries, not one per request in flight.
+   * A right token gets its charge back.
+   */
   async check(token: string, keys: readonly string[]): Promise<Failure | undefined> {
-    for (const key of keys) {
-      const state = await this.#failures.get(key);
-      if (state && state.consumedPoints >= ADMIN_FAILURES_PER_WINDOW) return fail('RATE_LIMITED');
+    const charged = await Promise.allSettled(keys.map((key) => this.#failures.consume(key)));
+    for (const outcome of charged) {
+      if (outcome.status === 'rejected' && !(outcome.reason instanceof RateLimiterRes)) throw outcome.reason;
     }
-    if (this.#digest && timingSafeEqual(sha256(token), this.#digest)) return undefined;
-    try {
-      await Promise.all(keys.map((key) => this.#failures.consume(key)));
-    } catch (error: unknown) {
-      if (error instanceof RateLimiterRes) return fail('RATE_LIMITED');
-      throw error;
+    if (charged.some((outcome) => outcome.status === 'rejected')) return fail('RATE_LIMITED');
+    if (this.#digest && timingSafeEqual(sha256(token), this.#digest)) {
+      await Promise.all(keys.map((key) => this.#failures.reward(key, 1)));
+      return undefined;
     }
     return fail('FORBIDDEN');
   }

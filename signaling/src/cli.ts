@@ -1,14 +1,19 @@
 #!/usr/bin/env -S npx tsx
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_MAX_ROOM_SIZE,
+  MAX_CONNECTIONS,
   LIVENESS_TTL_MS,
   MAX_ROOM_SIZE_LIMIT,
   RECONNECT_GRACE_MS,
   TURN_CREDENTIAL_TTL_SECONDS,
 } from '@meshchat/protocol';
 import { createSignalingServer } from './server';
+import { randomSecret } from './sessions';
 
 const USAGE = `Usage: meshchat-signaling [options]
 
@@ -27,11 +32,14 @@ const USAGE = `Usage: meshchat-signaling [options]
                          e.g. redis://:password@10.0.0.5:6379; see "Scaling out" in the README
   --redis-prefix PREFIX  prefix of this deployment's Redis keys (default meshchat:)
   --liveness-ttl MS      with Redis: free the seats of a process silent this long (default ${LIVENESS_TTL_MS})
+  --max-connections N    connections held at once, from everyone (default ${MAX_CONNECTIONS}); keep it below ulimit -n
+  --session-secret-file F  where the secret that signs session tokens is kept, so members get their seats
+                         back after a restart (default ~/.local/state/meshchat/session-secret; made if missing)
   --static DIR           built web client to serve (default client/dist)
   --no-static            serve no web client
   -h, --help             show this help
 
-Environment: ADMIN_TOKEN enables admin commands; PORT sets the default port; LOG_LEVEL (default info).
+Environment: ADMIN_TOKEN enables admin commands; SESSION_SECRET signs session tokens (instead of the file); PORT sets the default port; LOG_LEVEL (default info).
 Console: type "help" and Enter for operator commands; "q" shuts down with a notice to everyone.`;
 
 function fatal(message: string): never {
@@ -63,6 +71,8 @@ function parseFlags() {
       'redis-url': { type: 'string' },
       'redis-prefix': { type: 'string' },
       'liveness-ttl': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'session-secret-file': { type: 'string' },
       static: { type: 'string' },
       'no-static': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -97,7 +107,34 @@ if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) fatal('--r
 const redisPrefix = parsed['redis-prefix'] ?? 'meshchat:';
 if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) fatal('--redis-prefix wants 1-64 letters, digits, _ : . or -');
 
+/**
+ * The secret session tokens are signed with: SESSION_SECRET, else one kept in a file (made on
+ * first start), so a restarted server still knows the tokens it handed out.
+ */
+function sessionSecret(): string | undefined {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  const state = process.env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state');
+  const file = parsed['session-secret-file'] ?? path.join(state, 'meshchat', 'session-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    // Not there yet: make one.
+  }
+  try {
+    const secret = randomSecret();
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+    return secret;
+  } catch (error: unknown) {
+    process.stderr.write(`meshchat-signaling: cannot keep a session secret in ${file} (${String(error)}); seats will not survive a restart\n`);
+    return undefined;
+  }
+}
+
 const server = await createSignalingServer({
+  sessionSecret: sessionSecret(),
+  maxConnections: integer('--max-connections', parsed['max-connections'], MAX_CONNECTIONS, 1, 10_000_000),
   redisUrl,
   redisPrefix,
   livenessTtlMs: integer('--liveness-ttl', parsed['liveness-ttl'], LIVENESS_TTL_MS, 300, 3600 * 1000),

@@ -150,6 +150,10 @@ export class MemoryStore implements ChatStore {
     return this.#waiting.has(socketId);
   }
 
+  async sharedSecret(candidate: string): Promise<string> {
+    return candidate;
+  }
+
   limiter({ keyPrefix, points, duration }: LimiterOptions): RateLimiterAbstract {
     return new RateLimiterMemory({ keyPrefix, points, duration });
   }

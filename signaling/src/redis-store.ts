@@ -194,6 +194,12 @@ export class RedisStore implements ChatStore {
     return (await this.#run('unqueue', [socketId])).removed === true;
   }
 
+  async sharedSecret(candidate: string): Promise<string> {
+    const key = `${this.#options.prefix}session-secret`;
+    await this.#call(() => this.#client.set(key, candidate, 'NX'));
+    return (await this.#call(() => this.#client.get(key))) ?? candidate;
+  }
+
   async isQueued(socketId: string): Promise<boolean> {
     return (await this.#call(() => this.#client.hexists(`${this.#options.prefix}pairq:info`, socketId))) === 1;
   }

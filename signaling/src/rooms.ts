@@ -2,18 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   fail,
-  nickKey,
   normalizeNick,
   normalizeRoom,
   type JoinedRoom,
   type Result,
 } from '@meshchat/protocol';
+import { seatKey } from './seat-key';
+import type { SessionTokens } from './sessions';
 import { StoreUnavailableError, type ChatStore, type ClaimOutcome, type Departure, type Seat } from './store';
 
 export type { Departure, Seat } from './store';
 
 export interface RoomRegistryOptions {
   store: ChatStore;
+  sessions: SessionTokens;
+  /** When this process started: tokens issued before it may win back seats its store forgot. */
+  startedAt: number;
   maxRoomSize: number;
   /** Rooms that may exist at once; joining an existing room is always possible. */
   maxRooms: number;
@@ -37,6 +41,11 @@ export class RoomRegistry {
   #retries: (() => Promise<void>)[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   readonly #sweeper: NodeJS.Timeout | undefined;
+  /**
+   * Seats taken by a plain join within the reconnect grace after this process started, by room and
+   * key: a forgotten member coming back with a signed token wins such a seat back.
+   */
+  readonly #provisional = new Map<string, string>();
 
   constructor(options: RoomRegistryOptions) {
     this.#options = options;
@@ -66,7 +75,7 @@ export class RoomRegistry {
   /** Who `socketId` is, and the connected socket of `rawTo` in its room. */
   async route(socketId: string, rawTo: string): Promise<Result<{ from: string; socketId: string }>> {
     const to = normalizeNick(rawTo);
-    const routed = await this.#store.route(socketId, to === undefined ? '' : nickKey(to));
+    const routed = await this.#store.route(socketId, to === undefined ? '' : seatKey(to));
     return routed.ok ? { ok: true, from: routed.from, socketId: routed.socketId } : fail(routed.code);
   }
 
@@ -76,17 +85,9 @@ export class RoomRegistry {
     if (nick === undefined) return fail('NICK_INVALID');
     const room = normalizeRoom(rawRoom);
     if (room === undefined) return fail('ROOM_INVALID');
-    const outcome = await this.#store.claim({
-      socketId,
-      room,
-      nick,
-      key: nickKey(nick),
-      session: randomBytes(24).toString('base64url'),
-      capacity: capacity ?? this.#options.maxRoomSize,
-      maxRooms: this.#options.maxRooms,
-    });
-    const claimed = this.#settle(outcome);
+    const claimed = await this.#claim(socketId, room, nick, capacity ?? this.#options.maxRoomSize);
     if (!claimed.ok) return claimed;
+    if (this.#restarting()) this.#provisional.set(`${room}\n${seatKey(nick)}`, socketId);
     const { replaced: _replaced, ...joined } = claimed;
     return joined;
   }
@@ -94,9 +95,48 @@ export class RoomRegistry {
   /**
    * Reclaim a seat with its session token. Works while the grace runs, and also when the old
    * socket is not yet known to be dead; `replaced` then names that socket so it can be dropped.
+   * A store that forgot the seat (this process restarted) gives it back for a token this server's
+   * secret signed before the restart, within the grace, even from someone who took the name since
+   * with a plain join: `impostor` names that socket.
    */
-  async resume(socketId: string, session: string): Promise<Result<JoinedRoom & { replaced: string | null }>> {
-    return this.#settle(await this.#store.resume(socketId, session));
+  async resume(socketId: string, session: string): Promise<Result<JoinedRoom & { replaced: string | null; impostor: string | null }>> {
+    const resumed = this.#settle(await this.#store.resume(socketId, session));
+    if (resumed.ok) return { ...resumed, impostor: null };
+    const claims = this.#options.sessions.verify(session);
+    if (resumed.code !== 'SESSION_INVALID' || !claims || claims.issuedAt >= this.#options.startedAt || !this.#restarting()) return resumed;
+    const room = normalizeRoom(claims.room);
+    const nick = normalizeNick(claims.nick);
+    if (room === undefined || nick === undefined) return resumed;
+    const seat = `${room}\n${seatKey(nick)}`;
+    const impostor = this.#provisional.get(seat) ?? null;
+    let claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize);
+    if (!claimed.ok && claimed.code === 'NICK_TAKEN' && impostor !== null) {
+      await this.#store.kick(room, seatKey(nick));
+      this.#provisional.delete(seat);
+      claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize);
+      return claimed.ok ? { ...claimed, impostor } : claimed;
+    }
+    return claimed.ok ? { ...claimed, impostor: null } : claimed;
+  }
+
+  /** Whether this process started less than one reconnect grace ago. */
+  #restarting(): boolean {
+    if (Date.now() < this.#options.startedAt + this.#options.reconnectGraceMs) return true;
+    this.#provisional.clear();
+    return false;
+  }
+
+  async #claim(socketId: string, room: string, nick: string, capacity: number): Promise<Result<JoinedRoom & { replaced: string | null }>> {
+    const outcome = await this.#store.claim({
+      socketId,
+      room,
+      nick,
+      key: seatKey(nick),
+      session: this.#options.sessions.mint(room, nick),
+      capacity,
+      maxRooms: this.#options.maxRooms,
+    });
+    return this.#settle(outcome);
   }
 
   /** The socket left on purpose: free the nickname now. */
@@ -109,7 +149,7 @@ export class RoomRegistry {
     const room = normalizeRoom(rawRoom);
     const nick = normalizeNick(rawNick);
     if (room === undefined || nick === undefined) return undefined;
-    return this.#store.kick(room, nickKey(nick));
+    return this.#store.kick(room, seatKey(nick));
   }
 
   /**
@@ -123,7 +163,7 @@ export class RoomRegistry {
       if (!seat) return;
       const timer = setTimeout(() => {
         this.#graceTimers.delete(holdId);
-        this.#background(async () => this.#depart([await this.#store.expire(seat.room, nickKey(seat.nick), holdId)]));
+        this.#background(async () => this.#depart([await this.#store.expire(seat.room, seatKey(seat.nick), holdId)]));
       }, this.#options.reconnectGraceMs);
       timer.unref();
       this.#graceTimers.set(holdId, timer);

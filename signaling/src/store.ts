@@ -1,5 +1,8 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { ServerOptions } from 'socket.io';
 import type { ErrorCode, LeaveReason } from '@meshchat/protocol';
+
+type AdapterConstructor = NonNullable<ServerOptions['adapter']>;
 
 /** Where a member sits: enough to address it and to tell its room about it. */
 export interface Seat {
@@ -106,6 +109,14 @@ export interface ChatStore {
   matchOrQueue(stranger: Stranger): Promise<Stranger | 'queued' | 'already'>;
   unqueue(socketId: string): Promise<boolean>;
   isQueued(socketId: string): Promise<boolean>;
+
+  /**
+   * The secret session tokens are signed with: `candidate` unless the store already holds one
+   * (with Redis, the first process to start sets it and every other process uses the same).
+   */
+  sharedSecret(candidate: string): Promise<string>;
+  /** socket.io's adapter for carrying emits to the other processes on this store, if there are any. */
+  readonly adapter?: AdapterConstructor;
 
   /** A request budget whose counters live in the store. */
   limiter(options: LimiterOptions): RateLimiterAbstract;

@@ -12,8 +12,8 @@ const BUDGET_OF = new Map<string, Budget>([
   ['signal', 'signal'],
 ]);
 
-export function budgetOf(event: string): Budget {
-  return BUDGET_OF.get(event) ?? 'other';
+export function budgetOf(event: string | undefined): Budget {
+  return (event !== undefined && BUDGET_OF.get(event)) || 'other';
 }
 
 /**
@@ -45,29 +45,5 @@ export class Throttle {
     const limiter = this.#limiters.get(name);
     if (!limiter) throw new Error(`no limiter ${name}`);
     return limiter;
-  }
-}
-
-/**
- * Open connections per address, capped per process: a count in Redis would outlive a process that
- * dies holding connections, and each process's sockets cost only that process.
- */
-export class ConnectionCounter {
-  readonly #open = new Map<string, number>();
-
-  constructor(readonly max: number) {}
-
-  /** Count one more connection from `ip`, unless it already holds `max`. */
-  admit(ip: string): boolean {
-    const open = this.#open.get(ip) ?? 0;
-    if (open >= this.max) return false;
-    this.#open.set(ip, open + 1);
-    return true;
-  }
-
-  release(ip: string): void {
-    const open = (this.#open.get(ip) ?? 1) - 1;
-    if (open <= 0) this.#open.delete(ip);
-    else this.#open.set(ip, open);
   }
 }
