@@ -66,6 +66,22 @@ export class ChatApp extends LitElement {
   /** Whether desktop notifications may be shown, as of the last time we asked. */
   declare notifications: Permission;
 
+  /**
+   * Render at most once per animation frame, however many frames arrive in between: a burst of
+   * messages costs one render, not one each. A hidden tab gets no animation frames, so a timer
+   * stands in for them there.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 100);
+      requestAnimationFrame(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    super.scheduleUpdate();
+  }
+
   constructor() {
     super();
     this.drawerOpen = false;

@@ -16,6 +16,8 @@ import {
   type TextMessage,
 } from '@meshchat/protocol';
 import { Attention } from './attention';
+import { tabCertificate } from './identity';
+import { InboundBudget } from './inbound-budget';
 import { parseCommand } from './commands';
 import { Inbox, Outbox, mark, receiptState, type Receipt, type Unsequenced } from './delivery';
 import { FileTransfers, type Transfer } from './files';
@@ -30,8 +32,9 @@ export type SignalingState = 'connecting' | 'online' | 'offline';
 /** One line of the message log. Lines are replaced, never changed, so a line object renders once. */
 export interface ChatLine {
   id: number;
-  kind: 'public' | 'private' | 'notice' | 'file';
-  /** Sender of a public, private or file line. */
+  /** `warning`: about one person (their identity changed), shown in the room and in their conversation. */
+  kind: 'public' | 'private' | 'notice' | 'file' | 'warning';
+  /** Sender of a public, private or file line; the person a warning is about. */
   from?: string;
   /** The one recipient of a private line or file (you, when it was sent to you); none for the room. */
   to?: string;
@@ -78,6 +81,22 @@ const MAX_HELD = 200;
 /** Refresh TURN credentials once this fraction of their lifetime is left. */
 const ICE_REFRESH_MARGIN = 0.2;
 const MAX_LINES = 2_000;
+/**
+ * A message's time is its sender's clock: believed within this much ahead of ours (clocks drift)
+ * and this far back (a message may wait for a link), else shown with the time it arrived.
+ */
+const TS_AHEAD_MS = 5 * 60_000;
+const TS_BEHIND_MS = 7 * 24 * 3600_000;
+/** Where a tab keeps its seat, so a reload resumes it. */
+const SEAT_KEY = 'meshchat:seat';
+
+/** What a tab keeps of its seat across a reload. */
+interface KeptSeat {
+  session: string;
+  nick: string;
+  room: string;
+  secret?: string;
+}
 /** A lost link is tried again after 1 s, then 2, 4, 8, and every 10 s while the peer is in the room. */
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 10_000;
@@ -140,6 +159,13 @@ export class ChatController implements ReactiveController {
   /** When we last said we were typing, per conversation. */
   readonly #typingSent = new Map<string, number>();
   readonly #retries = new Map<string, { attempt: number; timer: ReturnType<typeof setTimeout> | undefined }>();
+  /** What each person may still send us through the signaling server. */
+  readonly #signalBudgets = new Map<string, InboundBudget>();
+  /** The DTLS fingerprint each person's links have shown, to tell when someone else answers to the name. */
+  readonly #identities = new Map<string, string>();
+  /** This tab's certificate, the same on every link. */
+  readonly #certificate = tabCertificate();
+  #resolvedCertificate: RTCCertificate | undefined;
 
   constructor(host: ReactiveControllerHost, options: ChatOptions) {
     this.#host = host;
@@ -189,6 +215,7 @@ export class ChatController implements ReactiveController {
     await this.#attempt(async () => {
       await this.#reachable();
       await this.#loadIce(nick);
+      this.#resolvedCertificate = await this.#certificate;
       const { room, privateRoom } = await where();
       const result = await this.#timed().emitWithAck('join', { nick, room });
       if (result.ok) this.#enter(result, privateRoom);
@@ -216,6 +243,7 @@ export class ChatController implements ReactiveController {
   /** Leave the room: links close, the nickname is freed, back to the join screen. */
   leave(): void {
     this.#socket.emit('leave', () => undefined);
+    sessionStorage.removeItem(SEAT_KEY);
     this.#reset();
     this.screen = 'join';
     this.attention.showTitle();
@@ -230,6 +258,8 @@ export class ChatController implements ReactiveController {
     for (const nick of this.people.keys()) this.#stopTimers(nick);
     this.#outboxes.clear();
     this.#inboxes.clear();
+    this.#signalBudgets.clear();
+    this.#identities.clear();
     this.#typingSent.clear();
     this.people.clear();
     this.files.clear();
@@ -431,6 +461,7 @@ export class ChatController implements ReactiveController {
       nick,
       initiator,
       iceServers: this.#ice.iceServers,
+      certificate: this.#resolvedCertificate,
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       onSignal: (data) => this.#socket.emit('signal', { to: nick, data }),
       onMessage: (message) => void this.#receive(link, message),
@@ -448,6 +479,7 @@ export class ChatController implements ReactiveController {
           const retry = this.#retries.get(nick);
           if (retry && retry.attempt > 0) this.notice(msg(str`The direct link to ${nick} is back.`));
           this.#retries.delete(nick);
+          this.#checkIdentity(link);
           void this.#secureLink(link);
           this.#flush(nick);
         }
@@ -457,6 +489,8 @@ export class ChatController implements ReactiveController {
           this.#stopTyping(nick);
           const why = reason ? ` (${linkFailureText(reason)})` : '';
           this.notice(msg(str`Lost the direct link to ${nick}${why}. Messages to them wait until it is back.`));
+          // Someone who flooded us gets a new link only after the longest back-off.
+          if (reason?.why === 'flood') this.#retries.set(nick, { attempt: 8, timer: undefined });
           this.#retry(nick);
         }
         this.#changed();
@@ -488,6 +522,27 @@ export class ChatController implements ReactiveController {
       this.#mesh.connect(nick);
       this.#changed();
     }, delay);
+  }
+
+  /**
+   * A link opened: if the name's earlier links showed another DTLS fingerprint, someone else (another
+   * browser) now answers to it. Say so plainly, where that person's messages show, as Signal says
+   * "safety number changed".
+   */
+  #checkIdentity(link: PeerLink): void {
+    const remote = link.fingerprints?.remote;
+    if (!remote) return;
+    const known = this.#identities.get(link.nick);
+    this.#identities.set(link.nick, remote);
+    if (known === undefined || known === remote) return;
+    this.#line({
+      kind: 'warning',
+      from: link.nick,
+      text: msg(
+        str`${link.nick}'s safety code changed: this is a different browser than before. If ${link.nick} did not just switch devices or browsers, someone else may be using the name; compare the safety code in People.`,
+      ),
+      ts: Date.now(),
+    });
   }
 
   #updatePeer(nick: string, change: Partial<PeerView>): void {
@@ -624,12 +679,13 @@ export class ChatController implements ReactiveController {
     this.#mesh.sendTo(from, { type: 'ack', seq: message.seq });
     if (!fresh) return;
     const isPrivate = message.type === 'private';
+    const now = Date.now();
     this.#line({
       kind: isPrivate ? 'private' : 'public',
       from,
       ...(isPrivate ? { to: this.nick } : {}),
       text: message.text,
-      ts: message.ts,
+      ts: message.ts > now + TS_AHEAD_MS || message.ts < now - TS_BEHIND_MS ? now : message.ts,
     });
     this.#stopTyping(from, isPrivate ? 'private' : 'room');
     this.#arrived(from, isPrivate, message.text);
@@ -692,6 +748,7 @@ export class ChatController implements ReactiveController {
     this.room = joined.room;
     this.capacity = joined.capacity;
     this.#session = joined.session;
+    this.#keepSeat();
     this.lines = [];
     const where = privateRoom ? msg('the private room') : joined.room;
     this.notice(
@@ -701,6 +758,42 @@ export class ChatController implements ReactiveController {
     );
     for (const peer of joined.peers) this.#mesh.connect(peer);
     this.attention.showTitle();
+  }
+
+  /** Keep the seat in this tab, so a reload takes it back at once instead of finding the name taken. */
+  #keepSeat(): void {
+    const seat: KeptSeat = { session: this.#session, nick: this.nick, room: this.room, ...(this.secret ? { secret: this.secret } : {}) };
+    sessionStorage.setItem(SEAT_KEY, JSON.stringify(seat));
+  }
+
+  /** The seat this tab held before a reload, if it kept one. */
+  #keptSeat(): KeptSeat | undefined {
+    try {
+      const seat = JSON.parse(sessionStorage.getItem(SEAT_KEY) ?? 'null') as Partial<KeptSeat> | null;
+      const { session, nick, room, secret } = seat ?? {};
+      if (typeof session !== 'string' || typeof nick !== 'string' || typeof room !== 'string') return undefined;
+      return { session, nick, room, ...(typeof secret === 'string' ? { secret } : {}) };
+    } catch {
+      // Not ours, or damaged: start afresh.
+      sessionStorage.removeItem(SEAT_KEY);
+      return undefined;
+    }
+  }
+
+  /** The page was reloaded in a room: take the seat back with its token (or the name again, if the server forgot it). */
+  async #resumeKept(seat: KeptSeat): Promise<void> {
+    await this.#attempt(async () => {
+      await this.#loadIce(seat.nick);
+      this.#resolvedCertificate = await this.#certificate;
+      const privateRoom = seat.secret === undefined ? undefined : { secret: seat.secret, key: await proofKey(seat.secret) };
+      let result: JoinResult = await this.#timed().emitWithAck('resume', { session: seat.session });
+      if (!result.ok && result.code === 'SESSION_INVALID') result = await this.#timed().emitWithAck('join', { nick: seat.nick, room: seat.room });
+      if (result.ok) this.#enter(result, privateRoom);
+      else {
+        sessionStorage.removeItem(SEAT_KEY);
+        this.error = () => errorText(result.code);
+      }
+    });
   }
 
   /** After the signaling connection came back: reclaim the seat, or take it again on a new server. */
@@ -720,6 +813,7 @@ export class ChatController implements ReactiveController {
       return;
     }
     this.#session = result.session;
+    this.#keepSeat();
     this.notice(msg('Reconnected to the signaling server.'));
     for (const peer of result.peers) {
       if (!this.people.has(peer)) this.notice(msg(str`${peer} is here.`));
@@ -733,6 +827,8 @@ export class ChatController implements ReactiveController {
     socket.on('connect', () => {
       this.signaling = 'online';
       if (this.screen === 'room' && this.#session) void this.#reclaim();
+      const kept = this.screen === 'join' && !this.busy ? this.#keptSeat() : undefined;
+      if (kept) void this.#resumeKept(kept);
       this.#changed();
     });
     socket.on('connect_error', () => {
@@ -764,8 +860,19 @@ export class ChatController implements ReactiveController {
       this.#changed();
     });
     socket.on('signal', ({ from, data }) => {
-      if (this.screen !== 'room' || nickKey(from) === nickKey(this.nick)) return;
-      this.#mesh.signal(from, data);
+      // Links only with members of the room, and within what a person's negotiation takes.
+      if (this.screen !== 'room' || from === this.nick || !this.people.has(from)) return;
+      let budget = this.#signalBudgets.get(from);
+      if (!budget) this.#signalBudgets.set(from, (budget = new InboundBudget()));
+      if (!budget.take('signal', performance.now())) return;
+      try {
+        this.#mesh.signal(from, data);
+      } catch (error: unknown) {
+        // The browser refused another connection (too many): this person waits, nobody else is touched.
+        console.warn('meshchat: could not answer a link', error);
+        this.#mesh.remove(from);
+        this.#updatePeer(from, { state: 'failed' });
+      }
       this.#changed();
     });
     socket.on('paired', (joined) => {

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { FileActionEvent } from './events';
+import { isRasterImage, realExtension, saveName, visibleName } from './file-names';
 import { PAPERCLIP } from './icons';
 import type { Transfer } from './files';
 import { sizeText } from './words';
@@ -33,6 +34,9 @@ export class FileCard extends LitElement {
       border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
       border-radius: 0.4rem;
       vertical-align: top;
+    }
+    .type {
+      font-weight: 600;
     }
     .name {
       font-weight: 600;
@@ -101,15 +105,18 @@ export class FileCard extends LitElement {
     const first = this.transfers[0];
     if (!first) return nothing;
     const { name, size } = first.file;
+    const extension = realExtension(name);
     return html`
-      <span class="name">${PAPERCLIP} ${name}</span>
-      <span class="size">${sizeText(size)}</span>
+      <span class="name">${PAPERCLIP} ${visibleName(name)}</span>
+      <span class="size"
+        >${sizeText(size)}${extension ? html` · <span class="type" data-extension=${extension}>${msg(str`.${extension} file`)}</span>` : nothing}</span
+      >
       ${this.transfers.map((transfer) => (transfer.direction === 'in' ? this.#incoming(transfer) : this.#outgoing(transfer)))}
     `;
   }
 
   #incoming(transfer: Transfer) {
-    const { name } = transfer.file;
+    const name = visibleName(transfer.file.name);
     const state = html`<span class="state">${this.#stateText(transfer)}</span>`;
     switch (transfer.state) {
       case 'offered':
@@ -125,9 +132,9 @@ export class FileCard extends LitElement {
       case 'done':
         return html`<div class="row" data-state=${transfer.state}>
             ${state}
-            <a href=${transfer.url ?? ''} download=${name}>${msg(str`Save ${name}`)}</a>
+            <a href=${transfer.url ?? ''} download=${saveName(transfer.file.name)}>${msg(str`Save ${name}`)}</a>
           </div>
-          ${transfer.file.mime.startsWith('image/') && transfer.url
+          ${isRasterImage(transfer.file.mime) && transfer.url
             ? html`<img src=${transfer.url} alt=${msg(str`Preview of ${name}`)} />`
             : nothing}`;
       default:
@@ -140,7 +147,7 @@ export class FileCard extends LitElement {
     const cancel = html`<button @click=${() => this.#act(transfer, 'cancel')}>${msg(str`Cancel for ${transfer.peer}`)}</button>`;
     return html`<div class="row" data-state=${transfer.state} data-peer=${transfer.peer}>
       ${who}
-      ${transfer.state === 'sending' ? this.#progress(transfer, msg(str`Sending ${transfer.file.name} to ${transfer.peer}`)) : nothing}
+      ${transfer.state === 'sending' ? this.#progress(transfer, msg(str`Sending ${visibleName(transfer.file.name)} to ${transfer.peer}`)) : nothing}
       <span class="state">${this.#stateText(transfer)}</span>
       ${transfer.state === 'waiting' || transfer.state === 'sending' ? cancel : nothing}
     </div>`;

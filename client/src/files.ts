@@ -1,4 +1,5 @@
 import { FILE_MAX_BYTES, FILE_NAME_MAX_LENGTH, type FileOffer, type FileReply, type PeerMessage, type Scope } from '@meshchat/protocol';
+import { blobType } from './file-names';
 
 export type TransferState =
   /** Incoming: waiting for us to accept or decline. */
@@ -252,7 +253,7 @@ export class FileTransfers {
     const parts = this.#incoming.get(transfer) ?? [];
     this.#incoming.delete(transfer);
     transfer.update({ state: 'verifying' });
-    const blob = new Blob(parts as BlobPart[], { type: transfer.file.mime });
+    const blob = new Blob(parts as BlobPart[], { type: blobType(transfer.file.mime) });
     const ok = (await sha256Hex(await blob.arrayBuffer())) === transfer.file.sha256;
     if (transfer.state !== 'verifying') return;
     this.#ports.send(transfer.peer, { type: 'file-done', id: transfer.id, ok });

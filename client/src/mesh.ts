@@ -15,13 +15,28 @@ export interface Link {
 
 export type LinkFactory = (nick: string, initiator: boolean) => Link;
 
+/** An offer that arrived while the link to its sender was open, with the candidates that followed it. */
+interface HeldOffer {
+  offer: SignalData;
+  candidates: SignalData[];
+  at: number;
+}
+
+/** Candidates kept for a held offer; a real one trickles a handful. */
+const HELD_CANDIDATES = 64;
+/** A held offer older than this has been given up on by its sender (its link times out at 20 s). */
+const HELD_OFFER_MS = 20_000;
+
 /**
  * The full mesh: at most one link per remote nickname. The newcomer initiates to every member
- * already in the room, so two peers never both offer; an incoming offer always gets a fresh
- * answering link, replacing one that the other side has given up on.
+ * already in the room, so two peers never both offer. An offer never replaces an open link: it is
+ * held (one per person, the newest) until that link closes, then answered, so a stranger who got
+ * the same nickname cannot silently take over a conversation. An offer with no open link gets a
+ * fresh answering link, replacing one still connecting: one incoming negotiation per person.
  */
 export class Mesh {
   readonly #links = new Map<string, Link>();
+  readonly #held = new Map<string, HeldOffer>();
   readonly #create: LinkFactory;
 
   constructor(create: LinkFactory) {
@@ -40,25 +55,51 @@ export class Mesh {
     return this.#put(nick, true);
   }
 
-  /** Route a relayed signal to its link; an offer from anyone starts a fresh answering link. */
-  signal(from: string, data: SignalData): void {
-    let link = this.#links.get(from);
+  /** Route a relayed signal to its link; see the class comment for offers. */
+  signal(from: string, data: SignalData, now = Date.now()): void {
+    const link = this.#links.get(from);
     if (data.type === 'offer') {
+      if (link?.open) {
+        this.#held.set(from, { offer: data, candidates: [], at: now });
+        return;
+      }
+      this.#held.delete(from);
       link?.close();
-      link = this.#put(from, false);
+      this.#put(from, false).signal(data);
+      return;
+    }
+    const held = this.#held.get(from);
+    if (held) {
+      if (data.type === 'candidate' && held.candidates.length < HELD_CANDIDATES) held.candidates.push(data);
+      return;
     }
     link?.signal(data);
+  }
+
+  /** Whether an offer from `nick` waits for the open link to them to close. */
+  holds(nick: string): boolean {
+    return this.#held.has(nick);
   }
 
   /** Forget `nick`'s link and close it. Closing a link that is gone is harmless. */
   remove(nick: string): void {
     this.#links.get(nick)?.close();
     this.#links.delete(nick);
+    this.#held.delete(nick);
   }
 
-  /** Drop a link only if it is still the one given (a newer link may have replaced it). */
-  forget(link: Link): void {
-    if (this.#links.get(link.nick) === link) this.#links.delete(link.nick);
+  /**
+   * Drop a link only if it is still the one given (a newer link may have replaced it). An offer
+   * held while it was open is answered now, unless its sender has long given up on it.
+   */
+  forget(link: Link, now = Date.now()): void {
+    if (this.#links.get(link.nick) !== link) return;
+    this.#links.delete(link.nick);
+    const held = this.#held.get(link.nick);
+    this.#held.delete(link.nick);
+    if (!held || now - held.at > HELD_OFFER_MS) return;
+    const next = this.#put(link.nick, false);
+    for (const data of [held.offer, ...held.candidates]) next.signal(data);
   }
 
   /** Send to every open link that `accept` admits; returns who it went to. */
@@ -77,6 +118,7 @@ export class Mesh {
   closeAll(): void {
     for (const link of this.#links.values()) link.close();
     this.#links.clear();
+    this.#held.clear();
   }
 
   #put(nick: string, initiator: boolean): Link {

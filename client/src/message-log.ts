@@ -100,9 +100,14 @@ export class MessageLog extends LitElement {
       font-size: 0.8em;
       margin-right: 0.5em;
     }
-    [data-kind='notice'] {
+    [data-kind='notice'],
+    [data-kind='broken'] {
       color: var(--muted);
       font-style: italic;
+    }
+    [data-kind='warning'] {
+      color: var(--danger);
+      font-weight: 600;
     }
     [data-kind='private'] {
       background: color-mix(in srgb, var(--accent) 12%, transparent);
@@ -163,21 +168,36 @@ export class MessageLog extends LitElement {
   #shown(): readonly ChatLine[] {
     const view = this.view;
     if (view === undefined) return this.lines;
-    return this.lines.filter((line) => (line.kind === 'private' || line.kind === 'file') && (line.from === view || line.to === view));
+    return this.lines.filter(
+      (line) => (line.kind === 'private' || line.kind === 'file' || line.kind === 'warning') && (line.from === view || line.to === view),
+    );
   }
 
   #cached(line: ChatLine): TemplateResult {
     let rendered = this.#rendered.get(line);
     if (!rendered) {
-      rendered = this.#line(line);
+      rendered = this.#safely(line);
       this.#rendered.set(line, rendered);
     }
     return rendered;
   }
 
+  /** Rendering is total: a line that cannot be drawn shows as a marked line, and the rest go on. */
+  #safely(line: ChatLine): TemplateResult {
+    try {
+      return this.#line(line);
+    } catch (error: unknown) {
+      console.warn('meshchat: a line could not be shown', error);
+      return html`<p class="line" data-kind="broken">${msg('(a message that could not be shown)')}</p>`;
+    }
+  }
+
   #line(line: ChatLine): TemplateResult {
-    const time = html`<time datetime=${new Date(line.ts).toISOString()}>${clock(line.ts)}</time>`;
+    const time = timeOf(line.ts);
     if (line.kind === 'notice') return html`<p class="line" data-kind="notice">${time} <span class="text">${line.text}</span></p>`;
+    if (line.kind === 'warning') {
+      return html`<p class="line" data-kind="warning" data-from=${line.from ?? ''} role="alert">${time} ⚠ <span class="text">${line.text}</span></p>`;
+    }
     const from = line.from ?? '';
     const mine = from === this.me;
     const receipt = line.receipt ? receiptMark(line.receipt, line.kind === 'public') : nothing;
@@ -256,8 +276,10 @@ function linked(text: string) {
   );
 }
 
-function clock(ts: number): string {
-  return new Date(ts).toLocaleTimeString(currentLanguage(), { hour: '2-digit', minute: '2-digit' });
+function timeOf(ts: number) {
+  const date = new Date(ts);
+  if (Number.isNaN(date.getTime())) return nothing;
+  return html`<time datetime=${date.toISOString()}>${date.toLocaleTimeString(currentLanguage(), { hour: '2-digit', minute: '2-digit' })}</time>`;
 }
 
 customElements.define('mc-message-log', MessageLog);

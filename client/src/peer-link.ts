@@ -13,6 +13,7 @@ import {
   type PeerMessage,
   type SignalData,
 } from '@meshchat/protocol';
+import { InboundBudget } from './inbound-budget';
 import { sdpFingerprint } from './private-room';
 
 /** What the UI shows about one peer's link. */
@@ -26,6 +27,8 @@ export type LinkFailure =
   | { why: 'turn-refused' }
   | { why: 'turn-error'; detail: string }
   | { why: 'version'; theirs: number; ours: number }
+  /** They sent more than anyone chatting would; the link was closed to keep the page responsive. */
+  | { why: 'flood' }
   | { why: 'error'; detail: string };
 
 /** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
@@ -37,6 +40,8 @@ export interface PeerLinkOptions {
   initiator: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** This tab's certificate, so the fingerprint stays the same on every link. */
+  certificate?: RTCCertificate | undefined;
   /** Give up on a link that has not opened within this time. */
   connectTimeoutMs?: number;
   onSignal(data: SignalData): void;
@@ -74,6 +79,7 @@ export class PeerLink {
   /** Why a TURN server refused us, if one did: the likeliest reason a relay-only link fails. */
   #turnError: LinkFailure | undefined;
   #files: RTCDataChannel | undefined;
+  readonly #budget = new InboundBudget();
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -81,6 +87,7 @@ export class PeerLink {
     this.#options = options;
     const config: RTCConfiguration = { iceServers: options.iceServers };
     if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
+    if (options.certificate) config.certificates = [options.certificate];
     this.#peer = new SimplePeer({ initiator: options.initiator, trickle: true, config });
     this.#peer.on('signal', (data: SimplePeer.SignalData) => {
       if (data.type === 'candidate') this.#localCandidates += 1;
@@ -223,6 +230,11 @@ export class PeerLink {
   }
 
   #receive(raw: Uint8Array | string): void {
+    if (this.#state !== 'connected') return;
+    if (!this.#budget.take('frame', performance.now())) {
+      this.#fail({ why: 'flood' });
+      return;
+    }
     const parsed = parsePeerFrame(raw);
     if (!parsed.ok) {
       this.#options.onDropped();
@@ -231,6 +243,10 @@ export class PeerLink {
     const { message } = parsed;
     if (message.type === 'hello') {
       if (message.version !== PROTOCOL_VERSION) this.#fail({ why: 'version', theirs: message.version, ours: PROTOCOL_VERSION });
+      return;
+    }
+    if (message.type === 'file-offer' && !this.#budget.take('file-offer', performance.now())) {
+      this.#fail({ why: 'flood' });
       return;
     }
     this.#options.onMessage(message);

@@ -85,6 +85,8 @@ export function linkFailureText(failure: LinkFailure): string {
       return msg(str`they speak protocol version ${failure.theirs}, we speak ${failure.ours}`);
     case 'error':
       return msg(str`the browser reported: ${failure.detail}`);
+    case 'flood':
+      return msg('they sent far more than a chat does, so the link was closed to keep this page responsive');
   }
 }
 

@@ -78,6 +78,35 @@ describe('mesh bookkeeping', () => {
     assert.equal(m.get('bob'), made[1]);
   });
 
+  it('never replaces an open link: the offer waits until that link closes', () => {
+    const { mesh: m, made } = mesh();
+    const open = m.connect('bob') as FakeLink;
+    open.state = 'connected';
+    const candidate: SignalData = { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 198.18.0.9 9 typ host' } };
+    m.signal('bob', OFFER, 0);
+    m.signal('bob', candidate, 0);
+    assert.equal(m.get('bob'), open, 'the open link stays');
+    assert.equal(open.state, 'connected');
+    assert.deepEqual(open.signals, [], 'nothing meant for the new negotiation reaches the open link');
+    assert.equal(m.holds('bob'), true);
+    open.state = 'failed';
+    m.forget(open, 1_000);
+    assert.equal(made.length, 2);
+    assert.deepEqual(made[1]?.signals, [OFFER, candidate], 'then the held offer is answered');
+    assert.equal(made[1]?.initiator, false);
+  });
+
+  it('drops a held offer its sender has given up on, and keeps only the newest', () => {
+    const { mesh: m, made } = mesh();
+    const open = m.connect('bob') as FakeLink;
+    open.state = 'connected';
+    for (let i = 0; i < 1_000; i++) m.signal('bob', { type: 'offer', sdp: `v=${i}` }, 0);
+    assert.equal(made.length, 1, 'an offer flood builds nothing while the link is open');
+    m.forget(open, 60_000);
+    assert.equal(m.get('bob'), undefined);
+    assert.equal(made.length, 1);
+  });
+
   it('ignores answers and candidates for links it does not have', () => {
     const { mesh: m, made } = mesh();
     m.signal('ghost', { type: 'answer', sdp: 'v=0' });

@@ -10,6 +10,7 @@
 
     export const templates = {
       's0382d73823585617': str`${0}: ${1}`,
+'s0634fd9b3c3d1add': str`Kod bezpieczeństwa użytkownika ${0} się zmienił: to inna przeglądarka niż wcześniej. Jeśli ${1} nie zmienił właśnie urządzenia ani przeglądarki, ktoś inny może używać tej nazwy; porównaj kod bezpieczeństwa w panelu Osoby.`,
 's097b1d06d77b031b': str`Prywatna rozmowa z ${0}`,
 's09cf2880aa139bfd': str`Nikt nie jest połączony, by odebrać ${0}.`,
 's0a5e2561c19b3bae': str`Wysyłanie ${0} do ${1}`,
@@ -54,6 +55,7 @@
 's4752e11aa3cb2a3a': `Do wszystkich w pokoju`,
 's47933abf03d50973': `nieudane: plik dotarł uszkodzony (niezgodna suma SHA-256) i został odrzucony`,
 's4854cd48f30ff8ee': `Osoby`,
+'s48c7e565e0cc1211': `przysłali znacznie więcej, niż wysyła czat, więc połączenie zamknięto, aby ta strona nie przestała odpowiadać`,
 's48fa4136be290470': `/quit: wyjście z pokoju`,
 's4d234db625a03d97': `Nie było Cię w kolejce do nieznajomego.`,
 's4db3f97a2f03f58c': `Zbyt wiele prób. Odczekaj minutę i spróbuj ponownie.`,
@@ -115,6 +117,7 @@
 'sc852267ffc61a0dc': `połączenie zostało zamknięte`,
 'sc8fc8cebf692bd7a': `sprawdzanie SHA-256…`,
 'sc9430866ae0a3a9b': str`${0} stracił(a) połączenie i wyszedł(-ła).`,
+'sc97e405972ef9aad': `(wiadomość, której nie da się wyświetlić)`,
 'sca7d152bef51d9ba': `Pokój`,
 'scc38849f363656f0': `Serwer nie zna tego żądania. Odśwież stronę, aby pobrać aktualną wersję.`,
 'scc7fc79526f1e202': str`Podgląd ${0}`,
@@ -127,6 +130,7 @@
 'sd89b077975cf4310': `czeka na przyjęcie`,
 'sd944137561cc7334': `Łączenie z serwerem sygnalizacyjnym…`,
 'sdae0e61532091a9b': `nieudane: utracono bezpośrednie połączenie`,
+'sdc5bf1a099c3ed19': str`plik .${0}`,
 'sdd744ce76deaf095': `Już czekasz na nieznajomego.`,
 'sddcbec5b84dc5e35': `Ten pokój jest pełny. Wybierz inny albo wróć później.`,
 'sdea5ec485b9927b4': `weryfikacja`,

@@ -1,0 +1,49 @@
+/**
+ * This tab's DTLS certificate, the same for every link it makes and kept across reloads (in
+ * IndexedDB, under an id that lives in the tab's sessionStorage). Fingerprints, and so safety
+ * codes, then stay put while the person is the same tab; a changed one means another browser.
+ */
+const DB = 'meshchat';
+const STORE = 'certificates';
+const TAB_KEY = 'meshchat:tab';
+
+function tabId(): string {
+  let id = sessionStorage.getItem(TAB_KEY);
+  if (!id) sessionStorage.setItem(TAB_KEY, (id = crypto.randomUUID()));
+  return id;
+}
+
+function request<T>(run: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTransactionMode): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(DB, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+    open.onerror = () => reject(open.error ?? new Error('IndexedDB unavailable'));
+    open.onsuccess = () => {
+      const db = open.result;
+      const done = run(db.transaction(STORE, mode).objectStore(STORE));
+      done.onsuccess = () => {
+        db.close();
+        resolve(done.result);
+      };
+      done.onerror = () => {
+        db.close();
+        reject(done.error ?? new Error('IndexedDB request failed'));
+      };
+    };
+  });
+}
+
+/** The tab's certificate; `undefined` where it cannot be made or kept (links then get one each). */
+export async function tabCertificate(): Promise<RTCCertificate | undefined> {
+  try {
+    const id = tabId();
+    const kept = (await request((store) => store.get(id), 'readonly').catch(() => undefined)) as RTCCertificate | undefined;
+    if (kept && kept.expires > Date.now() + 24 * 3600 * 1000) return kept;
+    const made = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams);
+    await request((store) => store.put(made, id), 'readwrite').catch((error: unknown) => console.warn('meshchat: cannot keep the certificate', error));
+    return made;
+  } catch (error: unknown) {
+    console.warn('meshchat: no certificate of our own', error);
+    return undefined;
+  }
+}

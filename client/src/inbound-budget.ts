@@ -1,0 +1,38 @@
+/** A budget: `burst` at once, refilled at `perSecond`. */
+export interface Rate {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * What one remote person may send us, per kind, before their link is closed: generous for people
+ * (a busy room is a few frames a second from each; acknowledgements and typing add to it), small
+ * enough that no one peer can keep a page busy.
+ */
+export const INBOUND_RATES = {
+  /** Data-channel frames of any kind. */
+  frame: { perSecond: 100, burst: 300 },
+  /** File offers: each one is a card with buttons. */
+  'file-offer': { perSecond: 1, burst: 10 },
+  /** Offers, answers and candidates relayed by the signaling server: each offer builds a connection. */
+  signal: { perSecond: 20, burst: 80 },
+} as const satisfies Record<string, Rate>;
+
+export type InboundKind = keyof typeof INBOUND_RATES;
+
+/** Token buckets, one per kind, for one remote person. Pure: the clock is passed in. */
+export class InboundBudget {
+  readonly #tokens = new Map<InboundKind, { left: number; at: number }>();
+
+  /** Charge one `kind`; `false` once the person is over that budget. */
+  take(kind: InboundKind, now: number): boolean {
+    const { perSecond, burst } = INBOUND_RATES[kind];
+    const bucket = this.#tokens.get(kind) ?? { left: burst, at: now };
+    bucket.left = Math.min(burst, bucket.left + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    this.#tokens.set(kind, bucket);
+    if (bucket.left < 1) return false;
+    bucket.left -= 1;
+    return true;
+  }
+}
