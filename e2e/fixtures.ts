@@ -22,6 +22,8 @@ export class SignalingProcess {
 
   /** Start on `port` (0 picks one; a restart passes the old one), resolve once it listens. */
   async start(port = 0): Promise<void> {
+    // A restart must wait for its own "running at", not find the previous process's.
+    this.#output = '';
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', CLI, '--port', String(port), '--static', DIST, '--reconnect-grace', '5000', ...this.extraArgs],

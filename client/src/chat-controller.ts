@@ -624,6 +624,9 @@ export class ChatController implements ReactiveController {
     const nick = link.nick;
     switch (message.type) {
       case 'hello':
+      case 'ping':
+      case 'pong':
+        // The link answers these itself.
         return;
       case 'proof': {
         const key = this.#proofKey;

@@ -9,6 +9,8 @@ export interface Link {
   signal(data: SignalData): void;
   send(message: PeerMessage): boolean;
   sendChunk(id: string, data: Uint8Array): Promise<void>;
+  /** Check the open link still reaches its peer; if no answer comes back soon, it fails. */
+  probe(): void;
   chunkBytes(id: string): number;
   close(): void;
 }
@@ -30,8 +32,9 @@ const HELD_OFFER_MS = 20_000;
 /**
  * The full mesh: at most one link per remote nickname. The newcomer initiates to every member
  * already in the room, so two peers never both offer. An offer never replaces an open link: it is
- * held (one per person, the newest) until that link closes, then answered, so a stranger who got
- * the same nickname cannot silently take over a conversation. An offer with no open link gets a
+ * held (one per person, the newest) and the open link probed; if the link fails (its peer has gone)
+ * the offer is answered, while a live link stays, so a stranger who got the same nickname cannot
+ * silently take over a conversation. An offer with no open link gets a
  * fresh answering link, replacing one still connecting: one incoming negotiation per person.
  */
 export class Mesh {
@@ -60,7 +63,10 @@ export class Mesh {
     const link = this.#links.get(from);
     if (data.type === 'offer') {
       if (link?.open) {
+        // The other side may have lost this link without our noticing yet (a reload, a crash):
+        // if it is dead, it fails soon and the held offer is answered.
         this.#held.set(from, { offer: data, candidates: [], at: now });
+        link.probe();
         return;
       }
       this.#held.delete(from);

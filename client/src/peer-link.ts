@@ -63,6 +63,8 @@ export interface PeerLinkOptions {
 const FILE_CHANNEL = { label: 'meshchat-files', id: 1000 } as const;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+/** An open link whose peer does not answer a ping within this time is taken for dead. */
+const PROBE_TIMEOUT_MS = 3_000;
 
 /**
  * One WebRTC data-channel link to one remote peer: owns its simple-peer instance, its state and
@@ -80,6 +82,7 @@ export class PeerLink {
   #turnError: LinkFailure | undefined;
   #files: RTCDataChannel | undefined;
   readonly #budget = new InboundBudget();
+  #probe: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -162,10 +165,18 @@ export class PeerLink {
     return Math.min(FILE_CHUNK_BYTES, agreed) - fileChunkHeaderBytes(id);
   }
 
+  /** Ask the peer whether this link still reaches it; without a pong in time, the link fails. */
+  probe(): void {
+    if (!this.open || this.#probe !== undefined) return;
+    this.#probe = setTimeout(() => this.#fail({ why: 'timeout' }), PROBE_TIMEOUT_MS);
+    this.send({ type: 'ping' });
+  }
+
   /** Tear the link down on purpose (the peer left, or we did). */
   close(): void {
     if (this.#state === 'closed') return;
     clearTimeout(this.#timer);
+    clearTimeout(this.#probe);
     this.#state = 'closed';
     this.#peer.destroy();
   }
@@ -245,6 +256,15 @@ export class PeerLink {
       if (message.version !== PROTOCOL_VERSION) this.#fail({ why: 'version', theirs: message.version, ours: PROTOCOL_VERSION });
       return;
     }
+    if (message.type === 'ping') {
+      this.send({ type: 'pong' });
+      return;
+    }
+    if (message.type === 'pong') {
+      clearTimeout(this.#probe);
+      this.#probe = undefined;
+      return;
+    }
     if (message.type === 'file-offer' && !this.#budget.take('file-offer', performance.now())) {
       this.#fail({ why: 'flood' });
       return;
@@ -255,6 +275,7 @@ export class PeerLink {
   #fail(reason: LinkFailure): void {
     if (this.#state === 'closed' || this.#state === 'failed') return;
     clearTimeout(this.#timer);
+    clearTimeout(this.#probe);
     this.#state = 'failed';
     this.#peer.destroy();
     this.#options.onState('failed', reason);

@@ -29,6 +29,10 @@ class FakeLink implements Link {
   chunkBytes() {
     return 0;
   }
+  probes = 0;
+  probe() {
+    this.probes += 1;
+  }
   close() {
     this.state = 'closed';
   }
@@ -89,6 +93,7 @@ describe('mesh bookkeeping', () => {
     assert.equal(open.state, 'connected');
     assert.deepEqual(open.signals, [], 'nothing meant for the new negotiation reaches the open link');
     assert.equal(m.holds('bob'), true);
+    assert.equal(open.probes, 1, 'the open link is asked whether it is still alive');
     open.state = 'failed';
     m.forget(open, 1_000);
     assert.equal(made.length, 2);

@@ -92,6 +92,8 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat'), ...envelope, text: messageText }),
   /** A message to the receiving peer alone. */
   z.object({ type: z.literal('private'), ...envelope, text: messageText }),
+  /** Is this link alive? Answered with `pong` at once; sent when the other side seems to be re-connecting. */
+  z.object({ type: z.enum(['ping', 'pong']) }),
   /** In a private room: proof of the room secret, bound to this link's DTLS fingerprints. */
   z.object({ type: z.literal('proof'), mac: text(1, 128) }),
   /** The receiver has every chat and private message of this sender up to `seq`. */

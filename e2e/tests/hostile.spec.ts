@@ -1,0 +1,202 @@
+// The attack pass against pages, replayed from the attacker's side: a hostile peer's page writes
+// straight onto its data channel (no app code in the way), and raw sockets speak to the server.
+// Each test asserts what the victim would notice: their page keeps working and nothing is lost.
+import { io } from 'socket.io-client';
+import { CAPTURE_CHANNELS, SignalingProcess, User, expect, fillJoin, newPage, test, type Captured, type InitScripts } from '../fixtures';
+
+/** In the victim's page: the longest the main thread went without running a 10 ms timer. */
+const WATCH_STALLS = () => {
+  const state = { longest: 0, last: performance.now() };
+  (window as unknown as { __stalls: typeof state }).__stalls = state;
+  setInterval(() => {
+    const now = performance.now();
+    state.longest = Math.max(state.longest, now - state.last);
+    state.last = now;
+  }, 10);
+};
+const longestStall = (user: User) => user.page.evaluate(() => (window as unknown as { __stalls: { longest: number } }).__stalls.longest);
+const resetStalls = (user: User) =>
+  user.page.evaluate(() => Object.assign((window as unknown as { __stalls: { longest: number; last: number } }).__stalls, { longest: 0, last: performance.now() }));
+
+/** In the attacker's page: send raw frames on its open chat channel, as a modified client would. */
+function sendRaw(attacker: User, frames: string[]): Promise<void> {
+  return attacker.page.evaluate((all) => {
+    const channel = (window as unknown as Captured).__channels.find((each) => each.label !== 'meshchat-files' && each.readyState === 'open');
+    if (!channel) throw new Error('no open chat channel');
+    for (const frame of all) channel.send(frame);
+  }, frames);
+}
+
+/** Lets a test cut a page off the signaling server (its new websockets go nowhere) while its peer links stay up. */
+const CUT_SIGNALING = () => {
+  const state = window as unknown as { __cut: boolean };
+  state.__cut = false;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      // Port 9 (discard) on loopback refuses at once, as a dead network would, eventually.
+      super(state.__cut ? 'ws://127.0.0.1:9/' : url, protocols);
+    }
+  };
+};
+
+const chat = (id: string, seq: number, text: string, ts = Date.now()) => JSON.stringify({ type: 'chat', id, seq, ts, text });
+
+test('a frame with an absurd timestamp shows at its arrival time, and the log goes on', async ({ join }) => {
+  const alice = await join('alice', 'clock');
+  const mallory = await join('mallory', 'clock', CAPTURE_CHANNELS);
+  await mallory.connectedTo('alice');
+  await sendRaw(mallory, [chat('far-future', 1, 'from the year 318857', 1e16), chat('epoch', 2, 'from 1970', 0)]);
+  await mallory.say('an ordinary line after them');
+  await expect(alice.lines('public')).toHaveText([/from the year 318857/, /from 1970/, /an ordinary line after them/]);
+  const years = await alice.lines('public').locator('time').evaluateAll((times) => times.map((time) => new Date(time.getAttribute('datetime') ?? '').getFullYear()));
+  expect(years).toEqual([new Date().getFullYear(), new Date().getFullYear(), new Date().getFullYear()]);
+  await alice.say('still here');
+  await expect(mallory.lines('public').filter({ hasText: 'still here' })).toHaveCount(1);
+});
+
+for (const flood of ['file offers', 'chat frames'] as const) {
+  test(`5,000 ${flood} from one peer close that link, and the victim's page stays responsive`, async ({ join }) => {
+    const alice = await join('alice', `flood-${flood.split(' ')[0]}`, WATCH_STALLS);
+    const carol = await join('carol', `flood-${flood.split(' ')[0]}`);
+    const mallory = await join('mallory', `flood-${flood.split(' ')[0]}`, CAPTURE_CHANNELS);
+    await alice.connectedTo('carol', 'mallory');
+    await resetStalls(alice);
+    const frames = Array.from({ length: 5_000 }, (_, i) =>
+      flood === 'file offers'
+        ? JSON.stringify({ type: 'file-offer', id: `f${i}`, name: `invoice${i}.pdf`, size: 1000, mime: 'application/pdf', sha256: 'a'.repeat(64), scope: 'room' })
+        : chat(`m${i}`, i + 1, `spam ${i}`),
+    );
+    await sendRaw(mallory, frames);
+    await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to mallory' })).toContainText('far more than a chat does');
+    // Alice's page answers at once: she writes to carol, and carol gets it.
+    await alice.say('are you there, carol?');
+    await expect(carol.lines('public').filter({ hasText: 'are you there, carol?' })).toHaveCount(1);
+    const stall = await longestStall(alice);
+    const shown = await alice.log.locator(flood === 'file offers' ? '[data-kind="file"]' : '[data-from="mallory"]').count();
+    console.log(`[measure] 5,000 ${flood}: the victim's longest stall ${Math.round(stall)} ms; ${shown} shown before the link closed`);
+    expect(stall, 'the page never froze for a second').toBeLessThan(1_000);
+    expect(shown).toBeLessThan(400);
+  });
+}
+
+test('300 offers from one member: at most one negotiation at a time, no page error, chat goes on', async ({ join, server }) => {
+  const alice = await join('alice', 'offers', [CAPTURE_CHANNELS, WATCH_STALLS]);
+  const carol = await join('carol', 'offers');
+  await alice.connectedTo('carol');
+  const errors: string[] = [];
+  alice.page.on('pageerror', (error) => errors.push(error.message));
+  const mallory = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    await new Promise<void>((resolve) => mallory.once('connect', () => resolve()));
+    expect((await mallory.emitWithAck('join', { nick: 'mallory', room: 'offers' })).ok).toBe(true);
+    const sdp = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+    await Promise.all(Array.from({ length: 300 }, () => mallory.timeout(5_000).emitWithAck('signal', { to: 'alice', data: { type: 'offer', sdp } }).catch(() => undefined)));
+  } finally {
+    mallory.disconnect();
+  }
+  await alice.say('still chatting');
+  await expect(carol.lines('public').filter({ hasText: 'still chatting' })).toHaveCount(1);
+  const made = await alice.page.evaluate(() => (window as unknown as Captured).__connections.length);
+  console.log(`[measure] 300 relayed offers built ${made} RTCPeerConnections in the victim's page; longest stall ${Math.round(await longestStall(alice))} ms`);
+  expect(made).toBeLessThan(120);
+  expect(errors).toEqual([]);
+});
+
+test('after a server restart, an impostor with the same nickname cannot take over the open link', async ({ browser }) => {
+  // The restarted server gives a forgotten member their seat back within the reconnect grace: 30 s here, as by default.
+  const server = new SignalingProcess(['--reconnect-grace', '30000']);
+  await server.start();
+  try {
+    const enter = async (nick: string, init?: InitScripts) => {
+      const page = await newPage(browser, `${server.url}/?room=takeover`, init);
+      await fillJoin(page, nick);
+      await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
+      return new User(page, nick);
+    };
+    const alice = await enter('alice', CUT_SIGNALING);
+    const bob = await enter('bob');
+    await bob.connectedTo('alice');
+    // Alice's signaling connection stays down a while (her network), so the impostor gets there first.
+    await alice.page.evaluate(() => ((window as unknown as { __cut: boolean }).__cut = true));
+    const port = server.port;
+    await server.stop('SIGKILL');
+    await server.start(port);
+    await expect(bob.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
+    const impostor = await enter('alice');
+    await expect(impostor.log).toContainText('with bob');
+    // The impostor's offer reaches bob while his link to the real alice is open: it waits, the link stays.
+    await alice.say('it is still me');
+    await expect(bob.lines('public').filter({ hasText: 'it is still me' })).toHaveCount(1);
+    await alice.page.evaluate(() => ((window as unknown as { __cut: boolean }).__cut = false));
+    // The real alice resumes with her signed token; the impostor is put out of the room.
+    await expect(alice.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
+    await expect(impostor.page.getByRole('alert')).toContainText('removed you');
+    await alice.say('and still me after');
+    await expect(bob.lines('public')).toHaveText([/alice: it is still me/, /alice: and still me after/]);
+    await expect(bob.lines('notice').filter({ hasText: 'Lost the direct link to alice' })).toHaveCount(0);
+    await expect(bob.log.locator('[data-kind="warning"]')).toHaveCount(0);
+  } finally {
+    await server.stop('SIGKILL');
+  }
+});
+
+test('someone else answering to a nickname is shown as a changed safety code', async ({ join }) => {
+  const alice = await join('alice', 'identity');
+  const bob = await join('bob', 'identity');
+  await bob.connectedTo('alice');
+  await alice.say('/quit');
+  await expect(bob.lines('notice').filter({ hasText: 'alice left' })).toHaveCount(1);
+  const other = await join('alice', 'identity');
+  await bob.connectedTo('alice');
+  const warning = bob.log.locator('[data-kind="warning"][data-from="alice"]');
+  await expect(warning).toContainText("alice's safety code changed");
+  await other.say('hi, it is the new alice');
+  await bob.people.locator('li[data-nick="alice"]').click();
+  await expect(bob.log.locator('[data-kind="warning"]'), 'also in the conversation with alice').toHaveCount(1);
+});
+
+test('a reload keeps the nickname, and messages written meanwhile arrive once, with no identity warning', async ({ join }) => {
+  const alice = await join('alice', 'reload');
+  const bob = await join('bob', 'reload');
+  await bob.connectedTo('alice');
+  await bob.say('before the reload');
+  await expect(alice.lines('public').filter({ hasText: 'before the reload' })).toHaveCount(1);
+  const reloading = alice.page.reload();
+  for (let i = 1; i <= 7; i++) await bob.say(`meanwhile ${i}`);
+  await reloading;
+  await expect(alice.page.getByRole('log', { name: 'Messages' })).toBeVisible();
+  await expect(alice.log).toContainText('You joined reload as alice');
+  for (let i = 1; i <= 7; i++) await expect(alice.lines('public').filter({ hasText: `meanwhile ${i}` })).toHaveCount(1);
+  for (let i = 1; i <= 7; i++) await expect(bob.receipt(`meanwhile ${i}`)).toHaveAttribute('data-receipt', 'delivered');
+  await expect(alice.page.getByRole('alert')).toHaveCount(0);
+  await expect(bob.log.locator('[data-kind="warning"]')).toHaveCount(0);
+});
+
+test('a file name with bidi controls shows them and its real extension; a received SVG is only ever downloaded', async ({ join }) => {
+  const alice = await join('alice', 'names');
+  const bob = await join('bob', 'names');
+  await alice.connectedTo('bob');
+  const input = bob.page.locator('mc-message-composer input[type=file]');
+  await input.setInputFiles({ name: 'invoice\u202Efdp.exe', mimeType: 'application/pdf', buffer: Buffer.from('MZ not really a program') });
+  const card = alice.log.locator('mc-file-card').last();
+  await expect(card.locator('.name')).toContainText('invoice⟨U+202E⟩fdp.exe');
+  await expect(card.locator('.type')).toHaveText('.exe file');
+  await card.getByRole('button', { name: 'Accept' }).click();
+  await expect(card.getByRole('link')).toHaveAttribute('download', 'invoicefdp.exe');
+
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>localStorage.setItem("pwned", "yes")</script></svg>';
+  await input.setInputFiles({ name: 'cat.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) });
+  const svgCard = alice.log.locator('mc-file-card').last();
+  await svgCard.getByRole('button', { name: 'Accept' }).click();
+  const save = svgCard.getByRole('link');
+  await expect(save).toHaveAttribute('download', 'cat.svg');
+  await expect(svgCard.locator('img')).toHaveCount(0);
+  const href = (await save.getAttribute('href')) ?? '';
+  // Opened top-level, the blob is a download, not a document of the app's origin.
+  const opened = await alice.page.context().newPage();
+  const download = opened.waitForEvent('download');
+  await opened.goto(href).catch(() => undefined);
+  await download;
+  expect(await alice.page.evaluate(() => localStorage.getItem('pwned'))).toBeNull();
+});
