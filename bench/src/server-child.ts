@@ -13,6 +13,7 @@ async function start(): Promise<string> {
       port: 0,
       logLevel: 'silent',
       maxSocketsPerIp: 1e9,
+      maxConnections: 1e9,
       maxRooms: 1e9,
       rateLimits: { join: roomy, signal: roomy, other: roomy },
       redisUrl: process.env.BENCH_REDIS_URL,

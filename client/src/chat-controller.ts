@@ -87,6 +87,12 @@ const MAX_LINES = 2_000;
  */
 const TS_AHEAD_MS = 5 * 60_000;
 const TS_BEHIND_MS = 7 * 24 * 3600_000;
+/**
+ * A backlog (messages that waited for a link) goes out at most this many at a time, every this
+ * often: well within what every receiver accepts from one person (`INBOUND_RATES.frame`).
+ */
+const FLUSH_SLICE = 50;
+const FLUSH_SLICE_MS = 1_000;
 /** Where a tab keeps its seat, so a reload resumes it. */
 const SEAT_KEY = 'meshchat:seat';
 
@@ -159,8 +165,10 @@ export class ChatController implements ReactiveController {
   /** When we last said we were typing, per conversation. */
   readonly #typingSent = new Map<string, number>();
   readonly #retries = new Map<string, { attempt: number; timer: ReturnType<typeof setTimeout> | undefined }>();
-  /** What each person may still send us through the signaling server. */
-  readonly #signalBudgets = new Map<string, InboundBudget>();
+  /** A backlog being sent in slices: the timer of its next slice, per person. */
+  readonly #flushLater = new Map<string, ReturnType<typeof setTimeout>>();
+  /** What each person may still send us, over their links and through the signaling server. */
+  readonly #budgets = new Map<string, InboundBudget>();
   /** The DTLS fingerprint each person's links have shown, to tell when someone else answers to the name. */
   readonly #identities = new Map<string, string>();
   /** This tab's certificate, the same on every link. */
@@ -258,7 +266,7 @@ export class ChatController implements ReactiveController {
     for (const nick of this.people.keys()) this.#stopTimers(nick);
     this.#outboxes.clear();
     this.#inboxes.clear();
-    this.#signalBudgets.clear();
+    this.#budgets.clear();
     this.#identities.clear();
     this.#typingSent.clear();
     this.people.clear();
@@ -419,11 +427,24 @@ export class ChatController implements ReactiveController {
   #flush(nick: string): void {
     const link = this.#mesh.get(nick);
     const outbox = this.#outboxes.get(nick);
-    if (!link?.open || !outbox || !this.#trusted(nick)) return;
+    if (!link?.open || !outbox || !this.#trusted(nick) || this.#flushLater.has(nick)) return;
     let flushed = this.#flushed.get(link) ?? 0;
+    let sent = 0;
     for (const message of outbox.pending) {
       if (message.seq <= flushed) continue;
+      // A long backlog goes out in slices, within the receiver's inbound budget for one person.
+      if (sent === FLUSH_SLICE) {
+        this.#flushLater.set(
+          nick,
+          setTimeout(() => {
+            this.#flushLater.delete(nick);
+            this.#flush(nick);
+          }, FLUSH_SLICE_MS),
+        );
+        break;
+      }
       if (!link.send(message)) break;
+      sent += 1;
       flushed = message.seq;
       this.#updateReceipt(message.id, (receipt) => mark(receipt, 'sent', nick));
     }
@@ -462,6 +483,7 @@ export class ChatController implements ReactiveController {
       initiator,
       iceServers: this.#ice.iceServers,
       certificate: this.#resolvedCertificate,
+      budget: this.#budget(nick),
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       onSignal: (data) => this.#socket.emit('signal', { to: nick, data }),
       onMessage: (message) => void this.#receive(link, message),
@@ -522,6 +544,12 @@ export class ChatController implements ReactiveController {
       this.#mesh.connect(nick);
       this.#changed();
     }, delay);
+  }
+
+  #budget(nick: string): InboundBudget {
+    let budget = this.#budgets.get(nick);
+    if (!budget) this.#budgets.set(nick, (budget = new InboundBudget()));
+    return budget;
   }
 
   /**
@@ -607,6 +635,8 @@ export class ChatController implements ReactiveController {
   /** Everything that would still happen about `nick` by itself: proof timeout, link retry, typing notice. */
   #stopTimers(nick: string): void {
     this.#forgetProof(nick);
+    clearTimeout(this.#flushLater.get(nick));
+    this.#flushLater.delete(nick);
     clearTimeout(this.#retries.get(nick)?.timer);
     this.#retries.delete(nick);
     this.#stopTyping(nick);
@@ -865,9 +895,7 @@ export class ChatController implements ReactiveController {
     socket.on('signal', ({ from, data }) => {
       // Links only with members of the room, and within what a person's negotiation takes.
       if (this.screen !== 'room' || from === this.nick || !this.people.has(from)) return;
-      let budget = this.#signalBudgets.get(from);
-      if (!budget) this.#signalBudgets.set(from, (budget = new InboundBudget()));
-      if (!budget.take('signal', performance.now())) return;
+      if (!this.#budget(from).take('signal', performance.now())) return;
       try {
         this.#mesh.signal(from, data);
       } catch (error: unknown) {

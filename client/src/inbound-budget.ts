@@ -10,8 +10,8 @@ export interface Rate {
  * enough that no one peer can keep a page busy.
  */
 export const INBOUND_RATES = {
-  /** Data-channel frames of any kind. */
-  frame: { perSecond: 100, burst: 300 },
+  /** Data-channel frames of any kind. Senders send a backlog 50 messages a second (`FLUSH_SLICE`). */
+  frame: { perSecond: 100, burst: 200 },
   /** File offers: each one is a card with buttons. */
   'file-offer': { perSecond: 1, burst: 10 },
   /** Offers, answers and candidates relayed by the signaling server: each offer builds a connection. */

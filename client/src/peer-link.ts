@@ -40,6 +40,8 @@ export interface PeerLinkOptions {
   initiator: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** What this person may still send; kept across their links, so re-linking does not refill it. */
+  budget?: InboundBudget;
   /** This tab's certificate, so the fingerprint stays the same on every link. */
   certificate?: RTCCertificate | undefined;
   /** Give up on a link that has not opened within this time. */
@@ -81,13 +83,14 @@ export class PeerLink {
   /** Why a TURN server refused us, if one did: the likeliest reason a relay-only link fails. */
   #turnError: LinkFailure | undefined;
   #files: RTCDataChannel | undefined;
-  readonly #budget = new InboundBudget();
+  readonly #budget: InboundBudget;
   #probe: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
     this.initiator = options.initiator;
     this.#options = options;
+    this.#budget = options.budget ?? new InboundBudget();
     const config: RTCConfiguration = { iceServers: options.iceServers };
     if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
     if (options.certificate) config.certificates = [options.certificate];

@@ -75,10 +75,28 @@ for (const flood of ['file offers', 'chat frames'] as const) {
     const stall = await longestStall(alice);
     const shown = await alice.log.locator(flood === 'file offers' ? '[data-kind="file"]' : '[data-from="mallory"]').count();
     console.log(`[measure] 5,000 ${flood}: the victim's longest stall ${Math.round(stall)} ms; ${shown} shown before the link closed`);
-    expect(stall, 'the page never froze for a second').toBeLessThan(1_000);
-    expect(shown).toBeLessThan(400);
+    // The work the flood can cause is bounded by the budget (the stall is a figure, not a test: it
+    // depends on how busy the machine is; before the budget it was 35 s and 4.5 s).
+    expect(shown, 'the link closed within the budget, not after 5,000').toBeLessThanOrEqual(flood === 'file offers' ? 20 : 400);
   });
 }
+
+test('a long backlog after a lost link is not a flood: 250 waiting messages all arrive, in order', async ({ join }) => {
+  const alice = await join('alice', 'backlog');
+  const bob = await join('bob', 'backlog', CAPTURE_CHANNELS);
+  await alice.connectedTo('bob');
+  await bob.page.evaluate(() => (window as unknown as Captured).__connections.forEach((connection) => connection.close()));
+  await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to bob' })).toHaveCount(1);
+  await alice.page.evaluate(() => {
+    const app = document.querySelector('mc-chat-app') as unknown as { chat: { submit(text: string): void } };
+    for (let i = 1; i <= 250; i++) app.chat.submit(`backlog ${i}`);
+  });
+  await expect(bob.lines('public')).toHaveCount(250, { timeout: 30_000 });
+  const texts = await bob.lines('public').locator('.text').allTextContents();
+  expect(texts).toEqual(Array.from({ length: 250 }, (_, i) => `backlog ${i + 1}`));
+  await expect(alice.receipt('backlog 250')).toHaveAttribute('data-receipt', 'delivered');
+  for (const user of [alice, bob]) await expect(user.lines('notice').filter({ hasText: 'far more than a chat does' })).toHaveCount(0);
+});
 
 test('300 offers from one member: at most one negotiation at a time, no page error, chat goes on', async ({ join, server }) => {
   const alice = await join('alice', 'offers', [CAPTURE_CHANNELS, WATCH_STALLS]);

@@ -106,7 +106,9 @@ for (const [language, join, send, joined] of [
     await page.getByRole('combobox').selectOption('en');
     await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // A reload keeps both the language and the seat.
     await page.reload();
-    await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   });
 }
