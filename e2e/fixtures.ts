@@ -27,7 +27,7 @@ export class SignalingProcess {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', CLI, '--port', String(port), '--static', DIST, '--reconnect-grace', '5000', ...this.extraArgs],
-      { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] },
+      { env: { ...process.env, LOG_LEVEL: process.env.E2E_SERVER_LOG_LEVEL ?? 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.#child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
@@ -43,6 +43,11 @@ export class SignalingProcess {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     throw new Error(`signaling server did not start:\n${this.#output}`);
+  }
+
+  /** What the process has written since it last started (its log, at `E2E_SERVER_LOG_LEVEL`, default warn). */
+  get output(): string {
+    return this.#output;
   }
 
   /** Type a line on the operator console. */

@@ -158,6 +158,8 @@ export class ChatController implements ReactiveController {
   readonly #inboxes = new Map<string, Inbox>();
   /** The highest sequence number each link has carried, so a link sends each pending message once. */
   readonly #flushed = new WeakMap<object, number>();
+  /** The highest sequence number each link has brought us, acknowledged again when the link opens. */
+  readonly #received = new WeakMap<object, number>();
   /** Our messages still waiting for someone, by message id: the log line that shows them. */
   readonly #receipts = new Map<string, number>();
   /** Who is typing, in the room or privately to us: the timer that ends the notice. */
@@ -370,6 +372,13 @@ export class ChatController implements ReactiveController {
     }
   }
 
+  /** Our messages someone has not acknowledged yet, counted once per recipient. */
+  get unacknowledged(): number {
+    let count = 0;
+    for (const outbox of this.#outboxes.values()) count += outbox.pending.length;
+    return count;
+  }
+
   /** In a private room, only links whose peer proved the secret are spoken to. */
   #trusted(nick: string): boolean {
     return this.#proofKey === undefined || this.people.get(nick)?.verification === 'verified';
@@ -504,6 +513,7 @@ export class ChatController implements ReactiveController {
           this.#checkIdentity(link);
           void this.#secureLink(link);
           this.#flush(nick);
+          this.#reacknowledge(link);
         }
         if (state === 'failed') {
           this.#mesh.forget(link);
@@ -544,6 +554,17 @@ export class ChatController implements ReactiveController {
       this.#mesh.connect(nick);
       this.#changed();
     }, delay);
+  }
+
+  /**
+   * Messages can arrive on a link before it counts as open here, and their acknowledgements then
+   * had no open link to go on: the sender, whose link did carry them, would never send them again
+   * and their receipts would stay at ✓ for good. So when a link opens, acknowledge everything it
+   * has brought so far, cumulatively (sound: a link is ordered, and a sender re-sends oldest first).
+   */
+  #reacknowledge(link: PeerLink): void {
+    const seq = this.#received.get(link);
+    if (seq !== undefined && this.#trusted(link.nick)) link.send({ type: 'ack', seq });
   }
 
   #budget(nick: string): InboundBudget {
@@ -668,6 +689,7 @@ export class ChatController implements ReactiveController {
       }
       case 'chat':
       case 'private': {
+        this.#received.set(link, Math.max(this.#received.get(link) ?? 0, message.seq));
         if (this.#trusted(nick)) {
           this.#show(nick, message);
           return;

@@ -244,7 +244,8 @@ export class PeerLink {
   }
 
   #receive(raw: Uint8Array | string): void {
-    if (this.#state !== 'connected') return;
+    // Frames can arrive before simple-peer says "connect" (it waits for stats first): they count.
+    if (this.#state === 'failed' || this.#state === 'closed') return;
     if (!this.#budget.take('frame', performance.now())) {
       this.#fail({ why: 'flood' });
       return;

@@ -12,7 +12,7 @@ export function errorText(code: ErrorCode): string {
     case 'UNKNOWN_EVENT':
       return msg('The server does not know that request. Reload the page to get the current version.');
     case 'NICK_INVALID':
-      return msg(str`Pick a nickname of 1 to ${NICK_MAX_LENGTH} letters, digits, spaces, - or _.`);
+      return msg(str`Pick a nickname of 1 to ${NICK_MAX_LENGTH} letters of one alphabet, digits, spaces, - or _, with nothing invisible.`);
     case 'NICK_TAKEN':
       return msg('Someone in that room already uses this nickname. Pick another one.');
     case 'ROOM_INVALID':

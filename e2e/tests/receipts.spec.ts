@@ -66,3 +66,35 @@ test('a message written while a link is down waits, is re-sent when the link is 
   await expect(carol.lines('public')).toHaveText([/alice: first/, /alice: while the link was down/]);
   await expect(carol.lines('private')).toHaveCount(0);
 });
+
+/**
+ * Lets a test make a page slow to call its links open: simple-peer reads the connection's stats
+ * before it says "connect", so slow stats leave a window where messages arrive on a link the
+ * page does not yet count as open.
+ */
+const SLOW_STATS = () => {
+  const state = window as unknown as { __slowStats: boolean };
+  state.__slowStats = false;
+  const getStats = RTCPeerConnection.prototype.getStats;
+  RTCPeerConnection.prototype.getStats = function (this: RTCPeerConnection, ...args: []) {
+    const stats = Reflect.apply(getStats, this, args) as Promise<RTCStatsReport>;
+    return state.__slowStats ? stats.then((report) => new Promise<RTCStatsReport>((resolve) => setTimeout(() => resolve(report), 1_500))) : stats;
+  } as typeof getStats;
+};
+
+test('messages that arrive before the receiver counts the link as open are still acknowledged', async ({ join }) => {
+  const alice = await join('alice', 'early');
+  const bob = await join('bob', 'early', [CAPTURE_CHANNELS, SLOW_STATS]);
+  await alice.connectedTo('bob');
+  await bob.page.evaluate(() => {
+    (window as unknown as { __slowStats: boolean }).__slowStats = true;
+    (window as unknown as Captured).__connections.forEach((connection) => connection.close());
+  });
+  await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to bob' })).toHaveCount(1);
+  await alice.say('written while the link was down');
+  // Alice's side opens first and sends at once; bob shows it while his side still reads its stats.
+  await expect(bob.lines('public').filter({ hasText: 'written while the link was down' })).toHaveCount(1);
+  await expect(alice.receipt('written while the link was down')).toHaveAttribute('data-receipt', 'delivered');
+  await alice.say('and after');
+  await expect(alice.receipt('and after')).toHaveAttribute('data-receipt', 'delivered');
+});
