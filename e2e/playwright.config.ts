@@ -13,6 +13,12 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   reporter: [['list']],
   outputDir: '../test-results',
+  projects: [
+    { name: 'e2e', testIgnore: /chaos\.spec\.ts/ },
+    // Four pages chatting flat out for a minute would starve whatever ran beside it on two cores:
+    // it runs alone, after everything else.
+    { name: 'chaos', testMatch: /chaos\.spec\.ts/, dependencies: ['e2e'] },
+  ],
   use: {
     browserName: 'chromium',
     trace: 'retain-on-failure',

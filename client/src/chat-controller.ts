@@ -173,9 +173,8 @@ export class ChatController implements ReactiveController {
   readonly #budgets = new Map<string, InboundBudget>();
   /** The DTLS fingerprint each person's links have shown, to tell when someone else answers to the name. */
   readonly #identities = new Map<string, string>();
-  /** This tab's certificate, the same on every link. */
-  readonly #certificate = tabCertificate();
-  #resolvedCertificate: RTCCertificate | undefined;
+  /** This tab's certificate, the same on every link; loaded before the first link is made. */
+  #certificate: RTCCertificate | undefined;
 
   constructor(host: ReactiveControllerHost, options: ChatOptions) {
     this.#host = host;
@@ -224,8 +223,7 @@ export class ChatController implements ReactiveController {
   async #joinRoom(nick: string, where: () => Promise<{ room: string; privateRoom?: PrivateRoom }>): Promise<void> {
     await this.#attempt(async () => {
       await this.#reachable();
-      await this.#loadIce(nick);
-      this.#resolvedCertificate = await this.#certificate;
+      await this.#prepare(nick);
       const { room, privateRoom } = await where();
       const result = await this.#timed().emitWithAck('join', { nick, room });
       if (result.ok) this.#enter(result, privateRoom);
@@ -236,7 +234,7 @@ export class ChatController implements ReactiveController {
   async pair(nick: string): Promise<void> {
     await this.#attempt(async () => {
       await this.#reachable();
-      await this.#loadIce(nick);
+      await this.#prepare(nick);
       const result = await this.#timed().emitWithAck('pair', { nick });
       if (result.ok) this.screen = 'waiting';
       else this.error = () => errorText(result.code);
@@ -491,7 +489,7 @@ export class ChatController implements ReactiveController {
       nick,
       initiator,
       iceServers: this.#ice.iceServers,
-      certificate: this.#resolvedCertificate,
+      certificate: this.#certificate,
       budget: this.#budget(nick),
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       onSignal: (data) => this.#socket.emit('signal', { to: nick, data }),
@@ -838,8 +836,7 @@ export class ChatController implements ReactiveController {
   /** The page was reloaded in a room: take the seat back with its token (or the name again, if the server forgot it). */
   async #resumeKept(seat: KeptSeat): Promise<void> {
     await this.#attempt(async () => {
-      await this.#loadIce(seat.nick);
-      this.#resolvedCertificate = await this.#certificate;
+      await this.#prepare(seat.nick);
       const privateRoom = seat.secret === undefined ? undefined : { secret: seat.secret, key: await proofKey(seat.secret) };
       let result: JoinResult = await this.#timed().emitWithAck('resume', { session: seat.session });
       if (!result.ok && result.code === 'SESSION_INVALID') result = await this.#timed().emitWithAck('join', { nick: seat.nick, room: seat.room });
@@ -982,6 +979,12 @@ export class ChatController implements ReactiveController {
       this.busy = false;
       this.#changed();
     }
+  }
+
+  /** What links need before any is made: the ICE servers, and this tab's certificate. */
+  async #prepare(nick: string): Promise<void> {
+    await this.#loadIce(nick);
+    this.#certificate ??= await tabCertificate();
   }
 
   /** Resolves once the signaling socket is connected; rejects if that takes too long. */

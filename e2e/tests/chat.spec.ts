@@ -79,7 +79,7 @@ test('a taken nickname is explained, and another one works', async ({ join, open
 test('an invalid nickname or room is explained before anything is sent', async ({ openPage }) => {
   const page = await openPage();
   await fillJoin(page, '<script>');
-  await expect(page.getByRole('alert')).toHaveText(/letters, digits, spaces/);
+  await expect(page.getByRole('alert')).toHaveText(/letters of one alphabet, digits, spaces/);
   await fillJoin(page, 'fine', 'no spaces allowed');
   await expect(page.getByRole('alert')).toHaveText(/Room names/);
 });
