@@ -48,7 +48,7 @@ function scriptsOf(char: string): Script[] {
 }
 
 /** Whether `text` stays within one script or one of the allowed mixes (UTS #39 §5.2, highly restrictive). */
-export function isSingleScript(text: string): boolean {
+function isSingleScript(text: string): boolean {
   // The resolved script set: the scripts every code point could belong to.
   let resolved: Set<Script> | undefined;
   const used = new Set<Script>();

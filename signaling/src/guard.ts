@@ -40,11 +40,6 @@ export class ConnectionGuard {
     this.#options = options;
   }
 
-  /** Connections held now: by address, and in all. */
-  get counts(): { total: number; addresses: number } {
-    return { total: this.#total, addresses: this.#open.size };
-  }
-
   addressOf(request: IncomingMessage): string {
     return addressFrom(request.headers['x-forwarded-for'], request.socket.remoteAddress ?? 'unknown', this.#options.trustProxy);
   }
