@@ -27,6 +27,9 @@ export interface RoomRegistryOptions {
   log: Logger;
 }
 
+/** A seat taken back with a session token. */
+type Resumed = JoinedRoom & { replaced: string | null; impostor: string | null; restored: boolean };
+
 /**
  * The rules of rooms and nicknames, the same whichever store keeps them: names are validated and
  * normalised here, sessions minted here, and a dropped socket's grace is timed here by the process
@@ -97,11 +100,12 @@ export class RoomRegistry {
    * socket is not yet known to be dead; `replaced` then names that socket so it can be dropped.
    * A store that forgot the seat (this process restarted) gives it back for a token this server's
    * secret signed before the restart, within the grace, even from someone who took the name since
-   * with a plain join: `impostor` names that socket.
+   * with a plain join: `impostor` names that socket. A seat given back is `restored`: to the room
+   * it is a new claim, and members who came after the restart have not heard of it.
    */
-  async resume(socketId: string, session: string): Promise<Result<JoinedRoom & { replaced: string | null; impostor: string | null }>> {
+  async resume(socketId: string, session: string): Promise<Result<Resumed>> {
     const resumed = this.#settle(await this.#store.resume(socketId, session));
-    if (resumed.ok) return { ...resumed, impostor: null };
+    if (resumed.ok) return { ...resumed, impostor: null, restored: false };
     const claims = this.#options.sessions.verify(session);
     if (resumed.code !== 'SESSION_INVALID' || !claims || claims.issuedAt >= this.#options.startedAt || !this.#restarting()) return resumed;
     const room = normalizeRoom(claims.room);
@@ -114,9 +118,9 @@ export class RoomRegistry {
       await this.#store.kick(room, seatKey(nick));
       this.#provisional.delete(seat);
       claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize);
-      return claimed.ok ? { ...claimed, impostor } : claimed;
+      return claimed.ok ? { ...claimed, impostor, restored: true } : claimed;
     }
-    return claimed.ok ? { ...claimed, impostor: null } : claimed;
+    return claimed.ok ? { ...claimed, impostor: null, restored: true } : claimed;
   }
 
   /** Whether this process started less than one reconnect grace ago. */

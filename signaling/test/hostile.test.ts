@@ -218,6 +218,24 @@ describe('hostile input to the signaling server', () => {
     assert.deepEqual(await (await connect(second.url)).emitWithAck('resume', { session: forged }), { ok: false, code: 'SESSION_INVALID' });
   });
 
+  it('after a restart, members who joined since hear of a seat given back', async () => {
+    const sessionSecret = 'the same secret across restarts';
+    const first = await startServer({ sessionSecret, reconnectGraceMs: 10_000 });
+    const alice = await connect(first.url, { reconnection: false });
+    const { session } = await joined(alice, 'alice', 'r');
+    alice.disconnect();
+    await first.close();
+    const second = await startServer({ sessionSecret, reconnectGraceMs: 10_000, port: first.port });
+    const carol = await connect(second.url);
+    const joinedCarol = await joined(carol, 'carol', 'r');
+    const heard = nextEvent(carol, 'peer-joined');
+    const resumed = await (await connect(second.url)).emitWithAck('resume', { session });
+    assert.equal(resumed.ok, true);
+    // Each test server has a store of its own (its own Redis prefix), so both have forgotten alice.
+    assert.deepEqual(joinedCarol.peers, [], 'the restarted server had forgotten alice');
+    assert.deepEqual((await heard)[0], { nick: 'alice' }, 'carol learns alice is back, so she will take her offer');
+  });
+
   it('a concurrent burst of admin guesses gets five tries, not one per request in flight', async () => {
     const token = 'correct horse battery staple';
     const { url } = await startServer({ adminToken: token });

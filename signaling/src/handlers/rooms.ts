@@ -23,7 +23,7 @@ export function roomHandlers(hub: Hub): Handlers {
         if (await store.isQueued(socket.id)) return fail('ALREADY_QUEUED');
         const resumed = await rooms.resume(socket.id, session);
         if (!resumed.ok) return resumed;
-        const { replaced, impostor, ok: _ok, ...joined } = resumed;
+        const { replaced, impostor, restored, ok: _ok, ...joined } = resumed;
         if (replaced !== null) hub.socketById(replaced).disconnect();
         if (impostor !== null) {
           // Took the name after a restart, before its owner came back: out of the room, quietly.
@@ -31,7 +31,9 @@ export function roomHandlers(hub: Hub): Handlers {
           hub.emitterOf(impostor).emit('kicked', { room: joined.room });
           log.warn({ event: 'impostor-evicted', room: joined.room, sid: impostor }, 'a seat taken after a restart went back to its owner');
         }
-        void socket.join(roomChannel(joined.room));
+        // A seat a restarted server gave back is news to members who joined since; a resumed one is not.
+        if (restored) hub.seat(socket.id, joined);
+        else void socket.join(roomChannel(joined.room));
         hub.holdIfGone(socket);
         log.info({ event: 'resume', room: joined.room, sid: socket.id }, 'member resumed');
         return { ok: true, ...joined };
