@@ -838,8 +838,7 @@ export class ChatController implements ReactiveController {
     await this.#attempt(async () => {
       await this.#prepare(seat.nick);
       const privateRoom = seat.secret === undefined ? undefined : { secret: seat.secret, key: await proofKey(seat.secret) };
-      let result: JoinResult = await this.#timed().emitWithAck('resume', { session: seat.session });
-      if (!result.ok && result.code === 'SESSION_INVALID') result = await this.#timed().emitWithAck('join', { nick: seat.nick, room: seat.room });
+      const result = await this.#takeSeatBack(seat);
       if (result.ok) this.#enter(result, privateRoom);
       else {
         sessionStorage.removeItem(SEAT_KEY);
@@ -848,17 +847,16 @@ export class ChatController implements ReactiveController {
     });
   }
 
+  /** Resume a seat with its token; if the server no longer knows the token, claim the same nickname and room again. */
+  async #takeSeatBack({ session, nick, room }: Omit<KeptSeat, 'secret'>): Promise<JoinResult> {
+    const resumed = await this.#timed().emitWithAck('resume', { session });
+    if (resumed.ok || resumed.code !== 'SESSION_INVALID') return resumed;
+    return this.#timed().emitWithAck('join', { nick, room });
+  }
+
   /** After the signaling connection came back: reclaim the seat, or take it again on a new server. */
   async #reclaim(): Promise<void> {
-    let result: JoinResult | undefined = await this.#timed()
-      .emitWithAck('resume', { session: this.#session })
-      .catch(() => undefined);
-    if (result && !result.ok && result.code === 'SESSION_INVALID') {
-      // The server restarted and forgot us: take the same nickname and room again.
-      result = await this.#timed()
-        .emitWithAck('join', { nick: this.nick, room: this.room })
-        .catch(() => undefined);
-    }
+    const result = await this.#takeSeatBack({ session: this.#session, nick: this.nick, room: this.room }).catch(() => undefined);
     if (!result) return;
     if (!result.ok) {
       this.notice(msg(str`Could not get your seat back: ${errorText(result.code)}`));

@@ -34,8 +34,8 @@ const HELD_OFFER_MS = 20_000;
  * already in the room, so two peers never both offer. An offer never replaces an open link: it is
  * held (one per person, the newest) and the open link probed; if the link fails (its peer has gone)
  * the offer is answered, while a live link stays, so a stranger who got the same nickname cannot
- * silently take over a conversation. An offer with no open link gets a
- * fresh answering link, replacing one still connecting: one incoming negotiation per person.
+ * silently take over a conversation. An offer with no open link gets a fresh answering link,
+ * replacing one still connecting: one incoming negotiation per person.
  */
 export class Mesh {
   readonly #links = new Map<string, Link>();

@@ -42,9 +42,9 @@ const ALLOWED_MIXES: readonly ReadonlySet<Script>[] = [
 
 /** The scripts each code point may belong to (Script_Extensions); empty for Common and Inherited. */
 function scriptsOf(char: string): Script[] {
-  if (COMMON.test(char) && !SCRIPT_TESTS.some(([, test]) => test.test(char))) return [];
-  const found = SCRIPT_TESTS.filter(([, test]) => test.test(char)).map(([name]) => name);
-  return found.length > 0 ? found : ['Other'];
+  const found: Script[] = SCRIPT_TESTS.filter(([, test]) => test.test(char)).map(([name]) => name);
+  if (found.length > 0) return found;
+  return COMMON.test(char) ? [] : ['Other'];
 }
 
 /** Whether `text` stays within one script or one of the allowed mixes (UTS #39 §5.2, highly restrictive). */
