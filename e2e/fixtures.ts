@@ -8,11 +8,16 @@ const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 export { freePort } from '@meshchat/signaling/test/redis-server';
 
+/** Every signaling process the running test started: stopped when it ends, their logs attached if it failed. */
+const started = new Set<SignalingProcess>();
+
 /** The real signaling CLI in its own process, serving the built client. */
 export class SignalingProcess {
   url = '';
   #child: ChildProcess | undefined;
-  #output = '';
+  /** All it has written, across restarts, and where the current run's part begins. */
+  #log = '';
+  #runStart = 0;
 
   constructor(readonly extraArgs: string[] = []) {}
 
@@ -23,18 +28,19 @@ export class SignalingProcess {
   /** Start on `port` (0 picks one; a restart passes the old one), resolve once it listens. */
   async start(port = 0): Promise<void> {
     // A restart must wait for its own "running at", not find the previous process's.
-    this.#output = '';
+    this.#runStart = this.#log.length;
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', CLI, '--port', String(port), '--static', DIST, '--reconnect-grace', '5000', ...this.extraArgs],
-      { env: { ...process.env, LOG_LEVEL: process.env.E2E_SERVER_LOG_LEVEL ?? 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] },
+      { env: { ...process.env, LOG_LEVEL: process.env.E2E_SERVER_LOG_LEVEL ?? 'info' }, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.#child = child;
-    child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+    started.add(this);
+    child.stdout?.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      const match = /running at (http:\/\/\S+)/.exec(this.#output);
+      const match = /running at (http:\/\/\S+)/.exec(this.output);
       if (match?.[1]) {
         this.url = match[1];
         return;
@@ -42,12 +48,18 @@ export class SignalingProcess {
       if (child.exitCode !== null) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    throw new Error(`signaling server did not start:\n${this.#output}`);
+    await this.stop('SIGKILL');
+    throw new Error(`signaling server did not start:\n${this.output}`);
   }
 
-  /** What the process has written since it last started (its log, at `E2E_SERVER_LOG_LEVEL`, default warn). */
+  /** What the process has written since it last started (its log, at `E2E_SERVER_LOG_LEVEL`, default info). */
   get output(): string {
-    return this.#output;
+    return this.#log.slice(this.#runStart);
+  }
+
+  /** Everything every run of it has written. */
+  get log(): string {
+    return this.#log;
   }
 
   /** Type a line on the operator console. */
@@ -126,8 +138,11 @@ export class User {
 }
 
 interface Fixtures {
-  /** Closes every browser context a test opened, so pages of earlier tests do not go on using the CPU. */
-  closeContexts: undefined;
+  /**
+   * Closes every browser context a test opened, so pages of earlier tests do not go on using the
+   * CPU, and stops every signaling process it started, on every path (its log is attached if the test failed).
+   */
+  cleanUp: undefined;
   /** A signaling server started for this test. */
   server: SignalingProcess;
   /**
@@ -229,10 +244,16 @@ export async function joinAt(browser: Browser, url: string, nick: string): Promi
 }
 
 export const test = base.extend<Fixtures>({
-  closeContexts: [
-    async ({ browser }, use) => {
+  cleanUp: [
+    async ({ browser }, use, testInfo) => {
       await use(undefined);
       await Promise.all(browser.contexts().map((context) => context.close()));
+      const failed = testInfo.status !== testInfo.expectedStatus;
+      for (const [i, server] of [...started].entries()) {
+        await server.stop('SIGKILL');
+        if (failed) await testInfo.attach(`signaling-${i}.log`, { body: server.log, contentType: 'text/plain' });
+      }
+      started.clear();
     },
     { auto: true },
   ],
