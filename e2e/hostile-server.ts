@@ -61,7 +61,12 @@ export async function startHostileServer(attacker: Page): Promise<{
     relayed,
     inject: (victim: string, posingAs: string, frame: string) =>
       attacker.evaluate(([v, p, f]) => (window as unknown as Mitm).mitm.inject(v, p, f), [victim, posingAs, frame] as const),
-    close: () => new Promise((resolve) => void io.close(() => resolve())),
+    // The victims' pages reconnect at once over their kept-alive connections: cut those too, or it never closes.
+    close: () => {
+      const closed = new Promise<void>((resolve) => void io.close(() => resolve()));
+      http.closeAllConnections();
+      return closed;
+    },
   };
 }
 
