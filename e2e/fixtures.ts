@@ -8,6 +8,9 @@ const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 export { freePort } from '@meshchat/signaling/test/redis-server';
 
+/** The CLI forces its own exit 4.5 s after a SIGTERM; this leaves room for a busy machine. */
+const STOP_DEADLINE_MS = 8_000;
+
 /** Every signaling process the running test started: stopped when it ends, their logs attached if it failed. */
 const started = new Set<SignalingProcess>();
 
@@ -67,14 +70,25 @@ export class SignalingProcess {
     this.#child?.stdin?.write(`${line}\n`);
   }
 
-  /** Stop it; SIGKILL stands for a crash. Resolves with the exit code. */
+  /**
+   * Stop it; SIGKILL stands for a crash. Resolves with the exit code. A server that has not gone
+   * STOP_DEADLINE_MS after SIGTERM or SIGINT is killed, and the test fails saying so.
+   */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
     const exited = once(child, 'exit');
     child.kill(signal);
-    const [code] = await exited;
-    return code as number | null;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_DEADLINE_MS)));
+    const outcome = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`the signaling server was still running ${STOP_DEADLINE_MS} ms after ${signal}:\n${this.output}`);
+    }
+    return outcome[0] as number | null;
   }
 
   /** Resolves with the exit code once the process ends by itself. */

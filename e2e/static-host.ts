@@ -79,6 +79,11 @@ export async function startStaticHost(root: string): Promise<{ origin: string; c
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Pages left open keep connections alive (and Chromium opens spare ones): cut them, or close waits on them.
+    close: () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
   };
 }
