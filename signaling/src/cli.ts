@@ -160,13 +160,18 @@ const server = await createSignalingServer({
 process.stderr.write(`meshchat is running at ${server.url} (type "q" and Enter to shut down)\n`);
 
 const FORCE_EXIT_MS = 4_500;
+let stopping = false;
 function shutdown(why: string): void {
+  // Ctrl-C reaches the server twice under npm start (from the terminal, and passed on by npm):
+  // the second must not cut the notice short. It is out within FORCE_EXIT_MS either way.
+  if (stopping) return;
+  stopping = true;
   process.stderr.write(`meshchat: shutting down (${why})\n`);
   setTimeout(() => process.exit(0), FORCE_EXIT_MS).unref();
   void server.close();
 }
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
 void server.closed.then(() => process.exit(0));
 
 // The operator console. End of input (no terminal, or a closed pipe) leaves the server running.

@@ -111,7 +111,7 @@ export const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 export interface RunningCli {
   child: ChildProcessWithoutNullStreams;
   url: string;
-  exited: Promise<{ code: number | null }>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything it wrote to stderr so far (its log, with LOG_LEVEL set). */
   output(): string;
 }
@@ -120,20 +120,40 @@ export interface RunningCli {
  * Run the real CLI as an operator would, and wait until it says where it listens. Pass the test's
  * context when called after an await: node:test then knows which test's end should kill it.
  */
-export async function runCli(args: string[], env: Record<string, string> = {}, test?: TestContext): Promise<RunningCli> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--no-static', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    stdio: 'pipe',
-  });
-  const kill = () => void child.kill('SIGKILL');
+export function runCli(args: string[], env: Record<string, string> = {}, test?: TestContext): Promise<RunningCli> {
+  return runServer(process.execPath, ['--import', 'tsx', CLI, '--no-static', ...args], env, test);
+}
+
+/**
+ * Run a command that starts the server (the CLI, or `npm start`) in a process group of its own,
+ * and wait until the server says where it listens. When the test ends the whole group is killed,
+ * so a server the command started cannot outlive it even if the command itself is gone.
+ */
+export async function runServer(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  test?: TestContext,
+  cwd?: string,
+): Promise<RunningCli> {
+  const child = spawn(command, args, { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: 'pipe', detached: true, cwd });
+  const kill = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group is gone already.
+    }
+  };
   if (test) test.after(kill);
   else after(kill);
   process.once('exit', kill);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => {
+  // Read what it prints, or a chatty command (a build) blocks on a full pipe.
+  child.stdout.resume();
+  const exited = once(child, 'exit').then(([code, signal]) => {
     process.off('exit', kill);
-    return { code: code as number | null };
+    return { code: code as number | null, signal: signal as NodeJS.Signals | null };
   });
   const url = await new Promise<string>((resolve, reject) => {
     const poll = setInterval(() => {
