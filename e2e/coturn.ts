@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './fixtures';
+import { freePort, untilTestEnds } from './fixtures';
 
 /**
  * A real coturn on loopback with coturn's REST-API shared secret (`use-auth-secret`), as an
- * operator would run it, but listening and relaying on 127.0.0.1 only.
+ * operator would run it, but listening and relaying on 127.0.0.1 only. It stops when the test ends.
  */
 export async function startCoturn(secret: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
@@ -41,18 +41,25 @@ export async function startCoturn(secret: string): Promise<{ url: string; stop()
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit');
+  const turn = untilTestEnds({
+    url: `turn:127.0.0.1:${port}?transport=udp`,
+    kill: () => void child.kill('SIGKILL'),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
   const deadline = Date.now() + 10_000;
   while (!output.includes('Total General servers')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`coturn did not start:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await turn.stop();
+      throw new Error(`coturn did not start:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return {
-    url: `turn:127.0.0.1:${port}?transport=udp`,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return turn;
 }

@@ -14,6 +14,25 @@ const STOP_DEADLINE_MS = 8_000;
 /** Every signaling process the running test started: stopped when it ends, their logs attached if it failed. */
 const started = new Set<SignalingProcess>();
 
+/** Something else a test starts (a coturn, a static host): `stop` when the test ends, `kill` at once if the worker exits first. */
+export interface Helper {
+  stop(): Promise<unknown>;
+  kill?(): void;
+}
+const helpers = new Set<Helper>();
+
+/** Stop `helper` when the running test ends, on every path (passed, failed, timed out). */
+export function untilTestEnds<T extends Helper>(helper: T): T {
+  helpers.add(helper);
+  return helper;
+}
+
+// A worker that exits (interrupted, crashed) takes what its test started along rather than orphan it.
+process.once('exit', () => {
+  for (const server of started) server.kill();
+  for (const helper of helpers) helper.kill?.();
+});
+
 /** The real signaling CLI in its own process, serving the built client. */
 export class SignalingProcess {
   url = '';
@@ -63,6 +82,11 @@ export class SignalingProcess {
   /** Everything every run of it has written. */
   get log(): string {
     return this.#log;
+  }
+
+  /** SIGKILL, now, without waiting (for a worker on its way out). */
+  kill(): void {
+    this.#child?.kill('SIGKILL');
   }
 
   /** Type a line on the operator console. */
@@ -268,6 +292,8 @@ export const test = base.extend<Fixtures>({
         if (failed) await testInfo.attach(`signaling-${i}.log`, { body: server.log, contentType: 'text/plain' });
       }
       started.clear();
+      await Promise.all([...helpers].map((helper) => helper.stop()));
+      helpers.clear();
     },
     { auto: true },
   ],

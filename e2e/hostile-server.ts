@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import express from 'express';
 import { Server, type Socket } from 'socket.io';
+import { untilTestEnds } from './fixtures';
 
 const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
@@ -14,7 +15,7 @@ type Signal = { type: string; sdp?: string; candidate?: RTCIceCandidateInit };
  * people in a room, but hands every offer, answer and candidate to an attacker page, which answers
  * each victim with WebRTC endpoints (and DTLS certificates, so fingerprints) of its own and relays
  * the data channels between them: a man in the middle. It lives in e2e/ and is never built into
- * the product.
+ * the product. It closes when the test ends.
  */
 export async function startHostileServer(attacker: Page): Promise<{
   url: string;
@@ -56,17 +57,19 @@ export async function startHostileServer(attacker: Page): Promise<{
   await attacker.exposeFunction('sawFrame', (frame: string) => relayed.push(frame));
   await attacker.goto(`${url}/attacker`);
   await attacker.evaluate(installMitm);
+  // The victims' pages reconnect at once over their kept-alive connections: cut those too, or it never closes.
+  const close = () => {
+    const closed = new Promise<void>((resolve) => void io.close(() => resolve()));
+    http.closeAllConnections();
+    return closed;
+  };
+  untilTestEnds({ stop: close });
   return {
     url,
     relayed,
     inject: (victim: string, posingAs: string, frame: string) =>
       attacker.evaluate(([v, p, f]) => (window as unknown as Mitm).mitm.inject(v, p, f), [victim, posingAs, frame] as const),
-    // The victims' pages reconnect at once over their kept-alive connections: cut those too, or it never closes.
-    close: () => {
-      const closed = new Promise<void>((resolve) => void io.close(() => resolve()));
-      http.closeAllConnections();
-      return closed;
-    },
+    close,
   };
 }
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
+import { untilTestEnds } from './fixtures';
 
 const NETLIFY_TOML = fileURLToPath(new URL('../netlify.toml', import.meta.url));
 
@@ -46,7 +47,7 @@ function parseHeadersFile(text: string): { for: string; values: Record<string, s
 /**
  * A static host for a built client that behaves as Netlify does with this repository's
  * netlify.toml: its [[headers]] and [[redirects]], plus the build's own `_headers` file.
- * Standing in for Netlify in tests, on its own origin (port).
+ * Standing in for Netlify in tests, on its own origin (port). It closes when the test ends.
  */
 export async function startStaticHost(root: string): Promise<{ origin: string; close(): Promise<void> }> {
   const config = parse(readFileSync(NETLIFY_TOML, 'utf8')) as NetlifyConfig;
@@ -77,13 +78,12 @@ export async function startStaticHost(root: string): Promise<{ origin: string; c
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    // Pages left open keep connections alive (and Chromium opens spare ones): cut them, or close waits on them.
-    close: () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      return closed;
-    },
+  // Pages left open keep connections alive (and Chromium opens spare ones): cut them, or close waits on them.
+  const close = () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    return closed;
   };
+  untilTestEnds({ stop: close });
+  return { origin: `http://127.0.0.1:${port}`, close };
 }

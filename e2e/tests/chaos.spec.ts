@@ -49,11 +49,7 @@ test('chaos: exactly once, in order, ✓✓ for all, while links are cut and the
   // busy machine can take seconds to get its signaling connection back.
   const server = new SignalingProcess(['--reconnect-grace', '30000']);
   await server.start();
-  try {
-    await chaos(server, browser);
-  } finally {
-    await server.stop('SIGKILL');
-  }
+  await chaos(server, browser);
 });
 
 async function chaos(server: SignalingProcess, browser: Parameters<typeof newPage>[0]): Promise<void> {

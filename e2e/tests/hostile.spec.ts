@@ -126,38 +126,34 @@ test('after a server restart, an impostor with the same nickname cannot take ove
   // The restarted server gives a forgotten member their seat back within the reconnect grace: 30 s here, as by default.
   const server = new SignalingProcess(['--reconnect-grace', '30000']);
   await server.start();
-  try {
-    const enter = async (nick: string, init?: InitScripts) => {
-      const page = await newPage(browser, `${server.url}/?room=takeover`, init);
-      await fillJoin(page, nick);
-      await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
-      return new User(page, nick);
-    };
-    const alice = await enter('alice', CUT_SIGNALING);
-    const bob = await enter('bob');
-    await bob.connectedTo('alice');
-    // Alice's signaling connection stays down a while (her network), so the impostor gets there first.
-    await alice.page.evaluate(() => ((window as unknown as { __cut: boolean }).__cut = true));
-    const port = server.port;
-    await server.stop('SIGKILL');
-    await server.start(port);
-    await expect(bob.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
-    const impostor = await enter('alice');
-    await expect(impostor.log).toContainText('with bob');
-    // The impostor's offer reaches bob while his link to the real alice is open: it waits, the link stays.
-    await alice.say('it is still me');
-    await expect(bob.lines('public').filter({ hasText: 'it is still me' })).toHaveCount(1);
-    await alice.page.evaluate(() => ((window as unknown as { __cut: boolean }).__cut = false));
-    // The real alice resumes with her signed token; the impostor is put out of the room.
-    await expect(alice.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
-    await expect(impostor.page.getByRole('alert')).toContainText('removed you');
-    await alice.say('and still me after');
-    await expect(bob.lines('public')).toHaveText([/alice: it is still me/, /alice: and still me after/]);
-    await expect(bob.lines('notice').filter({ hasText: 'Lost the direct link to alice' })).toHaveCount(0);
-    await expect(bob.log.locator('[data-kind="warning"]')).toHaveCount(0);
-  } finally {
-    await server.stop('SIGKILL');
-  }
+  const enter = async (nick: string, init?: InitScripts) => {
+    const page = await newPage(browser, `${server.url}/?room=takeover`, init);
+    await fillJoin(page, nick);
+    await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
+    return new User(page, nick);
+  };
+  const alice = await enter('alice', CUT_SIGNALING);
+  const bob = await enter('bob');
+  await bob.connectedTo('alice');
+  // Alice's signaling connection stays down a while (her network), so the impostor gets there first.
+  await alice.page.evaluate(() => ((window as unknown as { __cut: boolean }).__cut = true));
+  const port = server.port;
+  await server.stop('SIGKILL');
+  await server.start(port);
+  await expect(bob.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
+  const impostor = await enter('alice');
+  await expect(impostor.log).toContainText('with bob');
+  // The impostor's offer reaches bob while his link to the real alice is open: it waits, the link stays.
+  await alice.say('it is still me');
+  await expect(bob.lines('public').filter({ hasText: 'it is still me' })).toHaveCount(1);
+  await alice.page.evaluate(() => ((window as unknown as { __cut: boolean }).__cut = false));
+  // The real alice resumes with her signed token; the impostor is put out of the room.
+  await expect(alice.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(impostor.page.getByRole('alert')).toContainText('removed you');
+  await alice.say('and still me after');
+  await expect(bob.lines('public')).toHaveText([/alice: it is still me/, /alice: and still me after/]);
+  await expect(bob.lines('notice').filter({ hasText: 'Lost the direct link to alice' })).toHaveCount(0);
+  await expect(bob.log.locator('[data-kind="warning"]')).toHaveCount(0);
 });
 
 test('someone else answering to a nickname is shown as a changed safety code', async ({ join }) => {

@@ -45,43 +45,39 @@ test('a private room: the secret stays in the fragment, links are verified, safe
 test('a signaling server in the middle is caught: both users are warned and nothing is shown', async ({ browser }) => {
   const attacker = await (await browser.newContext()).newPage();
   const hostile = await startHostileServer(attacker);
-  try {
-    const secret = 'a'.repeat(10) + 'B'.repeat(12);
-    const alicePage = await newPage(browser, `${hostile.url}/#${secret}`);
-    await fillJoin(alicePage, 'alice');
-    await expect(alicePage.getByRole('banner').getByText('Private room', { exact: true })).toBeVisible();
-    const bobPage = await newPage(browser, `${hostile.url}/#${secret}`);
-    await fillJoin(bobPage, 'bob');
-    const [alice, bob] = [new User(alicePage, 'alice'), new User(bobPage, 'bob')];
+  const secret = 'a'.repeat(10) + 'B'.repeat(12);
+  const alicePage = await newPage(browser, `${hostile.url}/#${secret}`);
+  await fillJoin(alicePage, 'alice');
+  await expect(alicePage.getByRole('banner').getByText('Private room', { exact: true })).toBeVisible();
+  const bobPage = await newPage(browser, `${hostile.url}/#${secret}`);
+  await fillJoin(bobPage, 'bob');
+  const [alice, bob] = [new User(alicePage, 'alice'), new User(bobPage, 'bob')];
 
-    // The links do open, through the attacker.
-    await alice.connectedTo('bob');
-    await bob.connectedTo('alice');
-    const warned = Date.now();
-    for (const [user, peer] of [[alice, 'bob'], [bob, 'alice']] as const) {
-      await expect(user.people.locator(`li[data-nick="${peer}"]`)).toHaveAttribute('data-verification', 'failed', { timeout: 5_000 });
-      await expect(user.lines('notice').filter({ hasText: `the link to ${peer} could not be verified` })).toHaveCount(1);
-    }
-    console.log(`[measure] man in the middle flagged on both ends ${Date.now() - warned} ms after the links opened`);
-    expect(await safetyOf(alice, 'bob')).not.toBe(await safetyOf(bob, 'alice'));
-
-    // Nobody sends over an unverified link, so the attacker reads nothing.
-    await bob.say('the plan is under the floor');
-    await alice.say('/msg bob the key is in the drawer');
-    await expect(bob.lines('notice').filter({ hasText: 'Nobody else is connected' })).toHaveCount(1);
-    await expect(alice.lines('notice').filter({ hasText: 'not verified, so the private message was not sent' })).toHaveCount(1);
-    await expect(alice.lines('public')).toHaveCount(0);
-    await expect(bob.lines('private')).toHaveCount(0);
-    expect(hostile.relayed.join('\n')).not.toContain('plan is under');
-    expect(hostile.relayed.join('\n')).not.toContain('in the drawer');
-    expect(hostile.relayed.some((frame) => frame.includes('"proof"'))).toBe(true);
-
-    // What the attacker sends itself is not shown either.
-    await hostile.inject('alice', 'bob', JSON.stringify({ type: 'chat', id: 'x1', seq: 99, ts: Date.now(), text: 'FORGED by mallory' }));
-    await alice.say('/users');
-    await expect(alice.lines('notice').filter({ hasText: 'alice (you)' })).toHaveCount(1);
-    await expect(alice.log).not.toContainText('FORGED');
-  } finally {
-    await hostile.close();
+  // The links do open, through the attacker.
+  await alice.connectedTo('bob');
+  await bob.connectedTo('alice');
+  const warned = Date.now();
+  for (const [user, peer] of [[alice, 'bob'], [bob, 'alice']] as const) {
+    await expect(user.people.locator(`li[data-nick="${peer}"]`)).toHaveAttribute('data-verification', 'failed', { timeout: 5_000 });
+    await expect(user.lines('notice').filter({ hasText: `the link to ${peer} could not be verified` })).toHaveCount(1);
   }
+  console.log(`[measure] man in the middle flagged on both ends ${Date.now() - warned} ms after the links opened`);
+  expect(await safetyOf(alice, 'bob')).not.toBe(await safetyOf(bob, 'alice'));
+
+  // Nobody sends over an unverified link, so the attacker reads nothing.
+  await bob.say('the plan is under the floor');
+  await alice.say('/msg bob the key is in the drawer');
+  await expect(bob.lines('notice').filter({ hasText: 'Nobody else is connected' })).toHaveCount(1);
+  await expect(alice.lines('notice').filter({ hasText: 'not verified, so the private message was not sent' })).toHaveCount(1);
+  await expect(alice.lines('public')).toHaveCount(0);
+  await expect(bob.lines('private')).toHaveCount(0);
+  expect(hostile.relayed.join('\n')).not.toContain('plan is under');
+  expect(hostile.relayed.join('\n')).not.toContain('in the drawer');
+  expect(hostile.relayed.some((frame) => frame.includes('"proof"'))).toBe(true);
+
+  // What the attacker sends itself is not shown either.
+  await hostile.inject('alice', 'bob', JSON.stringify({ type: 'chat', id: 'x1', seq: 99, ts: Date.now(), text: 'FORGED by mallory' }));
+  await alice.say('/users');
+  await expect(alice.lines('notice').filter({ hasText: 'alice (you)' })).toHaveCount(1);
+  await expect(alice.log).not.toContainText('FORGED');
 });

@@ -15,26 +15,22 @@ test('two browsers on two signaling processes sharing one Redis chat peer to pee
   const processes = [0, 1].map(() => new SignalingProcess(['--redis-url', redis.url, '--redis-prefix', prefix]));
   await Promise.all(processes.map((process) => process.start()));
   const [a, b] = processes as [SignalingProcess, SignalingProcess];
-  try {
-    expect(a.url).not.toBe(b.url);
-    const [atA, atB] = await Promise.all([recordedPage(browser, `${a.url}/?room=scale`), recordedPage(browser, `${b.url}/?room=scale`)]);
-    await fillJoin(atA.page, 'alice');
-    await fillJoin(atB.page, 'bob');
-    const alice = new User(atA.page, 'alice');
-    const bob = new User(atB.page, 'bob');
-    await alice.connectedTo('bob');
-    await bob.connectedTo('alice');
+  expect(a.url).not.toBe(b.url);
+  const [atA, atB] = await Promise.all([recordedPage(browser, `${a.url}/?room=scale`), recordedPage(browser, `${b.url}/?room=scale`)]);
+  await fillJoin(atA.page, 'alice');
+  await fillJoin(atB.page, 'bob');
+  const alice = new User(atA.page, 'alice');
+  const bob = new User(atB.page, 'bob');
+  await alice.connectedTo('bob');
+  await bob.connectedTo('alice');
 
-    await alice.say('hello from process A');
-    await expect(bob.lines('public').filter({ hasText: 'hello from process A' })).toHaveCount(1);
-    await bob.say('hello from process B');
-    await expect(alice.lines('public').filter({ hasText: 'hello from process B' })).toHaveCount(1);
+  await alice.say('hello from process A');
+  await expect(bob.lines('public').filter({ hasText: 'hello from process A' })).toHaveCount(1);
+  await bob.say('hello from process B');
+  await expect(alice.lines('public').filter({ hasText: 'hello from process B' })).toHaveCount(1);
 
-    // The offer and answer crossed processes through Redis; the chat itself touched neither.
-    for (const { traffic } of [atA, atB]) expect(traffic.join('\n')).not.toContain('hello from process');
-    const health = await Promise.all(processes.map(async (process) => (await fetch(`${process.url}/healthz`)).json()));
-    expect(health.map((entry: { store: { kind: string } }) => entry.store.kind)).toEqual(['redis', 'redis']);
-  } finally {
-    await Promise.all(processes.map((process) => process.stop()));
-  }
+  // The offer and answer crossed processes through Redis; the chat itself touched neither.
+  for (const { traffic } of [atA, atB]) expect(traffic.join('\n')).not.toContain('hello from process');
+  const health = await Promise.all(processes.map(async (process) => (await fetch(`${process.url}/healthz`)).json()));
+  expect(health.map((entry: { store: { kind: string } }) => entry.store.kind)).toEqual(['redis', 'redis']);
 });
