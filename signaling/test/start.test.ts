@@ -31,15 +31,18 @@ async function survivors(pgid: number, deadline: number): Promise<string> {
 
 // A service manager or a container stops the process it started, by its id: here, npm itself.
 describe('npm start, stopped like a service', () => {
+  // `npm start` builds the client first; `npm start -w signaling` is how the README deploys it.
   const ways = [
-    ['SIGTERM', "SIGTERM to npm start's own process"],
-    ['SIGINT', "SIGINT to npm start's own process"],
+    ['start', 'SIGTERM', "SIGTERM to npm start's own process"],
+    ['start', 'SIGINT', "SIGINT to npm start's own process"],
     // The terminal signals every process of the foreground group, and npm passes its own on too.
-    ['SIGINT', 'Ctrl-C in a terminal (SIGINT to the whole process group)'],
+    ['start', 'SIGINT', 'Ctrl-C in a terminal (SIGINT to the whole process group)'],
+    ['start -w signaling', 'SIGTERM', "SIGTERM to the process of npm start -w signaling (a systemd unit's)"],
   ] as const;
-  for (const [signal, how] of ways) {
+  for (const [command, signal, how] of ways) {
     it(`${how}: every client gets the shutdown notice, and within 5 s the port is free and nothing is left`, async (t) => {
-      const server = await runServer('npm', ['start', '--', ...(await storeFlags())], { PORT: '0' }, t, ROOT);
+      const args = [...command.split(' '), '--', ...(await storeFlags())];
+      const server = await runServer('npm', args, { PORT: '0' }, t, ROOT);
       const clients = await Promise.all([connect(server.url), connect(server.url)]);
       await Promise.all(clients.map((client, i) => joined(client, `member${i}`, 'service')));
       const notices = clients.map((client) => nextEvent(client, 'server-shutdown'));
