@@ -178,7 +178,8 @@ export class User {
 interface Fixtures {
   /**
    * Closes every browser context a test opened, so pages of earlier tests do not go on using the
-   * CPU, and stops every signaling process it started, on every path (its log is attached if the test failed).
+   * CPU, and stops every signaling process and helper it started, on every path (the servers' logs
+   * are attached if the test failed).
    */
   cleanUp: undefined;
   /** A signaling server started for this test. */
@@ -300,10 +301,10 @@ export const test = base.extend<Fixtures>({
   // Playwright reads a fixture's dependencies from this destructuring; this one has none.
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
+    // Stopped by cleanUp, with every other process the test started.
     const server = new SignalingProcess();
     await server.start();
     await use(server);
-    await server.stop('SIGKILL');
   },
   openPage: async ({ browser, server }, use) => {
     await use((query = '', init) => newPage(browser, `${server.url}/${query}`, init));
