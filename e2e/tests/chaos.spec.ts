@@ -12,15 +12,18 @@ const CHATTER = () => {
   const state = { sending: false, sent: { public: 0, private: 0 }, shown: [] as string[], lastLine: 0, timers: [] as number[] };
   (window as unknown as { __chaos: typeof state }).__chaos = state;
   const chat = () => (document.querySelector('mc-chat-app') as unknown as { chat: Chat }).chat;
-  // The log keeps the newest 2,000 lines: note every line as it appears, so none is missed.
-  setInterval(() => {
+  // The log keeps the newest 2,000 lines: note every line as it appears, so none is missed, and
+  // once more when the test reads what was shown.
+  const collect = () => {
     const lines = chat()?.lines ?? [];
     for (const line of lines) {
       if (line.id <= state.lastLine) continue;
       state.lastLine = line.id;
       if ((line.kind === 'public' || line.kind === 'private') && line.from !== chat().nick) state.shown.push(line.text);
     }
-  }, 100);
+  };
+  setInterval(collect, 100);
+  (window as unknown as { __collect: () => void }).__collect = collect;
   (window as unknown as { __startChatter: (others: string[]) => void }).__startChatter = (others) => {
     state.sending = true;
     const me = chat().nick;
@@ -39,7 +42,11 @@ const CHATTER = () => {
 };
 
 type ChaosState = { sent: { public: number; private: number }; shown: string[] };
-const chaosOf = (user: User) => user.page.evaluate(() => (window as unknown as { __chaos: ChaosState }).__chaos);
+const chaosOf = (user: User) =>
+  user.page.evaluate(() => {
+    (window as unknown as { __collect: () => void }).__collect();
+    return (window as unknown as { __chaos: ChaosState }).__chaos;
+  });
 const unacknowledged = (user: User) =>
   user.page.evaluate(() => (document.querySelector('mc-chat-app') as unknown as { chat: { unacknowledged: number } }).chat.unacknowledged);
 
@@ -90,7 +97,6 @@ async function chaos(server: SignalingProcess, browser: Parameters<typeof newPag
 
   // Everything drains: every message acknowledged by everyone it was for.
   for (const user of users) await expect.poll(() => unacknowledged(user), { timeout: 90_000, message: `${user.nick}'s outboxes drain` }).toBe(0);
-  await new Promise((resolve) => setTimeout(resolve, 500));
 
   const states = await Promise.all(users.map(chaosOf));
   if (process.env.E2E_SERVER_LOG_LEVEL) console.log(server.output.split('\n').filter((line) => /leave|resume|join|refused|flood|impostor/.test(line)).join('\n'));
