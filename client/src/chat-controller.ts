@@ -21,7 +21,7 @@ import { InboundBudget } from './inbound-budget';
 import { parseCommand } from './commands';
 import { Inbox, Outbox, mark, receiptState, type Receipt, type Unsequenced } from './delivery';
 import { FileTransfers, type Transfer } from './files';
-import { Mesh } from './mesh';
+import { Mesh, type Link } from './mesh';
 import { PeerLink, type LinkRoute, type LinkState } from './peer-link';
 import { linkProof, privateRoomId, proofKey, safetyCode, verifyLinkProof } from './private-room';
 import { errorText, helpLines, leaveText, linkFailureText, linkWords, sizeText, unreachableText } from './words';
@@ -106,6 +106,11 @@ interface KeptSeat {
 /** A lost link is tried again after 1 s, then 2, 4, 8, and every 10 s while the peer is in the room. */
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 10_000;
+/**
+ * How long a page that fired beforeunload withholds acknowledgements: a reload or a closed tab is
+ * gone well within it; a page still here after it was not left after all (say, a download).
+ */
+const LEAVING_MS = 10_000;
 
 /**
  * Owns the signaling socket, the mesh of peer links and everything the chat shows. Components
@@ -160,6 +165,8 @@ export class ChatController implements ReactiveController {
   readonly #flushed = new WeakMap<object, number>();
   /** The highest sequence number each link has brought us, acknowledged again when the link opens. */
   readonly #received = new WeakMap<object, number>();
+  /** Set while the page is being left: nothing is acknowledged until it turns out to stay. */
+  #leaving: ReturnType<typeof setTimeout> | undefined;
   /** Our messages still waiting for someone, by message id: the log line that shows them. */
   readonly #receipts = new Map<string, number>();
   /** Who is typing, in the room or privately to us: the timer that ends the notice. */
@@ -193,17 +200,43 @@ export class ChatController implements ReactiveController {
 
   readonly #onVisibility = () => {
     if (document.hidden) return;
+    this.#stay();
     this.attention.seen();
     this.#markSeen();
   };
 
+  /**
+   * The page is being left (a reload, a link followed, the tab closed). What arrives from now on
+   * may never be seen, so it is not acknowledged: its senders keep it and give it to the page that
+   * comes next (a reload resumes the seat) or to this one if it stays after all.
+   */
+  readonly #onLeaving = () => {
+    clearTimeout(this.#leaving);
+    this.#leaving = setTimeout(this.#stay, LEAVING_MS);
+  };
+
+  /** The page stayed (the user is back at it, or it was a download): acknowledge what waited. */
+  readonly #stay = () => {
+    if (this.#leaving === undefined) return;
+    clearTimeout(this.#leaving);
+    this.#leaving = undefined;
+    for (const nick of this.people.keys()) {
+      const link = this.#mesh.get(nick);
+      if (link?.open) this.#reacknowledge(link);
+    }
+  };
+
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.#onVisibility);
+    window.addEventListener('beforeunload', this.#onLeaving);
+    for (const event of ['pointerdown', 'keydown'] as const) window.addEventListener(event, this.#stay, { capture: true });
     this.#socket.connect();
   }
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.removeEventListener('beforeunload', this.#onLeaving);
+    for (const event of ['pointerdown', 'keydown'] as const) window.removeEventListener(event, this.#stay, { capture: true });
     this.#reset();
     this.#socket.disconnect();
   }
@@ -560,7 +593,7 @@ export class ChatController implements ReactiveController {
    * and their receipts would stay at ✓ for good. So when a link opens, acknowledge everything it
    * has brought so far, cumulatively (sound: a link is ordered, and a sender re-sends oldest first).
    */
-  #reacknowledge(link: PeerLink): void {
+  #reacknowledge(link: Link): void {
     const seq = this.#received.get(link);
     if (seq !== undefined && this.#trusted(link.nick)) link.send({ type: 'ack', seq });
   }
@@ -729,7 +762,7 @@ export class ChatController implements ReactiveController {
     let inbox = this.#inboxes.get(from);
     if (!inbox) this.#inboxes.set(from, (inbox = new Inbox()));
     const fresh = inbox.accept(message.id);
-    this.#mesh.sendTo(from, { type: 'ack', seq: message.seq });
+    if (this.#leaving === undefined) this.#mesh.sendTo(from, { type: 'ack', seq: message.seq });
     if (!fresh) return;
     const isPrivate = message.type === 'private';
     const now = Date.now();

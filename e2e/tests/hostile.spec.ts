@@ -177,7 +177,35 @@ test('a reload keeps the nickname, and messages written meanwhile arrive once, w
   await bob.connectedTo('alice');
   await bob.say('before the reload');
   await expect(alice.lines('public').filter({ hasText: 'before the reload' })).toHaveCount(1);
+  // Alice reloads; Bob writes once her page has begun to go (beforeunload). The new page is held
+  // back until the old one has taken all of Bob's messages: they must not be acknowledged there,
+  // where nobody will see them, but re-sent to the page that comes next.
+  const signal = () => {
+    let fire: (() => void) | undefined;
+    return { fired: new Promise<void>((resolve) => (fire = resolve)), fire: () => fire?.() };
+  };
+  const [leaving, tookAll] = [signal(), signal()];
+  await alice.page.exposeFunction('__leaving', leaving.fire);
+  await alice.page.exposeFunction('__tookAll', tookAll.fire);
+  await alice.page.evaluate(() => {
+    const page = window as unknown as { __leaving(): void; __tookAll(): void };
+    addEventListener('beforeunload', () => page.__leaving());
+    const chat = (document.querySelector('mc-chat-app') as unknown as { chat: { lines: { text: string }[] } }).chat;
+    const watch = setInterval(() => {
+      if (!chat.lines.some((line) => line.text === 'meanwhile 7')) return;
+      clearInterval(watch);
+      page.__tookAll();
+    }, 20);
+  });
+  await alice.page.route(
+    (url) => url.pathname === '/',
+    async (route) => {
+      await tookAll.fired;
+      await route.continue();
+    },
+  );
   const reloading = alice.page.reload();
+  await leaving.fired;
   for (let i = 1; i <= 7; i++) await bob.say(`meanwhile ${i}`);
   await reloading;
   await expect(alice.page.getByRole('log', { name: 'Messages' })).toBeVisible();
