@@ -98,3 +98,20 @@ test('messages that arrive before the receiver counts the link as open are still
   await alice.say('and after');
   await expect(alice.receipt('and after')).toHaveAttribute('data-receipt', 'delivered');
 });
+
+test('a page that began to be left but stayed (say, a download) acknowledges what it took meanwhile once its user is back', async ({ join }) => {
+  const alice = await join('alice', 'stay');
+  const bob = await join('bob', 'stay');
+  await bob.connectedTo('alice');
+  await alice.connectedTo('bob');
+  await alice.page.evaluate(() => dispatchEvent(new Event('beforeunload')));
+  await bob.say('are you still there?');
+  await expect(alice.lines('public').filter({ hasText: 'are you still there?' })).toHaveCount(1);
+  // Alice's page answers without a keystroke (that would bring her back): its frame comes after
+  // any acknowledgement on the same ordered link, so by the time Bob has it, none was sent.
+  await alice.page.evaluate(() => (document.querySelector('mc-chat-app') as unknown as { chat: { submit(text: string): void } }).chat.submit('page here'));
+  await expect(bob.lines('public').filter({ hasText: 'page here' })).toHaveCount(1);
+  await expect(bob.receipt('are you still there?')).toHaveAttribute('data-receipt', 'sent');
+  await alice.page.keyboard.press('Shift');
+  await expect(bob.receipt('are you still there?')).toHaveAttribute('data-receipt', 'delivered');
+});
