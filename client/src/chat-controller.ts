@@ -595,7 +595,7 @@ export class ChatController implements ReactiveController {
    */
   #reacknowledge(link: Link): void {
     const seq = this.#received.get(link);
-    if (seq !== undefined && this.#trusted(link.nick)) link.send({ type: 'ack', seq });
+    if (seq !== undefined && this.#trusted(link.nick) && this.#leaving === undefined) link.send({ type: 'ack', seq });
   }
 
   #budget(nick: string): InboundBudget {
