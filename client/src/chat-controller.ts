@@ -111,6 +111,8 @@ const RETRY_MAX_MS = 10_000;
  * gone well within it; a page still here after it was not left after all (say, a download).
  */
 const LEAVING_MS = 10_000;
+/** What shows the user is back at a page that began to be left. */
+const BACK_EVENTS = ['pointerdown', 'keydown'] as const;
 
 /**
  * Owns the signaling socket, the mesh of peer links and everything the chat shows. Components
@@ -229,14 +231,14 @@ export class ChatController implements ReactiveController {
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.#onVisibility);
     window.addEventListener('beforeunload', this.#onLeaving);
-    for (const event of ['pointerdown', 'keydown'] as const) window.addEventListener(event, this.#stay, { capture: true });
+    for (const event of BACK_EVENTS) window.addEventListener(event, this.#stay, { capture: true });
     this.#socket.connect();
   }
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.#onVisibility);
     window.removeEventListener('beforeunload', this.#onLeaving);
-    for (const event of ['pointerdown', 'keydown'] as const) window.removeEventListener(event, this.#stay, { capture: true });
+    for (const event of BACK_EVENTS) window.removeEventListener(event, this.#stay, { capture: true });
     this.#reset();
     this.#socket.disconnect();
   }
