@@ -25,17 +25,19 @@ const launch = (executablePath: string | undefined): LaunchOptions => ({
   ],
 });
 
+const EXPECT_TIMEOUT_MS = 10_000;
+
 const NEEDS_FULL_BROWSER = /attention\.spec\.ts/;
 const CHAOS = /chaos\.spec\.ts/;
 
 export default defineConfig({
   testDir: './tests',
   timeout: 60_000,
-  expect: { timeout: 10_000 },
+  expect: { timeout: EXPECT_TIMEOUT_MS },
   fullyParallel: true,
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
-  reporter: [['list']],
+  reporter: [['list'], ['./headroom.ts', { expectTimeoutMs: EXPECT_TIMEOUT_MS }]],
   outputDir: '../test-results',
   projects: [
     { name: 'e2e', testIgnore: [CHAOS, NEEDS_FULL_BROWSER], use: { launchOptions: launch(headlessShell) } },
