@@ -11,15 +11,21 @@ const CHATTER = () => {
   type Chat = { nick: string; people: Map<string, unknown>; lines: { id: number; kind: string; from?: string; to?: string; text: string }[]; submit(text: string): void; unacknowledged: number };
   const state = { sending: false, sent: { public: 0, private: 0 }, shown: [] as string[], lastLine: 0, timers: [] as number[] };
   (window as unknown as { __chaos: typeof state }).__chaos = state;
-  const chat = () => (document.querySelector('mc-chat-app') as unknown as { chat: Chat }).chat;
+  const app = () => document.querySelector('mc-chat-app') as unknown as { chat: Chat } | null;
+  const chat = () => {
+    const current = app()?.chat;
+    if (!current) throw new Error('the chat app is not on the page');
+    return current;
+  };
   // The log keeps the newest 2,000 lines: note every line as it appears, so none is missed, and
-  // once more when the test reads what was shown.
+  // once more when the test reads what was shown. The first notes come before the app is there.
   const collect = () => {
-    const lines = chat()?.lines ?? [];
-    for (const line of lines) {
+    const current = app()?.chat;
+    if (!current) return;
+    for (const line of current.lines) {
       if (line.id <= state.lastLine) continue;
       state.lastLine = line.id;
-      if ((line.kind === 'public' || line.kind === 'private') && line.from !== chat().nick) state.shown.push(line.text);
+      if ((line.kind === 'public' || line.kind === 'private') && line.from !== current.nick) state.shown.push(line.text);
     }
   };
   setInterval(collect, 100);
