@@ -41,7 +41,8 @@ export default class HeadroomReporter implements Reporter {
   }
 
   onStepEnd(test: TestCase, _result: TestResult, step: TestStep): void {
-    if (step.category !== 'expect' || !step.location || insideExpect(step)) return;
+    // A wait that failed used its whole limit by definition; the test's failure reports it.
+    if (step.category !== 'expect' || step.error || !step.location || insideExpect(step)) return;
     const { file, line } = step.location;
     this.#record('expect', `${relative(process.cwd(), file)}:${line}`, test.title, this.#expectLimit(file, line), step.duration);
   }
