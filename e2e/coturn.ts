@@ -53,11 +53,11 @@ export async function startCoturn(secret: string): Promise<{ url: string; stop()
       rmSync(dir, { recursive: true, force: true });
     },
   });
-  const deadline = Date.now() + 10_000;
+  // Like the signaling server's start: an exit fails at once, slowness is bounded by the test's timeout.
   while (!output.includes('Total General servers')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (child.exitCode !== null) {
       await turn.stop();
-      throw new Error(`coturn did not start:\n${output}`);
+      throw new Error(`coturn exited before it served:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
