@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, untilTestEnds } from './fixtures';
+import { freePort, untilTestEnds, whenReady } from './fixtures';
 
 /**
  * A real coturn on loopback with coturn's REST-API shared secret (`use-auth-secret`), as an
@@ -45,6 +45,7 @@ export async function startCoturn(secret: string): Promise<{ url: string; stop()
   const turn = untilTestEnds({
     url: `turn:127.0.0.1:${port}?transport=udp`,
     kill: () => void child.kill('SIGKILL'),
+    log: () => output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -53,13 +54,6 @@ export async function startCoturn(secret: string): Promise<{ url: string; stop()
       rmSync(dir, { recursive: true, force: true });
     },
   });
-  // Like the signaling server's start: an exit fails at once, slowness is bounded by the test's timeout.
-  while (!output.includes('Total General servers')) {
-    if (child.exitCode !== null) {
-      await turn.stop();
-      throw new Error(`coturn exited before it served:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await whenReady(child, /Total General servers/, 'coturn');
   return turn;
 }

@@ -11,13 +11,15 @@ export { freePort } from '@meshchat/signaling/test/redis-server';
 /** The CLI forces its own exit 4.5 s after a SIGTERM; this leaves room for a busy machine. */
 const STOP_DEADLINE_MS = 8_000;
 
-/** Every signaling process the running test started: stopped when it ends, their logs attached if it failed. */
-const started = new Set<SignalingProcess>();
-
-/** Something else a test starts (a coturn, a static host): `stop` when the test ends, `kill` at once if the worker exits first. */
+/**
+ * Something a test starts (a signaling server, a coturn, a static host): `stop`ped when the test
+ * ends, `kill`ed at once if the worker exits first; its `log`, if it has one, is attached when the
+ * test failed.
+ */
 export interface Helper {
   stop(): Promise<unknown>;
   kill?(): void;
+  log?(): string;
 }
 const helpers = new Set<Helper>();
 
@@ -29,9 +31,39 @@ export function untilTestEnds<T extends Helper>(helper: T): T {
 
 // A worker that exits (interrupted, crashed) takes what its test started along rather than orphan it.
 process.once('exit', () => {
-  for (const server of started) server.kill();
   for (const helper of helpers) helper.kill?.();
 });
+
+/**
+ * Resolves with the first match of `ready` in what `child` writes (stdout and stderr) from now on;
+ * rejects with all it wrote if it ends first. No deadline of its own: slowness (a cold start took
+ * over 15 s beside the chaos spec and two CPU hogs) is bounded by the test's timeout, after which
+ * cleanUp stops the process.
+ */
+export function whenReady(child: ChildProcess, ready: RegExp, what: string): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const streams = [child.stdout, child.stderr].filter((stream) => stream !== null);
+    const settle = () => {
+      for (const stream of streams) stream.off('data', onData);
+      child.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (!match) return;
+      settle();
+      resolve(match);
+    };
+    // 'close', not 'exit': by then everything it wrote has been read, so the error shows it all.
+    const onClose = () => {
+      settle();
+      reject(new Error(`${what} exited before it was ready:\n${output}`));
+    };
+    for (const stream of streams) stream.on('data', onData);
+    child.on('close', onClose);
+  });
+}
 
 /** The real signaling CLI in its own process, serving the built client. */
 export class SignalingProcess {
@@ -49,7 +81,7 @@ export class SignalingProcess {
 
   /** Start on `port` (0 picks one; a restart passes the old one), resolve once it listens. */
   async start(port = 0): Promise<void> {
-    // A restart must wait for its own "running at", not find the previous process's.
+    // A restart's output (what `output` shows) begins here, after the previous process's.
     this.#runStart = this.#log.length;
     const child = spawn(
       process.execPath,
@@ -57,24 +89,19 @@ export class SignalingProcess {
       { env: { ...process.env, LOG_LEVEL: process.env.E2E_SERVER_LOG_LEVEL ?? 'info' }, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.#child = child;
-    started.add(this);
+    untilTestEnds(this.#asHelper);
     child.stdout?.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));
-    // No deadline of its own: a server that exits fails here with its output, one that is slow
-    // (a cold start took over 15 s beside the chaos spec and two CPU hogs) is bounded by the
-    // test's timeout, and cleanUp then stops it and attaches its log.
-    for (;;) {
-      const match = /running at (http:\/\/\S+)/.exec(this.output);
-      if (match?.[1]) {
-        this.url = match[1];
-        return;
-      }
-      if (child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    await this.stop('SIGKILL');
-    throw new Error(`signaling server exited before it listened:\n${this.output}`);
+    const [, url = ''] = await whenReady(child, /running at (http:\/\/\S+)/, 'the signaling server');
+    this.url = url;
   }
+
+  /** How the test's clean-up sees it: stopped with SIGKILL (a test that wants SIGTERM says so), every run's log. */
+  readonly #asHelper: Helper = {
+    stop: () => this.stop('SIGKILL'),
+    kill: () => this.kill(),
+    log: () => this.log,
+  };
 
   /** What the process has written since it last started (its log, at `E2E_SERVER_LOG_LEVEL`, default info). */
   get output(): string {
@@ -290,12 +317,13 @@ export const test = base.extend<Fixtures>({
       await use(undefined);
       await Promise.all(browser.contexts().map((context) => context.close()));
       const failed = testInfo.status !== testInfo.expectedStatus;
-      for (const [i, server] of [...started].entries()) {
-        await server.stop('SIGKILL');
-        if (failed) await testInfo.attach(`signaling-${i}.log`, { body: server.log, contentType: 'text/plain' });
-      }
-      started.clear();
       await Promise.all([...helpers].map((helper) => helper.stop()));
+      if (failed) {
+        for (const [i, helper] of [...helpers].entries()) {
+          const log = helper.log?.();
+          if (log !== undefined) await testInfo.attach(`process-${i}.log`, { body: log, contentType: 'text/plain' });
+        }
+      }
       helpers.clear();
     },
     { auto: true },

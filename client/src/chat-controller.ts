@@ -597,7 +597,12 @@ export class ChatController implements ReactiveController {
    */
   #reacknowledge(link: Link): void {
     const seq = this.#received.get(link);
-    if (seq !== undefined && this.#trusted(link.nick) && this.#leaving === undefined) link.send({ type: 'ack', seq });
+    if (seq !== undefined && this.#trusted(link.nick)) this.#acknowledge(link, seq);
+  }
+
+  /** Acknowledge, cumulatively up to `seq`, what `link` brought; not while the page is being left (see #onLeaving). */
+  #acknowledge(link: Link | undefined, seq: number): void {
+    if (link?.open && this.#leaving === undefined) link.send({ type: 'ack', seq });
   }
 
   #budget(nick: string): InboundBudget {
@@ -764,7 +769,7 @@ export class ChatController implements ReactiveController {
     let inbox = this.#inboxes.get(from);
     if (!inbox) this.#inboxes.set(from, (inbox = new Inbox()));
     const fresh = inbox.accept(message.id);
-    if (this.#leaving === undefined) this.#mesh.sendTo(from, { type: 'ack', seq: message.seq });
+    this.#acknowledge(this.#mesh.get(from), message.seq);
     if (!fresh) return;
     const isPrivate = message.type === 'private';
     const now = Date.now();
