@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, untilTestEnds, whenReady } from './fixtures';
+import { freePort } from './fixtures';
+import { untilTestEnds, whenReady } from './processes';
 
 /**
  * A real coturn on loopback with coturn's REST-API shared secret (`use-auth-secret`), as an

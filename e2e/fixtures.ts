@@ -1,69 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { stopAll, untilTestEnds, whenReady, type Helper } from './processes';
 import { test as base, expect, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 
 const CLI = fileURLToPath(new URL('../signaling/src/cli.ts', import.meta.url));
 const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 export { freePort } from '@meshchat/signaling/test/redis-server';
+export { untilTestEnds, whenReady, type Helper } from './processes';
 
 /** The CLI forces its own exit 4.5 s after a SIGTERM; this leaves room for a busy machine. */
 const STOP_DEADLINE_MS = 8_000;
-
-/**
- * Something a test starts (a signaling server, a coturn, a static host): `stop`ped when the test
- * ends, `kill`ed at once if the worker exits first; its `log`, if it has one, is attached when the
- * test failed.
- */
-export interface Helper {
-  stop(): Promise<unknown>;
-  kill?(): void;
-  log?(): string;
-}
-const helpers = new Set<Helper>();
-
-/** Stop `helper` when the running test ends, on every path (passed, failed, timed out). */
-export function untilTestEnds<T extends Helper>(helper: T): T {
-  helpers.add(helper);
-  return helper;
-}
-
-// A worker that exits (interrupted, crashed) takes what its test started along rather than orphan it.
-process.once('exit', () => {
-  for (const helper of helpers) helper.kill?.();
-});
-
-/**
- * Resolves with the first match of `ready` in what `child` writes (stdout and stderr) from now on;
- * rejects with all it wrote if it ends first. No deadline of its own: slowness (a cold start took
- * over 15 s beside the chaos spec and two CPU hogs) is bounded by the test's timeout, after which
- * cleanUp stops the process.
- */
-export function whenReady(child: ChildProcess, ready: RegExp, what: string): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const streams = [child.stdout, child.stderr].filter((stream) => stream !== null);
-    const settle = () => {
-      for (const stream of streams) stream.off('data', onData);
-      child.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (!match) return;
-      settle();
-      resolve(match);
-    };
-    // 'close', not 'exit': by then everything it wrote has been read, so the error shows it all.
-    const onClose = () => {
-      settle();
-      reject(new Error(`${what} exited before it was ready:\n${output}`));
-    };
-    for (const stream of streams) stream.on('data', onData);
-    child.on('close', onClose);
-  });
-}
 
 /** The real signaling CLI in its own process, serving the built client. */
 export class SignalingProcess {
@@ -272,6 +220,8 @@ export async function recordedPage(browser: Browser, url: string): Promise<{ pag
 export interface Captured {
   __channels: RTCDataChannel[];
   __connections: RTCPeerConnection[];
+  /** When each of `__connections` was made (performance.now()). */
+  __madeAt: number[];
 }
 
 /** Keeps every peer connection and data channel a page makes, so a test can act on them directly. */
@@ -280,10 +230,12 @@ export const CAPTURE_CHANNELS = () => {
   const captured = window as unknown as Captured;
   const channels: RTCDataChannel[] = (captured.__channels = []);
   const connections: RTCPeerConnection[] = (captured.__connections = []);
+  const madeAt: number[] = (captured.__madeAt = []);
   window.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
       super(config);
       connections.push(this);
+      madeAt.push(performance.now());
       this.addEventListener('datachannel', (event) => channels.push(event.channel));
     }
     override createDataChannel(label: string, init?: RTCDataChannelInit) {
@@ -317,14 +269,13 @@ export const test = base.extend<Fixtures>({
       await use(undefined);
       await Promise.all(browser.contexts().map((context) => context.close()));
       const failed = testInfo.status !== testInfo.expectedStatus;
-      await Promise.all([...helpers].map((helper) => helper.stop()));
+      const stopped = await stopAll();
       if (failed) {
-        for (const [i, helper] of [...helpers].entries()) {
+        for (const [i, helper] of stopped.entries()) {
           const log = helper.log?.();
           if (log !== undefined) await testInfo.attach(`process-${i}.log`, { body: log, contentType: 'text/plain' });
         }
       }
-      helpers.clear();
     },
     { auto: true },
   ],

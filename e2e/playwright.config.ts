@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, type LaunchOptions } from '@playwright/test';
+import { EXPECT_TIMEOUT_MS } from './limits';
 
 /** Debian's Chromium where installed (no browser download needed); else Playwright's own. */
 const installed = (path: string) => (existsSync(path) ? path : undefined);
@@ -24,8 +25,6 @@ const launch = (executablePath: string | undefined): LaunchOptions => ({
     '--disable-quic',
   ],
 });
-
-const EXPECT_TIMEOUT_MS = 10_000;
 
 const NEEDS_FULL_BROWSER = /attention\.spec\.ts/;
 const CHAOS = /chaos\.spec\.ts/;
