@@ -56,8 +56,11 @@ export class ChatApp extends LitElement {
   readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceTransportPolicy: iceTransportPolicy() });
   /** Shown when `?signal=` points the page at another signaling server. */
   readonly #override = signalingOverride();
-  /** The screen and conversation last rendered, to move focus when they change. */
-  #shown = 'join\n';
+  /**
+   * The screen and conversation last rendered, to move focus when they change. None at first, so
+   * the first screen takes focus too: Firefox ignores `autofocus` inside a shadow root.
+   */
+  #shown = '';
   readonly #narrowQuery = window.matchMedia(NARROW);
   declare drawerOpen: boolean;
   declare narrow: boolean;
