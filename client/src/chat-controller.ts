@@ -175,7 +175,8 @@ export class ChatController implements ReactiveController {
   readonly #typing: Record<Scope, Map<string, ReturnType<typeof setTimeout>>> = { room: new Map(), private: new Map() };
   /** When we last said we were typing, per conversation. */
   readonly #typingSent = new Map<string, number>();
-  readonly #retries = new Map<string, { attempt: number; timer: ReturnType<typeof setTimeout> | undefined }>();
+  /** Lost links being brought back: the attempt, its timer, and the notice last shown for it (shown once, not per attempt). */
+  readonly #retries = new Map<string, { attempt: number; timer: ReturnType<typeof setTimeout> | undefined; told?: string }>();
   /** A backlog being sent in slices: the timer of its next slice, per person. */
   readonly #flushLater = new Map<string, ReturnType<typeof setTimeout>>();
   /** What each person may still send us, over their links and through the signaling server. */
@@ -553,10 +554,15 @@ export class ChatController implements ReactiveController {
           this.files.lost(nick, 'link-lost');
           this.#stopTyping(nick);
           const why = reason ? ` (${linkFailureText(reason)})` : '';
-          this.notice(msg(str`Lost the direct link to ${nick}${why}. Messages to them wait until it is back.`));
+          const lost = msg(str`Lost the direct link to ${nick}${why}. Messages to them wait until it is back.`);
+          const told = this.#retries.get(nick)?.told;
           // Someone who flooded us gets a new link only after the longest back-off.
           if (reason?.why === 'flood') this.#retries.set(nick, { attempt: 8, timer: undefined });
           this.#retry(nick);
+          // Each failed attempt to bring it back would say the same again.
+          if (lost !== told) this.notice(lost);
+          const retry = this.#retries.get(nick);
+          if (retry) retry.told = lost;
         }
         this.#changed();
       },

@@ -26,6 +26,8 @@ export type LinkFailure =
   | { why: 'no-route' }
   | { why: 'turn-refused' }
   | { why: 'turn-error'; detail: string }
+  /** A TURN server was configured and gave no relay address, and the browser did not say why (Firefox does not). */
+  | { why: 'turn-silent' }
   | { why: 'version'; theirs: number; ours: number }
   /** They sent more than anyone chatting would; the link was closed to keep the page responsive. */
   | { why: 'flood' }
@@ -96,7 +98,8 @@ export class PeerLink {
     if (options.certificate) config.certificates = [options.certificate];
     this.#peer = new SimplePeer({ initiator: options.initiator, trickle: true, config });
     this.#peer.on('signal', (data: SimplePeer.SignalData) => {
-      if (data.type === 'candidate') this.#localCandidates += 1;
+      // Firefox ends gathering with a candidate whose text is empty (end of candidates): no way in.
+      if (data.type === 'candidate' && data.candidate.candidate !== '') this.#localCandidates += 1;
       options.onSignal(data as SignalData);
     });
     this.#peer.on('connect', () => {
@@ -209,7 +212,15 @@ export class PeerLink {
     this.#files = channel;
   }
 
-  /** Fail at once, with the reason, when gathering ends with no way to reach the peer. */
+  get #usesTurn(): boolean {
+    return this.#options.iceServers.some(({ urls }) => [urls].flat().some((url) => /^turns?:/.test(url)));
+  }
+
+  /**
+   * Fail at once, with the reason, when gathering ends with no way to reach the peer. Chromium
+   * says why a TURN server failed (`icecandidateerror`); Firefox says nothing, and only the missing
+   * candidates tell.
+   */
   #watchGathering(): void {
     const connection = this.#connection;
     connection.addEventListener('icecandidateerror', (event) => {
@@ -220,7 +231,7 @@ export class PeerLink {
     });
     connection.addEventListener('icegatheringstatechange', () => {
       if (connection.iceGatheringState === 'complete' && this.#localCandidates === 0 && this.#state === 'connecting') {
-        this.#fail(this.#turnError ?? { why: 'no-route' });
+        this.#fail(this.#turnError ?? (this.#usesTurn ? { why: 'turn-silent' } : { why: 'no-route' }));
       }
     });
   }

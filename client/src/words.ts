@@ -79,6 +79,8 @@ export function linkFailureText(failure: LinkFailure): string {
       return msg('no network path to offer the peer (no ICE candidates)');
     case 'turn-refused':
       return msg('the TURN server refused the credentials: they are wrong or expired');
+    case 'turn-silent':
+      return msg('the TURN server gave no relay address: it refused the credentials, or it cannot be reached');
     case 'turn-error':
       return msg(str`the TURN server answered ${failure.detail}`);
     case 'version':
