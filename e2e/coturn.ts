@@ -7,10 +7,21 @@ import { freePort } from './fixtures';
 import { untilTestEnds, whenReady } from './processes';
 
 /**
- * A real coturn on loopback with coturn's REST-API shared secret (`use-auth-secret`), as an
- * operator would run it, but listening and relaying on 127.0.0.1 only. It stops when the test ends.
+ * The test namespace's own address (see run-isolated.sh): Firefox will not use a TURN server on
+ * loopback (`icecandidateerror` 701, no candidates) unless a preference says so; this address is
+ * as local, and exists only inside the namespace.
  */
-export async function startCoturn(secret: string): Promise<{ url: string; stop(): Promise<void> }> {
+export const NAMESPACE_IP = '198.18.0.1';
+
+/** Why a coturn cannot listen on NAMESPACE_IP here, or '' when it can. */
+export const NO_NAMESPACE_IP =
+  process.env.MESHCHAT_IN_NETNS === '1' ? '' : `not in the test network namespace (run through run-isolated.sh), so there is no ${NAMESPACE_IP} for coturn`;
+
+/**
+ * A real coturn with coturn's REST-API shared secret (`use-auth-secret`), as an operator would run
+ * it, but listening and relaying on `ip` only (loopback by default). It stops when the test ends.
+ */
+export async function startCoturn(secret: string, ip = '127.0.0.1'): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'meshchat-coturn-'));
   const minPort = 40_000 + Math.floor(Math.random() * 100) * 200;
@@ -18,8 +29,8 @@ export async function startCoturn(secret: string): Promise<{ url: string; stop()
     'turnserver',
     [
       '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
+      `--listening-ip=${ip}`,
+      `--relay-ip=${ip}`,
       `--listening-port=${port}`,
       `--min-port=${minPort}`,
       `--max-port=${minPort + 199}`,
@@ -44,7 +55,7 @@ export async function startCoturn(secret: string): Promise<{ url: string; stop()
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit');
   const turn = untilTestEnds({
-    url: `turn:127.0.0.1:${port}?transport=udp`,
+    url: `turn:${ip}:${port}?transport=udp`,
     kill: () => void child.kill('SIGKILL'),
     log: () => output,
     async stop() {

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { FirefoxUser, launchFirefox } from './firefox';
 import { stopAll, untilTestEnds, whenReady, type Helper } from './processes';
+import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import { test as base, expect, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 
 const CLI = fileURLToPath(new URL('../signaling/src/cli.ts', import.meta.url));
@@ -167,6 +169,13 @@ interface Fixtures {
    */
   openPage: (query?: string, init?: InitScripts) => Promise<Page>;
   join: (nick: string, room?: string, init?: InitScripts) => Promise<User>;
+  /** Like `join`, for a person using Firefox (in the worker's one Firefox, a window and context of their own). */
+  joinFirefox: (nick: string, room?: string) => Promise<FirefoxUser>;
+}
+
+interface WorkerFixtures {
+  /** One Firefox per worker, launched when a test first asks for it (it takes 5–15 s). */
+  firefox: FirefoxBrowser;
 }
 
 export async function fillJoin(page: Page, nick: string, room?: string): Promise<void> {
@@ -263,7 +272,7 @@ export async function joinAt(browser: Browser, url: string, nick: string): Promi
   return new User(page, nick);
 }
 
-export const test = base.extend<Fixtures>({
+export const test = base.extend<Fixtures, WorkerFixtures>({
   cleanUp: [
     async ({ browser }, use, testInfo) => {
       await use(undefined);
@@ -297,6 +306,18 @@ export const test = base.extend<Fixtures>({
       await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
       return new User(page, nick);
     });
+  },
+  firefox: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const firefox = await launchFirefox();
+      await use(firefox);
+      await firefox.close();
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+  joinFirefox: async ({ firefox, server }, use) => {
+    await use((nick, room = 'e2e') => FirefoxUser.joinAt(firefox, `${server.url}/?room=${room}`, nick));
   },
 });
 
