@@ -130,6 +130,7 @@
 'sd89b077975cf4310': `czeka na przyjęcie`,
 'sd944137561cc7334': `Łączenie z serwerem sygnalizacyjnym…`,
 'sdae0e61532091a9b': `nieudane: utracono bezpośrednie połączenie`,
+'sdbbb2642021be207': `serwer TURN nie dał adresu przekaźnika: odrzucił dane logowania albo jest nieosiągalny`,
 'sdc5bf1a099c3ed19': str`plik .${0}`,
 'sdd744ce76deaf095': `Już czekasz na nieznajomego.`,
 'sddcbec5b84dc5e35': `Ten pokój jest pełny. Wybierz inny albo wróć później.`,
