@@ -155,6 +155,8 @@ export class ChatApp extends LitElement {
     }
     .chat {
       display: grid;
+      /* Nothing inside (a field's default size, a long word) may widen the conversation past the screen. */
+      grid-template-columns: minmax(0, 1fr);
       grid-template-rows: auto 1fr auto auto;
       min-height: 0;
       min-width: 0;

@@ -36,6 +36,10 @@ export class MessageComposer extends LitElement {
       font-weight: 600;
     }
     textarea {
+      /* Its own width would be its 20 default columns: 250 px in Firefox, more than a phone leaves. */
+      box-sizing: border-box;
+      width: 100%;
+      min-width: 0;
       font: inherit;
       font-weight: normal;
       padding: 0.5rem;

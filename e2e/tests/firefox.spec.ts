@@ -86,3 +86,31 @@ test.describe('TURN', () => {
     await expect(alice.people.locator('li[data-nick="bob"]')).toHaveAttribute('data-state', 'failed');
   });
 });
+
+test('Firefox on a phone: at 360, 375 and 390 px the room fits the screen, Send included', async ({ join, joinFirefox }) => {
+  const bob = await join('bob', 'phone');
+  const alice = await joinFirefox('alice', 'phone');
+  await alice.connectedTo('bob');
+  await bob.say('a line long enough to wrap at the width of a phone, with https://example.com/a/long/unbroken/address/that/must/wrap');
+  await alice.shows('public', 'a line long enough to wrap', 'bob');
+  for (const width of [360, 375, 390]) {
+    await alice.page.setViewport({ width, height: 740 });
+    const fits = () => {
+      const box = (selector: string) => window.__mc.all(selector)[0]?.getBoundingClientRect();
+      const [message, send, log] = [box('textarea'), box('button[type=submit]'), box('[role=log]')];
+      return (
+        document.documentElement.scrollWidth <= innerWidth &&
+        message !== undefined &&
+        send !== undefined &&
+        log !== undefined &&
+        send.width > 0 &&
+        message.right <= send.left &&
+        send.right <= innerWidth &&
+        log.right <= innerWidth
+      );
+    };
+    await alice.until(`the room fits ${width} px`, fits);
+  }
+  await alice.say('typed on a phone');
+  await expect(bob.lines('public').filter({ hasText: 'typed on a phone' })).toHaveCount(1);
+});
