@@ -11,6 +11,7 @@ import {
   type JoinedRoom,
   type JoinResult,
   type PeerMessage,
+  type Result,
   type Scope,
   type ServerToClientEvents,
   type TextMessage,
@@ -24,7 +25,7 @@ import { FileTransfers, type Transfer } from './files';
 import { Mesh, type Link } from './mesh';
 import { PeerLink, type LinkRoute, type LinkState } from './peer-link';
 import { linkProof, privateRoomId, proofKey, safetyCode, verifyLinkProof } from './private-room';
-import { errorText, helpLines, leaveText, linkFailureText, linkWords, sizeText, unreachableText } from './words';
+import { errorText, helpLines, refusedText, leaveText, linkFailureText, linkWords, sizeText, unreachableText } from './words';
 
 export type Screen = 'join' | 'waiting' | 'room';
 export type SignalingState = 'connecting' | 'online' | 'offline';
@@ -48,7 +49,8 @@ export interface ChatLine {
 
 /** What People shows about one peer. */
 export interface PeerView {
-  state: LinkState;
+  /** The link's state, or `away`: their seat is held while their connection is down, so no link can form until they are back. */
+  state: LinkState | 'away';
   /** Known once the link is open. */
   route?: LinkRoute;
   /** A short code from both DTLS fingerprints, the same on both ends, to compare out of band. */
@@ -528,7 +530,7 @@ export class ChatController implements ReactiveController {
       certificate: this.#certificate,
       budget: this.#budget(nick),
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
-      onSignal: (data) => this.#socket.emit('signal', { to: nick, data }),
+      onSignal: (data) => this.#socket.emit('signal', { to: nick, data }, (result) => this.#signalled(nick, result)),
       onMessage: (message) => void this.#receive(link, message),
       onChunk: (id, data) => {
         if (this.#trusted(nick)) this.files.chunk(nick, id, data);
@@ -636,6 +638,26 @@ export class ChatController implements ReactiveController {
       ),
       ts: Date.now(),
     });
+  }
+
+  /** The server's answer to a signal for `nick`: refused because they are away, or for a reason worth telling. */
+  #signalled(nick: string, result: Result): void {
+    if (result.ok) return;
+    if (result.code === 'PEER_AWAY') this.#away(nick);
+    else this.notice(refusedText('signal', result.code));
+  }
+
+  /**
+   * `nick` keeps their seat but has no signaling connection (a closed tab, a lost network): no link
+   * can form until they are back, and then they offer one themselves. Until then: no attempts, no
+   * errors, shown as away. If they do not come back, the server says they left.
+   */
+  #away(nick: string): void {
+    if (!this.people.has(nick) || this.#mesh.get(nick)?.open) return;
+    this.#mesh.remove(nick);
+    clearTimeout(this.#retries.get(nick)?.timer);
+    this.#retries.delete(nick);
+    this.#updatePeer(nick, { state: 'away' });
   }
 
   #updatePeer(nick: string, change: Partial<PeerView>): void {
@@ -984,7 +1006,7 @@ export class ChatController implements ReactiveController {
       ack();
       this.notice(msg('The signaling server is shutting down. Chats you are in keep working.'));
     });
-    socket.on('protocol-error', ({ event, code }) => this.notice(msg(str`The server refused "${event}": ${errorText(code)}`)));
+    socket.on('protocol-error', ({ event, code }) => this.notice(refusedText(event, code)));
   }
 
   /**

@@ -25,6 +25,8 @@ export function errorText(code: ErrorCode): string {
       return msg('You are not in a room.');
     case 'PEER_NOT_FOUND':
       return msg('That person is not in this room.');
+    case 'PEER_AWAY':
+      return msg('That person is away: their connection dropped, and their seat is kept for them a while.');
     case 'SESSION_INVALID':
       return msg('Your earlier session has expired.');
     case 'ALREADY_QUEUED':
@@ -42,6 +44,11 @@ export function errorText(code: ErrorCode): string {
     case 'UNAVAILABLE':
       return msg('The server cannot reach its shared storage right now. Chats you are in keep working; try joining again in a moment.');
   }
+}
+
+/** A request the server refused, and why. */
+export function refusedText(event: string, code: ErrorCode): string {
+  return msg(str`The server refused "${event}": ${errorText(code)}`);
 }
 
 export function unreachableText(): string {
@@ -107,7 +114,7 @@ export function sizeText(bytes: number, locale: string = currentLanguage()): str
 
 /** The state of a link, its route and its verification, in a few words. */
 export function linkWords({ state, route, verification }: PeerView): string {
-  const states = { connecting: msg('connecting'), connected: msg('connected'), failed: msg('failed'), closed: msg('closed') };
+  const states = { connecting: msg('connecting'), connected: msg('connected'), failed: msg('failed'), closed: msg('closed'), away: msg('away') };
   const routes = { direct: msg('direct'), relayed: msg('relayed') };
   const verifications = { verifying: msg('verifying'), verified: msg('verified'), failed: msg('NOT VERIFIED') };
   return [states[state], route && routes[route], verification && verifications[verification]].filter(Boolean).join(' · ');

@@ -1,4 +1,4 @@
-import { User, expect, fillJoin, newPage, recordedPage, test } from '../fixtures';
+import { SignalingProcess, User, expect, fillJoin, joinAt, newPage, recordedPage, test } from '../fixtures';
 
 test('privacy canary: no chat or private text ever reaches the signaling server', async ({ browser, server }) => {
   const traffic: string[][] = [];
@@ -72,4 +72,32 @@ test('operator q: every page shows the shutdown notice, and chat goes on', async
   await carol.say('the links outlive the server');
   await expect(alice.lines('public')).toHaveText([/carol: the links outlive the server/]);
   await expect(bob.lines('public')).toHaveText([/carol: the links outlive the server/]);
+});
+
+test('someone whose tab is gone but whose seat is held is shown as away, causes no errors, and links up on coming back', async ({ browser }) => {
+  // The seat is held for 30 s, as by default: long enough for carol to join meanwhile.
+  const server = new SignalingProcess(['--reconnect-grace', '30000']);
+  await server.start();
+  const url = `${server.url}/?room=grace`;
+  const alice = await joinAt(browser, url, 'alice');
+  const bob = await joinAt(browser, url, 'bob');
+  await alice.connectedTo('bob');
+  // Bob's tab goes elsewhere: his links and his signaling connection are gone, his seat is held.
+  await bob.page.goto('about:blank');
+  await expect(alice.people.locator('li[data-nick="bob"]')).toHaveAttribute('data-state', 'away');
+
+  const carol = await joinAt(browser, url, 'carol');
+  await carol.connectedTo('alice');
+  const atCarol = carol.people.locator('li[data-nick="bob"]');
+  await expect(atCarol).toHaveAttribute('data-state', 'away');
+  await expect(atCarol).toContainText('away');
+
+  // Bob comes back within the grace (his tab kept the seat): he links to carol, whom he never met.
+  await bob.page.goBack();
+  await bob.connectedTo('alice', 'carol');
+  await carol.connectedTo('bob');
+  await bob.say('back again');
+  await expect(carol.lines('public').filter({ hasText: 'back again' })).toHaveAttribute('data-from', 'bob');
+  for (const user of [alice, carol]) await expect(user.lines('notice').filter({ hasText: /refused|not in this room/ })).toHaveCount(0);
+  await expect(carol.lines('notice').filter({ hasText: 'Lost the direct link' })).toHaveCount(0);
 });

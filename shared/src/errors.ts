@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'ALREADY_IN_ROOM',
   'NOT_IN_ROOM',
   'PEER_NOT_FOUND',
+  /** A member whose connection dropped: their seat is held for the reconnect grace, nothing reaches them meanwhile. */
+  'PEER_AWAY',
   'SESSION_INVALID',
   'ALREADY_QUEUED',
   'NOT_QUEUED',

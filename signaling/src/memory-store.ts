@@ -95,7 +95,8 @@ export class MemoryStore implements ChatStore {
     const from = ref && this.#member(ref);
     if (!ref || !from) return { ok: false, code: 'NOT_IN_ROOM' };
     const target = this.#member({ room: ref.room, key: toKey });
-    if (!target?.socketId || target.socketId === socketId) return { ok: false, code: 'PEER_NOT_FOUND' };
+    if (!target || target.socketId === socketId) return { ok: false, code: 'PEER_NOT_FOUND' };
+    if (!target.socketId) return { ok: false, code: 'PEER_AWAY' };
     return { ok: true, from: from.nick, socketId: target.socketId };
   }
 

@@ -155,7 +155,8 @@ local sid, toKey = ARGV[2], ARGV[3]
 local room, _, from = seatOfSocket(sid)
 if not room then return cjson.encode({ code = 'NOT_IN_ROOM' }) end
 local target = getMember(room, toKey)
-if not target or target.sid == '' or target.sid == sid then return cjson.encode({ code = 'PEER_NOT_FOUND' }) end
+if not target or target.sid == sid then return cjson.encode({ code = 'PEER_NOT_FOUND' }) end
+if target.sid == '' then return cjson.encode({ code = 'PEER_AWAY' }) end
 return cjson.encode({ code = 'OK', from = from.nick, socketId = target.sid })
 `),
 

@@ -156,7 +156,8 @@ export class RedisStore implements ChatStore {
     if (reply.code === 'OK' && reply.from !== undefined && reply.socketId !== undefined) {
       return { ok: true, from: reply.from, socketId: reply.socketId };
     }
-    return { ok: false, code: reply.code === 'NOT_IN_ROOM' ? 'NOT_IN_ROOM' : 'PEER_NOT_FOUND' };
+    const known = ['NOT_IN_ROOM', 'PEER_AWAY'] as const;
+    return { ok: false, code: known.find((code) => code === reply.code) ?? 'PEER_NOT_FOUND' };
   }
 
   async leave(socketId: string): Promise<Departure | undefined> {

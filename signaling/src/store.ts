@@ -47,7 +47,7 @@ export interface Claimed {
  */
 export type ClaimOutcome = { ok: true; claimed: Claimed; evicted: Departure[] } | { ok: false; code: ErrorCode; evicted: Departure[] };
 
-export type RouteOutcome = { ok: true; from: string; socketId: string } | { ok: false; code: 'NOT_IN_ROOM' | 'PEER_NOT_FOUND' };
+export type RouteOutcome = { ok: true; from: string; socketId: string } | { ok: false; code: 'NOT_IN_ROOM' | 'PEER_NOT_FOUND' | 'PEER_AWAY' };
 
 /** A stranger waiting to be paired. */
 export interface Stranger {

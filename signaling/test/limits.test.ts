@@ -55,7 +55,7 @@ describe('rate limits', () => {
     const answered = flood.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     assert.ok(answered.some((result) => !result.ok && result.code === 'RATE_LIMITED'), 'the first refusals are answered');
     assert.equal(await cutOff, 'io server disconnect', 'a socket that keeps going past its budget is cut off');
-    assert.deepEqual(await b.emitWithAck('signal', { to: 'alice', data: { type: 'answer', sdp: 'v=0' } }), { ok: false, code: 'PEER_NOT_FOUND' }, 'the other member is unaffected');
+    assert.deepEqual(await b.emitWithAck('signal', { to: 'alice', data: { type: 'answer', sdp: 'v=0' } }), { ok: false, code: 'PEER_AWAY' }, 'the other member is unaffected (and alice, cut off, is away: her seat is held)');
   });
 
   it('caps connections per address', async () => {

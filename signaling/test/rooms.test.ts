@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_ROOM } from '@meshchat/protocol';
-import { connect, health, join, joined, nextEvent, record, sleep, startServer, STORE } from './helpers';
+import { OFFER, connect, health, join, joined, nextEvent, record, sleep, startServer, STORE } from './helpers';
 
 const pick = ({ httpStatus, rooms }: { httpStatus: number; rooms: number | null }) => ({ httpStatus, rooms });
 
@@ -117,6 +117,22 @@ describe('reconnect grace', () => {
     const signal = nextEvent(b, 'signal');
     await again.emitWithAck('signal', { to: 'bob', data: { type: 'renegotiate', renegotiate: true } });
     assert.equal((await signal)[0].from, 'alice', 'the reclaimed seat relays as before');
+  });
+
+  it('answers a signal to a member whose seat is held with PEER_AWAY, and relays again once they are back', async () => {
+    const { url } = await startServer({ reconnectGraceMs: 5_000 });
+    const [a, b] = await Promise.all([connect(url), connect(url)]);
+    const first = await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    a.disconnect();
+    await sleep(100);
+    assert.deepEqual(await b.emitWithAck('signal', { to: 'alice', data: OFFER }), { ok: false, code: 'PEER_AWAY' });
+    assert.deepEqual(await b.emitWithAck('signal', { to: 'carol', data: OFFER }), { ok: false, code: 'PEER_NOT_FOUND' }, 'nobody is not away');
+    const again = await connect(url);
+    assert.equal((await again.emitWithAck('resume', { session: first.session })).ok, true);
+    const signal = nextEvent(again, 'signal');
+    assert.deepEqual(await b.emitWithAck('signal', { to: 'alice', data: OFFER }), { ok: true });
+    assert.deepEqual(await signal, [{ from: 'bob', data: OFFER }]);
   });
 
   it('frees the nickname and tells the room when the grace runs out', async () => {
