@@ -245,7 +245,8 @@ export class FileTransfers {
       }
     } catch (error: unknown) {
       console.warn('meshchat: file transfer stopped', error);
-      this.#fail(transfer, error instanceof DOMException && error.name === 'NotReadableError' ? 'unreadable' : 'link-lost');
+      // The link is the likeliest cause only if it is gone; otherwise the file could not be read.
+      this.#fail(transfer, link.open ? 'unreadable' : 'link-lost');
     }
   }
 

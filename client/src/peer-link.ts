@@ -62,9 +62,12 @@ export interface PeerLinkOptions {
 /**
  * File data has a data channel of its own, so a long transfer never queues chat messages behind
  * it. Both ends create it with the same id once the link is up (`negotiated`), which needs no
- * further offer and answer. The id is far from the ones simple-peer's own channel can get.
+ * further offer and answer. The id is far from the ones simple-peer's own channel gets (0 or 1),
+ * and below 256: between Firefox and Chromium the SCTP association has 256 streams, and a channel
+ * on a higher one reports "open" but throws OperationError on every send (it was 1000, and no file
+ * from Firefox reached Chromium).
  */
-const FILE_CHANNEL = { label: 'meshchat-files', id: 1000 } as const;
+const FILE_CHANNEL = { label: 'meshchat-files', id: 64 } as const;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 /** An open link whose peer does not answer a ping within this time is taken for dead. */
