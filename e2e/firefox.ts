@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import puppeteer, { type Browser, type BrowserContext, type ElementHandle, type Page } from 'puppeteer-core';
 import { untilTestEnds } from './processes';
@@ -16,13 +18,25 @@ export const NO_FIREFOX = existsSync(FIREFOX_PATH)
   ? ''
   : `Firefox is not installed at ${FIREFOX_PATH} (Debian: apt-get install firefox-esr; elsewhere set FIREFOX_PATH)`;
 
+/** Where this worker's Firefox saves downloads (a Save link clicked saves there, with no dialog). */
+export const FIREFOX_DOWNLOADS = mkdtempSync(path.join(tmpdir(), 'meshchat-firefox-downloads-'));
+process.once('exit', () => rmSync(FIREFOX_DOWNLOADS, { recursive: true, force: true }));
+
 export function launchFirefox(): Promise<Browser> {
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     headless: true,
-    // The test run's own processes: no update checks or telemetry reaching for the network.
-    extraPrefsFirefox: { 'app.update.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false },
+    extraPrefsFirefox: {
+      // The test run's own processes: no update checks or telemetry reaching for the network.
+      'app.update.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'browser.download.dir': FIREFOX_DOWNLOADS,
+      'browser.download.folderList': 2,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.start_downloads_in_tmp_dir': false,
+    },
   });
 }
 
@@ -48,13 +62,19 @@ const PAGE_HELPERS = () => {
     while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
     return element;
   };
-  Object.assign(window, { __mc: { all, focused } });
+  /** An element's text, with what its components show in their shadow roots. */
+  const text = (node: Node): string => {
+    if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
+    const shadow = node instanceof Element ? node.shadowRoot : null;
+    return [...(shadow ?? node).childNodes].map(text).join('');
+  };
+  Object.assign(window, { __mc: { all, focused, text } });
 };
 
 declare global {
   interface Window {
     /** PAGE_HELPERS, in a Firefox test page: `all` matches a selector inside each shadow root (not across them). */
-    __mc: { all(selector: string): Element[]; focused(): Element | null };
+    __mc: { all(selector: string): Element[]; focused(): Element | null; text(node: Node): string };
   }
 }
 
@@ -68,10 +88,11 @@ export class FirefoxUser {
     readonly nick: string,
   ) {}
 
-  static async open(browser: Browser, url: string, nick: string): Promise<FirefoxUser> {
+  /** `init` runs in the page before the app does, as with Chromium pages. */
+  static async open(browser: Browser, url: string, nick: string, init: readonly (() => void)[] = []): Promise<FirefoxUser> {
     const context = await browser.createBrowserContext();
     const page = await windowIn(context);
-    await page.evaluateOnNewDocument(PAGE_HELPERS);
+    for (const script of [PAGE_HELPERS, ...init]) await page.evaluateOnNewDocument(script);
     const report = (error: unknown) => console.error(`[firefox page error] ${String(error)}`);
     page.on('pageerror', report);
     untilTestEnds({
@@ -110,7 +131,7 @@ export class FirefoxUser {
     const deadline = Date.now() + EXPECT_TIMEOUT_MS;
     for (;;) {
       const handle = await this.page.evaluateHandle(
-        (selector, text) => window.__mc.all(selector).find((element) => text === '' || element.textContent?.trim() === text),
+        (selector, text) => window.__mc.all(selector).find((element) => text === '' || window.__mc.text(element).trim() === text),
         selector,
         text ?? '',
       );
@@ -160,7 +181,7 @@ export class FirefoxUser {
       (kind, text, from, count) =>
         window.__mc
           .all(`.line[data-kind="${kind}"]`)
-          .filter((line) => line.textContent?.includes(text) && (from === '' || line.getAttribute('data-from') === from)).length === count,
+          .filter((line) => window.__mc.text(line).includes(text) && (from === '' || line.getAttribute('data-from') === from)).length === count,
       kind,
       text,
       from ?? '',
@@ -178,7 +199,7 @@ export class FirefoxUser {
       (kind) =>
         window.__mc
           .all(`.line[data-kind="${kind}"]`)
-          .map((line) => (line.textContent ?? '').replace(/\s+/g, ' ').trim()),
+          .map((line) => window.__mc.text(line).replace(/\s+/g, ' ').trim()),
       kind,
     );
   }

@@ -1,6 +1,11 @@
 import { startCoturn, NAMESPACE_IP, NO_NAMESPACE_IP } from '../coturn';
-import { SignalingProcess, expect, joinAt, test } from '../fixtures';
-import { FirefoxUser, NO_FIREFOX } from '../firefox';
+import { SignalingProcess, User, expect, fillJoin, joinAt, newPage, test } from '../fixtures';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AXE_SOURCE, FIREFOX_DOWNLOADS, FirefoxUser, NO_FIREFOX } from '../firefox';
 
 test.skip(NO_FIREFOX !== '', NO_FIREFOX);
 
@@ -114,3 +119,147 @@ test('Firefox on a phone: at 360, 375 and 390 px the room fits the screen, Send 
   await alice.say('typed on a phone');
   await expect(bob.lines('public').filter({ hasText: 'typed on a phone' })).toHaveCount(1);
 });
+
+/** A file of random bytes in the temporary folder, and its SHA-256. */
+async function scratchFile(name: string, bytes: number): Promise<{ file: string; sha256: string }> {
+  const file = path.join(tmpdir(), `meshchat-${process.pid}-${Date.now()}-${name}`);
+  const data = randomBytes(bytes);
+  await writeFile(file, data);
+  return { file, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/**
+ * Pick `file` in a Firefox page's file input, as the file dialog would. Not puppeteer's uploadFile:
+ * a File set over BiDi (input.setFiles) in Firefox 140 hashes fine but its bytes cannot be sent
+ * ('Permission denied to access property "length"': they belong to the browser's privileged side).
+ */
+async function pickInFirefox(user: FirefoxUser, file: string): Promise<void> {
+  const base64 = (await readFile(file)).toString('base64');
+  await user.page.evaluate(
+    (name, base64) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))], name));
+      const input = window.__mc.all('input[type=file]')[0] as HTMLInputElement;
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    path.basename(file),
+    base64,
+  );
+}
+
+const sha256Of = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+
+test('files both ways between Chromium and Firefox arrive intact', async ({ join, joinFirefox }) => {
+  const alice = await join('alice', 'files');
+  const bob = await joinFirefox('bob', 'files');
+  await alice.connectedTo('bob');
+  await bob.connectedTo('alice');
+
+  // Firefox to Chromium.
+  const fromBob = await scratchFile('from-firefox.bin', 3 * 1024 * 1024);
+  await pickInFirefox(bob, fromBob.file);
+  const offer = alice.log.locator('.line[data-kind="file"]').filter({ hasText: path.basename(fromBob.file) });
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await expect(offer).toContainText('received and checked');
+  const [download] = await Promise.all([alice.page.waitForEvent('download'), offer.getByRole('link', { name: /^Save / }).click()]);
+  expect(await sha256Of(await download.path())).toBe(fromBob.sha256);
+  await bob.shows('file', 'delivered and checked');
+
+  // Chromium to Firefox.
+  const fromAlice = await scratchFile('from-chromium.bin', 3 * 1024 * 1024);
+  await alice.page.locator('mc-message-composer input[type=file]').setInputFiles(fromAlice.file);
+  await bob.shows('file', path.basename(fromAlice.file));
+  await bob.click('button', 'Accept');
+  await bob.shows('file', 'received and checked');
+  // Saved as a Firefox user saves it: the Save link, into the downloads folder.
+  await bob.click('a[download]', `Save ${path.basename(fromAlice.file)}`);
+  const saved = path.join(FIREFOX_DOWNLOADS, path.basename(fromAlice.file));
+  await expect.poll(() => existsSync(saved) && !existsSync(`${saved}.part`)).toBe(true);
+  await expect.poll(() => sha256Of(saved)).toBe(fromAlice.sha256);
+  await expect(alice.log.locator('.line[data-kind="file"]').filter({ hasText: path.basename(fromAlice.file) })).toContainText('delivered and checked');
+});
+
+test('private rooms between Chromium and Firefox, created on either side: links verified, safety codes match', async ({ browser, firefox, server }) => {
+  const verifiedPair = async (creator: User | FirefoxUser, link: string, joiner: User | FirefoxUser) => {
+    for (const [user, peer] of [
+      [creator, joiner.nick],
+      [joiner, creator.nick],
+    ] as const) {
+      if (user instanceof FirefoxUser) await user.until(`${peer} verified`, (peer) => window.__mc.all(`li[data-nick="${peer}"][data-verification="verified"]`).length === 1, peer);
+      else await expect(user.people.locator(`li[data-nick="${peer}"]`)).toHaveAttribute('data-verification', 'verified');
+    }
+    const code = async (user: User | FirefoxUser, peer: string) =>
+      user instanceof FirefoxUser
+        ? user.page.evaluate((peer) => window.__mc.all(`li[data-nick="${peer}"] .code`)[0]?.textContent ?? '', peer)
+        : ((await user.people.locator(`li[data-nick="${peer}"] .code`).textContent()) ?? '');
+    const shown = await code(creator, joiner.nick);
+    expect(shown).toMatch(/^\d{5} \d{5}$/);
+    expect(await code(joiner, creator.nick)).toBe(shown);
+    expect(link).toMatch(/#[A-Za-z0-9_-]{22}$/);
+  };
+
+  // Chromium creates, Firefox joins from the link.
+  const alicePage = await newPage(browser, server.url);
+  await alicePage.getByRole('textbox', { name: 'Nickname' }).fill('alice');
+  await alicePage.getByRole('button', { name: 'Create private room' }).click();
+  await expect(alicePage.getByRole('banner').getByText('Private room', { exact: true })).toBeVisible();
+  const alice = new User(alicePage, 'alice');
+  const bob = await FirefoxUser.joinAt(firefox, alicePage.url(), 'bob');
+  await verifiedPair(alice, alicePage.url(), bob);
+  await bob.say('secret from Firefox');
+  await expect(alice.lines('public').filter({ hasText: 'secret from Firefox' })).toHaveCount(1);
+
+  // Firefox creates, Chromium joins from the link.
+  const carol = await FirefoxUser.open(firefox, server.url, 'carol');
+  await carol.join(undefined, 'Create private room');
+  await carol.until('the private room is shown', () => window.__mc.all('[role=log]').length > 0 && location.hash.length > 1);
+  const link = carol.page.url();
+  const davePage = await newPage(browser, link);
+  await fillJoin(davePage, 'dave');
+  const dave = new User(davePage, 'dave');
+  await verifiedPair(carol, link, dave);
+  await dave.say('secret from Chromium');
+  await carol.shows('public', 'secret from Chromium', 'dave');
+});
+
+test('a Chromium and a Firefox stranger are paired into a room of their own', async ({ firefox, openPage, server }) => {
+  const xena = await FirefoxUser.open(firefox, server.url, 'xena');
+  await xena.join(undefined, 'Talk to a stranger');
+  await xena.until('waiting for a stranger', () => window.__mc.all('.waiting').length > 0);
+  const page = await openPage();
+  await page.getByRole('textbox', { name: 'Nickname' }).fill('yuri');
+  await page.getByRole('button', { name: 'Talk to a stranger' }).click();
+  const yuri = new User(page, 'yuri');
+  await yuri.connectedTo('xena');
+  await xena.connectedTo('yuri');
+  await xena.say('hello from a Firefox stranger');
+  await expect(yuri.lines('public')).toHaveText([/xena: hello from a Firefox stranger/]);
+  await yuri.say('hello back');
+  await xena.shows('public', 'hello back', 'yuri');
+});
+
+test('axe finds nothing in Firefox on the join screen and in the room', async ({ firefox, join, server }) => {
+  const axe = async (page: FirefoxUser['page']) => {
+    await page.evaluate(AXE_SOURCE);
+    const found = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(options: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const results = await axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+      return results.violations.flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${violation.help} at ${node.target.join(' ')}`));
+    });
+    return found;
+  };
+  const alice = await FirefoxUser.open(firefox, `${server.url}/?room=axe`, 'alice');
+  await alice.find('input[name=nick]');
+  expect(await axe(alice.page), 'join screen').toEqual([]);
+
+  const bob = await join('bob', 'axe');
+  await alice.join();
+  await alice.connectedTo('bob');
+  await bob.say('hello https://example.com');
+  await alice.say('hi bob');
+  await bob.say('/msg alice psst');
+  await alice.shows('private', 'psst', 'bob');
+  expect(await axe(alice.page), 'room').toEqual([]);
+});
+
