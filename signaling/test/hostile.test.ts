@@ -167,7 +167,7 @@ describe('hostile input to the signaling server', () => {
       for (let i = 0; i < 50; i++) {
         const relayed = nextEvent(b, 'signal');
         const t0 = performance.now();
-        await a.emitWithAck('signal', { to: 'bob', data: OFFER });
+        assert.deepEqual(await a.emitWithAck('signal', { to: 'bob', data: OFFER }), { ok: true }, `relay ${i} during the flood`);
         await relayed;
         latencies.push(performance.now() - t0);
       }
