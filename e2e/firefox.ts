@@ -97,8 +97,8 @@ export class FirefoxUser {
     page.on('pageerror', report);
     untilTestEnds({
       stop: () => {
-        // A window closed under a live page sometimes reports 'Permission denied to access property
-        // "length"' from its dying global (seen only after the close began): not the app's doing.
+        // Firefox pages now and then report 'Permission denied to access property "length"' with no
+        // stack (around link setup, and as a window closes); what a closing window says is not news.
         page.off('pageerror', report);
         return context.close();
       },
@@ -137,6 +137,7 @@ export class FirefoxUser {
       );
       const element = handle.asElement() as ElementHandle<Element> | null;
       if (element) return element;
+      await handle.dispose();
       if (Date.now() > deadline) throw new Error(`${this.nick} (Firefox): no ${selector}${text ? ` "${text}"` : ''} within ${EXPECT_TIMEOUT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
