@@ -15,4 +15,18 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // The client's layers: ui → room → net → protocol. Each layer is entered through its index.
+  ...[
+    { layer: 'net', forbidden: ['../room', '../room/*', '../ui', '../ui/*', 'lit', 'lit/*', '@lit/*'] },
+    { layer: 'room', forbidden: ['../ui', '../ui/*', '../net/*', 'lit', 'lit/*', '@lit/*', 'socket.io-client', 'simple-peer/*'] },
+    { layer: 'ui', forbidden: ['../net/*', '../room/*'] },
+  ].map(({ layer, forbidden }) => ({
+    files: [`client/src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: forbidden, message: `client/src/${layer} may not import this: layers point one way (ui → room → net), through each layer's index.` }] },
+      ],
+    },
+  })),
 );

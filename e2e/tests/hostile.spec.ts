@@ -2,7 +2,7 @@
 // straight onto its data channel (no app code in the way), and raw sockets speak to the server.
 // Each test asserts what the victim would notice: their page keeps working and nothing is lost.
 import { io } from 'socket.io-client';
-import { INBOUND_RATES } from '../../client/src/inbound-budget';
+import { INBOUND_RATES } from '../../client/src/net/inbound-budget';
 import { CAPTURE_CHANNELS, SignalingProcess, User, expect, fillJoin, newPage, test, type Captured, type InitScripts } from '../fixtures';
 
 /** In the victim's page: the longest the main thread went without running a 10 ms timer. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCommand } from '../src/commands';
+import { parseCommand } from '../../src/room/commands';
 
 const people = ['bob', 'Mary Jane', 'mary'];
 

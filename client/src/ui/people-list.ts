@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { PrivateToEvent } from './events';
 import { linkWords } from './words';
-import type { PeerView } from './chat-controller';
+import type { PeerView } from '../room';
 
 /**
  * Everyone in the room: you first, then each peer with the state of your direct link to them.

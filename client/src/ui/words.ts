@@ -1,8 +1,8 @@
 import { msg, str } from '@lit/localize';
-import { NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
+import { FILE_MAX_BYTES, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
+import type { LinkFailure } from '../net';
+import type { Notice, PeerView } from '../room';
 import { currentLanguage } from './i18n';
-import type { PeerView } from './chat-controller';
-import type { LinkFailure } from './peer-link';
 
 /** Every server error code, in words a person understands, in the interface's language. */
 export function errorText(code: ErrorCode): string {
@@ -120,3 +120,55 @@ export function linkWords({ state, route, verification }: PeerView): string {
   return [states[state], route && routes[route], verification && verifications[verification]].filter(Boolean).join(' · ');
 }
 
+
+/** What the room tells its user, in words. */
+export function noticeText(notice: Notice): string {
+  switch (notice.type) {
+    case 'entered': {
+      const where = notice.room ?? msg('the private room');
+      return notice.peers.length === 0
+        ? msg(str`You joined ${where} as ${notice.nick}. Nobody else is here yet.`)
+        : msg(str`You joined ${where} as ${notice.nick}, with ${notice.peers.join(', ')}.`);
+    }
+    case 'peer-joined':
+      return msg(str`${notice.nick} joined.`);
+    case 'peer-left':
+      return leaveText(notice.nick, notice.reason);
+    case 'peer-here':
+      return msg(str`${notice.nick} is here.`);
+    case 'nobody-connected':
+      return msg('Nobody else is connected yet, so nobody received that.');
+    case 'private-unverified':
+      return msg(str`The link to ${notice.to} is not verified, so the private message was not sent: ${notice.text}`);
+    case 'private-gone':
+      return msg(str`${notice.to} is not in the room any more, so the private message was not sent: ${notice.text}`);
+    case 'outbox-full':
+      return msg(str`Too many messages are waiting for ${notice.nick}'s link to come back; this one was not queued for them.`);
+    case 'link-back':
+      return msg(str`The direct link to ${notice.nick} is back.`);
+    case 'link-lost': {
+      const why = notice.reason ? ` (${linkFailureText(notice.reason)})` : '';
+      return msg(str`Lost the direct link to ${notice.nick}${why}. Messages to them wait until it is back.`);
+    }
+    case 'identity-changed':
+      return msg(
+        str`${notice.nick}'s safety code changed: this is a different browser than before. If ${notice.nick} did not just switch devices or browsers, someone else may be using the name; compare the safety code in People.`,
+      );
+    case 'unverified': {
+      const reason = notice.why === 'no-proof' ? msg('no proof of the room secret arrived') : msg('its proof of the room secret does not match this link');
+      return msg(
+        str`Warning: the link to ${notice.nick} could not be verified (${reason}). Someone may be intercepting it; nothing is sent to it and messages from it are hidden.`,
+      );
+    }
+    case 'left-unreceived':
+      return msg(str`${notice.nick} left before receiving ${notice.count} of your messages.`);
+    case 'refused':
+      return refusedText(notice.event, notice.code);
+    case 'file-too-large':
+      return msg(str`${notice.name} is too large to send: files go up to ${sizeText(FILE_MAX_BYTES)}.`);
+    case 'file-nobody':
+      return msg(str`Nobody is connected to receive ${notice.name}.`);
+    case 'file-unreadable':
+      return msg(str`Could not read ${notice.name}, so it was not offered.`);
+  }
+}

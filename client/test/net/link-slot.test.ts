@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PeerMessage, SignalData } from '@meshchat/protocol';
-import { Mesh, type Link } from '../src/mesh';
-import type { LinkState } from '../src/peer-link';
+import type { Link, LinkState } from '../../src/net/link';
+import { LinkSlot } from '../../src/net/link-slot';
 
-/** A stand-in for PeerLink that records what the mesh does with it (WebRTC itself is tested in e2e). */
+/** A stand-in for PeerLink that records what the slot does with it (WebRTC itself is tested in e2e). */
 class FakeLink implements Link {
   state: LinkState = 'connecting';
   signals: SignalData[] = [];
   sent: PeerMessage[] = [];
+  readonly fingerprints = undefined;
   constructor(
     readonly nick: string,
     readonly initiator: boolean,
@@ -38,24 +39,33 @@ class FakeLink implements Link {
   }
 }
 
-function mesh() {
+/** The links to each person, one slot each, as a room holds them. */
+function slots() {
   const made: FakeLink[] = [];
-  const instance = new Mesh((nick, initiator) => {
-    const link = new FakeLink(nick, initiator);
-    made.push(link);
-    return link;
-  });
-  return { mesh: instance, made };
+  const all = new Map<string, LinkSlot>();
+  const slot = (nick: string) => {
+    let existing = all.get(nick);
+    if (!existing) {
+      existing = new LinkSlot((initiator) => {
+        const link = new FakeLink(nick, initiator);
+        made.push(link);
+        return link;
+      });
+      all.set(nick, existing);
+    }
+    return existing;
+  };
+  return { slot, made };
 }
 
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0' };
 const message: PeerMessage = { type: 'chat', id: 'm', seq: 1, ts: 1, text: 'hi' };
 
-describe('mesh bookkeeping', () => {
+describe('one link per person', () => {
   it('the newcomer initiates; an offer gets an answering link', () => {
-    const { mesh: m, made } = mesh();
-    m.connect('bob');
-    m.signal('carol', OFFER);
+    const { slot, made } = slots();
+    slot('bob').connect();
+    slot('carol').signal(OFFER);
     assert.deepEqual(
       made.map((link) => [link.nick, link.initiator]),
       [
@@ -67,81 +77,80 @@ describe('mesh bookkeeping', () => {
   });
 
   it('keeps an open link instead of opening a second one', () => {
-    const { mesh: m, made } = mesh();
-    const first = m.connect('bob') as FakeLink;
+    const { slot, made } = slots();
+    const first = slot('bob').connect() as FakeLink;
     first.state = 'connected';
-    assert.equal(m.connect('bob'), first);
+    assert.equal(slot('bob').connect(), first);
     assert.equal(made.length, 1);
   });
 
   it('a fresh offer replaces a link the other side gave up on', () => {
-    const { mesh: m, made } = mesh();
-    const old = m.connect('bob') as FakeLink;
-    m.signal('bob', OFFER);
+    const { slot, made } = slots();
+    const old = slot('bob').connect() as FakeLink;
+    slot('bob').signal(OFFER);
     assert.equal(old.state, 'closed');
-    assert.equal(m.get('bob'), made[1]);
+    assert.equal(slot('bob').link, made[1]);
   });
 
   it('never replaces an open link: the offer waits until that link closes', () => {
-    const { mesh: m, made } = mesh();
-    const open = m.connect('bob') as FakeLink;
+    const { slot, made } = slots();
+    const bob = slot('bob');
+    const open = bob.connect() as FakeLink;
     open.state = 'connected';
     const candidate: SignalData = { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 198.18.0.9 9 typ host' } };
-    m.signal('bob', OFFER, 0);
-    m.signal('bob', candidate, 0);
-    assert.equal(m.get('bob'), open, 'the open link stays');
+    bob.signal(OFFER, 0);
+    bob.signal(candidate, 0);
+    assert.equal(bob.link, open, 'the open link stays');
     assert.equal(open.state, 'connected');
     assert.deepEqual(open.signals, [], 'nothing meant for the new negotiation reaches the open link');
-    assert.equal(m.holds('bob'), true);
+    assert.equal(bob.holding, true);
     assert.equal(open.probes, 1, 'the open link is asked whether it is still alive');
     open.state = 'failed';
-    m.forget(open, 1_000);
+    bob.forget(open, 1_000);
     assert.equal(made.length, 2);
     assert.deepEqual(made[1]?.signals, [OFFER, candidate], 'then the held offer is answered');
     assert.equal(made[1]?.initiator, false);
   });
 
   it('drops a held offer its sender has given up on, and keeps only the newest', () => {
-    const { mesh: m, made } = mesh();
-    const open = m.connect('bob') as FakeLink;
+    const { slot, made } = slots();
+    const bob = slot('bob');
+    const open = bob.connect() as FakeLink;
     open.state = 'connected';
-    for (let i = 0; i < 1_000; i++) m.signal('bob', { type: 'offer', sdp: `v=${i}` }, 0);
+    for (let i = 0; i < 1_000; i++) bob.signal({ type: 'offer', sdp: `v=${i}` }, 0);
     assert.equal(made.length, 1, 'an offer flood builds nothing while the link is open');
-    m.forget(open, 60_000);
-    assert.equal(m.get('bob'), undefined);
+    bob.forget(open, 60_000);
+    assert.equal(bob.link, undefined);
     assert.equal(made.length, 1);
   });
 
   it('ignores answers and candidates for links it does not have', () => {
-    const { mesh: m, made } = mesh();
-    m.signal('ghost', { type: 'answer', sdp: 'v=0' });
+    const { slot, made } = slots();
+    slot('ghost').signal({ type: 'answer', sdp: 'v=0' });
     assert.equal(made.length, 0);
   });
 
-  it('broadcasts to open links only and sends privately to one', () => {
-    const { mesh: m } = mesh();
-    const bob = m.connect('bob') as FakeLink;
-    const carol = m.connect('carol') as FakeLink;
-    m.connect('dave');
-    bob.state = 'connected';
+  it('sends only on an open link', () => {
+    const { slot } = slots();
+    const carol = slot('carol').connect() as FakeLink;
+    slot('dave').connect();
     carol.state = 'connected';
-    assert.deepEqual(m.broadcast(message).sort(), ['bob', 'carol']);
-    assert.equal(m.sendTo('carol', message), true);
-    assert.equal(m.sendTo('dave', message), false);
-    assert.equal(m.sendTo('nobody', message), false);
-    assert.equal(carol.sent.length, 2);
-    assert.equal(bob.sent.length, 1);
+    assert.equal(slot('carol').send(message), true);
+    assert.equal(slot('dave').send(message), false);
+    assert.equal(slot('nobody').send(message), false);
+    assert.equal(carol.sent.length, 1);
   });
 
-  it('forget drops only the current link; remove closes it', () => {
-    const { mesh: m } = mesh();
-    const old = m.connect('bob');
-    m.signal('bob', OFFER);
-    const current = m.get('bob');
-    m.forget(old);
-    assert.equal(m.get('bob'), current);
-    m.remove('bob');
-    assert.equal(m.get('bob'), undefined);
+  it('forget drops only the current link; clear closes it', () => {
+    const { slot } = slots();
+    const bob = slot('bob');
+    const old = bob.connect();
+    bob.signal(OFFER);
+    const current = bob.link;
+    bob.forget(old);
+    assert.equal(bob.link, current);
+    bob.clear();
+    assert.equal(bob.link, undefined);
     assert.equal(current?.state, 'closed');
   });
 });

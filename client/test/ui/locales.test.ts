@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const CLIENT = fileURLToPath(new URL('..', import.meta.url));
+const CLIENT = fileURLToPath(new URL('../..', import.meta.url));
 const LANGUAGES = ['pl', 'ru'] as const;
 
 interface Unit {

@@ -1,5 +1,5 @@
 /** Events the components fire upwards; the app turns them into controller calls. */
-import type { Transfer } from './files';
+import type { Transfer } from '../room';
 
 const options = { bubbles: true, composed: true } as const;
 

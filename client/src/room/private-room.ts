@@ -76,9 +76,3 @@ export async function safetyCode(fingerprintA: string, fingerprintB: string): Pr
   const digits = String(number).padStart(10, '0');
   return `${digits.slice(0, 5)} ${digits.slice(5)}`;
 }
-
-/** The DTLS fingerprint an SDP announces (`a=fingerprint:sha-256 AB:CD:…`), normalised. */
-export function sdpFingerprint(sdp: string | undefined): string | undefined {
-  const match = /^a=fingerprint:(\S+) ([0-9A-Fa-f:]+)\s*$/m.exec(sdp ?? '');
-  return match ? `${match[1]?.toLowerCase()} ${match[2]?.toUpperCase()}` : undefined;
-}

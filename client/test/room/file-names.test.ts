@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blobType, isRasterImage, realExtension, saveName, visibleName } from '../src/file-names';
+import { blobType, isRasterImage, realExtension, saveName, visibleName } from '../../src/room/file-names';
 
 describe('received file names and types', () => {
   it('shows bidi controls and invisible characters, and the real extension', () => {

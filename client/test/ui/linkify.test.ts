@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { linkify } from '../src/linkify';
+import { linkify } from '../../src/ui/linkify';
 
 describe('linkify', () => {
   it('turns http(s) URLs into links and leaves the rest as text', () => {

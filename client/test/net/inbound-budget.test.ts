@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INBOUND_RATES, InboundBudget } from '../src/inbound-budget';
+import { INBOUND_RATES, InboundBudget } from '../../src/net/inbound-budget';
 
 describe('inbound budget per person', () => {
   it('allows the burst, then refuses until time refills it', () => {

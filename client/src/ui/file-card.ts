@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { FileActionEvent } from './events';
-import { isRasterImage, realExtension, saveName, visibleName } from './file-names';
+import { isRasterImage, realExtension, saveName, visibleName } from '../room';
 import { PAPERCLIP } from './icons';
-import type { Transfer } from './files';
+import type { Transfer } from '../room';
 import { sizeText } from './words';
 
 /**

@@ -6,10 +6,10 @@ import {
   privateRoomId,
   proofKey,
   safetyCode,
-  sdpFingerprint,
   secretFromHash,
   verifyLinkProof,
-} from '../src/private-room';
+} from '../../src/room/private-room';
+import { sdpFingerprint } from '../../src/net/fingerprint';
 import { normalizeRoom } from '@meshchat/protocol';
 
 const FP_ALICE = 'sha-256 AA:11';

@@ -1,5 +1,5 @@
 import { configureLocalization } from '@lit/localize';
-import { sourceLocale, targetLocales } from './generated/locale-codes';
+import { sourceLocale, targetLocales } from '../generated/locale-codes';
 
 /** The languages of the interface, each named in itself for the switcher. */
 export const LANGUAGES = [
@@ -17,7 +17,7 @@ const { getLocale, setLocale } = configureLocalization({
   sourceLocale,
   targetLocales,
   // Each language is a module of its own, fetched from this origin only when chosen.
-  loadLocale: (locale) => import(`./generated/locales/${locale}.ts`),
+  loadLocale: (locale) => import(`../generated/locales/${locale}.ts`),
 });
 
 /** `?lang=`, then the language chosen before on this device, then the browser's languages, then English. */

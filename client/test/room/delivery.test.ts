@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Inbox, Outbox, mark, receiptState, type Receipt } from '../src/delivery';
+import { Inbox, Outbox, mark, receiptState, type Receipt } from '../../src/room/delivery';
 
 const message = (id: string) => ({ type: 'chat' as const, id, ts: 1, text: id });
 

@@ -2,8 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatLine } from './chat-controller';
-import { receiptState, type Receipt } from './delivery';
+import { receiptState, type ChatLine, type Receipt } from '../room';
 import './file-card';
 import { currentLanguage } from './i18n';
 import { linkify } from './linkify';

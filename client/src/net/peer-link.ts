@@ -13,50 +13,20 @@ import {
   type PeerMessage,
   type SignalData,
 } from '@meshchat/protocol';
-import { InboundBudget } from './inbound-budget';
-import { sdpFingerprint } from './private-room';
+import { sdpFingerprint } from './fingerprint';
+import type { InboundBudget } from './inbound-budget';
+import type { Link, LinkFactory, LinkFailure, LinkHooks, LinkState } from './link';
 
-/** What the UI shows about one peer's link. */
-export type LinkState = 'connecting' | 'connected' | 'failed' | 'closed';
-
-/** Why a link failed, for words in the reader's language; `detail` carries what the browser said. */
-export type LinkFailure =
-  | { why: 'closed' }
-  | { why: 'timeout' }
-  | { why: 'no-route' }
-  | { why: 'turn-refused' }
-  | { why: 'turn-error'; detail: string }
-  /** A TURN server was configured and gave no relay address, and the browser did not say why (Firefox does not). */
-  | { why: 'turn-silent' }
-  | { why: 'version'; theirs: number; ours: number }
-  /** They sent more than anyone chatting would; the link was closed to keep the page responsive. */
-  | { why: 'flood' }
-  | { why: 'error'; detail: string };
-
-/** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
-export type LinkRoute = 'direct' | 'relayed';
-
-export interface PeerLinkOptions {
+export interface PeerLinkOptions extends LinkHooks {
   /** The remote peer's nickname: every frame on this link is attributed to it. */
   nick: string;
   initiator: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
-  /** What this person may still send; kept across their links, so re-linking does not refill it. */
-  budget?: InboundBudget;
   /** This tab's certificate, so the fingerprint stays the same on every link. */
   certificate?: RTCCertificate | undefined;
   /** Give up on a link that has not opened within this time. */
   connectTimeoutMs?: number;
-  onSignal(data: SignalData): void;
-  onMessage(message: PeerMessage): void;
-  onState(state: LinkState, reason?: LinkFailure): void;
-  /** Which way the open link runs, once the selected candidate pair is known. */
-  onRoute(route: LinkRoute): void;
-  /** A chunk of file data arrived on the file channel. */
-  onChunk(id: string, data: Uint8Array): void;
-  /** A frame that failed to parse: dropped, counted, never shown. */
-  onDropped(): void;
 }
 
 /**
@@ -77,7 +47,7 @@ const PROBE_TIMEOUT_MS = 3_000;
  * One WebRTC data-channel link to one remote peer: owns its simple-peer instance, its state and
  * its teardown. The only file that touches simple-peer.
  */
-export class PeerLink {
+export class PeerLink implements Link {
   readonly nick: string;
   readonly initiator: boolean;
   #state: LinkState = 'connecting';
@@ -95,7 +65,7 @@ export class PeerLink {
     this.nick = options.nick;
     this.initiator = options.initiator;
     this.#options = options;
-    this.#budget = options.budget ?? new InboundBudget();
+    this.#budget = options.budget;
     const config: RTCConfiguration = { iceServers: options.iceServers };
     if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
     if (options.certificate) config.certificates = [options.certificate];
@@ -303,4 +273,19 @@ export class PeerLink {
     this.#state = state;
     this.#options.onState(state);
   }
+}
+
+/** What every link this tab makes is made with, read when each link is made (TURN credentials are refreshed). */
+export interface LinkSettings {
+  iceServers(): RTCIceServer[];
+  certificate(): RTCCertificate | undefined;
+  /** `relay` sends everything through TURN. */
+  iceTransportPolicy?: RTCIceTransportPolicy | undefined;
+}
+
+/** Makes real WebRTC links with these settings. */
+export function peerLinks(settings: LinkSettings): LinkFactory {
+  const policy = settings.iceTransportPolicy;
+  return (nick, initiator, hooks) =>
+    new PeerLink({ nick, initiator, iceServers: settings.iceServers(), certificate: settings.certificate(), ...(policy ? { iceTransportPolicy: policy } : {}), ...hooks });
 }

@@ -1,0 +1,7 @@
+// net/: the network. Owns the signaling session (socket.io) and the WebRTC links to each person;
+// knows nothing of rooms' contents or of Lit. May import only @meshchat/protocol and its own files.
+export { InboundBudget } from './inbound-budget';
+export type { Link, LinkFactory, LinkFailure, LinkHooks, LinkRoute, LinkState } from './link';
+export { LinkSlot } from './link-slot';
+export { peerLinks } from './peer-link';
+export { SignalingSession, type KeptSeat, type SessionEvents } from './session';

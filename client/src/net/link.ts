@@ -1,0 +1,55 @@
+import type { PeerMessage, SignalData } from '@meshchat/protocol';
+import type { InboundBudget } from './inbound-budget';
+
+/** What the UI shows about one peer's link. */
+export type LinkState = 'connecting' | 'connected' | 'failed' | 'closed';
+
+/** Why a link failed, for words in the reader's language; `detail` carries what the browser said. */
+export type LinkFailure =
+  | { why: 'closed' }
+  | { why: 'timeout' }
+  | { why: 'no-route' }
+  | { why: 'turn-refused' }
+  | { why: 'turn-error'; detail: string }
+  /** A TURN server was configured and gave no relay address, and the browser did not say why (Firefox does not). */
+  | { why: 'turn-silent' }
+  | { why: 'version'; theirs: number; ours: number }
+  /** They sent more than anyone chatting would; the link was closed to keep the page responsive. */
+  | { why: 'flood' }
+  | { why: 'error'; detail: string };
+
+/** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
+export type LinkRoute = 'direct' | 'relayed';
+
+/** The parts of a `PeerLink` the rest of the client relies on (unit tests stand in for it). */
+export interface Link {
+  readonly nick: string;
+  readonly state: LinkState;
+  readonly open: boolean;
+  /** The DTLS fingerprints of both ends; known once the link is open. */
+  readonly fingerprints: { local: string; remote: string } | undefined;
+  signal(data: SignalData): void;
+  send(message: PeerMessage): boolean;
+  sendChunk(id: string, data: Uint8Array): Promise<void>;
+  /** Check the open link still reaches its peer; if no answer comes back soon, it fails. */
+  probe(): void;
+  chunkBytes(id: string): number;
+  close(): void;
+}
+
+/** What a link tells the person it belongs to. */
+export interface LinkHooks {
+  /** What this person may still send; kept across their links, so re-linking does not refill it. */
+  budget: InboundBudget;
+  onSignal(data: SignalData): void;
+  onMessage(message: PeerMessage): void;
+  onState(state: LinkState, reason?: LinkFailure): void;
+  /** Which way the open link runs, once the selected candidate pair is known. */
+  onRoute(route: LinkRoute): void;
+  /** A chunk of file data arrived on the file channel. */
+  onChunk(id: string, data: Uint8Array): void;
+  /** A frame that failed to parse: dropped, counted, never shown. */
+  onDropped(): void;
+}
+
+export type LinkFactory = (nick: string, initiator: boolean, hooks: LinkHooks) => Link;

@@ -1,0 +1,13 @@
+// room/: the room and its people (one Peer each), delivery and receipts, typing, the private
+// room's proof, files, and the log. Plain TypeScript, tested without a browser. May import
+// ../net and @meshchat/protocol, never ../ui; what it says to people it says as Notice values.
+export { parseCommand } from './commands';
+export { Conversations } from './conversations';
+export { receiptState, type Receipt } from './delivery';
+export { isRasterImage, realExtension, saveName, visibleName } from './file-names';
+export type { FileTransfers, Transfer } from './files';
+export { Log, type ChatLine } from './log';
+export type { Arrival, Notice } from './notices';
+export type { PeerView } from './peer';
+export { newRoomSecret, privateRoomId, proofKey, secretFromHash } from './private-room';
+export { Room } from './room';

@@ -1,0 +1,78 @@
+import type { Transfer } from './files';
+import type { Receipt, ReceiptState } from './delivery';
+import { receiptState } from './delivery';
+
+/** One line of the message log. Lines are replaced, never changed, so a line object renders once. */
+export interface ChatLine {
+  id: number;
+  /** `warning`: about one person (their identity changed), shown in the room and in their conversation. */
+  kind: 'public' | 'private' | 'notice' | 'file' | 'warning';
+  /** Sender of a public, private or file line; the person a warning is about. */
+  from?: string;
+  /** The one recipient of a private line or file (you, when it was sent to you); none for the room. */
+  to?: string;
+  text: string;
+  ts: number;
+  /** Our own public and private messages: who has them so far. */
+  receipt?: Receipt;
+  /** A file line: one transfer per recipient, or the one coming to us. */
+  transfers?: readonly Transfer[];
+}
+
+const MAX_LINES = 2_000;
+const SETTLED: ReadonlySet<ReceiptState> = new Set(['delivered', 'partial']);
+
+/**
+ * The page's message log: the newest `MAX_LINES` lines, and which line shows each of our messages
+ * still on its way, so receipts can be updated. Line ids grow for the page's whole life.
+ */
+export class Log {
+  lines: readonly ChatLine[] = [];
+  #lastId = 0;
+  /** Our messages still waiting for someone, by message id: the line that shows them. */
+  readonly #receipts = new Map<string, number>();
+  readonly #changed: () => void;
+
+  constructor(changed: () => void) {
+    this.#changed = changed;
+  }
+
+  add(line: Omit<ChatLine, 'id'>): number {
+    const id = ++this.#lastId;
+    this.lines = [...this.lines.slice(-(MAX_LINES - 1)), { id, ...line }];
+    this.#changed();
+    return id;
+  }
+
+  /** A line from the app itself (not from a person). */
+  notice(text: string): void {
+    this.add({ kind: 'notice', text, ts: Date.now() });
+  }
+
+  /** Show our message `messageId` with its receipt, to be updated as it travels. */
+  post(messageId: string, line: Omit<ChatLine, 'id'> & { receipt: Receipt }): void {
+    this.#receipts.set(messageId, this.add(line));
+  }
+
+  /** Replace the line of our message `messageId` with one whose receipt `change` updated. */
+  updateReceipt(messageId: string, change: (receipt: Receipt) => Receipt): void {
+    const lineId = this.#receipts.get(messageId);
+    const index = lineId === undefined ? -1 : this.lines.findLastIndex((line) => line.id === lineId);
+    const line = this.lines[index];
+    if (!line?.receipt) {
+      this.#receipts.delete(messageId);
+      return;
+    }
+    const receipt = change(line.receipt);
+    if (receipt === line.receipt) return;
+    this.lines = this.lines.with(index, { ...line, receipt });
+    if (SETTLED.has(receiptState(receipt))) this.#receipts.delete(messageId);
+    this.#changed();
+  }
+
+  /** A new room: its log starts empty. */
+  clear(): void {
+    this.lines = [];
+    this.#receipts.clear();
+  }
+}

@@ -1,0 +1,37 @@
+import type { ErrorCode, LeaveReason } from '@meshchat/protocol';
+import type { LinkFailure } from '../net';
+
+/**
+ * What the room has to tell its user, as values: the interface puts them in words of the reader's
+ * language (`noticeText` in ui/words.ts), and tests read them as they are.
+ */
+export type Notice =
+  /** `room` is undefined for a private room, whose id means nothing to a person. */
+  | { type: 'entered'; nick: string; room: string | undefined; peers: readonly string[] }
+  | { type: 'peer-joined'; nick: string }
+  | { type: 'peer-left'; nick: string; reason: LeaveReason }
+  /** Found in the room on getting the seat back after the signaling connection returned. */
+  | { type: 'peer-here'; nick: string }
+  | { type: 'nobody-connected' }
+  | { type: 'private-unverified'; to: string; text: string }
+  | { type: 'private-gone'; to: string; text: string }
+  | { type: 'outbox-full'; nick: string }
+  | { type: 'link-back'; nick: string }
+  | { type: 'link-lost'; nick: string; reason: LinkFailure | undefined }
+  /** Shown as a warning where the person's messages show. */
+  | { type: 'identity-changed'; nick: string }
+  | { type: 'unverified'; nick: string; why: 'no-proof' | 'bad-proof' }
+  | { type: 'left-unreceived'; nick: string; count: number }
+  | { type: 'refused'; event: string; code: ErrorCode }
+  | { type: 'file-too-large'; name: string }
+  | { type: 'file-nobody'; name: string }
+  | { type: 'file-unreadable'; name: string };
+
+/** Someone else's message or file offer arrived, for the interface to count and call attention to. */
+export interface Arrival {
+  from: string;
+  private: boolean;
+  /** The message's text, or the offered file's name. */
+  text: string;
+  file: boolean;
+}

@@ -1,0 +1,340 @@
+import { TYPING_SHOW_MS, nickKey, type PeerMessage, type Result, type Scope, type SignalData, type TextMessage } from '@meshchat/protocol';
+import { InboundBudget, LinkSlot, type Link, type LinkFactory, type LinkFailure, type LinkRoute, type LinkState } from '../net';
+import { Inbox, Outbox, type Unsequenced } from './delivery';
+import type { Notice } from './notices';
+import { Proof } from './proof';
+import { Retry } from './retry';
+
+/** What People shows about one person. */
+export interface PeerView {
+  /** The link's state, or `away`: their seat is held while their connection is down, so no link can form until they are back. */
+  state: LinkState | 'away';
+  /** Known once the link is open. */
+  route?: LinkRoute;
+  /** A short code from both DTLS fingerprints, the same on both ends, to compare out of band. */
+  safety?: string;
+  /** In a private room: whether the peer proved, on this very link, that it holds the secret. */
+  verification?: 'verifying' | 'verified' | 'failed';
+}
+
+/** What a person needs from the room they are in. */
+export interface PeerRoom {
+  readonly me: string;
+  /** The private room's proof key; none in a public room. */
+  readonly proofKey: CryptoKey | undefined;
+  /** The page is being left: nothing is acknowledged until it turns out to stay. */
+  readonly holdingAcks: boolean;
+  readonly links: LinkFactory;
+  relay(to: string, data: SignalData, answered: (result: Result) => void): void;
+  tell(notice: Notice): void;
+  /** A warning about this person, shown where their messages show. */
+  warn(peer: Peer, notice: Notice): void;
+  receipt(messageId: string, list: 'sent' | 'delivered' | 'lost', nick: string): void;
+  /** A frame from this person, for the room to route to the feature it is for. */
+  route(peer: Peer, message: PeerMessage): void;
+  /** A message from this person, shown once (the first time it arrives). */
+  show(peer: Peer, message: TextMessage): void;
+  chunk(peer: Peer, id: string, data: Uint8Array): void;
+  /** This person's link went down: what was on it (file transfers) stops. */
+  linkLost(peer: Peer): void;
+  dropped(): void;
+  changed(): void;
+}
+
+/**
+ * A backlog (messages that waited for a link) goes out at most this many at a time, every this
+ * often: well within what every receiver accepts from one person (`INBOUND_RATES.frame`).
+ */
+const FLUSH_SLICE = 50;
+const FLUSH_SLICE_MS = 1_000;
+
+/**
+ * One remote person in the room, and everything about them: their link and its retries, what we
+ * wrote them and they have not acknowledged, what they showed us, their proof of the room's secret,
+ * whether they are typing, and what they may still send. Leaving is `dispose()`.
+ *
+ * What happens to their messages when the link drops: the link fails, `#lost` schedules a new one
+ * (one side offers: the nickname that sorts first); our messages wait in the outbox, and when a
+ * link opens again `flush` sends everything it has not carried, oldest first, and
+ * `reacknowledge` acknowledges what arrived before the link counted as open.
+ */
+export class Peer {
+  readonly nick: string;
+  view: PeerView = { state: 'connecting' };
+  readonly budget = new InboundBudget();
+  readonly #room: PeerRoom;
+  readonly #slot: LinkSlot;
+  readonly #outbox = new Outbox();
+  readonly #inbox = new Inbox();
+  readonly #proof: Proof;
+  /** The highest sequence number each link has carried, so a link sends each pending message once. */
+  readonly #flushed = new WeakMap<Link, number>();
+  /** The highest sequence number each link has brought us, acknowledged again when the link opens. */
+  readonly #received = new WeakMap<Link, number>();
+  #flushLater: ReturnType<typeof setTimeout> | undefined;
+  /** Bringing their link back after it was lost. */
+  readonly #retry = new Retry();
+  /** Whether they are typing, in the room or privately to us: the timer that ends the notice. */
+  readonly #typing = new Map<Scope, ReturnType<typeof setTimeout>>();
+  /** When we last told them we were typing to them privately. */
+  typingSentAt = -Infinity;
+  /** The DTLS fingerprint their links have shown, to tell when someone else answers to the name. */
+  #identity: string | undefined;
+  #disposed = false;
+
+  constructor(nick: string, room: PeerRoom) {
+    this.nick = nick;
+    this.#room = room;
+    this.#proof = new Proof(this, room.proofKey, (notice) => room.tell(notice));
+    this.#slot = new LinkSlot((initiator) => this.#makeLink(initiator));
+  }
+
+  get link(): Link | undefined {
+    return this.#slot.link;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  get verification(): PeerView['verification'] {
+    return this.view.verification;
+  }
+
+  /** In a private room, only a person who proved the secret is spoken to. */
+  get trusted(): boolean {
+    return this.#room.proofKey === undefined || this.view.verification === 'verified';
+  }
+
+  /** Our messages they have not acknowledged yet. */
+  get unacknowledged(): number {
+    return this.#outbox.pending.length;
+  }
+
+  /** Offer them a link, unless one is open. */
+  connect(): void {
+    this.#slot.connect();
+  }
+
+  /** Send one frame on their open link; `false` if it could not go. */
+  send(message: PeerMessage): boolean {
+    return this.#slot.send(message);
+  }
+
+  /** A signal they sent through the server, within what a person's negotiation takes. */
+  signal(data: SignalData): void {
+    if (!this.budget.take('signal', performance.now())) return;
+    try {
+      this.#slot.signal(data);
+    } catch (error: unknown) {
+      // The browser refused another connection (too many): this person waits, nobody else is touched.
+      console.warn('meshchat: could not answer a link', error);
+      this.#slot.clear();
+      this.update({ state: 'failed' });
+    }
+  }
+
+  /** Queue a message for them (`flush` sends it); `false` when their outbox is full. */
+  queue(message: Unsequenced): boolean {
+    return this.#outbox.add(message) !== undefined;
+  }
+
+  /** Send whatever is pending that the current link has not carried yet, oldest first. */
+  flush(): void {
+    const link = this.#slot.link;
+    if (!link?.open || !this.trusted || this.#flushLater !== undefined) return;
+    let flushed = this.#flushed.get(link) ?? 0;
+    let sent = 0;
+    for (const message of this.#outbox.pending) {
+      if (message.seq <= flushed) continue;
+      // A long backlog goes out in slices, within the receiver's inbound budget for one person.
+      if (sent === FLUSH_SLICE) {
+        this.#flushLater = setTimeout(() => {
+          this.#flushLater = undefined;
+          this.flush();
+        }, FLUSH_SLICE_MS);
+        break;
+      }
+      if (!link.send(message)) break;
+      sent += 1;
+      flushed = message.seq;
+      this.#room.receipt(message.id, 'sent', this.nick);
+    }
+    this.#flushed.set(link, flushed);
+  }
+
+  /** They have everything up to `seq`. */
+  acked(seq: number): void {
+    for (const message of this.#outbox.ack(seq)) this.#room.receipt(message.id, 'delivered', this.nick);
+  }
+
+  /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
+  received(link: Link, message: TextMessage): void {
+    this.#received.set(link, Math.max(this.#received.get(link) ?? 0, message.seq));
+    if (this.trusted) this.show(message);
+    else if (this.view.verification !== 'failed') this.#proof.hold(message);
+  }
+
+  /** Show a message once, however often it arrives, and acknowledge it every time. */
+  show(message: TextMessage): void {
+    const fresh = this.#inbox.accept(message.id);
+    this.#acknowledge(message.seq);
+    if (fresh) this.#room.show(this, message);
+  }
+
+  /**
+   * Messages can arrive on a link before it counts as open here, and their acknowledgements then
+   * had no open link to go on: the sender, whose link did carry them, would never send them again
+   * and their receipts would stay at ✓ for good. So when a link opens, acknowledge everything it
+   * has brought so far, cumulatively (sound: a link is ordered, and a sender re-sends oldest first).
+   */
+  reacknowledge(): void {
+    const link = this.#slot.link;
+    const seq = link && this.#received.get(link);
+    if (seq !== undefined && this.trusted) this.#acknowledge(seq);
+  }
+
+  /** Nothing more will reach them: what waits for them is marked lost. Returns how many. */
+  dropOutbox(): number {
+    const pending = this.#outbox.ack(Infinity);
+    for (const message of pending) this.#room.receipt(message.id, 'lost', this.nick);
+    return pending.length;
+  }
+
+  /** They are typing in `scope`: shown until they stop saying so. */
+  typing(scope: Scope): void {
+    clearTimeout(this.#typing.get(scope));
+    this.#typing.set(
+      scope,
+      setTimeout(() => {
+        this.#typing.delete(scope);
+        this.#room.changed();
+      }, TYPING_SHOW_MS),
+    );
+    this.#room.changed();
+  }
+
+  isTyping(scope: Scope): boolean {
+    return this.#typing.has(scope);
+  }
+
+  stopTyping(scope?: Scope): void {
+    for (const each of scope ? [scope] : (['room', 'private'] as const)) {
+      clearTimeout(this.#typing.get(each));
+      this.#typing.delete(each);
+    }
+    this.#room.changed();
+  }
+
+  /**
+   * They keep their seat but have no signaling connection (a closed tab, a lost network): no link
+   * can form until they are back, and then they offer one themselves. Until then: no attempts, no
+   * errors, shown as away. If they do not come back, the server says they left.
+   */
+  away(): void {
+    if (this.#disposed || this.#slot.link?.open) return;
+    this.#slot.clear();
+    this.#retry.stop();
+    this.update({ state: 'away' });
+  }
+
+  /** Set what People shows of them (their route, safety code, verification). */
+  update(change: Partial<PeerView>): void {
+    this.view = { ...this.view, ...change };
+    this.#room.changed();
+  }
+
+  /** They left, or we did: no timer of theirs runs on, and their link closes. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#slot.clear();
+    this.#proof.dispose();
+    clearTimeout(this.#flushLater);
+    this.#flushLater = undefined;
+    this.#retry.stop();
+    this.stopTyping();
+  }
+
+  #acknowledge(seq: number): void {
+    const link = this.#slot.link;
+    if (link?.open && !this.#room.holdingAcks) link.send({ type: 'ack', seq });
+  }
+
+  /** Every new link starts unverified: the proof is per link. */
+  #makeLink(initiator: boolean): Link {
+    this.#proof.dispose();
+    this.view = { state: 'connecting' };
+    const link: Link = this.#room.links(this.nick, initiator, {
+      budget: this.budget,
+      onSignal: (data) => this.#room.relay(this.nick, data, (result) => this.#signalled(result)),
+      onMessage: (message) => {
+        // What belongs to this very link is handled here; the room routes the rest.
+        if (message.type === 'chat' || message.type === 'private') this.received(link, message);
+        else if (message.type === 'proof') void this.#proof.check(link, message.mac);
+        else this.#room.route(this, message);
+      },
+      onChunk: (id, data) => {
+        if (this.trusted) this.#room.chunk(this, id, data);
+      },
+      onDropped: () => this.#room.dropped(),
+      onRoute: (route) => this.update({ route }),
+      onState: (state, reason) => {
+        // A link that ends after its person left has nobody left to tell.
+        if (this.#disposed) return;
+        this.update({ state });
+        if (state === 'connected') this.#opened(link);
+        if (state === 'failed') this.#lost(link, reason);
+        this.#room.changed();
+      },
+    });
+    return link;
+  }
+
+  #opened(link: Link): void {
+    if (this.#retry.retrying) this.#room.tell({ type: 'link-back', nick: this.nick });
+    this.#retry.stop();
+    this.#checkIdentity(link);
+    void this.#proof.start(link);
+    this.flush();
+    this.reacknowledge();
+  }
+
+  #lost(link: Link, reason: LinkFailure | undefined): void {
+    this.#slot.forget(link);
+    this.#room.linkLost(this);
+    this.stopTyping();
+    if (reason?.why === 'flood') this.#retry.flooded();
+    // Only one side offers, so two offers never cross: the one whose nickname sorts first.
+    this.#retry.schedule(nickKey(this.#room.me) < nickKey(this.nick), () => {
+      const current = this.#slot.link;
+      if (this.#disposed || current?.state === 'connecting' || current?.open) return;
+      this.#slot.connect();
+      this.#room.changed();
+    });
+    // Each failed attempt to bring it back would say the same again.
+    const lost: Notice = { type: 'link-lost', nick: this.nick, reason };
+    const key = JSON.stringify(lost);
+    if (key !== this.#retry.told) this.#room.tell(lost);
+    this.#retry.told = key;
+  }
+
+  /** The server's answer to a signal for them: refused because they are away, or for a reason worth telling. */
+  #signalled(result: Result): void {
+    if (result.ok) return;
+    if (result.code === 'PEER_AWAY') this.away();
+    else this.#room.tell({ type: 'refused', event: 'signal', code: result.code });
+  }
+
+  /**
+   * A link opened: if the name's earlier links showed another DTLS fingerprint, someone else (another
+   * browser) now answers to it. Say so plainly, where their messages show, as Signal says
+   * "safety number changed".
+   */
+  #checkIdentity(link: Link): void {
+    const remote = link.fingerprints?.remote;
+    if (!remote) return;
+    const known = this.#identity;
+    this.#identity = remote;
+    if (known !== undefined && known !== remote) this.#room.warn(this, { type: 'identity-changed', nick: this.nick });
+  }
+}

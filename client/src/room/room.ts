@@ -1,0 +1,320 @@
+import {
+  FILE_MAX_BYTES,
+  TYPING_INTERVAL_MS,
+  type LeaveReason,
+  type PeerMessage,
+  type Result,
+  type Scope,
+  type SignalData,
+  type TextMessage,
+} from '@meshchat/protocol';
+import type { LinkFactory } from '../net';
+import { mark, type Unsequenced } from './delivery';
+import { FileTransfers } from './files';
+import type { ChatLine, Log } from './log';
+import type { Arrival, Notice } from './notices';
+import { Peer, type PeerRoom, type PeerView } from './peer';
+
+export interface RoomOptions {
+  /** Our own nickname in the room. */
+  me: string;
+  /** A private room's proof key, derived from its secret; none in a public room. */
+  proofKey?: CryptoKey | undefined;
+  links: LinkFactory;
+  /** Relay a signal to `to` through the signaling server; `answered` gets its verdict. */
+  relay(to: string, data: SignalData, answered: (result: Result) => void): void;
+  log: Log;
+  /** A notice in words of the reader's language. */
+  words(notice: Notice): string;
+  /** Someone else's message or file offer was shown. */
+  arrived(arrival: Arrival): void;
+  /** A frame failed to parse and was dropped. */
+  dropped(): void;
+  changed(): void;
+}
+
+type Route<T extends PeerMessage['type']> = (peer: Peer, message: Extract<PeerMessage, { type: T }>) => void;
+
+/**
+ * A message's time is its sender's clock: believed within this much ahead of ours (clocks drift)
+ * and this far back (a message may wait for a link), else shown with the time it arrived.
+ */
+const TS_AHEAD_MS = 5 * 60_000;
+const TS_BEHIND_MS = 7 * 24 * 3600_000;
+
+/**
+ * The room we are in: one `Peer` per other person (joining is creating one, leaving is disposing
+ * it), what we say to all or one of them, and the route each frame takes to the feature it is for.
+ * Plain TypeScript: links come from the factory it is given, so tests run rooms on fake links.
+ */
+export class Room implements PeerRoom {
+  readonly me: string;
+  readonly proofKey: CryptoKey | undefined;
+  readonly links: LinkFactory;
+  readonly files: FileTransfers;
+  holdingAcks = false;
+  readonly #options: RoomOptions;
+  readonly #log: Log;
+  readonly #peers = new Map<string, Peer>();
+  readonly #routes = new Map<PeerMessage['type'], (peer: Peer, message: PeerMessage) => void>();
+  /** When we last told the room we were typing. */
+  #typingSentAt = -Infinity;
+
+  constructor(options: RoomOptions) {
+    this.#options = options;
+    this.me = options.me;
+    this.proofKey = options.proofKey;
+    this.links = options.links;
+    this.#log = options.log;
+    this.files = new FileTransfers({
+      send: (nick, message) => this.#trusted(nick)?.send(message) ?? false,
+      link: (nick) => this.#trusted(nick)?.link,
+    });
+    this.#on('ack', (peer, { seq }) => peer.acked(seq));
+    this.#on('typing', (peer, { scope }) => peer.typing(scope));
+    this.#on('file-offer', (peer, offer) => this.#fileOffered(peer, offer));
+    for (const type of ['file-accept', 'file-decline', 'file-cancel', 'file-done'] as const) {
+      this.#on(type, (peer, reply) => this.files.replied(peer.nick, reply));
+    }
+  }
+
+  /** Everyone else here, with what People shows of them. */
+  get people(): ReadonlyMap<string, PeerView> {
+    return new Map([...this.#peers].map(([nick, peer]) => [nick, peer.view]));
+  }
+
+  get nicks(): string[] {
+    return [...this.#peers.keys()];
+  }
+
+  /** Our messages someone has not acknowledged yet, counted once per recipient. */
+  get unacknowledged(): number {
+    let count = 0;
+    for (const peer of this.#peers.values()) count += peer.unacknowledged;
+    return count;
+  }
+
+  /** We came in: link up with everyone already here (the newcomer offers). */
+  enter(room: string | undefined, peers: readonly string[]): void {
+    this.tell({ type: 'entered', nick: this.me, room, peers });
+    for (const nick of peers) this.#add(nick).connect();
+  }
+
+  /** Someone joined: they offer us a link. */
+  joined(nick: string): void {
+    if (this.#peers.has(nick)) return;
+    this.#add(nick);
+    this.tell({ type: 'peer-joined', nick });
+  }
+
+  /** Someone left: everything about them goes, and we say what never reached them. */
+  left(nick: string, reason: LeaveReason): void {
+    const peer = this.#peers.get(nick);
+    if (!peer) return;
+    this.#peers.delete(nick);
+    peer.dispose();
+    this.files.lost(nick, 'peer-left');
+    const count = peer.dropOutbox();
+    if (count > 0) this.tell({ type: 'left-unreceived', nick, count });
+    this.tell({ type: 'peer-left', nick, reason });
+  }
+
+  /** The signaling connection is back and the server says who is here: link up with anyone we lost. */
+  present(nicks: readonly string[]): void {
+    for (const nick of nicks) {
+      if (!this.#peers.has(nick)) this.tell({ type: 'peer-here', nick });
+      const peer = this.#peers.get(nick) ?? this.#add(nick);
+      if (!peer.link?.open) peer.connect();
+    }
+  }
+
+  /** A signal relayed from a member of the room. */
+  signal(from: string, data: SignalData): void {
+    if (from === this.me) return;
+    this.#peers.get(from)?.signal(data);
+    this.changed();
+  }
+
+  /** Who a message to the room is for: everyone here, except links that failed verification. */
+  audience(): Peer[] {
+    return [...this.#peers.values()].filter((peer) => peer.view.verification !== 'failed');
+  }
+
+  sayToAll(text: string): void {
+    const message: Unsequenced = { type: 'chat', id: crypto.randomUUID(), ts: Date.now(), text };
+    const line = { kind: 'public', from: this.me, text, ts: message.ts } as const;
+    const to = this.audience();
+    if (to.length > 0) {
+      this.#post(message, to, line);
+      return;
+    }
+    this.#log.add(line);
+    this.tell({ type: 'nobody-connected' });
+  }
+
+  /** A private message to `to`; `false` when it could not even be queued. */
+  sayTo(to: string, text: string): boolean {
+    const peer = this.#peers.get(to);
+    if (peer?.view.verification === 'failed') {
+      this.tell({ type: 'private-unverified', to, text });
+      return false;
+    }
+    if (!peer) {
+      this.tell({ type: 'private-gone', to, text });
+      return false;
+    }
+    const message: Unsequenced = { type: 'private', id: crypto.randomUUID(), ts: Date.now(), text };
+    this.#post(message, [peer], { kind: 'private', from: this.me, to, text, ts: message.ts });
+    return true;
+  }
+
+  /** We are typing to the room (`to` undefined) or to one person: say so, at most once a second. */
+  typed(to: string | undefined, now = Date.now()): void {
+    const peer = to === undefined ? undefined : this.#peers.get(to);
+    const last = to === undefined ? this.#typingSentAt : (peer?.typingSentAt ?? -Infinity);
+    if (now - last < TYPING_INTERVAL_MS) return;
+    if (to === undefined) {
+      this.#typingSentAt = now;
+      for (const each of this.#peers.values()) if (each.trusted) each.send({ type: 'typing', scope: 'room' });
+    } else if (peer) {
+      peer.typingSentAt = now;
+      if (peer.trusted) peer.send({ type: 'typing', scope: 'private' });
+    }
+  }
+
+  /** A line went out: the next keystroke says we are typing again at once. */
+  sent(): void {
+    this.#typingSentAt = -Infinity;
+    for (const peer of this.#peers.values()) peer.typingSentAt = -Infinity;
+  }
+
+  /** Who is typing in the room (`view` undefined), or privately to us. */
+  typers(view: string | undefined): string[] {
+    if (view !== undefined) return this.#peers.get(view)?.isTyping('private') ? [view] : [];
+    return this.nicks.filter((nick) => this.#peers.get(nick)?.isTyping('room'));
+  }
+
+  /** Offer files to everyone in the room (`view` undefined), or to one person. */
+  async sendFiles(files: readonly File[], view: string | undefined): Promise<void> {
+    const scope: Scope = view === undefined ? 'room' : 'private';
+    const to = view === undefined ? this.audience().map(({ nick }) => nick) : this.#trusted(view) ? [view] : [];
+    for (const file of files) {
+      if (file.size > FILE_MAX_BYTES) {
+        this.tell({ type: 'file-too-large', name: file.name });
+        continue;
+      }
+      if (to.length === 0) {
+        this.tell({ type: 'file-nobody', name: file.name });
+        continue;
+      }
+      try {
+        const transfers = await this.files.offer(file, to, scope);
+        this.#log.add({ kind: 'file', from: this.me, ...(view === undefined ? {} : { to: view }), text: file.name, ts: Date.now(), transfers });
+      } catch (error: unknown) {
+        console.warn('meshchat: could not read a file to send', error);
+        this.tell({ type: 'file-unreadable', name: file.name });
+      }
+    }
+  }
+
+  /** The page is being left (`true`), or stayed after all: then acknowledge what waited. */
+  holdAcks(holding: boolean): void {
+    this.holdingAcks = holding;
+    if (holding) return;
+    for (const peer of this.#peers.values()) if (peer.link?.open) peer.reacknowledge();
+  }
+
+  /** We left: every link closes and no timer runs on; nobody is told of what they never got. */
+  dispose(): void {
+    for (const peer of this.#peers.values()) peer.dispose();
+    this.#peers.clear();
+    this.files.clear();
+  }
+
+  // What each person needs from the room (PeerRoom).
+
+  relay(to: string, data: SignalData, answered: (result: Result) => void): void {
+    this.#options.relay(to, data, answered);
+  }
+
+  tell(notice: Notice): void {
+    this.#log.notice(this.#options.words(notice));
+  }
+
+  warn(peer: Peer, notice: Notice): void {
+    this.#log.add({ kind: 'warning', from: peer.nick, text: this.#options.words(notice), ts: Date.now() });
+  }
+
+  receipt(messageId: string, list: 'sent' | 'delivered' | 'lost', nick: string): void {
+    this.#log.updateReceipt(messageId, (receipt) => mark(receipt, list, nick));
+  }
+
+  route(peer: Peer, message: PeerMessage): void {
+    // Everything but the messages themselves only counts from a person we trust.
+    if (peer.trusted) this.#routes.get(message.type)?.(peer, message);
+  }
+
+  show(peer: Peer, message: TextMessage): void {
+    const isPrivate = message.type === 'private';
+    const now = Date.now();
+    this.#log.add({
+      kind: isPrivate ? 'private' : 'public',
+      from: peer.nick,
+      ...(isPrivate ? { to: this.me } : {}),
+      text: message.text,
+      ts: message.ts > now + TS_AHEAD_MS || message.ts < now - TS_BEHIND_MS ? now : message.ts,
+    });
+    peer.stopTyping(isPrivate ? 'private' : 'room');
+    this.#options.arrived({ from: peer.nick, private: isPrivate, text: message.text, file: false });
+  }
+
+  chunk(peer: Peer, id: string, data: Uint8Array): void {
+    this.files.chunk(peer.nick, id, data);
+  }
+
+  linkLost(peer: Peer): void {
+    this.files.lost(peer.nick, 'link-lost');
+  }
+
+  dropped(): void {
+    this.#options.dropped();
+  }
+
+  changed(): void {
+    this.#options.changed();
+  }
+
+  #on<T extends PeerMessage['type']>(type: T, route: Route<T>): void {
+    this.#routes.set(type, route as (peer: Peer, message: PeerMessage) => void);
+  }
+
+  #add(nick: string): Peer {
+    const peer = new Peer(nick, this);
+    this.#peers.set(nick, peer);
+    return peer;
+  }
+
+  /** The person `nick`, if we may speak to them (in a private room: they proved the secret). */
+  #trusted(nick: string): Peer | undefined {
+    const peer = this.#peers.get(nick);
+    return peer?.trusted ? peer : undefined;
+  }
+
+  /** Queue a message for each recipient, show it with its receipt, then send it on every open link. */
+  #post(message: Unsequenced, to: readonly Peer[], line: Omit<ChatLine, 'id'>): void {
+    const taken = to.filter((peer) => peer.queue(message));
+    for (const peer of to.filter((peer) => !taken.includes(peer))) this.tell({ type: 'outbox-full', nick: peer.nick });
+    if (taken.length === 0) return;
+    this.#log.post(message.id, { ...line, receipt: { to: taken.map(({ nick }) => nick), sent: [], delivered: [], lost: [] } });
+    for (const peer of taken) peer.flush();
+  }
+
+  #fileOffered(peer: Peer, offer: Extract<PeerMessage, { type: 'file-offer' }>): void {
+    const transfer = this.files.offered(peer.nick, offer);
+    if (!transfer) return;
+    const isPrivate = offer.scope === 'private';
+    this.#log.add({ kind: 'file', from: peer.nick, ...(isPrivate ? { to: this.me } : {}), text: offer.name, ts: Date.now(), transfers: [transfer] });
+    peer.stopTyping();
+    this.#options.arrived({ from: peer.nick, private: isPrivate, text: offer.name, file: true });
+  }
+}

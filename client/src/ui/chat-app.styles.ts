@@ -1,0 +1,164 @@
+import { css } from 'lit';
+
+/** The app's layout and its colours for light and dark. */
+export const chatAppStyles = css`
+  :host {
+    /* Colours for light and dark, each with at least 4.5:1 contrast on its background. */
+    color-scheme: light dark;
+    --bg: light-dark(#ffffff, #15171a);
+    --fg: light-dark(#1b1d21, #e8e9eb);
+    --muted: light-dark(#595d66, #a9adb5);
+    --border: light-dark(#c4c7cc, #4a4e55);
+    --field: light-dark(#ffffff, #1f2226);
+    --accent: light-dark(#1f5fbf, #7fb0ff);
+    --link: light-dark(#1a56b0, #8cb8ff);
+    --ok: light-dark(#1b7a3a, #6fd08f);
+    --danger: light-dark(#b00020, #ff8a8a);
+    --badge-bg: light-dark(#1f5fbf, #7fb0ff);
+    --badge-fg: light-dark(#ffffff, #0b1220);
+    display: flex;
+    flex-direction: column;
+    height: 100vh;
+    height: 100dvh;
+    font-family: system-ui, sans-serif;
+    background: var(--bg);
+    color: var(--fg);
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem 1rem;
+    flex-wrap: wrap;
+    padding: 0.5rem 1rem;
+    border-bottom: 1px solid var(--border);
+  }
+  h1 {
+    font-size: 1.2rem;
+    margin: 0;
+  }
+  .status {
+    margin: 0 0 0 auto;
+    font-size: 0.85em;
+    color: var(--muted);
+  }
+  .via {
+    font-size: 0.85em;
+  }
+  .status[data-state='offline'] {
+    color: var(--danger);
+  }
+  select,
+  button {
+    font: inherit;
+  }
+  main {
+    flex: 1;
+    min-height: 0;
+  }
+  .room {
+    display: grid;
+    grid-template-columns: 1fr minmax(10rem, 16rem);
+    height: 100%;
+  }
+  .chat {
+    display: grid;
+    /* Nothing inside (a field's default size, a long word) may widen the conversation past the screen. */
+    grid-template-columns: minmax(0, 1fr);
+    grid-template-rows: auto 1fr auto auto;
+    min-height: 0;
+    min-width: 0;
+    padding: 0 0.5rem 0.5rem;
+  }
+  .chat[data-dragging] {
+    outline: 3px dashed var(--accent);
+    outline-offset: -6px;
+  }
+  nav {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem;
+    padding: 0.4rem 0 0.2rem;
+    border-bottom: 1px solid var(--border);
+  }
+  nav button {
+    background: none;
+    color: inherit;
+    border: 1px solid transparent;
+    border-radius: 0.3rem 0.3rem 0 0;
+    padding: 0.25rem 0.6rem;
+    cursor: pointer;
+  }
+  nav button[aria-current='true'] {
+    border-color: var(--border);
+    border-bottom: 3px solid var(--accent);
+    font-weight: 600;
+  }
+  .badge {
+    display: inline-block;
+    min-width: 1.2em;
+    margin-left: 0.3em;
+    padding: 0 0.3em;
+    border-radius: 1em;
+    background: var(--badge-bg);
+    color: var(--badge-fg);
+    font-size: 0.8em;
+    text-align: center;
+  }
+  .typing {
+    min-height: 1.3em;
+    margin: 0.1rem 0.5rem;
+    font-size: 0.85em;
+    font-style: italic;
+    color: var(--muted);
+  }
+  aside {
+    display: flex;
+    flex-direction: column;
+    gap: 0.75rem;
+    padding: 0.5rem 1rem;
+    border-left: 1px solid var(--border);
+    background: var(--bg);
+    overflow-y: auto;
+  }
+  aside h2 {
+    font-size: 1rem;
+    margin: 0;
+  }
+  aside button,
+  .waiting button {
+    padding: 0.4rem 0.8rem;
+  }
+  .waiting {
+    text-align: center;
+    margin-top: 3rem;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  @media (max-width: 40rem) {
+    header {
+      padding: 0.4rem 0.5rem;
+    }
+    .status {
+      flex-basis: 100%;
+      margin: 0;
+    }
+    .room {
+      grid-template-columns: 1fr;
+    }
+    /* People slides over the conversation from the right. */
+    aside {
+      position: fixed;
+      inset: 0 0 0 auto;
+      width: min(18rem, 85vw);
+      z-index: 2;
+      border-left: 1px solid var(--border);
+      box-shadow: -4px 0 16px #0005;
+    }
+  }
+`;

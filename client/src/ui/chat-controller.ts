@@ -1,0 +1,316 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { msg, str } from '@lit/localize';
+import type { JoinedRoom } from '@meshchat/protocol';
+import { peerLinks, type LinkFactory } from '../net';
+import { Conversations, Log, Room, parseCommand, type Arrival, type ChatLine, type FileTransfers, type PeerView } from '../room';
+import { Attention } from './attention';
+import { Lobby, type Screen, type SignalingState } from './lobby';
+import { helpLines, linkWords, noticeText } from './words';
+
+export type { Screen, SignalingState } from './lobby';
+
+export interface ChatOptions {
+  signalingUrl: string;
+  /** `relay` sends everything through TURN. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
+/**
+ * How long a page that fired beforeunload withholds acknowledgements: a reload or a closed tab is
+ * gone well within it; a page still here after it was not left after all (say, a download).
+ */
+const LEAVING_MS = 10_000;
+/** What shows the user is back at a page that began to be left. */
+const BACK_EVENTS = ['pointerdown', 'keydown'] as const;
+
+/**
+ * Adapts the lobby (getting in), the room (its people and what they say) and the conversation on
+ * screen to Lit. Components read its fields and call its methods; every change asks the host to
+ * render again.
+ */
+export class ChatController implements ReactiveController {
+  /** Frames that failed to parse and were dropped. */
+  dropped = 0;
+  /** The newest message from someone else, for the screen reader's live region. */
+  announcement = '';
+  readonly conversations = new Conversations();
+  readonly attention = new Attention(() => (this.screen === 'room' ? `${this.#roomName()} · meshchat` : 'meshchat'));
+
+  readonly lobby: Lobby;
+  readonly #host: ReactiveControllerHost;
+  readonly #links: LinkFactory;
+  readonly #log = new Log(() => this.#changed());
+  #room: Room | undefined;
+  /** Set while the page is being left: nothing is acknowledged until it turns out to stay. */
+  #leaving: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(host: ReactiveControllerHost, options: ChatOptions) {
+    this.#host = host;
+    this.lobby = new Lobby(options.signalingUrl, {
+      entered: (joined, key) => this.#enter(joined, key),
+      left: () => this.#reset(),
+      present: (peers) => this.#room?.present(peers),
+      room: {
+        peerJoined: (nick) => this.#room?.joined(nick),
+        peerLeft: (nick, reason) => this.#room?.left(nick, reason),
+        // Links only with members of the room; each person checks what their negotiation may take.
+        signal: (from, data) => this.#room?.signal(from, data),
+      },
+      notice: (text) => this.notice(text),
+      changed: () => this.#changed(),
+    });
+    const session = this.lobby.session;
+    this.#links = peerLinks({
+      iceServers: () => session.iceServers,
+      certificate: () => session.certificate,
+      iceTransportPolicy: options.iceTransportPolicy,
+    });
+    host.addController(this);
+  }
+
+  get screen(): Screen {
+    return this.lobby.screen;
+  }
+
+  get signaling(): SignalingState {
+    return this.lobby.signaling;
+  }
+
+  /** Why the last join or pairing failed, in words of the language shown when it renders. */
+  get error(): (() => string) | undefined {
+    return this.lobby.error;
+  }
+
+  get busy(): boolean {
+    return this.lobby.busy;
+  }
+
+  get nick(): string {
+    return this.lobby.nick;
+  }
+
+  get room(): string {
+    return this.lobby.room;
+  }
+
+  get capacity(): number {
+    return this.lobby.capacity;
+  }
+
+  /** The private room's secret (from the link's fragment) while in one. */
+  get secret(): string | undefined {
+    return this.lobby.secret;
+  }
+
+  get lines(): readonly ChatLine[] {
+    return this.#log.lines;
+  }
+
+  /** Everyone else in the room, with the state of our link to them. */
+  get people(): ReadonlyMap<string, PeerView> {
+    return this.#room?.people ?? new Map();
+  }
+
+  /** The conversation on screen: the room (`undefined`), or the private one with a peer. */
+  get view(): string | undefined {
+    return this.conversations.view;
+  }
+
+  get files(): FileTransfers | undefined {
+    return this.#room?.files;
+  }
+
+  /** Our messages someone has not acknowledged yet, counted once per recipient. */
+  get unacknowledged(): number {
+    return this.#room?.unacknowledged ?? 0;
+  }
+
+  readonly #onVisibility = () => {
+    if (document.hidden) return;
+    this.#stay();
+    this.attention.seen();
+    this.#markSeen();
+  };
+
+  /**
+   * The page is being left (a reload, a link followed, the tab closed). What arrives from now on
+   * may never be seen, so it is not acknowledged: its senders keep it and give it to the page that
+   * comes next (a reload resumes the seat) or to this one if it stays after all.
+   */
+  readonly #onLeaving = () => {
+    clearTimeout(this.#leaving);
+    this.#leaving = setTimeout(this.#stay, LEAVING_MS);
+    this.#room?.holdAcks(true);
+  };
+
+  /** The page stayed (the user is back at it, or it was a download): acknowledge what waited. */
+  readonly #stay = () => {
+    if (this.#leaving === undefined) return;
+    clearTimeout(this.#leaving);
+    this.#leaving = undefined;
+    this.#room?.holdAcks(false);
+  };
+
+  hostConnected(): void {
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    window.addEventListener('beforeunload', this.#onLeaving);
+    for (const event of BACK_EVENTS) window.addEventListener(event, this.#stay, { capture: true });
+    this.lobby.session.connect();
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.removeEventListener('beforeunload', this.#onLeaving);
+    for (const event of BACK_EVENTS) window.removeEventListener(event, this.#stay, { capture: true });
+    this.lobby.forget();
+    this.lobby.session.disconnect();
+  }
+
+  join(nick: string, room: string): Promise<void> {
+    return this.lobby.join(nick, room);
+  }
+
+  joinPrivate(nick: string, secret: string): Promise<void> {
+    return this.lobby.joinPrivate(nick, secret);
+  }
+
+  pair(nick: string): Promise<void> {
+    return this.lobby.pair(nick);
+  }
+
+  cancelPairing(): Promise<void> {
+    return this.lobby.cancelPairing();
+  }
+
+  /** Leave the room: links close, the nickname is freed, back to the join screen. */
+  leave(): void {
+    this.lobby.leave();
+  }
+
+  /** Forget the room: its people, links, queues, timers, transfers and conversations. */
+  #reset(): void {
+    this.#room?.dispose();
+    this.#room = undefined;
+    this.conversations.clear();
+    this.attention.showTitle();
+    this.#changed();
+  }
+
+  /** Handle one line from the composer: a message to the conversation on screen, or a slash command. */
+  submit(input: string): void {
+    const room = this.#room;
+    if (!room) return;
+    const command = parseCommand(input, room.nicks);
+    switch (command.kind) {
+      case 'say':
+        if (!command.text) break;
+        if (this.view === undefined) room.sayToAll(command.text);
+        else if (room.sayTo(this.view, command.text)) this.conversations.start(this.view);
+        break;
+      case 'msg':
+        if (room.sayTo(command.to, command.text)) this.conversations.start(command.to);
+        break;
+      case 'users': {
+        const others = [...room.people].map(([nick, view]) => `${nick} (${linkWords(view)})`);
+        const summary = [msg(str`${this.nick} (you)`), ...others].join(', ');
+        this.notice(msg(str`In ${this.#roomName()} (${room.people.size + 1} of ${this.capacity}): ${summary}`));
+        break;
+      }
+      case 'help':
+        for (const line of helpLines()) this.notice(line);
+        break;
+      case 'quit':
+        this.leave();
+        break;
+      case 'usage':
+        this.notice(msg('Usage: /msg <nick> <text>'));
+        break;
+      case 'unknown-nick':
+        this.notice(msg(str`Nobody called "${command.nick}" is in this room. Type /users to see who is.`));
+        break;
+      case 'unknown-command':
+        this.notice(msg(str`Unknown command "/${command.name}". Type /help for the list.`));
+        break;
+    }
+    room.sent();
+  }
+
+  /** Show the room (`undefined`) or the private conversation with `nick`; its unread count clears. */
+  openView(nick: string | undefined): void {
+    if (nick !== undefined) this.conversations.start(nick);
+    this.conversations.view = nick;
+    this.#markSeen();
+    this.#changed();
+  }
+
+  /** The composer holds `draft`: tell whoever it is for that we are typing, at most once a second. */
+  typed(draft: string): void {
+    const room = this.#room;
+    if (!room || draft.trim() === '') return;
+    // A draft may not have its text yet ("/msg bob "): stand in a word for it, to learn who it is for.
+    const command = parseCommand(draft.replace(/\s*$/, ' x'), room.nicks);
+    if (command.kind === 'msg') room.typed(command.to);
+    else if (command.kind === 'say') room.typed(this.view);
+  }
+
+  /** Who is typing in the conversation on screen (or in `view`). */
+  typers(view: string | undefined = this.view): string[] {
+    return this.#room?.typers(view) ?? [];
+  }
+
+  /** Offer files to the conversation on screen: everyone in the room, or one peer. */
+  async sendFiles(files: readonly File[]): Promise<void> {
+    await this.#room?.sendFiles(files, this.view);
+  }
+
+  /** Show a line from the app itself (not from a person). */
+  notice(text: string): void {
+    this.#log.notice(text);
+  }
+
+  #roomName(): string {
+    return this.secret ? msg('Private room') : this.room;
+  }
+
+  /** Someone else's message arrived: count it unread where it is not on screen, and call for attention. */
+  #arrived({ from, private: isPrivate, text, file }: Arrival): void {
+    this.conversations.arrived(isPrivate ? from : undefined, !document.hidden);
+    const body = file ? msg(str`${from} offers a file: ${text}`) : text;
+    this.announcement = isPrivate ? msg(str`Private message from ${from}: ${body}`) : msg(str`${from}: ${body}`);
+    const heading = isPrivate ? msg(str`${from} (private)`) : msg(str`${from} in ${this.#roomName()}`);
+    this.attention.arrived(heading, body, isPrivate ? `private:${from}` : 'room', () => this.openView(isPrivate ? from : undefined));
+    this.#changed();
+  }
+
+  /** What is on screen counts as read. */
+  #markSeen(): void {
+    if (!document.hidden) this.conversations.seen();
+  }
+
+  #enter(joined: JoinedRoom, proofKey: CryptoKey | undefined): void {
+    this.#room?.dispose();
+    this.#log.clear();
+    this.conversations.clear();
+    this.#room = new Room({
+      me: joined.nick,
+      proofKey,
+      links: this.#links,
+      relay: (to, data, answered) => this.lobby.session.signal(to, data, answered),
+      log: this.#log,
+      words: noticeText,
+      arrived: (arrival) => this.#arrived(arrival),
+      dropped: () => {
+        this.dropped += 1;
+        this.#changed();
+      },
+      changed: () => this.#changed(),
+    });
+    if (this.#leaving !== undefined) this.#room.holdAcks(true);
+    this.#room.enter(proofKey ? undefined : joined.room, joined.peers);
+    this.attention.showTitle();
+  }
+
+  #changed(): void {
+    this.#host.requestUpdate();
+  }
+}

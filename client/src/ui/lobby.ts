@@ -1,0 +1,206 @@
+import { msg, str } from '@lit/localize';
+import type { JoinedRoom, JoinResult } from '@meshchat/protocol';
+import { SignalingSession, type KeptSeat, type SessionEvents } from '../net';
+import { privateRoomId, proofKey } from '../room';
+import { errorText, refusedText, unreachableText } from './words';
+
+export type Screen = 'join' | 'waiting' | 'room';
+export type SignalingState = 'connecting' | 'online' | 'offline';
+
+/** What getting in (or out) means for the rest of the page. */
+export interface LobbyHooks {
+  /** We are in a room: a new one, or the one a reload took back. */
+  entered(joined: JoinedRoom, proofKey: CryptoKey | undefined): void;
+  /** We are out of the room: forget it. */
+  left(): void;
+  /** After the seat was taken back, the server says who is here. */
+  present(peers: readonly string[]): void;
+  /** What the server tells about the room's people goes to the room. */
+  room: Pick<SessionEvents, 'peerJoined' | 'peerLeft' | 'signal'>;
+  notice(text: string): void;
+  changed(): void;
+}
+
+/**
+ * Getting into a room and staying there: joining by name or by a private room's secret, pairing
+ * with a stranger, a reload taking its seat back, and reclaiming the seat when the signaling
+ * connection returns. Owns which screen shows and why the last attempt failed.
+ */
+export class Lobby {
+  screen: Screen = 'join';
+  signaling: SignalingState = 'connecting';
+  /** Why the last join or pairing failed, in words of the language shown when it renders. */
+  error: (() => string) | undefined;
+  busy = false;
+  nick = '';
+  room = '';
+  capacity = 0;
+  /** The private room's secret (from the link's fragment) while in one. */
+  secret: string | undefined;
+  readonly session: SignalingSession;
+  readonly #hooks: LobbyHooks;
+  /** The seat's token, to take it back after the signaling connection drops. */
+  #seat = '';
+
+  constructor(signalingUrl: string, hooks: LobbyHooks) {
+    this.#hooks = hooks;
+    this.session = new SignalingSession(signalingUrl, this.#events());
+  }
+
+  join(nick: string, room: string): Promise<void> {
+    return this.#joinRoom(nick, async () => ({ room }));
+  }
+
+  /** Join the private room a secret stands for; the server only ever sees the derived id. */
+  joinPrivate(nick: string, secret: string): Promise<void> {
+    return this.#joinRoom(nick, async () => {
+      const [room, key] = await Promise.all([privateRoomId(secret), proofKey(secret)]);
+      return { room, secret, key };
+    });
+  }
+
+  async pair(nick: string): Promise<void> {
+    await this.#attempt(async () => {
+      await this.session.reachable();
+      await this.session.prepare(nick);
+      const result = await this.session.pair(nick);
+      if (result.ok) this.screen = 'waiting';
+      else this.error = () => errorText(result.code);
+    });
+  }
+
+  async cancelPairing(): Promise<void> {
+    await this.#attempt(async () => {
+      await this.session.cancelPairing();
+      this.screen = 'join';
+    });
+  }
+
+  /** Leave the room: the nickname is freed, back to the join screen. */
+  leave(): void {
+    this.session.leave();
+    this.forget();
+    this.screen = 'join';
+  }
+
+  /** Out of the room, whoever ended it. */
+  forget(): void {
+    this.session.stopIce();
+    this.secret = undefined;
+    this.#seat = '';
+    this.#hooks.left();
+  }
+
+  async #joinRoom(nick: string, where: () => Promise<{ room: string; secret?: string; key?: CryptoKey }>): Promise<void> {
+    await this.#attempt(async () => {
+      await this.session.reachable();
+      await this.session.prepare(nick);
+      const { room, secret, key } = await where();
+      const result = await this.session.join(nick, room);
+      if (result.ok) this.#enter(result, secret, key);
+      else this.error = () => errorText(result.code);
+    });
+  }
+
+  #enter(joined: JoinedRoom, secret?: string, key?: CryptoKey): void {
+    this.secret = secret;
+    this.screen = 'room';
+    this.error = undefined;
+    this.nick = joined.nick;
+    this.room = joined.room;
+    this.capacity = joined.capacity;
+    this.#seat = joined.session;
+    this.#keepSeat();
+    this.#hooks.entered(joined, key);
+  }
+
+  #keepSeat(): void {
+    this.session.keepSeat({ session: this.#seat, nick: this.nick, room: this.room, ...(this.secret ? { secret: this.secret } : {}) });
+  }
+
+  /** The page was reloaded in a room: take the seat back with its token (or the name again, if the server forgot it). */
+  async #resumeKept(seat: KeptSeat): Promise<void> {
+    await this.#attempt(async () => {
+      await this.session.prepare(seat.nick);
+      const key = seat.secret === undefined ? undefined : await proofKey(seat.secret);
+      const result = await this.session.takeSeatBack(seat);
+      if (result.ok) this.#enter(result, seat.secret, key);
+      else {
+        this.session.forgetSeat();
+        this.error = () => errorText(result.code);
+      }
+    });
+  }
+
+  /** After the signaling connection came back: reclaim the seat, or take it again on a new server. */
+  async #reclaim(): Promise<void> {
+    const result: JoinResult | undefined = await this.session
+      .takeSeatBack({ session: this.#seat, nick: this.nick, room: this.room })
+      .catch(() => undefined);
+    if (!result) return;
+    if (!result.ok) {
+      this.#hooks.notice(msg(str`Could not get your seat back: ${errorText(result.code)}`));
+      return;
+    }
+    this.#seat = result.session;
+    this.#keepSeat();
+    this.#hooks.notice(msg('Reconnected to the signaling server.'));
+    this.#hooks.present(result.peers);
+    this.#hooks.changed();
+  }
+
+  #events(): SessionEvents {
+    const hooks = this.#hooks;
+    return {
+      online: () => {
+        this.signaling = 'online';
+        if (this.screen === 'room' && this.#seat) void this.#reclaim();
+        const kept = this.screen === 'join' && !this.busy ? this.session.keptSeat() : undefined;
+        if (kept) void this.#resumeKept(kept);
+        hooks.changed();
+      },
+      offline: () => {
+        this.signaling = 'offline';
+        hooks.changed();
+      },
+      lost: () => {
+        this.signaling = 'offline';
+        if (this.screen === 'room') {
+          hooks.notice(msg('Lost the signaling server. Chats keep flowing over direct links; nobody new can join until it is back.'));
+        }
+        if (this.screen === 'waiting') this.screen = 'join';
+        hooks.changed();
+      },
+      peerJoined: (nick) => hooks.room.peerJoined(nick),
+      peerLeft: (nick, reason) => hooks.room.peerLeft(nick, reason),
+      signal: (from, data) => hooks.room.signal(from, data),
+      paired: (joined) => {
+        this.#enter(joined);
+        hooks.changed();
+      },
+      announce: (text) => hooks.notice(msg(str`Announcement: ${text}`)),
+      kicked: (room) => {
+        this.leave();
+        this.error = () => msg(str`An admin removed you from ${room}.`);
+        hooks.changed();
+      },
+      shutdown: () => hooks.notice(msg('The signaling server is shutting down. Chats you are in keep working.')),
+      refused: (event, code) => hooks.notice(refusedText(event, code)),
+    };
+  }
+
+  async #attempt(work: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    this.error = undefined;
+    this.#hooks.changed();
+    try {
+      await work();
+    } catch (error: unknown) {
+      console.warn('meshchat: request failed', error);
+      this.error = unreachableText;
+    } finally {
+      this.busy = false;
+      this.#hooks.changed();
+    }
+  }
+}

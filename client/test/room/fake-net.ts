@@ -1,0 +1,168 @@
+// An in-memory stand-in for the signaling server and WebRTC, to run several rooms in one process.
+// Links open once an offer and its answer have crossed; frames arrive in order, a turn later.
+import type { ErrorCode, PeerMessage, Result, SignalData } from '@meshchat/protocol';
+import type { Link, LinkFailure, LinkHooks, LinkState } from '../../src/net';
+import { Log, Room, type Arrival, type Notice } from '../../src/room';
+
+const later = (run: () => void) => setImmediate(run);
+
+class FakeLink implements Link {
+  state: LinkState = 'connecting';
+  partner: FakeLink | undefined;
+
+  constructor(
+    readonly me: string,
+    readonly nick: string,
+    readonly initiator: boolean,
+    readonly hooks: LinkHooks,
+    readonly net: FakeNet,
+  ) {
+    if (initiator) later(() => this.hooks.onSignal({ type: 'offer', sdp: `offer from ${me}` }));
+  }
+
+  get open() {
+    return this.state === 'connected';
+  }
+
+  get fingerprints() {
+    return this.open ? { local: `sha-256 ${this.me}`, remote: `sha-256 ${this.nick}` } : undefined;
+  }
+
+  signal(data: SignalData) {
+    if (this.state !== 'connecting') return;
+    if (data.type === 'offer') later(() => this.hooks.onSignal({ type: 'answer', sdp: `answer from ${this.me}` }));
+    if (data.type === 'answer') this.net.pair(this);
+  }
+
+  send(message: PeerMessage) {
+    const partner = this.partner;
+    if (!this.open || !partner) return false;
+    const copy = structuredClone(message);
+    later(() => {
+      if (partner.open && partner.hooks.budget.take('frame', performance.now())) partner.hooks.onMessage(copy);
+    });
+    return true;
+  }
+
+  sendChunk(): Promise<void> {
+    return Promise.reject(new Error('no file channel in this stand-in'));
+  }
+
+  chunkBytes() {
+    return 0;
+  }
+
+  probe() {}
+
+  close() {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.state = 'closed';
+    this.partner?.fail({ why: 'closed' });
+  }
+
+  /** The connection broke: both ends fail, as when a network path goes away. */
+  fail(reason: LinkFailure) {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.state = 'failed';
+    later(() => this.hooks.onState('failed', reason));
+    this.partner?.fail(reason);
+  }
+
+  connected() {
+    this.state = 'connected';
+    later(() => this.hooks.onState('connected'));
+  }
+}
+
+export interface Member {
+  room: Room;
+  log: Log;
+  notices: Notice[];
+  arrivals: Arrival[];
+}
+
+export class FakeNet {
+  readonly members = new Map<string, Member>();
+  readonly links: FakeLink[] = [];
+  /** Who the server says is away: signals to them are refused. */
+  readonly away = new Set<string>();
+
+  /** `nick` joins: the server tells everyone already in, and the newcomer links up with them. */
+  join(nick: string, proofKey?: CryptoKey): Member {
+    const others = [...this.members.keys()];
+    const log = new Log(() => undefined);
+    const notices: Notice[] = [];
+    const arrivals: Arrival[] = [];
+    const room = new Room({
+      me: nick,
+      proofKey,
+      links: (remote, initiator, hooks) => {
+        const link = new FakeLink(nick, remote, initiator, hooks, this);
+        this.links.push(link);
+        return link;
+      },
+      relay: (to, data, answered) => this.#relay(nick, to, data, answered),
+      log,
+      words: (notice) => {
+        notices.push(notice);
+        return notice.type;
+      },
+      arrived: (arrival) => arrivals.push(arrival),
+      dropped: () => undefined,
+      changed: () => undefined,
+    });
+    const member = { room, log, notices, arrivals };
+    for (const other of others) this.members.get(other)?.room.joined(nick);
+    this.members.set(nick, member);
+    room.enter('lobby', others);
+    return member;
+  }
+
+  leave(nick: string): void {
+    this.members.get(nick)?.room.dispose();
+    this.members.delete(nick);
+    for (const member of this.members.values()) member.room.left(nick, 'left');
+  }
+
+  /** The newest link from `a` to `b`. */
+  link(a: string, b: string): FakeLink | undefined {
+    return this.links.findLast((link) => link.me === a && link.nick === b);
+  }
+
+  /** Cut the link between `a` and `b`, as a lost network path would. */
+  cut(a: string, b: string): void {
+    this.link(a, b)?.fail({ why: 'timeout' });
+  }
+
+  /** An answer reached its initiator: the link opens at both ends. */
+  pair(initiator: FakeLink): void {
+    const answerer = this.links.findLast((link) => link.me === initiator.nick && link.nick === initiator.me && !link.initiator && link.state === 'connecting');
+    if (!answerer) return;
+    initiator.partner = answerer;
+    answerer.partner = initiator;
+    initiator.connected();
+    answerer.connected();
+  }
+
+  #relay(from: string, to: string, data: SignalData, answered: (result: Result) => void): void {
+    later(() => {
+      const code: ErrorCode | undefined = this.away.has(to) ? 'PEER_AWAY' : this.members.has(to) ? undefined : 'PEER_NOT_FOUND';
+      answered(code ? { ok: false, code } : { ok: true });
+      if (!code) this.members.get(to)?.room.signal(from, data);
+    });
+  }
+}
+
+/** Resolves once `check` holds, trying after each turn of the event loop; fails the test after `ms`. */
+export async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** What a member's log shows from other people, as `from: text`. */
+export function heard(member: Member): string[] {
+  return member.log.lines.filter((line) => (line.kind === 'public' || line.kind === 'private') && line.from !== member.room.me).map((line) => `${line.from}: ${line.text}`);
+}
