@@ -37,6 +37,11 @@ export interface PeerRoom {
   chunk(peer: Peer, id: string, data: Uint8Array): void;
   /** This person's link went down: what was on it (file transfers) stops. */
   linkLost(peer: Peer): void;
+  /**
+   * The DTLS fingerprint this name's links showed before (kept after its person leaves: the name
+   * is what someone else could take), and from now on `fingerprint`.
+   */
+  fingerprintOf(nick: string, fingerprint: string): string | undefined;
   dropped(): void;
   changed(): void;
 }
@@ -78,8 +83,6 @@ export class Peer {
   readonly #typing = new Map<Scope, ReturnType<typeof setTimeout>>();
   /** When we last told them we were typing to them privately. */
   typingSentAt = -Infinity;
-  /** The DTLS fingerprint their links have shown, to tell when someone else answers to the name. */
-  #identity: string | undefined;
   #disposed = false;
 
   constructor(nick: string, room: PeerRoom) {
@@ -333,8 +336,7 @@ export class Peer {
   #checkIdentity(link: Link): void {
     const remote = link.fingerprints?.remote;
     if (!remote) return;
-    const known = this.#identity;
-    this.#identity = remote;
+    const known = this.#room.fingerprintOf(this.nick, remote);
     if (known !== undefined && known !== remote) this.#room.warn(this, { type: 'identity-changed', nick: this.nick });
   }
 }

@@ -59,6 +59,8 @@ export class Room implements PeerRoom {
   readonly #routes = new Map<PeerMessage['type'], (peer: Peer, message: PeerMessage) => void>();
   /** When we last told the room we were typing. */
   #typingSentAt = -Infinity;
+  /** The DTLS fingerprint each name's links have shown, to tell when someone else answers to it. */
+  readonly #fingerprints = new Map<string, string>();
 
   constructor(options: RoomOptions) {
     this.#options = options;
@@ -274,6 +276,12 @@ export class Room implements PeerRoom {
 
   linkLost(peer: Peer): void {
     this.files.lost(peer.nick, 'link-lost');
+  }
+
+  fingerprintOf(nick: string, fingerprint: string): string | undefined {
+    const known = this.#fingerprints.get(nick);
+    this.#fingerprints.set(nick, fingerprint);
+    return known;
   }
 
   dropped(): void {

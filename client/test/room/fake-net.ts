@@ -16,6 +16,8 @@ class FakeLink implements Link {
     readonly initiator: boolean,
     readonly hooks: LinkHooks,
     readonly net: FakeNet,
+    /** This end's certificate fingerprint: one per browser. */
+    readonly fingerprint: string,
   ) {
     if (initiator) later(() => this.hooks.onSignal({ type: 'offer', sdp: `offer from ${me}` }));
   }
@@ -25,7 +27,7 @@ class FakeLink implements Link {
   }
 
   get fingerprints() {
-    return this.open ? { local: `sha-256 ${this.me}`, remote: `sha-256 ${this.nick}` } : undefined;
+    return this.open && this.partner ? { local: this.fingerprint, remote: this.partner.fingerprint } : undefined;
   }
 
   signal(data: SignalData) {
@@ -87,8 +89,8 @@ export class FakeNet {
   /** Who the server says is away: signals to them are refused. */
   readonly away = new Set<string>();
 
-  /** `nick` joins: the server tells everyone already in, and the newcomer links up with them. */
-  join(nick: string, proofKey?: CryptoKey): Member {
+  /** `nick` joins from `browser` (its certificate): the server tells everyone already in, and the newcomer links up with them. */
+  join(nick: string, proofKey?: CryptoKey, browser = `${nick}'s browser`): Member {
     const others = [...this.members.keys()];
     const log = new Log(() => undefined);
     const notices: Notice[] = [];
@@ -97,7 +99,7 @@ export class FakeNet {
       me: nick,
       proofKey,
       links: (remote, initiator, hooks) => {
-        const link = new FakeLink(nick, remote, initiator, hooks, this);
+        const link = new FakeLink(nick, remote, initiator, hooks, this, `sha-256 ${browser}`);
         this.links.push(link);
         return link;
       },

@@ -88,6 +88,25 @@ describe('a room of people on fake links', () => {
     assert.equal(timers(), 0, 'no retry, typing or proof timer outlives the people it was for');
   });
 
+  it('someone else taking a name that left is shown as a changed safety code; the same browser back is not', async () => {
+    net = new FakeNet();
+    const bob = net.join('bob');
+    net.join('alice');
+    await until(connected(bob, 1), 'bob links with alice');
+    net.leave('alice');
+    net.join('alice');
+    await until(connected(bob, 1), 'bob links with alice again, same browser');
+    assert.equal(bob.log.lines.filter((line) => line.kind === 'warning').length, 0);
+    net.leave('alice');
+    net.join('alice', undefined, 'another browser');
+    await until(connected(bob, 1), 'bob links with the new alice');
+    const warnings = bob.log.lines.filter((line) => line.kind === 'warning');
+    assert.deepEqual(
+      warnings.map(({ from, text }) => [from, text]),
+      [['alice', 'identity-changed']],
+    );
+  });
+
   it('shows who is typing, to the room or privately', async () => {
     const { alice, bob, carol } = await threeInARoom();
     bob.room.typed(undefined);
