@@ -22,7 +22,10 @@ const USAGE = `Usage: meshchat-signaling [options]
   --max-room-size N      members per room, 2-${MAX_ROOM_SIZE_LIMIT} (default ${DEFAULT_MAX_ROOM_SIZE})
   --cors-origin ORIGIN   a browser origin allowed to connect; repeat for more (default: same origin only)
   --reconnect-grace MS   how long a dropped user keeps nickname and room (default 30000)
-  --stun URL             a STUN server for browsers, e.g. stun:stun.example.org:3478; repeat for more
+  --stun-port PORT       answer STUN on this UDP port and hand it to browsers (default 3478; 0 picks one)
+  --no-stun              answer no STUN (browsers then offer only addresses their own network knows)
+  --public-host HOST     the host name browsers reach this server's STUN port by (default: the page's host)
+  --stun URL             another STUN server for browsers, e.g. stun:stun.example.org:3478; repeat for more
   --turn-url URL         a TURN server, e.g. turn:turn.example.org:3478; repeat for more (needs a secret)
   --turn-secret SECRET   coturn's static-auth-secret, for time-limited TURN credentials ($TURN_SECRET)
   --turn-ttl SECONDS     lifetime of TURN credentials (default 3600)
@@ -63,6 +66,9 @@ function parseFlags() {
       'cors-origin': { type: 'string', multiple: true },
       'reconnect-grace': { type: 'string' },
       stun: { type: 'string', multiple: true },
+      'stun-port': { type: 'string' },
+      'no-stun': { type: 'boolean' },
+      'public-host': { type: 'string' },
       'turn-url': { type: 'string', multiple: true },
       'turn-secret': { type: 'string' },
       'turn-ttl': { type: 'string' },
@@ -102,6 +108,12 @@ const turnSecret = parsed['turn-secret'] ?? (process.env.TURN_SECRET || undefine
 for (const url of stunUrls) if (!/^stuns?:/.test(url)) fatal(`--stun wants a stun: URL, got "${url}"`);
 for (const url of turnUrls) if (!/^turns?:/.test(url)) fatal(`--turn-url wants a turn: or turns: URL, got "${url}"`);
 if (turnUrls.length > 0 && turnSecret === undefined) fatal('--turn-url needs --turn-secret (or TURN_SECRET)');
+if (parsed['no-stun'] && parsed['stun-port'] !== undefined) fatal('--no-stun and --stun-port contradict each other');
+const publicHost = parsed['public-host'];
+if (publicHost !== undefined && !/^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]+\])$/.test(publicHost)) fatal(`--public-host wants a host name or address, got "${publicHost}"`);
+/** Built-in STUN: on by default; a default port that is taken only leaves it out, a chosen one must open. */
+const DEFAULT_STUN_PORT = 3478;
+const stunPort = parsed['no-stun'] ? undefined : integer('--stun-port', parsed['stun-port'], DEFAULT_STUN_PORT, 0, 65535);
 const redisUrl = parsed['redis-url'] ?? (process.env.REDIS_URL || undefined);
 if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) fatal('--redis-url wants a redis:// or rediss:// URL');
 const redisPrefix = parsed['redis-prefix'] ?? 'meshchat:';
@@ -147,6 +159,9 @@ const server = await createSignalingServer({
   staticDir: parsed['no-static'] ? null : (parsed.static ?? undefined),
   trustProxy: parsed['trust-proxy'] ?? false,
   cspConnect: parsed['csp-connect'] ?? [],
+  stunPort,
+  stunRequired: parsed['stun-port'] !== undefined,
+  publicHost,
   stunUrls,
   turnUrls,
   turnSecret,
@@ -157,7 +172,8 @@ const server = await createSignalingServer({
   process.stderr.write(`meshchat-signaling: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
-process.stderr.write(`meshchat is running at ${server.url} (type "q" and Enter to shut down)\n`);
+const stunWords = server.stunPort === undefined ? 'no STUN' : `STUN on UDP ${server.stunPort}`;
+process.stderr.write(`meshchat is running at ${server.url} (${stunWords}; type "q" and Enter to shut down)\n`);
 
 const FORCE_EXIT_MS = 4_500;
 let stopping = false;

@@ -11,6 +11,8 @@ export interface HttpAppOptions {
   corsOrigins: ReadonlySet<string>;
   cspConnect: readonly string[];
   ice: IceOptions;
+  /** This server's own STUN port, and the host name browsers reach it by (default: the one the request named). */
+  ownStun: () => { port: number; host: string | undefined } | undefined;
   throttle: Throttle;
   /** The client's address, as rate limits count it. */
   addressOf: (request: IncomingMessage) => string;
@@ -45,7 +47,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     const origin = request.headers.origin;
     if (origin !== undefined) response.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
     response.set('Cache-Control', 'no-store');
-    response.json(iceConfig(options.ice, turnUser(request.query.user)));
+    const own = options.ownStun();
+    const ownStunUrl = own && `stun:${own.host ?? request.hostname}:${own.port}`;
+    response.json(iceConfig(options.ice, turnUser(request.query.user), ownStunUrl));
   });
   // A load balancer takes a process out of rotation on 503: while its store is away it cannot seat anyone.
   app.get('/healthz', async (_request, response) => {

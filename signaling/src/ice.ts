@@ -21,10 +21,14 @@ export function turnCredentials(secret: string, user: string, expiresAtSeconds: 
   return { username, credential };
 }
 
-/** The ICE servers for one client. With nothing configured: none, so host candidates only. */
-export function iceConfig(options: IceOptions, user: string, now = Date.now()): IceConfig {
+/**
+ * The ICE servers for one client: this server's own STUN first, then those configured. With
+ * nothing at all: none, so host candidates only.
+ */
+export function iceConfig(options: IceOptions, user: string, ownStunUrl?: string, now = Date.now()): IceConfig {
   const iceServers: IceServerConfig[] = [];
-  if (options.stunUrls.length > 0) iceServers.push({ urls: [...options.stunUrls] });
+  const stunUrls = [...(ownStunUrl ? [ownStunUrl] : []), ...options.stunUrls];
+  if (stunUrls.length > 0) iceServers.push({ urls: stunUrls });
   if (options.turnUrls.length === 0 || options.turnSecret === undefined) return { iceServers, expiresAt: null };
   const expiresAtSeconds = Math.floor(now / 1000) + options.turnTtlSeconds;
   iceServers.push({ urls: [...options.turnUrls], ...turnCredentials(options.turnSecret, user, expiresAtSeconds) });

@@ -30,6 +30,7 @@ import { RedisStore } from './redis-store';
 import { RoomRegistry } from './rooms';
 import { SessionTokens, randomSecret } from './sessions';
 import type { ChatStore } from './store';
+import { startStun, type StunService } from './stun';
 import { Throttle } from './throttle';
 
 export interface SignalingOptions {
@@ -49,7 +50,16 @@ export interface SignalingOptions {
   staticDir?: string | null | undefined;
   /** pino level; `silent` in tests. Default `info`. */
   logLevel?: string;
-  /** `stun:` URLs for `GET /ice`. Default none: host candidates only, never a hidden public server. */
+  /**
+   * Answer STUN Binding requests on this UDP port (0 picks a free one), on `host`, and hand it out
+   * in `GET /ice`. Default: none (the CLI's default is 3478).
+   */
+  stunPort?: number | undefined;
+  /** Whether failing to open `stunPort` stops the server (default) or only leaves STUN out, with a warning. */
+  stunRequired?: boolean;
+  /** The host name browsers reach this server's STUN port by. Default: the host the page asked `GET /ice` of. */
+  publicHost?: string | undefined;
+  /** Other `stun:` URLs for `GET /ice`. Default none: never a hidden public server. */
   stunUrls?: readonly string[];
   /** `turn:`/`turns:` URLs for `GET /ice`, given time-limited credentials from `turnSecret`. */
   turnUrls?: readonly string[];
@@ -97,6 +107,8 @@ export interface SignalingServer {
   /** Where the server listens, e.g. `http://127.0.0.1:9090`. */
   url: string;
   port: number;
+  /** The UDP port STUN is answered on, if it is. */
+  stunPort: number | undefined;
   /**
    * Tell every client the server is going away, close all sockets and stop listening.
    * Every shutdown path (operator `q`, signals, admin) ends here; calling it twice is harmless.
@@ -141,6 +153,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
   const addressOf = (socket: ChatSocket): string =>
     addressFrom(socket.handshake.headers['x-forwarded-for'], socket.handshake.address, trustProxy);
   let closing: Promise<void> | undefined;
+  let stunService: StunService | undefined;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
 
@@ -164,6 +177,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
       turnSecret: options.turnSecret,
       turnTtlSeconds: options.turnTtlSeconds ?? TURN_CREDENTIAL_TTL_SECONDS,
     },
+    ownStun: () => (stunService ? { port: stunService.port, host: options.publicHost } : undefined),
     throttle,
     addressOf: (request) => guard.addressOf(request),
     staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
@@ -242,6 +256,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
       // After the sockets: their disconnects hold their seats, so a client can resume on another process.
       await rooms.close();
       await store.close();
+      await stunService?.close();
       resolveClosed();
     })();
     return closing;
@@ -255,9 +270,20 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     });
   });
   const { port } = httpServer.address() as AddressInfo;
+  if (options.stunPort !== undefined) {
+    try {
+      stunService = await startStun({ port: options.stunPort, host, log });
+    } catch (error: unknown) {
+      if (options.stunRequired ?? true) {
+        await close();
+        throw new Error(`cannot answer STUN on UDP port ${options.stunPort}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      log.warn({ event: 'stun-unavailable', port: options.stunPort, err: error }, 'STUN not started; GET /ice leaves it out');
+    }
+  }
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ event: 'listening', url }, 'signaling server listening');
-  return { url, port, close, closed };
+  return { url, port, stunPort: stunService?.port, close, closed };
 }
 
 /** Send the notice; done when the client acknowledges it, goes away, or takes too long. */

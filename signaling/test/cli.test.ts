@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
+import stun from '@msimerson/stun';
+import type { IceConfig } from '@meshchat/protocol';
 import { CLI, connect, join, joined, nextEvent, runCli, storeFlags } from './helpers';
 
 /** The real CLI on this run's store. */
@@ -51,6 +53,21 @@ describe('operator console and signals', () => {
 });
 
 describe('flags', () => {
+  it('--stun-port answers STUN and hands it out; --no-stun turns it off; a bad flag is refused', async (t) => {
+    const server = await cli(t, ['--port', '0', '--stun-port', '0']);
+    const port = Number(/STUN on UDP (\d+)/.exec(server.output())?.[1]);
+    assert.ok(port > 0, server.output());
+    const reply = await stun.request(`127.0.0.1:${port}`, { timeout: 2_000, retries: 2 });
+    assert.equal(reply.getXorAddress()?.address, '127.0.0.1');
+    assert.deepEqual(((await (await fetch(`${server.url}/ice`)).json()) as IceConfig).iceServers, [{ urls: [`stun:127.0.0.1:${port}`] }]);
+    const off = await cli(t, ['--port', '0', '--no-stun']);
+    assert.match(off.output(), /no STUN/);
+    assert.deepEqual(((await (await fetch(`${off.url}/ice`)).json()) as IceConfig).iceServers, []);
+    const refused = await runCli(['--port', '0', '--no-stun', '--stun-port', '1'], {}, t).catch((error: unknown) => String(error));
+    assert.match(String(refused), /contradict/);
+  });
+
+
   it('--host, -p and --max-room-size are honoured', async (t) => {
     const server = await cli(t, ['--host', '127.0.0.1', '-p', '0', '--max-room-size', '2']);
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
