@@ -19,15 +19,18 @@ export const NO_NAMESPACE_IP =
 
 /**
  * A real coturn with coturn's REST-API shared secret (`use-auth-secret`), as an operator would run
- * it, but listening and relaying on `ip` only (loopback by default). It stops when the test ends.
+ * it, but listening and relaying on `ip` only (loopback by default), in network namespace `netns`
+ * if given. It stops when the test ends.
  */
-export async function startCoturn(secret: string, ip = '127.0.0.1'): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startCoturn(secret: string, ip = '127.0.0.1', netns?: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'meshchat-coturn-'));
   const minPort = 40_000 + Math.floor(Math.random() * 100) * 200;
+  const [program = '', ...prefix] = netns ? ['ip', 'netns', 'exec', netns, 'turnserver'] : ['turnserver'];
   const child = spawn(
-    'turnserver',
+    program,
     [
+      ...prefix,
       '-n',
       `--listening-ip=${ip}`,
       `--relay-ip=${ip}`,

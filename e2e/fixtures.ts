@@ -23,7 +23,11 @@ export class SignalingProcess {
   #log = '';
   #runStart = 0;
 
-  constructor(readonly extraArgs: string[] = []) {}
+  /** `netns`: run inside that network namespace (the NAT lab's internet), not the test's own. */
+  constructor(
+    readonly extraArgs: string[] = [],
+    readonly options: { netns?: string } = {},
+  ) {}
 
   get port(): number {
     return Number(new URL(this.url).port);
@@ -33,11 +37,11 @@ export class SignalingProcess {
   async start(port = 0): Promise<void> {
     // A restart's output (what `output` shows) begins here, after the previous process's.
     this.#runStart = this.#log.length;
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', CLI, '--port', String(port), '--static', DIST, '--reconnect-grace', '5000', ...this.extraArgs],
-      { env: { ...process.env, LOG_LEVEL: process.env.E2E_SERVER_LOG_LEVEL ?? 'info' }, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    // No built-in STUN unless a test asks (--stun-port): the port is shared by every server on the machine.
+    const stun = this.extraArgs.includes('--stun-port') ? [] : ['--no-stun'];
+    const command = [process.execPath, '--import', 'tsx', CLI, '--port', String(port), '--static', DIST, '--reconnect-grace', '5000', ...stun, ...this.extraArgs];
+    const [program = '', ...args] = this.options.netns ? ['ip', 'netns', 'exec', this.options.netns, ...command] : command;
+    const child = spawn(program, args, { env: { ...process.env, LOG_LEVEL: process.env.E2E_SERVER_LOG_LEVEL ?? 'info' }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child = child;
     untilTestEnds(this.#asHelper);
     child.stdout?.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));

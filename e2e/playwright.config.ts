@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, type LaunchOptions } from '@playwright/test';
+import { CHROMIUM_FLAGS } from './chromium-flags';
 import { EXPECT_TIMEOUT_MS } from './limits';
 
 /** Debian's Chromium where installed (no browser download needed); else Playwright's own. */
@@ -14,20 +15,12 @@ const headlessShell = process.env.CHROMIUM_PATH || installed('/usr/bin/chromium-
 
 const launch = (executablePath: string | undefined): LaunchOptions => ({
   ...(executablePath ? { executablePath } : {}),
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
+  args: [...CHROMIUM_FLAGS],
 });
 
 const NEEDS_FULL_BROWSER = /attention\.spec\.ts/;
 const CHAOS = /chaos\.spec\.ts/;
+const NAT = /nat\.spec\.ts/;
 
 export default defineConfig({
   testDir: './tests',
@@ -39,11 +32,13 @@ export default defineConfig({
   reporter: [['list'], ['./headroom.ts', { expectTimeoutMs: EXPECT_TIMEOUT_MS }]],
   outputDir: '../test-results',
   projects: [
-    { name: 'e2e', testIgnore: [CHAOS, NEEDS_FULL_BROWSER], use: { launchOptions: launch(headlessShell) } },
+    { name: 'e2e', testIgnore: [CHAOS, NAT, NEEDS_FULL_BROWSER], use: { launchOptions: launch(headlessShell) } },
     { name: 'browser', testMatch: NEEDS_FULL_BROWSER, use: { launchOptions: launch(chromium) } },
     // Four pages chatting flat out for a minute would starve whatever ran beside it on two cores:
     // it runs alone, after everything else.
     { name: 'chaos', testMatch: CHAOS, dependencies: ['e2e', 'browser'], use: { launchOptions: launch(headlessShell) } },
+    // The NAT lab starts a browser per site and times each pair: it too runs alone, last.
+    { name: 'nat', testMatch: NAT, dependencies: ['chaos'], use: { launchOptions: launch(headlessShell) } },
   ],
   use: {
     browserName: 'chromium',
