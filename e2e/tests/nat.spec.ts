@@ -11,9 +11,6 @@ import { startCoturn } from '../coturn';
 import { SignalingProcess, User, expect, fillJoin, test } from '../fixtures';
 import { INTERNET_ADDRESS, NatLab, whyNoLab, type LabHost } from '../nat-lab';
 
-/** How long a pair may take to end connected or failed: Chromium gives up on ICE about 15 s after the answer. */
-const SETTLE_MS = 20_000;
-
 type Outcome = 'direct' | 'relayed' | 'failed';
 /** What a cell ended as: an outcome, or an error of the test's own (the page never showed the message). */
 type Ended = Outcome | 'error';
@@ -64,12 +61,12 @@ async function meet(url: string, room: string, a: BrowserContext, b: BrowserCont
     const joined = Date.now();
     await fillJoin(pageB, 'bea');
     // Connected with its route known, or failed with a reason: whichever comes first.
-    await expect
-      .poll(async () => {
-        const seen = await standing(pageB, 'ann');
-        return seen.lost !== undefined || (seen.state === 'connected' && seen.route !== undefined);
-      }, { timeout: SETTLE_MS, intervals: [100] })
-      .toBe(true);
+    const settled = async () => {
+      const seen = await standing(pageB, 'ann');
+      return seen.lost !== undefined || (seen.state === 'connected' && seen.route !== undefined);
+    };
+    // Chromium gives up on ICE about 15 s after the answer; a pair must end one way or the other within 20 s.
+    await expect.poll(settled, { timeout: 20_000, intervals: [100] }).toBe(true);
     const seen = await standing(pageB, 'ann');
     if (seen.lost !== undefined) return { outcome: 'failed', ms: undefined, reason: seen.lost };
     await new User(pageB, 'bea').say('first words');
