@@ -5,21 +5,14 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { INTERNET_ADDRESS, NatLab, whyNoLab } from './nat-lab';
+import { INTERNET_ADDRESS, NatLab, SITES, whyNoLab } from './nat-lab';
 
 const why = whyNoLab();
 if (why) {
   process.stderr.write(`lab: ${why}\n`);
   process.exit(2);
 }
-const lab = NatLab.create([
-  { name: 'open', kind: 'open' },
-  { name: 'cone1', kind: 'cone' },
-  { name: 'cone2', kind: 'cone' },
-  { name: 'sym1', kind: 'symmetric' },
-  { name: 'sym2', kind: 'symmetric' },
-  { name: 'lan', kind: 'cone', hosts: 2 },
-]);
+const lab = NatLab.create(SITES);
 const cli = fileURLToPath(new URL('../signaling/src/cli.ts', import.meta.url));
 const server = spawn('ip', ['netns', 'exec', lab.internet, process.execPath, '--import', 'tsx', cli, '--host', INTERNET_ADDRESS, '--port', '8080'], {
   stdio: ['ignore', 'inherit', 'inherit'],

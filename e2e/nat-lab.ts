@@ -32,6 +32,16 @@ export interface LabSite {
   hosts: LabHost[];
 }
 
+/** One site of each kind, two cone and two symmetric ones to pair with each other, and two hosts on one LAN. */
+export const SITES = [
+  { name: 'open', kind: 'open' },
+  { name: 'cone1', kind: 'cone' },
+  { name: 'cone2', kind: 'cone' },
+  { name: 'sym1', kind: 'symmetric' },
+  { name: 'sym2', kind: 'symmetric' },
+  { name: 'lan', kind: 'cone', hosts: 2 },
+] as const satisfies readonly { name: string; kind: SiteKind; hosts?: number }[];
+
 /** The internet's own server address: signaling, STUN and TURN listen here. */
 export const INTERNET_ADDRESS = '203.0.113.1';
 
@@ -96,19 +106,6 @@ export class NatLab {
     const site = this.sites.find((each) => each.name === name);
     if (!site) throw new Error(`no site ${name} in this lab`);
     return site;
-  }
-
-  /** A command line that runs `command` in `ns`. */
-  static within(ns: string, command: readonly string[]): string[] {
-    return ['ip', 'netns', 'exec', ns, ...command];
-  }
-
-  /**
-   * The internet goes away for `site` (its uplink leaves the bridge), or comes back: a network
-   * change, as when a phone loses its signal.
-   */
-  uplink(site: LabSite, up: boolean): void {
-    batch([`link set up${this.sites.indexOf(site) + 1} ${up ? 'up' : 'down'}`], this.internet);
   }
 
   readonly #onExit = () => this.close();

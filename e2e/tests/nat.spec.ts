@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS } from '../chromium-flags';
 import { startCoturn } from '../coturn';
 import { SignalingProcess, User, expect, fillJoin, test } from '../fixtures';
-import { INTERNET_ADDRESS, NatLab, whyNoLab, type LabHost } from '../nat-lab';
+import { INTERNET_ADDRESS, NatLab, SITES, whyNoLab, type LabHost } from '../nat-lab';
 
 type Outcome = 'direct' | 'relayed' | 'failed';
 /** What a cell ended as: an outcome, or an error of the test's own (the page never showed the message). */
@@ -82,14 +82,7 @@ test.describe('links across NATs', () => {
 
   test('every pair of sites ends connected as expected, or failed with a reason, within 20 s', async () => {
     test.setTimeout(300_000);
-    const lab = NatLab.create([
-      { name: 'open', kind: 'open' },
-      { name: 'cone1', kind: 'cone' },
-      { name: 'cone2', kind: 'cone' },
-      { name: 'sym1', kind: 'symmetric' },
-      { name: 'sym2', kind: 'symmetric' },
-      { name: 'lan', kind: 'cone', hosts: 2 },
-    ]);
+    const lab = NatLab.create(SITES);
     const browsers = new Map<string, BrowserContext>();
     try {
       const secret = 'lab-turn-secret';
