@@ -51,6 +51,12 @@ export const MAX_CANDIDATE_LENGTH = 1024;
 /** Longest text of a chat message, in characters. */
 export const MESSAGE_TEXT_MAX_LENGTH = 4000;
 
+/** Largest frame one person seals for another, to go through a third (a chat message fits). */
+export const MAX_PEER_FRAME_BYTES = MESSAGE_TEXT_MAX_LENGTH * 4 + 1024;
+
+/** A sealed frame in base64url: the frame and its 16-byte AES-GCM tag, 4 characters per 3 bytes. */
+export const MAX_RELAY_BOX_LENGTH = Math.ceil(((MAX_PEER_FRAME_BYTES + 16) * 4) / 3);
+
 /** Messages held for one peer while its link is down; past it, new messages to that peer are refused. */
 export const OUTBOX_MAX_MESSAGES = 500;
 

@@ -1,8 +1,11 @@
-import { MESSAGE_TEXT_MAX_LENGTH } from './limits';
+import { MAX_RELAY_BOX_LENGTH } from './limits';
 import { peerMessageSchema, type PeerMessage } from './schemas';
 
-/** Largest data-channel frame a peer will try to parse; anything bigger is dropped unread. */
-export const MAX_PEER_FRAME_BYTES = MESSAGE_TEXT_MAX_LENGTH * 4 + 1024;
+/**
+ * Largest data-channel frame a peer will try to parse; anything bigger is dropped unread. A frame
+ * another person relays for someone carries a sealed frame (`MAX_RELAY_BOX_LENGTH`) and names.
+ */
+export const MAX_RELAYING_FRAME_BYTES = MAX_RELAY_BOX_LENGTH + 1024;
 
 export type PeerFrameError = 'FRAME_TOO_LARGE' | 'FRAME_NOT_JSON' | 'FRAME_INVALID';
 
@@ -11,7 +14,7 @@ export type ParsedPeerFrame = { ok: true; message: PeerMessage } | { ok: false; 
 /** Turn one raw data-channel frame into a peer message, or say why it was refused. */
 export function parsePeerFrame(raw: string | Uint8Array): ParsedPeerFrame {
   const size = typeof raw === 'string' ? raw.length : raw.byteLength;
-  if (size > MAX_PEER_FRAME_BYTES) return { ok: false, error: 'FRAME_TOO_LARGE' };
+  if (size > MAX_RELAYING_FRAME_BYTES) return { ok: false, error: 'FRAME_TOO_LARGE' };
   const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
   let json: unknown;
   try {

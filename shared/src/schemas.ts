@@ -7,6 +7,8 @@ import {
   FILE_MAX_BYTES,
   FILE_NAME_MAX_LENGTH,
   MAX_CANDIDATE_LENGTH,
+  MAX_RELAY_BOX_LENGTH,
+  MAX_ROOM_SIZE_LIMIT,
   MAX_SDP_LENGTH,
   MESSAGE_TEXT_MAX_LENGTH,
   NICK_MAX_LENGTH,
@@ -32,6 +34,11 @@ export const resumeRequestSchema = z.object({ session: sessionToken });
 export const pairRequestSchema = z.object({ nick: rawNick });
 export const noPayloadSchema = z.undefined();
 
+/** A relayed conversation between two people, named by the one who proposed it: 128 random bits. */
+const relaySession = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/));
+/** base64url, as long as `length` allows. */
+const base64url = (max: number) => z.string().check(z.maxLength(max), z.regex(/^[A-Za-z0-9_-]+$/));
+
 export const signalDataSchema = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['offer', 'answer']), sdp: text(0, MAX_SDP_LENGTH) }),
   z.object({
@@ -44,6 +51,19 @@ export const signalDataSchema = z.discriminatedUnion('type', [
     }),
   }),
   z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
+  /**
+   * Two people whose own link does not form talk through a third, `via`, who both reach: they agree
+   * on keys here, through the server and not through `via`, so `via` can neither read nor forge
+   * what it carries. `key` is an ECDH P-256 public key (raw, base64url); in a private room `mac`
+   * proves the sender holds the room's secret.
+   */
+  z.object({
+    type: z.enum(['relay-offer', 'relay-answer']),
+    session: relaySession,
+    via: rawNick,
+    key: base64url(128),
+    mac: z.optional(text(1, 128)),
+  }),
 ]);
 
 export const signalRequestSchema = z.object({ to: rawNick, data: signalDataSchema });
@@ -80,6 +100,8 @@ const envelope = {
   ts: z.number().check(z.gte(0)),
 };
 const messageText = text(1, MESSAGE_TEXT_MAX_LENGTH);
+/** A frame sealed (AES-GCM) by one person for another, which a third carries and cannot open. */
+const relayed = { session: relaySession, n: seq, box: base64url(MAX_RELAY_BOX_LENGTH) };
 
 /**
  * What one peer may send another over a data channel. There is no sender field on purpose: the
@@ -114,6 +136,12 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['file-accept', 'file-decline', 'file-cancel']), id: messageId }),
   /** The receiver got the whole file; `ok` says whether its SHA-256 matched the offer. */
   z.object({ type: z.literal('file-done'), id: messageId, ok: z.boolean() }),
+  /** Whom the sender has an open link to: a pair that cannot link directly may talk through it. */
+  z.object({ type: z.literal('reach'), nicks: z.array(rawNick).check(z.maxLength(MAX_ROOM_SIZE_LIMIT)) }),
+  /** Please pass this sealed frame on to `to` (the `n`th of its relayed conversation `session`). */
+  z.object({ type: z.literal('relay'), to: rawNick, ...relayed }),
+  /** A sealed frame `from` asked the sender to pass on to us. */
+  z.object({ type: z.literal('relayed'), from: rawNick, ...relayed }),
 ]);
 
 export type PeerMessage = z.infer<typeof peerMessageSchema>;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  MAX_PEER_FRAME_BYTES,
+  MAX_RELAYING_FRAME_BYTES,
+  MAX_RELAY_BOX_LENGTH,
+  MAX_ROOM_SIZE_LIMIT,
   MESSAGE_TEXT_MAX_LENGTH,
   PROTOCOL_VERSION,
   FILE_MAX_BYTES,
@@ -43,9 +45,14 @@ describe('peer frames', () => {
     assert.equal('from' in parsed.message, false);
   });
 
+  it('takes the largest sealed frame a person relays for another', () => {
+    const frame = { type: 'relayed', from: 'x'.repeat(24), session: 's'.repeat(22), n: Number.MAX_SAFE_INTEGER, box: 'A'.repeat(MAX_RELAY_BOX_LENGTH) };
+    assert.ok(parsePeerFrame(JSON.stringify(frame)).ok);
+  });
+
   it('refuses junk with a typed reason', () => {
     assert.deepEqual(parsePeerFrame('not json'), { ok: false, error: 'FRAME_NOT_JSON' });
-    assert.deepEqual(parsePeerFrame('x'.repeat(MAX_PEER_FRAME_BYTES + 1)), { ok: false, error: 'FRAME_TOO_LARGE' });
+    assert.deepEqual(parsePeerFrame('x'.repeat(MAX_RELAYING_FRAME_BYTES + 1)), { ok: false, error: 'FRAME_TOO_LARGE' });
     for (const bad of [
       null,
       [],
@@ -62,6 +69,11 @@ describe('peer frames', () => {
       { type: 'file-offer', id: 'f1', name: 'a', size: FILE_MAX_BYTES + 1, mime: '', sha256: 'ab'.repeat(32), scope: 'room' },
       { type: 'file-offer', id: 'f1', name: 'a', size: 1, mime: '', sha256: 'not a hash', scope: 'room' },
       { type: 'file-done', id: 'f1' },
+      { type: 'relay', to: 'bob', session: 'too-short', n: 0, box: 'AAAA' },
+      { type: 'relay', to: 'bob', session: 's'.repeat(22), n: -1, box: 'AAAA' },
+      { type: 'relay', to: 'bob', session: 's'.repeat(22), n: 0, box: 'not base64url!' },
+      { type: 'relayed', from: 'bob', session: 's'.repeat(22), n: 0, box: 'A'.repeat(MAX_RELAY_BOX_LENGTH + 1) },
+      { type: 'reach', nicks: Array.from({ length: MAX_ROOM_SIZE_LIMIT + 1 }, (_, i) => `n${i}`) },
     ]) {
       assert.deepEqual(parsePeerFrame(JSON.stringify(bad)), { ok: false, error: 'FRAME_INVALID' }, JSON.stringify(bad));
     }

@@ -16,6 +16,8 @@ export type LinkFailure =
   | { why: 'version'; theirs: number; ours: number }
   /** They sent more than anyone chatting would; the link was closed to keep the page responsive. */
   | { why: 'flood' }
+  /** The person relaying the link changed, dropped, replayed or reordered a sealed frame. */
+  | { why: 'tampered'; via: string }
   | { why: 'error'; detail: string };
 
 /** How an open link's packets travel: straight between the browsers, or through a TURN relay. */

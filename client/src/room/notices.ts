@@ -18,6 +18,10 @@ export type Notice =
   | { type: 'outbox-full'; nick: string }
   | { type: 'link-back'; nick: string }
   | { type: 'link-lost'; nick: string; reason: LinkFailure | undefined }
+  /** Our own link to `nick` does not work; `via` carries what we say to each other, sealed. */
+  | { type: 'relayed'; nick: string; via: string }
+  /** `via` changed, dropped or replayed what it carried between us and `nick`, and carries nothing more. */
+  | { type: 'relay-tampered'; nick: string; via: string }
   /** Shown as a warning where the person's messages show. */
   | { type: 'identity-changed'; nick: string }
   | { type: 'unverified'; nick: string; why: 'no-proof' | 'bad-proof' }
@@ -25,6 +29,8 @@ export type Notice =
   | { type: 'refused'; event: string; code: ErrorCode }
   | { type: 'file-too-large'; name: string }
   | { type: 'file-nobody'; name: string }
+  /** Files go on our own links only, and `nick` is reached through `via`. */
+  | { type: 'file-relayed'; name: string; nick: string; via: string }
   | { type: 'file-unreadable'; name: string };
 
 /** Someone else's message or file offer arrived, for the interface to count and call attention to. */

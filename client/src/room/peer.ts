@@ -1,6 +1,18 @@
 import { TYPING_SHOW_MS, nickKey, type PeerMessage, type Result, type Scope, type SignalData, type TextMessage } from '@meshchat/protocol';
-import { InboundBudget, LinkSlot, type Link, type LinkFactory, type LinkFailure, type LinkRoute, type LinkState } from '../net';
+import {
+  InboundBudget,
+  LinkSlot,
+  RelayLink,
+  type Link,
+  type LinkFactory,
+  type LinkFailure,
+  type LinkRoute,
+  type LinkState,
+  type RelayFrame,
+  type RelayKeys,
+} from '../net';
 import { Inbox, Outbox, type Unsequenced } from './delivery';
+import { Detour, type DetourRoom } from './detour';
 import type { Notice } from './notices';
 import { Proof } from './proof';
 import { Retry } from './retry';
@@ -11,6 +23,8 @@ export interface PeerView {
   state: LinkState | 'away';
   /** Known once the link is open. */
   route?: LinkRoute;
+  /** Our own link to them does not work, and this person carries what we say to each other, sealed. */
+  via?: string;
   /** A short code from both DTLS fingerprints, the same on both ends, to compare out of band. */
   safety?: string;
   /** In a private room: whether the peer proved, on this very link, that it holds the secret. */
@@ -18,14 +32,12 @@ export interface PeerView {
 }
 
 /** What a person needs from the room they are in. */
-export interface PeerRoom {
-  readonly me: string;
-  /** The private room's proof key; none in a public room. */
-  readonly proofKey: CryptoKey | undefined;
+export interface PeerRoom extends DetourRoom {
   /** The page is being left: nothing is acknowledged until it turns out to stay. */
   readonly holdingAcks: boolean;
   readonly links: LinkFactory;
-  relay(to: string, data: SignalData, answered: (result: Result) => void): void;
+  /** Hand a frame sealed for `to` to `via`, who reaches them; `false` when our link to `via` cannot take it. */
+  carry(via: string, to: string, frame: RelayFrame): boolean;
   tell(notice: Notice): void;
   /** A warning about this person, shown where their messages show. */
   warn(peer: Peer, notice: Notice): void;
@@ -54,6 +66,12 @@ const FLUSH_SLICE = 50;
 const FLUSH_SLICE_MS = 1_000;
 
 /**
+ * A person our own link has not reached by then (or whose link broke) is reached through someone
+ * else who reaches them both, while our own link keeps trying; when it opens, traffic moves back.
+ */
+const DETOUR_AFTER_MS = 5_000;
+
+/**
  * One remote person in the room, and everything about them: their link and its retries, what we
  * wrote them and they have not acknowledged, what they showed us, their proof of the room's secret,
  * whether they are typing, and what they may still send. Leaving is `dispose()`.
@@ -65,8 +83,13 @@ const FLUSH_SLICE_MS = 1_000;
  */
 export class Peer {
   readonly nick: string;
-  view: PeerView = { state: 'connecting' };
   readonly budget = new InboundBudget();
+  /** Whom they say they have a link to: who could carry what we say to someone we cannot reach. */
+  reach: ReadonlySet<string> = new Set();
+  /** The list of whom we reach that their current link has carried, so it goes again only when it changed. */
+  reachSent: string | undefined;
+  /** What People shows of our own link to them. */
+  #direct: PeerView = { state: 'connecting' };
   readonly #room: PeerRoom;
   readonly #slot: LinkSlot;
   readonly #outbox = new Outbox();
@@ -79,6 +102,12 @@ export class Peer {
   #flushLater: ReturnType<typeof setTimeout> | undefined;
   /** Bringing their link back after it was lost. */
   readonly #retry = new Retry();
+  /** Reaching them through someone else while our own link does not work. */
+  readonly #detour: Detour;
+  #detourAfter: ReturnType<typeof setTimeout> | undefined;
+  #wantsDetour = false;
+  /** The last "talking through" notice, not said again for the same person. */
+  #detourTold: string | undefined;
   /** Whether they are typing, in the room or privately to us: the timer that ends the notice. */
   readonly #typing = new Map<Scope, ReturnType<typeof setTimeout>>();
   /** When we last told them we were typing to them privately. */
@@ -90,18 +119,41 @@ export class Peer {
     this.#room = room;
     this.#proof = new Proof(this, room.proofKey, (notice) => room.tell(notice));
     this.#slot = new LinkSlot((initiator) => this.#makeLink(initiator));
+    this.#detour = new Detour(nick, room, (via, session, keys, proposer) => this.#makeRelayLink(via, session, keys, proposer));
+    this.#detourAfter = setTimeout(() => this.#wantDetour(), DETOUR_AFTER_MS);
   }
 
+  /** Our own link to them (not a relayed one). */
   get link(): Link | undefined {
     return this.#slot.link;
+  }
+
+  /** What People shows of them: our own link, or the relayed one while ours does not work. */
+  get view(): PeerView {
+    const relayed = this.#detour.link;
+    if (this.direct || !relayed?.open) return this.#direct;
+    return { state: 'connected', via: relayed.via, ...(this.#room.proofKey ? { verification: 'verified' as const } : {}) };
+  }
+
+  /** Our own link to them, when it is open and (in a private room) proved: files and relaying go on it alone. */
+  get direct(): Link | undefined {
+    const link = this.#slot.link;
+    return link?.open && this.#trustedOn(link) ? link : undefined;
+  }
+
+  /** What we say to them goes here: our own link when it works, else the relayed one. */
+  get #path(): Link | undefined {
+    const relayed = this.#detour.link;
+    return this.direct ?? (relayed?.open ? relayed : this.#slot.link);
   }
 
   get disposed(): boolean {
     return this.#disposed;
   }
 
+  /** Whether our own link proved the room's secret (the relayed one proves it as it is made). */
   get verification(): PeerView['verification'] {
-    return this.view.verification;
+    return this.#direct.verification;
   }
 
   /** In a private room, only a person who proved the secret is spoken to. */
@@ -119,14 +171,28 @@ export class Peer {
     this.#slot.connect();
   }
 
-  /** Send one frame on their open link; `false` if it could not go. */
+  /** Send one frame on their open link, ours or the relayed one; `false` if it could not go. */
   send(message: PeerMessage): boolean {
-    return this.#slot.send(message);
+    const path = this.#path;
+    return path?.open === true && path.send(message);
+  }
+
+  /** Send one frame on our own link alone (files, relaying, whom we reach); `false` if it is not usable. */
+  sendDirect(message: PeerMessage): boolean {
+    return this.direct?.send(message) ?? false;
   }
 
   /** A signal they sent through the server, within what a person's negotiation takes. */
   signal(data: SignalData): void {
     if (!this.budget.take('signal', performance.now())) return;
+    if (data.type === 'relay-offer') {
+      void this.#detour.offered(data);
+      return;
+    }
+    if (data.type === 'relay-answer') {
+      void this.#detour.answered(data);
+      return;
+    }
     try {
       this.#slot.signal(data);
     } catch (error: unknown) {
@@ -137,6 +203,25 @@ export class Peer {
     }
   }
 
+  /** A sealed frame of theirs that `via` passed on to us. */
+  relayed(via: string, frame: RelayFrame): void {
+    this.#detour.frame(via, frame);
+  }
+
+  /** Our link to `via` broke, or `via` no longer reaches them: a relayed link through `via` ends. */
+  viaLost(via: string): void {
+    this.#detour.viaLost(via);
+  }
+
+  /**
+   * Propose reaching them through someone else if our own link has not worked for a while, and
+   * someone reaches both of us (asked again when someone says whom they reach).
+   */
+  considerDetour(): void {
+    if (this.#disposed || !this.#wantsDetour || this.direct || this.#direct.state === 'away') return;
+    if (nickKey(this.#room.me) < nickKey(this.nick)) this.#detour.propose();
+  }
+
   /** Queue a message for them (`flush` sends it); `false` when their outbox is full. */
   queue(message: Unsequenced): boolean {
     return this.#outbox.add(message) !== undefined;
@@ -144,7 +229,7 @@ export class Peer {
 
   /** Send whatever is pending that the current link has not carried yet, oldest first. */
   flush(): void {
-    const link = this.#slot.link;
+    const link = this.#path;
     if (!link?.open || !this.trusted || this.#flushLater !== undefined) return;
     let flushed = this.#flushed.get(link) ?? 0;
     let sent = 0;
@@ -174,7 +259,7 @@ export class Peer {
   /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
   received(link: Link, message: TextMessage): void {
     this.#received.set(link, Math.max(this.#received.get(link) ?? 0, message.seq));
-    if (this.trusted) this.show(message);
+    if (this.#trustedOn(link)) this.show(message);
     else if (this.view.verification !== 'failed') this.#proof.hold(message);
   }
 
@@ -192,7 +277,7 @@ export class Peer {
    * has brought so far, cumulatively (sound: a link is ordered, and a sender re-sends oldest first).
    */
   reacknowledge(): void {
-    const link = this.#slot.link;
+    const link = this.#path;
     const seq = link && this.#received.get(link);
     if (seq !== undefined && this.trusted) this.#acknowledge(seq);
   }
@@ -241,9 +326,10 @@ export class Peer {
     this.update({ state: 'away' });
   }
 
-  /** Set what People shows of them (their route, safety code, verification). */
+  /** Set what People shows of our own link to them (its state, route, safety code, verification). */
   update(change: Partial<PeerView>): void {
-    this.view = { ...this.view, ...change };
+    this.#direct = { ...this.#direct, ...change };
+    if (this.direct) this.#wantsDetour = false;
     this.#room.changed();
   }
 
@@ -256,26 +342,36 @@ export class Peer {
     this.#flushLater = undefined;
     this.#retry.stop();
     this.stopTyping();
+    clearTimeout(this.#detourAfter);
+    this.#detour.close();
   }
 
   #acknowledge(seq: number): void {
-    const link = this.#slot.link;
+    const link = this.#path;
     if (link?.open && !this.#room.holdingAcks) link.send({ type: 'ack', seq });
+  }
+
+  /** Whether what comes on `link` counts: a relayed link proved the secret as it was made; ours must prove it. */
+  #trustedOn(link: Link): boolean {
+    if (link instanceof RelayLink || this.#room.proofKey === undefined) return true;
+    return link === this.#slot.link && this.#direct.verification === 'verified';
+  }
+
+  /** A frame on one of their links: what belongs to the link is handled here; the room routes the rest. */
+  #message(link: Link, message: PeerMessage): void {
+    if (message.type === 'chat' || message.type === 'private') this.received(link, message);
+    else if (message.type === 'proof') void this.#proof.check(link, message.mac);
+    else if (this.#trustedOn(link)) this.#room.route(this, message);
   }
 
   /** Every new link starts unverified: the proof is per link. */
   #makeLink(initiator: boolean): Link {
     this.#proof.dispose();
-    this.view = { state: 'connecting' };
+    this.#direct = { state: 'connecting' };
     const link: Link = this.#room.links(this.nick, initiator, {
       budget: this.budget,
       onSignal: (data) => this.#room.relay(this.nick, data, (result) => this.#signalled(result)),
-      onMessage: (message) => {
-        // What belongs to this very link is handled here; the room routes the rest.
-        if (message.type === 'chat' || message.type === 'private') this.received(link, message);
-        else if (message.type === 'proof') void this.#proof.check(link, message.mac);
-        else this.#room.route(this, message);
-      },
+      onMessage: (message) => this.#message(link, message),
       onChunk: (id, data) => {
         if (this.trusted) this.#room.chunk(this, id, data);
       },
@@ -293,9 +389,54 @@ export class Peer {
     return link;
   }
 
+  /** A link through `via`, sealed with keys only they and we hold. */
+  #makeRelayLink(via: string, session: string, keys: RelayKeys, proposer: boolean): RelayLink {
+    const link: RelayLink = new RelayLink({
+      nick: this.nick,
+      via,
+      session,
+      keys,
+      proposer,
+      budget: this.budget,
+      carry: (frame) => this.#room.carry(via, this.nick, frame),
+      onMessage: (message) => this.#message(link, message),
+      onDropped: () => this.#room.dropped(),
+      onState: (state, reason) => {
+        if (this.#disposed) return;
+        if (state === 'connected' && !this.direct) {
+          const told = `${via}`;
+          if (this.#detourTold !== told) this.#room.tell({ type: 'relayed', nick: this.nick, via });
+          this.#detourTold = told;
+          this.flush();
+          this.reacknowledge();
+        }
+        if (state === 'failed') {
+          const tampered = reason?.why === 'tampered';
+          this.#detour.failed(link, tampered);
+          this.#detourTold = undefined;
+          if (tampered) this.#room.tell({ type: 'relay-tampered', nick: this.nick, via });
+          // Someone else may reach them both; and what waited on this link goes on the next one.
+          this.considerDetour();
+          this.flush();
+        }
+        this.#room.changed();
+      },
+    });
+    return link;
+  }
+
+  /** Our own link has not worked for a while: reach them through someone else if anyone can. */
+  #wantDetour(): void {
+    clearTimeout(this.#detourAfter);
+    if (this.direct) return;
+    this.#wantsDetour = true;
+    this.considerDetour();
+  }
+
   #opened(link: Link): void {
     if (this.#retry.retrying) this.#room.tell({ type: 'link-back', nick: this.nick });
     this.#retry.stop();
+    this.reachSent = undefined;
     this.#checkIdentity(link);
     void this.#proof.start(link);
     this.flush();
@@ -306,6 +447,9 @@ export class Peer {
     this.#slot.forget(link);
     this.#room.linkLost(this);
     this.stopTyping();
+    // A link that worked and broke: the way round, if there is one, is taken at once.
+    this.#wantDetour();
+    this.flush();
     if (reason?.why === 'flood') this.#retry.flooded();
     // Only one side offers, so two offers never cross: the one whose nickname sorts first.
     this.#retry.schedule(nickKey(this.#room.me) < nickKey(this.nick), () => {

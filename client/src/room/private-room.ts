@@ -3,15 +3,10 @@
  * key peers prove themselves with are both derived from it (HKDF-SHA256), so the signaling server
  * learns neither the secret nor anything that lets it pass as a member.
  */
+import { base64url } from '../net';
 
 const encoder = new TextEncoder();
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
-
-export function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 /** A fresh secret: 128 random bits, URL-safe. */
 export function newRoomSecret(): string {

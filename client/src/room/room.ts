@@ -8,7 +8,7 @@ import {
   type SignalData,
   type TextMessage,
 } from '@meshchat/protocol';
-import type { LinkFactory } from '../net';
+import type { LinkFactory, RelayFrame } from '../net';
 import { mark, type Unsequenced } from './delivery';
 import { FileTransfers } from './files';
 import type { ChatLine, Log } from './log';
@@ -42,6 +42,9 @@ type Route<T extends PeerMessage['type']> = (peer: Peer, message: Extract<PeerMe
 const TS_AHEAD_MS = 5 * 60_000;
 const TS_BEHIND_MS = 7 * 24 * 3600_000;
 
+/** Whom we reach is told a moment after it changes, once for a burst of changes. */
+const REACH_AFTER_MS = 100;
+
 /**
  * The room we are in: one `Peer` per other person (joining is creating one, leaving is disposing
  * it), what we say to all or one of them, and the route each frame takes to the feature it is for.
@@ -61,6 +64,7 @@ export class Room implements PeerRoom {
   #typingSentAt = -Infinity;
   /** The DTLS fingerprint each name's links have shown, to tell when someone else answers to it. */
   readonly #fingerprints = new Map<string, string>();
+  #reachLater: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: RoomOptions) {
     this.#options = options;
@@ -69,12 +73,20 @@ export class Room implements PeerRoom {
     this.links = options.links;
     this.#log = options.log;
     this.files = new FileTransfers({
-      send: (nick, message) => this.#trusted(nick)?.send(message) ?? false,
-      link: (nick) => this.#trusted(nick)?.link,
+      // Files go on our own links only: a relayed link carries no file channel.
+      send: (nick, message) => this.#peers.get(nick)?.sendDirect(message) ?? false,
+      link: (nick) => this.#peers.get(nick)?.direct,
     });
     this.#on('ack', (peer, { seq }) => peer.acked(seq));
     this.#on('typing', (peer, { scope }) => peer.typing(scope));
     this.#on('file-offer', (peer, offer) => this.#fileOffered(peer, offer));
+    this.#on('reach', (peer, { nicks }) => this.#reached(peer, nicks));
+    this.#on('relay', (peer, { to, session, n, box }) => {
+      // We pass it on, unread (we cannot read it), only between two people we both have a working link to.
+      const target = this.#peers.get(to);
+      if (target && target !== peer) target.sendDirect({ type: 'relayed', from: peer.nick, session, n, box });
+    });
+    this.#on('relayed', (peer, { from, session, n, box }) => this.#peers.get(from)?.relayed(peer.nick, { session, n, box }));
     for (const type of ['file-accept', 'file-decline', 'file-cancel', 'file-done'] as const) {
       this.#on(type, (peer, reply) => this.files.replied(peer.nick, reply));
     }
@@ -115,6 +127,7 @@ export class Room implements PeerRoom {
     if (!peer) return;
     this.#peers.delete(nick);
     peer.dispose();
+    for (const other of this.#peers.values()) other.viaLost(nick);
     this.files.lost(nick, 'peer-left');
     const count = peer.dropOutbox();
     if (count > 0) this.tell({ type: 'left-unreceived', nick, count });
@@ -199,8 +212,13 @@ export class Room implements PeerRoom {
   /** Offer files to everyone in the room (`view` undefined), or to one person. */
   async sendFiles(files: readonly File[], view: string | undefined): Promise<void> {
     const scope: Scope = view === undefined ? 'room' : 'private';
-    const to = view === undefined ? this.audience().map(({ nick }) => nick) : this.#trusted(view) ? [view] : [];
+    const wanted = view === undefined ? this.audience() : [this.#trusted(view)].filter((peer) => peer !== undefined);
+    // A file goes only on a link of our own; someone we reach through another person is told why not.
+    const relayed = wanted.filter((peer) => !peer.direct && peer.view.via !== undefined);
+    const to = wanted.filter((peer) => !relayed.includes(peer)).map(({ nick }) => nick);
     for (const file of files) {
+      for (const peer of relayed) this.tell({ type: 'file-relayed', name: file.name, nick: peer.nick, via: peer.view.via ?? '' });
+      if (to.length === 0 && relayed.length > 0) continue;
       if (file.size > FILE_MAX_BYTES) {
         this.tell({ type: 'file-too-large', name: file.name });
         continue;
@@ -223,13 +241,14 @@ export class Room implements PeerRoom {
   holdAcks(holding: boolean): void {
     this.holdingAcks = holding;
     if (holding) return;
-    for (const peer of this.#peers.values()) if (peer.link?.open) peer.reacknowledge();
+    for (const peer of this.#peers.values()) peer.reacknowledge();
   }
 
   /** We left: every link closes and no timer runs on; nobody is told of what they never got. */
   dispose(): void {
     for (const peer of this.#peers.values()) peer.dispose();
     this.#peers.clear();
+    clearTimeout(this.#reachLater);
     this.files.clear();
   }
 
@@ -237,6 +256,18 @@ export class Room implements PeerRoom {
 
   relay(to: string, data: SignalData, answered: (result: Result) => void): void {
     this.#options.relay(to, data, answered);
+  }
+
+  vias(nick: string): string[] {
+    return [...this.#peers.values()].filter((peer) => peer.nick !== nick && peer.direct && peer.reach.has(nick)).map((peer) => peer.nick);
+  }
+
+  reaches(via: string): boolean {
+    return this.#peers.get(via)?.direct !== undefined;
+  }
+
+  carry(via: string, to: string, frame: RelayFrame): boolean {
+    return this.#peers.get(via)?.sendDirect({ type: 'relay', to, ...frame }) ?? false;
   }
 
   tell(notice: Notice): void {
@@ -276,6 +307,7 @@ export class Room implements PeerRoom {
 
   linkLost(peer: Peer): void {
     this.files.lost(peer.nick, 'link-lost');
+    for (const other of this.#peers.values()) other.viaLost(peer.nick);
   }
 
   fingerprintOf(nick: string, fingerprint: string): string | undefined {
@@ -289,7 +321,32 @@ export class Room implements PeerRoom {
   }
 
   changed(): void {
+    this.#reachSoon();
     this.#options.changed();
+  }
+
+  /** Tell everyone we have a working link to whom we have one to, when that changed since they last heard. */
+  #reachSoon(): void {
+    if (this.#reachLater !== undefined || this.#peers.size === 0) return;
+    this.#reachLater = setTimeout(() => {
+      this.#reachLater = undefined;
+      const nicks = [...this.#peers.values()].filter((peer) => peer.direct).map(({ nick }) => nick);
+      const list = nicks.join('\n');
+      for (const peer of this.#peers.values()) {
+        if (!peer.direct || peer.reachSent === list) continue;
+        if (peer.sendDirect({ type: 'reach', nicks })) peer.reachSent = list;
+      }
+    }, REACH_AFTER_MS);
+  }
+
+  /** `via` says whom it reaches: a relayed link through it to someone it no longer reaches ends; others may start. */
+  #reached(via: Peer, nicks: readonly string[]): void {
+    via.reach = new Set(nicks);
+    for (const peer of this.#peers.values()) {
+      if (peer === via) continue;
+      if (!via.reach.has(peer.nick)) peer.viaLost(via.nick);
+      else peer.considerDetour();
+    }
   }
 
   #on<T extends PeerMessage['type']>(type: T, route: Route<T>): void {

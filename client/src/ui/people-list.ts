@@ -84,7 +84,7 @@ export class PeopleList extends LitElement {
         <li data-nick=${this.me}><span>${msg(str`${this.me} (you)`)}</span></li>
         ${sorted.map(
           ([nick, view]) => html`
-            <li data-nick=${nick} data-state=${view.state} data-route=${view.route ?? ''} data-verification=${view.verification ?? ''}>
+            <li data-nick=${nick} data-state=${view.state} data-route=${view.route ?? ''} data-via=${view.via ?? ''} data-verification=${view.verification ?? ''}>
               <div class="row">
                 <button title=${msg(str`Private conversation with ${nick}`)} @click=${() => this.dispatchEvent(new PrivateToEvent(nick))}>
                   ${nick}

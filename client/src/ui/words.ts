@@ -96,6 +96,8 @@ export function linkFailureText(failure: LinkFailure): string {
       return msg(str`the browser reported: ${failure.detail}`);
     case 'flood':
       return msg('they sent far more than a chat does, so the link was closed to keep this page responsive');
+    case 'tampered':
+      return msg(str`${failure.via} changed, dropped or replayed what it carried`);
   }
 }
 
@@ -113,11 +115,12 @@ export function sizeText(bytes: number, locale: string = currentLanguage()): str
 }
 
 /** The state of a link, its route and its verification, in a few words. */
-export function linkWords({ state, route, verification }: PeerView): string {
+export function linkWords({ state, route, via, verification }: PeerView): string {
   const states = { connecting: msg('connecting'), connected: msg('connected'), failed: msg('failed'), closed: msg('closed'), away: msg('away') };
   const routes = { direct: msg('direct'), relayed: msg('relayed') };
   const verifications = { verifying: msg('verifying'), verified: msg('verified'), failed: msg('NOT VERIFIED') };
-  return [states[state], route && routes[route], verification && verifications[verification]].filter(Boolean).join(' · ');
+  const how = via === undefined ? route && routes[route] : msg(str`relayed via ${via}`);
+  return [states[state], how, verification && verifications[verification]].filter(Boolean).join(' · ');
 }
 
 
@@ -150,6 +153,14 @@ export function noticeText(notice: Notice): string {
       const why = notice.reason ? ` (${linkFailureText(notice.reason)})` : '';
       return msg(str`Lost the direct link to ${notice.nick}${why}. Messages to them wait until it is back.`);
     }
+    case 'relayed':
+      return msg(
+        str`No direct link to ${notice.nick} yet: your messages to each other go through ${notice.via}, sealed so that ${notice.via} can neither read nor change them.`,
+      );
+    case 'relay-tampered':
+      return msg(
+        str`Warning: ${notice.via} changed, dropped or replayed messages it carried between you and ${notice.nick}. Nothing more goes through ${notice.via}; no altered message was shown.`,
+      );
     case 'identity-changed':
       return msg(
         str`${notice.nick}'s safety code changed: this is a different browser than before. If ${notice.nick} did not just switch devices or browsers, someone else may be using the name; compare the safety code in People.`,
@@ -168,6 +179,10 @@ export function noticeText(notice: Notice): string {
       return msg(str`${notice.name} is too large to send: files go up to ${sizeText(FILE_MAX_BYTES)}.`);
     case 'file-nobody':
       return msg(str`Nobody is connected to receive ${notice.name}.`);
+    case 'file-relayed':
+      return msg(
+        str`${notice.name} was not offered to ${notice.nick}: files go only over a direct link, and ${notice.nick} is reached through ${notice.via} for now.`,
+      );
     case 'file-unreadable':
       return msg(str`Could not read ${notice.name}, so it was not offered.`);
   }

@@ -39,7 +39,9 @@ class FakeLink implements Link {
   send(message: PeerMessage) {
     const partner = this.partner;
     if (!this.open || !partner) return false;
-    const copy = structuredClone(message);
+    this.net.frames.push({ from: this.me, to: this.nick, message });
+    const copy = this.net.meddle?.(this.me, structuredClone(message)) ?? structuredClone(message);
+    if (copy === 'drop') return true;
     later(() => {
       if (partner.open && partner.hooks.budget.take('frame', performance.now())) partner.hooks.onMessage(copy);
     });
@@ -83,8 +85,16 @@ export interface Member {
   arrivals: Arrival[];
 }
 
+/** What a meddling member does to a frame it sends: changes it, or drops it. */
+export type Meddle = (from: string, message: PeerMessage) => PeerMessage | 'drop' | undefined;
+
 export class FakeNet {
   readonly members = new Map<string, Member>();
+  /** Every frame sent, as it left its sender. */
+  readonly frames: { from: string; to: string; message: PeerMessage }[] = [];
+  /** Pairs whose own links never open (their NATs let nothing through), as `a|b` sorted. */
+  readonly blocked = new Set<string>();
+  meddle: Meddle | undefined;
   readonly links: FakeLink[] = [];
   /** Who the server says is away: signals to them are refused. */
   readonly away = new Set<string>();
@@ -136,12 +146,23 @@ export class FakeNet {
     this.link(a, b)?.fail({ why: 'timeout' });
   }
 
-  /** An answer reached its initiator: the link opens at both ends. */
+  /** From now on `a` and `b` cannot link directly (or, with `false`, can again). */
+  block(a: string, b: string, blocked = true): void {
+    const key = [a, b].sort().join('|');
+    if (blocked) this.blocked.add(key);
+    else this.blocked.delete(key);
+  }
+
+  /** An answer reached its initiator: the link opens at both ends, unless the pair is blocked, when both fail. */
   pair(initiator: FakeLink): void {
     const answerer = this.links.findLast((link) => link.me === initiator.nick && link.nick === initiator.me && !link.initiator && link.state === 'connecting');
     if (!answerer) return;
     initiator.partner = answerer;
     answerer.partner = initiator;
+    if (this.blocked.has([initiator.me, answerer.me].sort().join('|'))) {
+      initiator.fail({ why: 'timeout' });
+      return;
+    }
     initiator.connected();
     answerer.connected();
   }

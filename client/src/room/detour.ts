@@ -1,0 +1,147 @@
+import type { Result, SignalData } from '@meshchat/protocol';
+import { base64url, relayKeyPair, relayKeys, type RelayKeyPair, type RelayKeys, type RelayLink } from '../net';
+import { linkProof, verifyLinkProof } from './private-room';
+
+/** What a detour needs from the room. */
+export interface DetourRoom {
+  readonly me: string;
+  readonly proofKey: CryptoKey | undefined;
+  /** People we have a usable link to who say they have one to `nick`. */
+  vias(nick: string): string[];
+  /** Whether our own link to `via` is usable. */
+  reaches(via: string): boolean;
+  /** Send a signal to `to` through the signaling server; `answered` gets its verdict. */
+  relay(to: string, data: SignalData, answered: (result: Result) => void): void;
+}
+
+type RelaySignal = Extract<SignalData, { type: 'relay-offer' | 'relay-answer' }>;
+
+/** A proposal the server could not deliver times out like one nobody answered. */
+const ignore = () => undefined;
+
+/** A proposal that got no answer within this time is given up, and the next person who reaches them asked. */
+const ANSWER_TIMEOUT_MS = 5_000;
+
+/**
+ * The way to one person through a third when our own link to them does not form: which third
+ * person carries it, and the keys, agreed through the signaling server so the third person never
+ * sees them. The side whose nickname sorts first proposes (as with offers); the other answers.
+ * In a private room each side's public key comes with an HMAC under the room's key, so the server
+ * cannot put itself in between either. Someone caught tampering is never asked again for this pair.
+ */
+export class Detour {
+  link: RelayLink | undefined;
+  readonly #nick: string;
+  readonly #room: DetourRoom;
+  readonly #make: (via: string, session: string, keys: RelayKeys, proposer: boolean) => RelayLink;
+  #pending: { session: string; via: string; mine: Promise<RelayKeyPair>; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** People who changed or dropped this pair's frames. */
+  readonly #distrusted = new Set<string>();
+  /** People asked since the last link: the next proposal asks someone else first. */
+  readonly #asked = new Set<string>();
+
+  constructor(nick: string, room: DetourRoom, make: (via: string, session: string, keys: RelayKeys, proposer: boolean) => RelayLink) {
+    this.#nick = nick;
+    this.#room = room;
+    this.#make = make;
+  }
+
+  /** Who carries the open relayed link. */
+  get via(): string | undefined {
+    return this.link?.open ? this.link.via : undefined;
+  }
+
+  /** Propose a relayed link through someone who reaches them, unless one is up, coming, or nobody can. */
+  propose(): void {
+    const state = this.link?.state;
+    if (state === 'connected' || state === 'connecting' || this.#pending) return;
+    const candidates = this.#room.vias(this.#nick).filter((via) => !this.#distrusted.has(via));
+    const via = candidates.find((each) => !this.#asked.has(each)) ?? candidates[0];
+    if (via === undefined) return;
+    this.#asked.add(via);
+    const session = base64url(crypto.getRandomValues(new Uint8Array(16)));
+    const mine = relayKeyPair();
+    const timer = setTimeout(() => {
+      if (this.#pending?.session !== session) return;
+      this.#pending = undefined;
+      this.propose();
+    }, ANSWER_TIMEOUT_MS);
+    this.#pending = { session, via, mine, timer };
+    void mine.then(async ({ key }) => {
+      const mac = await this.#mac(`relay-offer ${session} ${via} ${key}`, `to ${this.#nick}`);
+      if (this.#pending?.session === session) this.#room.relay(this.#nick, { type: 'relay-offer', session, via, key, ...mac }, ignore);
+    });
+  }
+
+  /** They proposed talking through `via`: answer if we reach `via` too and the proposal is theirs. */
+  async offered(offer: RelaySignal): Promise<void> {
+    const { session, via, key } = offer;
+    if (via === this.#room.me || via === this.#nick || this.#distrusted.has(via) || !this.#room.reaches(via)) return;
+    if (!(await this.#proved(offer.mac, `to ${this.#room.me}`, `relay-offer ${session} ${via} ${key}`))) return;
+    const mine = await relayKeyPair();
+    const keys = await relayKeys(mine, key, { me: this.#room.me, nick: this.#nick, via, session, offerKey: key, answerKey: mine.key });
+    if (!keys) return;
+    this.#cancel();
+    this.link?.close();
+    // The link exists before the answer leaves, so the proposer's first frame always finds it.
+    this.link = this.#make(via, session, keys, false);
+    const mac = await this.#mac(`relay-answer ${session} ${via} ${mine.key}`, `for ${key}`);
+    this.#room.relay(this.#nick, { type: 'relay-answer', session, via, key: mine.key, ...mac }, ignore);
+  }
+
+  /** They answered our proposal. */
+  async answered(answer: RelaySignal): Promise<void> {
+    const pending = this.#pending;
+    if (!pending || answer.session !== pending.session || answer.via !== pending.via) return;
+    const mine = await pending.mine;
+    if (!(await this.#proved(answer.mac, `for ${mine.key}`, `relay-answer ${pending.session} ${pending.via} ${answer.key}`))) return;
+    const parties = { me: this.#room.me, nick: this.#nick, via: pending.via, session: pending.session, offerKey: mine.key, answerKey: answer.key };
+    const keys = await relayKeys(mine, answer.key, parties);
+    if (!keys || this.#pending !== pending) return;
+    this.#cancel();
+    this.link?.close();
+    this.link = this.#make(pending.via, pending.session, keys, true);
+    this.#asked.clear();
+  }
+
+  /** A sealed frame of theirs that `via` passed on. */
+  frame(via: string, frame: { session: string; n: number; box: string }): void {
+    const link = this.link;
+    if (link?.via === via && link.session === frame.session) link.receive(frame);
+  }
+
+  /** Our link to `via` broke, or `via` no longer reaches them: nothing more goes that way. */
+  viaLost(via: string): void {
+    if (this.#pending?.via === via) this.#cancel();
+    if (this.link?.via === via) this.link.lost();
+  }
+
+  /** The relayed link failed; if `via` tampered with it, `via` is not asked again. */
+  failed(link: RelayLink, tampered: boolean): void {
+    if (tampered) this.#distrusted.add(link.via);
+    if (this.link === link) this.link = undefined;
+  }
+
+  close(): void {
+    this.#cancel();
+    this.link?.close();
+    this.link = undefined;
+  }
+
+  #cancel(): void {
+    clearTimeout(this.#pending?.timer);
+    this.#pending = undefined;
+  }
+
+  /** In a private room, the HMAC that binds what we send to the room's secret. */
+  async #mac(sender: string, receiver: string): Promise<{ mac?: string }> {
+    const key = this.#room.proofKey;
+    return key ? { mac: await linkProof(key, sender, receiver) } : {};
+  }
+
+  async #proved(mac: string | undefined, receiver: string, sender: string): Promise<boolean> {
+    const key = this.#room.proofKey;
+    if (!key) return true;
+    return mac !== undefined && (await verifyLinkProof(key, mac, receiver, sender));
+  }
+}

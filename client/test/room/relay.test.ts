@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { proofKey, receiptState } from '../../src/room';
+import { FakeNet, heard, until, type Member } from './fake-net';
+
+let net: FakeNet;
+
+afterEach(async () => {
+  for (const nick of [...net.members.keys()]) net.leave(nick);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length, 0, 'no relay timer outlives the room');
+});
+
+const receipts = (member: Member) => member.log.lines.filter((line) => line.receipt).map((line) => receiptState(line.receipt ?? { to: [], sent: [], delivered: [], lost: [] }));
+const via = (member: Member, nick: string) => member.room.people.get(nick)?.via;
+
+/** alice and bob cannot link directly; carol links with both. */
+async function blockedPair(key?: CryptoKey) {
+  net = new FakeNet();
+  net.block('alice', 'bob');
+  const alice = net.join('alice', key);
+  const bob = net.join('bob', key);
+  const carol = net.join('carol', key);
+  await until(() => via(alice, 'bob') === 'carol' && via(bob, 'alice') === 'carol', 'alice and bob talk through carol');
+  return { alice, bob, carol };
+}
+
+/** Every frame carol received or sent, as the text on the wire. */
+const carolSaw = () =>
+  net.frames
+    .filter(({ from, to }) => from === 'carol' || to === 'carol')
+    .map(({ message }) => JSON.stringify(message))
+    .join('\n');
+
+describe('two people whose own link does not form', () => {
+  it('talk through a third who reaches both, sealed: messages, receipts, private messages and typing; the third reads none of it', async () => {
+    const { alice, bob, carol } = await blockedPair();
+    assert.deepEqual(alice.room.people.get('bob'), { state: 'connected', via: 'carol' });
+    assert.ok(alice.notices.some((notice) => notice.type === 'relayed' && notice.nick === 'bob' && notice.via === 'carol'));
+    assert.ok(bob.notices.some((notice) => notice.type === 'relayed' && notice.nick === 'alice' && notice.via === 'carol'));
+
+    alice.room.sayToAll('to the room, through carol for bob');
+    alice.room.sayTo('bob', 'a private word for bob');
+    await until(() => receipts(alice).every((state) => state === 'delivered'), 'both are acknowledged');
+    assert.deepEqual(heard(bob), ['alice: to the room, through carol for bob', 'alice: a private word for bob']);
+    assert.deepEqual(heard(carol), ['alice: to the room, through carol for bob'], 'carol gets the room message on her own link, not the private one');
+
+    bob.room.typed('alice');
+    await until(() => alice.room.typers('bob').length === 1, 'alice sees bob typing to her');
+    bob.room.sayTo('alice', 'and back, privately');
+    await until(() => heard(alice).includes('bob: and back, privately'), 'alice has it');
+    await until(() => receipts(bob).every((state) => state === 'delivered'), "bob's receipt comes back through carol");
+
+    const relayed = net.frames.filter(({ message }) => message.type === 'relay' || message.type === 'relayed');
+    assert.ok(relayed.length >= 6, `frames went through carol (${relayed.length})`);
+    const wire = carolSaw();
+    for (const text of ['a private word for bob', 'and back, privately', '"scope":"private"']) assert.ok(!wire.includes(text), `carol never sees ${text}`);
+  });
+
+  it('a third who changes a sealed frame is caught: nothing altered is shown, nothing is acknowledged, and it is not asked again', async () => {
+    const { alice, bob } = await blockedPair();
+    net.meddle = (from, message) => {
+      if (from !== 'carol' || message.type !== 'relayed' || message.from !== 'alice') return undefined;
+      const flipped = message.box.startsWith('A') ? 'B' : 'A';
+      return { ...message, box: flipped + message.box.slice(1) };
+    };
+    alice.room.sayTo('bob', 'changed on the way');
+    await until(() => bob.notices.some((notice) => notice.type === 'relay-tampered'), 'bob sees the tampering');
+    assert.deepEqual(
+      bob.notices.filter((notice) => notice.type === 'relay-tampered'),
+      [{ type: 'relay-tampered', nick: 'alice', via: 'carol' }],
+    );
+    assert.deepEqual(heard(bob), []);
+    assert.equal(receipts(alice)[0], 'sent', 'no acknowledgement came for a message bob never saw');
+    assert.equal(via(bob, 'alice'), undefined, 'carol carries nothing more for them');
+  });
+
+  it('a third who drops one frame and passes the next is caught: a later acknowledgement cannot cover the dropped message', async () => {
+    const { alice, bob } = await blockedPair();
+    let dropped = false;
+    net.meddle = (from, message) => {
+      if (from !== 'carol' || message.type !== 'relayed' || message.from !== 'alice' || dropped) return undefined;
+      dropped = true;
+      return 'drop';
+    };
+    alice.room.sayTo('bob', 'dropped by carol');
+    alice.room.sayTo('bob', 'passed on by carol');
+    await until(() => bob.notices.some((notice) => notice.type === 'relay-tampered'), 'bob sees the gap');
+    assert.deepEqual(heard(bob), []);
+    assert.deepEqual(receipts(alice), ['sent', 'sent']);
+  });
+
+  it('move back to their own link when it forms', async () => {
+    const { alice, bob } = await blockedPair();
+    net.block('alice', 'bob', false);
+    alice.room.present(['bob', 'carol']);
+    await until(() => alice.room.people.get('bob')?.state === 'connected' && via(alice, 'bob') === undefined, 'alice and bob link directly');
+    await until(() => via(bob, 'alice') === undefined, 'bob sees it too');
+    const before = net.frames.length;
+    alice.room.sayTo('bob', 'straight to bob');
+    await until(() => heard(bob).includes('alice: straight to bob'), 'bob has it');
+    const after = net.frames.slice(before).map(({ message }) => message.type);
+    assert.ok(!after.includes('relay') && !after.includes('relayed'), `nothing went through carol: ${after.join(', ')}`);
+  });
+
+  it('files are not offered over a relay, and the sender is told why', async () => {
+    const { alice, carol } = await blockedPair();
+    await alice.room.sendFiles([new File(['hello'], 'notes.txt')], 'bob');
+    assert.deepEqual(alice.notices.at(-1), { type: 'file-relayed', name: 'notes.txt', nick: 'bob', via: 'carol' });
+    await alice.room.sendFiles([new File(['hello'], 'room.txt')], undefined);
+    await until(() => carol.log.lines.some((line) => line.kind === 'file'), 'carol, linked directly, is offered the room file');
+    assert.ok(alice.notices.some((notice) => notice.type === 'file-relayed' && notice.name === 'room.txt'));
+  });
+
+  it('with nobody who reaches both, the pair stays failed, with a reason', async () => {
+    net = new FakeNet();
+    net.block('alice', 'bob');
+    const alice = net.join('alice');
+    net.join('bob');
+    await until(() => alice.notices.some((notice) => notice.type === 'link-lost'), 'alice is told the link failed');
+    assert.equal(alice.room.people.get('bob')?.via, undefined);
+    assert.deepEqual(alice.notices.find((notice) => notice.type === 'link-lost'), { type: 'link-lost', nick: 'bob', reason: { why: 'timeout' } });
+  });
+
+  it('in a private room, the relayed link counts as verified only between holders of the secret', async () => {
+    const key = await proofKey('s'.repeat(22));
+    const { alice, bob } = await blockedPair(key);
+    assert.deepEqual(alice.room.people.get('bob'), { state: 'connected', via: 'carol', verification: 'verified' });
+    alice.room.sayTo('bob', 'members only');
+    await until(() => heard(bob).includes('alice: members only'), 'bob has it');
+  });
+});
