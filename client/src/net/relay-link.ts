@@ -98,7 +98,7 @@ export interface RelayLinkOptions extends Pick<LinkHooks, 'budget' | 'onMessage'
   via: string;
   session: string;
   keys: RelayKeys;
-  /** The proposer may send at once; the answerer's link opens with the proposer's first frame. */
+  /** The proposer says hello first; the answerer answers it. Each end opens on the other's first frame. */
   proposer: boolean;
   /** Hand a sealed frame to `via`; `false` when our link to them cannot take it. */
   carry(frame: RelayFrame): boolean;
@@ -124,17 +124,10 @@ export class RelayLink implements Link {
     this.via = options.via;
     this.session = options.session;
     this.#options = options;
-    if (options.proposer) {
-      // Told after the constructor returns, so the owner already holds this link.
-      queueMicrotask(() => {
-        if (this.#state !== 'connecting') return;
-        this.#state = 'connected';
-        this.send(HELLO);
-        options.onState('connected');
-      });
-    } else {
-      this.#timer = setTimeout(() => this.#fail({ why: 'timeout' }), OPEN_TIMEOUT_MS);
-    }
+    // Open only once a frame of theirs came through `via` intact: a link that carries nothing one
+    // way (a `via` that tampers with the first frame) never shows as working at either end.
+    this.#timer = setTimeout(() => this.#fail({ why: 'timeout' }), OPEN_TIMEOUT_MS);
+    if (options.proposer) this.#seal(HELLO);
   }
 
   get state(): LinkState {
@@ -149,7 +142,12 @@ export class RelayLink implements Link {
   signal(_data: SignalData): void {}
 
   send(message: PeerMessage): boolean {
-    if (!this.open || !RELAYED_TYPES.has(message.type)) return false;
+    return this.open && this.#seal(message);
+  }
+
+  /** Seal one frame and hand it to `via`, after every frame before it. */
+  #seal(message: PeerMessage): boolean {
+    if (!RELAYED_TYPES.has(message.type)) return false;
     const plain = encoder.encode(encodePeerMessage(message));
     if (plain.byteLength > MAX_PEER_FRAME_BYTES) return false;
     const n = this.#sent++;
@@ -225,6 +223,7 @@ export class RelayLink implements Link {
     if (this.#state === 'connecting') {
       clearTimeout(this.#timer);
       this.#state = 'connected';
+      if (!options.proposer) this.send(HELLO);
       options.onState('connected');
     }
     if (message.type === 'hello') {

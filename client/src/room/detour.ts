@@ -37,7 +37,7 @@ export class Detour {
   #pending: { session: string; via: string; mine: Promise<RelayKeyPair>; timer: ReturnType<typeof setTimeout> } | undefined;
   /** People who changed or dropped this pair's frames. */
   readonly #distrusted = new Set<string>();
-  /** People asked since the last link: the next proposal asks someone else first. */
+  /** People asked and not answered since things last changed: not asked again until then. */
   readonly #asked = new Set<string>();
 
   constructor(nick: string, room: DetourRoom, make: (via: string, session: string, keys: RelayKeys, proposer: boolean) => RelayLink) {
@@ -55,8 +55,8 @@ export class Detour {
   propose(): void {
     const state = this.link?.state;
     if (state === 'connected' || state === 'connecting' || this.#pending) return;
-    const candidates = this.#room.vias(this.#nick).filter((via) => !this.#distrusted.has(via));
-    const via = candidates.find((each) => !this.#asked.has(each)) ?? candidates[0];
+    // Each person once, until someone says whom they reach again or our own link fails again.
+    const via = this.#room.vias(this.#nick).find((each) => !this.#distrusted.has(each) && !this.#asked.has(each));
     if (via === undefined) return;
     this.#asked.add(via);
     const session = base64url(crypto.getRandomValues(new Uint8Array(16)));
@@ -71,6 +71,12 @@ export class Detour {
       const mac = await this.#mac(`relay-offer ${session} ${via} ${key}`, `to ${this.#nick}`);
       if (this.#pending?.session === session) this.#room.relay(this.#nick, { type: 'relay-offer', session, via, key, ...mac }, ignore);
     });
+  }
+
+  /** Whom we reach, or whom someone reaches, changed: everyone may be asked again. */
+  reconsider(): void {
+    this.#asked.clear();
+    this.propose();
   }
 
   /** They proposed talking through `via`: answer if we reach `via` too and the proposal is theirs. */

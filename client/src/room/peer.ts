@@ -215,11 +215,14 @@ export class Peer {
 
   /**
    * Propose reaching them through someone else if our own link has not worked for a while, and
-   * someone reaches both of us (asked again when someone says whom they reach).
+   * someone reaches both of us. `afresh`: something changed (whom someone reaches, or our own link
+   * failed again), so people asked before without an answer are asked again.
    */
-  considerDetour(): void {
+  considerDetour(afresh = false): void {
     if (this.#disposed || !this.#wantsDetour || this.direct || this.#direct.state === 'away') return;
-    if (nickKey(this.#room.me) < nickKey(this.nick)) this.#detour.propose();
+    if (nickKey(this.#room.me) >= nickKey(this.nick)) return;
+    if (afresh) this.#detour.reconsider();
+    else this.#detour.propose();
   }
 
   /** Queue a message for them (`flush` sends it); `false` when their outbox is full. */
@@ -430,7 +433,7 @@ export class Peer {
     clearTimeout(this.#detourAfter);
     if (this.direct) return;
     this.#wantsDetour = true;
-    this.considerDetour();
+    this.considerDetour(true);
   }
 
   #opened(link: Link): void {

@@ -345,7 +345,7 @@ export class Room implements PeerRoom {
     for (const peer of this.#peers.values()) {
       if (peer === via) continue;
       if (!via.reach.has(peer.nick)) peer.viaLost(via.nick);
-      else peer.considerDetour();
+      else peer.considerDetour(true);
     }
   }
 
