@@ -108,6 +108,17 @@ export class NatLab {
     return site;
   }
 
+  /**
+   * Take a host's network away (its interface down, as when a phone leaves a Wi-Fi network) or
+   * bring it back (up, with its default route again).
+   */
+  uplink(host: LabHost, up: boolean): void {
+    const site = this.sites.find((each) => each.hosts.includes(host));
+    if (!site) throw new Error('not a host of this lab');
+    const gateway = site.kind === 'open' ? undefined : host.address.replace(/\.\d+$/, '.1');
+    batch(up ? ['link set eth0 up', ...(gateway ? [`route replace default via ${gateway}`] : [])] : ['link set eth0 down'], host.ns);
+  }
+
   readonly #onExit = () => this.close();
 
   /** Stop whatever still runs in the lab's namespaces, delete them, and the files it wrote. */

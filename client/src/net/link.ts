@@ -8,6 +8,8 @@ export type LinkState = 'connecting' | 'connected' | 'failed' | 'closed';
 export type LinkFailure =
   | { why: 'closed' }
   | { why: 'timeout' }
+  /** An open link stopped hearing from its peer: a network went away or changed. */
+  | { why: 'silent' }
   | { why: 'no-route' }
   | { why: 'turn-refused' }
   | { why: 'turn-error'; detail: string }

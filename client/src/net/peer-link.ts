@@ -42,6 +42,12 @@ const FILE_CHANNEL = { label: 'meshchat-files', id: 64 } as const;
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 /** An open link whose peer does not answer a ping within this time is taken for dead. */
 const PROBE_TIMEOUT_MS = 3_000;
+/**
+ * An open link whose ICE turned "disconnected" (its consent checks went unanswered: a network went
+ * away, or changed under it) and is not back within this time is failed, so it is re-made at once
+ * instead of lingering as "connected" until ICE gives up on it half a minute later.
+ */
+const DISCONNECTED_GRACE_MS = 2_000;
 
 /**
  * One WebRTC data-channel link to one remote peer: owns its simple-peer instance, its state and
@@ -60,6 +66,7 @@ export class PeerLink implements Link {
   #files: RTCDataChannel | undefined;
   readonly #budget: InboundBudget;
   #probe: ReturnType<typeof setTimeout> | undefined;
+  #silent: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -83,6 +90,7 @@ export class PeerLink implements Link {
       void this.#reportRoute();
     });
     this.#watchGathering();
+    this.#watchConsent();
     this.#peer.on('data', (raw: Uint8Array | string) => this.#receive(raw));
     this.#peer.on('error', (error: Error) => this.#fail({ why: 'error', detail: error.message }));
     this.#peer.on('close', () => this.#fail({ why: 'closed' }));
@@ -156,6 +164,7 @@ export class PeerLink implements Link {
     if (this.#state === 'closed') return;
     clearTimeout(this.#timer);
     clearTimeout(this.#probe);
+    clearTimeout(this.#silent);
     this.#state = 'closed';
     this.#peer.destroy();
   }
@@ -205,6 +214,19 @@ export class PeerLink implements Link {
     connection.addEventListener('icegatheringstatechange', () => {
       if (connection.iceGatheringState === 'complete' && this.#localCandidates === 0 && this.#state === 'connecting') {
         this.#fail(this.#turnError ?? (this.#usesTurn ? { why: 'turn-silent' } : { why: 'no-route' }));
+      }
+    });
+  }
+
+  #watchConsent(): void {
+    const connection = this.#connection;
+    connection.addEventListener('iceconnectionstatechange', () => {
+      const state = connection.iceConnectionState;
+      if (state === 'disconnected' && this.open) {
+        this.#silent ??= setTimeout(() => this.#fail({ why: 'silent' }), DISCONNECTED_GRACE_MS);
+      } else if (state === 'connected' || state === 'completed') {
+        clearTimeout(this.#silent);
+        this.#silent = undefined;
       }
     });
   }
@@ -264,6 +286,7 @@ export class PeerLink implements Link {
     if (this.#state === 'closed' || this.#state === 'failed') return;
     clearTimeout(this.#timer);
     clearTimeout(this.#probe);
+    clearTimeout(this.#silent);
     this.#state = 'failed';
     this.#peer.destroy();
     this.#options.onState('failed', reason);

@@ -82,6 +82,8 @@ export function linkFailureText(failure: LinkFailure): string {
       return msg('the link closed');
     case 'timeout':
       return msg('timed out connecting');
+    case 'silent':
+      return msg('nothing came back from them for a few seconds: a network went away or changed');
     case 'no-route':
       return msg('no network path to offer the peer (no ICE candidates)');
     case 'turn-refused':

@@ -94,6 +94,7 @@
 's821846eab4f892af': str`Zbyt wiele wiadomości czeka na powrót połączenia z ${0}; tej nie dodano do kolejki.`,
 's825ea00890753d1f': `Pokój prywatny`,
 's85530f5090e836c5': `zamknięte`,
+'s868d9034fb958f6a': `nic od nich nie wróciło przez kilka sekund: sieć zniknęła albo się zmieniła`,
 's890ff5db6d05bcfa': str`${0} w ${1}`,
 's8a81fb05d9d68231': str`Bezpośrednie połączenie z ${0} wróciło.`,
 's8c7ddb5bed26cb2b': `anulowane przez drugą stronę`,
