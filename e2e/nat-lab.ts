@@ -1,7 +1,8 @@
 // A NAT lab: network namespaces joined by veth pairs that play the internet and the home and mobile
 // networks on it, so browsers can be put behind the NATs real users sit behind. Nothing in it can
-// reach beyond it: the "internet" is one bridge on TEST-NET-3 (203.0.113.0/24), routers have no
-// default route, and every namespace is deleted (with whatever still runs in it) on close.
+// reach beyond it: the "internet" is one bridge on TEST-NET-3 (203.0.113.0/24) whose default route
+// ends in a cable to nowhere, routers have no default route, and every namespace is deleted (with
+// whatever still runs in it) on close.
 // See ../shared/WEBRTC-TESTING.md, "Simulating other networks".
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -100,6 +101,11 @@ export class NatLab {
     this.#prefix = `mc${process.pid % 100_000}x${++labs}`;
     this.internet = this.#namespace('net');
     this.#in(this.internet, 'link add br0 type bridge', `addr add ${INTERNET_ADDRESS}/24 dev br0`, 'link set br0 up');
+    // The rest of the internet: a default route into a veth whose other end is down, where packets
+    // vanish, as a packet to a private address does out there. Without it a send to such an address
+    // fails (ENETUNREACH), and coturn closes the allocation that tried it ("reason: general"): a pair
+    // behind two symmetric NATs then showed "relayed" and carried nothing.
+    this.#in(this.internet, 'link add void0 type veth peer name void1', 'link set void0 up', 'route add default dev void0');
   }
 
   site(name: string): LabSite {

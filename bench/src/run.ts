@@ -8,6 +8,7 @@ import { browserBench, type BrowserResults } from './browser';
 import { bundleBench, kb, type BundleResults } from './bundle';
 import { capacityBench, type CapacityResults } from './capacity';
 import { filesBench, type FileResults } from './files';
+import { natBench, type NatResults } from './nat';
 import { barChart } from './chart';
 import { HAS_TASKSET, median, pinSelf, unpinSelf } from './harness';
 import { relayBench, type RelayResults } from './relay';
@@ -54,6 +55,7 @@ const scaleOut: ScaleOutResults = await scaleOutBench(options, log);
 unpinSelf();
 const browser: BrowserResults = await browserBench(options, log);
 const files: FileResults = await filesBench(options, log);
+const nat: NatResults = await natBench(options, log);
 const bundle: BundleResults = bundleBench(log);
 
 const idleOf = (server: string, connections: number) =>
@@ -70,6 +72,14 @@ const rows: [string, string, string, string][] = [
   ['8-peer mesh formation', '≤ 1 s', mesh8 ? `${mesh8.formationMs.toFixed(0)} ms (${mesh8.msPerLink.toFixed(1)} ms a link; raw pair ${browser.rawPairMs.toFixed(1)} ms)` : 'n/a', mesh8 && mesh8.formationMs <= 1000 ? 'met' : smoke ? 'n/a' : 'short'],
   ['Broadcast one-way p99, 8 pages', '≤ 5 ms', `p50 ${browser.broadcast.p50Ms.toFixed(1)} ms, p99 ${browser.broadcast.p99Ms.toFixed(1)} ms (2 pages: p50 ${browser.broadcastTwoPages.p50Ms.toFixed(1)}, p99 ${browser.broadcastTwoPages.p99Ms.toFixed(1)} ms)`, browser.broadcast.p99Ms <= 5 ? 'met' : 'short'],
   ['File throughput, meshchat / raw RTCDataChannel', 'report', `${files.appMiBps.toFixed(1)} / ${files.rawMiBps.toFixed(1)} MiB/s = ${files.ratio.toFixed(2)} (${files.mebibytes} MiB, ${files.chunkBytes / 1024} KiB chunks; accept to checked ${files.appEndToEndMiBps.toFixed(1)} MiB/s; buffer peak ${(files.appMaxBufferedBytes / 1024 / 1024).toFixed(2)} MiB)`, 'measured'],
+  [
+    'Join to first message across NATs (NAT lab)',
+    'report',
+    nat.skipped
+      ? `not measured: ${nat.skipped}`
+      : nat.cells.map((cell) => `${cell.pair} ${cell.config}: ${cell.medianMs === undefined ? cell.outcomes[0] : `${(cell.medianMs / 1000).toFixed(1)} s`}`).join('; '),
+    nat.skipped ? 'n/a' : 'measured',
+  ],
   ['Client JS, gzipped', '≤ 55 KB', `${kb(bundle.jsGzip)} (all JS+CSS: ${kb(bundle.total.gzip)} gzip, ${kb(bundle.total.brotli)} brotli)`, bundle.jsGzip <= 55 * 1024 ? 'met' : 'short'],
 ];
 
@@ -83,6 +93,8 @@ for (const { rate } of relay.ratios) {
   console.log(`| ${rate}/s | ${pick('ours', 'p50Ms')} ms | ${pick('ours', 'p99Ms')} ms | ${pick('peerjs', 'p50Ms')} ms | ${pick('peerjs', 'p99Ms')} ms | ${pick('ours', 'cpuMicrosPerRelay')} | ${pick('peerjs', 'cpuMicrosPerRelay')} |`);
 }
 
+if (!nat.skipped) console.log(`\nJoin to first message across the NAT lab (${nat.rounds} round${nat.rounds === 1 ? '' : 's'} a cell):\n${nat.table}`);
+
 console.log(`\nSignal relay latency through Redis (closed loop, median of rounds):`);
 console.log(`| path | p50 | p99 |\n|---|---|---|`);
 for (const { path, p50Ms, p99Ms } of scaleOut.summary) console.log(`| ${path} | ${p50Ms.toFixed(2)} ms | ${p99Ms.toFixed(2)} ms |`);
@@ -90,7 +102,7 @@ console.log(`Two processes / one process on Redis: p50 ×${scaleOut.crossOverSam
 
 const date = new Date().toISOString();
 mkdirSync(RESULTS, { recursive: true });
-const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, files, bundle };
+const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, files, nat, bundle };
 writeFileSync(`${RESULTS}${smoke ? 'smoke' : 'latest'}.json`, `${JSON.stringify(report, null, 2)}\n`);
 if (!smoke) {
   const cpu = (server: string, rate: number) => median(relay.runs.filter((run) => run.rate === rate && run.server === server).map((run) => run.cpuMicrosPerRelay));

@@ -4,7 +4,6 @@ import {
   FILE_BUFFER_LOW_BYTES,
   FILE_CHUNK_BYTES,
   HELLO,
-  PROTOCOL_VERSION,
   encodeFileChunk,
   encodePeerMessage,
   fileChunkHeaderBytes,
@@ -14,6 +13,7 @@ import {
   type SignalData,
 } from '@meshchat/protocol';
 import { sdpFingerprint } from './fingerprint';
+import { ownFrame } from './own-frames';
 import type { InboundBudget } from './inbound-budget';
 import type { Link, LinkFactory, LinkFailure, LinkHooks, LinkState } from './link';
 
@@ -262,25 +262,22 @@ export class PeerLink implements Link {
       return;
     }
     const { message } = parsed;
-    if (message.type === 'hello') {
-      if (message.version !== PROTOCOL_VERSION) this.#fail({ why: 'version', theirs: message.version, ours: PROTOCOL_VERSION });
-      return;
-    }
-    if (message.type === 'ping') {
-      this.send({ type: 'pong' });
-      return;
-    }
-    if (message.type === 'pong') {
-      clearTimeout(this.#probe);
-      this.#probe = undefined;
-      return;
-    }
+    if (ownFrame(message, this.#own)) return;
     if (message.type === 'file-offer' && !this.#budget.take('file-offer', performance.now())) {
       this.#fail({ why: 'flood' });
       return;
     }
     this.#options.onMessage(message);
   }
+
+  readonly #own = {
+    send: (message: PeerMessage) => this.send(message),
+    fail: (reason: LinkFailure) => this.#fail(reason),
+    ponged: () => {
+      clearTimeout(this.#probe);
+      this.#probe = undefined;
+    },
+  };
 
   #fail(reason: LinkFailure): void {
     if (this.#state === 'closed' || this.#state === 'failed') return;

@@ -1,6 +1,7 @@
-import { HELLO, MAX_PEER_FRAME_BYTES, PROTOCOL_VERSION, encodePeerMessage, parsePeerFrame, type PeerMessage, type SignalData } from '@meshchat/protocol';
+import { HELLO, MAX_PEER_FRAME_BYTES, encodePeerMessage, parsePeerFrame, type PeerMessage, type SignalData } from '@meshchat/protocol';
 import { base64url, fromBase64url } from './base64';
 import type { Link, LinkFailure, LinkHooks, LinkState } from './link';
+import { ownFrame } from './own-frames';
 
 /*
  * A link to a person through a third one, `via`, who both reach when their own link does not form.
@@ -226,17 +227,17 @@ export class RelayLink implements Link {
       if (!options.proposer) this.send(HELLO);
       options.onState('connected');
     }
-    if (message.type === 'hello') {
-      if (message.version !== PROTOCOL_VERSION) this.#fail({ why: 'version', theirs: message.version, ours: PROTOCOL_VERSION });
-    } else if (message.type === 'ping') {
-      this.send({ type: 'pong' });
-    } else if (message.type === 'pong') {
+    if (!ownFrame(message, this.#own)) options.onMessage(message);
+  }
+
+  readonly #own = {
+    send: (message: PeerMessage) => this.send(message),
+    fail: (reason: LinkFailure) => this.#fail(reason),
+    ponged: () => {
       clearTimeout(this.#probe);
       this.#probe = undefined;
-    } else {
-      options.onMessage(message);
-    }
-  }
+    },
+  };
 
   #stop(): void {
     clearTimeout(this.#timer);

@@ -90,6 +90,19 @@ describe('two people whose own link does not form', () => {
     assert.deepEqual(receipts(alice), ['sent', 'sent']);
   });
 
+  it('a relayed link whose first frame arrives changed never shows as working, at either end', async () => {
+    net = new FakeNet();
+    net.block('alice', 'bob');
+    net.meddle = (from, message) => (from === 'carol' && message.type === 'relayed' ? { ...message, n: message.n + 1 } : undefined);
+    const alice = net.join('alice');
+    const bob = net.join('bob');
+    net.join('carol');
+    await until(() => bob.notices.some((notice) => notice.type === 'relay-tampered'), 'bob catches carol');
+    assert.equal(via(alice, 'bob'), undefined);
+    assert.equal(via(bob, 'alice'), undefined);
+    assert.ok(!alice.notices.some((notice) => notice.type === 'relayed'), 'alice was never told they talk through carol');
+  });
+
   it('move back to their own link when it forms', async () => {
     const { alice, bob } = await blockedPair();
     net.block('alice', 'bob', false);

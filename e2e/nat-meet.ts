@@ -1,0 +1,201 @@
+// Meeting across the NAT lab: browsers for each host, two people (and maybe a third) joining a
+// room from two sites, and the matrix of every pair of site kinds under each configuration. Used by
+// tests/nat.spec.ts, which checks what each pair ends as, and by the bench, which times them.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { CHROMIUM_FLAGS } from './chromium-flags';
+import { startCoturn } from './coturn';
+import { SignalingProcess, User, expect, fillJoin } from './fixtures';
+import { INTERNET_ADDRESS, type LabHost, type NatLab } from './nat-lab';
+
+/** `relayed`: through TURN; `peer relay`: through a third person in the room. */
+export type Outcome = 'direct' | 'relayed' | 'peer relay' | 'failed';
+export type Config = 'stun' | 'turn' | 'third';
+/** What a cell ended as: an outcome, or an error of the test's own (the page never showed the message). */
+export type Ended = Outcome | 'error';
+
+export interface Pair {
+  name: string;
+  a: string;
+  b: string;
+  /** What each configuration must give. */
+  expected: Record<Config, Outcome | 'not run'>;
+}
+
+/** Pairs that link directly are not run again with a third person: it changes nothing for them. */
+export const PAIRS: readonly Pair[] = [
+  { name: 'cone ↔ cone', a: 'cone1', b: 'cone2', expected: { stun: 'direct', turn: 'direct', third: 'not run' } },
+  { name: 'cone ↔ open', a: 'cone1', b: 'open', expected: { stun: 'direct', turn: 'direct', third: 'not run' } },
+  { name: 'open ↔ symmetric', a: 'open', b: 'sym1', expected: { stun: 'direct', turn: 'direct', third: 'not run' } },
+  { name: 'same LAN, one NAT', a: 'lan', b: 'lan#2', expected: { stun: 'direct', turn: 'direct', third: 'not run' } },
+  // No direct path: through TURN when there is one, else through a third person in the room.
+  { name: 'cone ↔ symmetric', a: 'cone1', b: 'sym1', expected: { stun: 'failed', turn: 'relayed', third: 'peer relay' } },
+  { name: 'symmetric ↔ symmetric', a: 'sym1', b: 'sym2', expected: { stun: 'failed', turn: 'relayed', third: 'peer relay' } },
+];
+
+/** The third person of the `third` configuration, on a public address: every site reaches it. */
+export const THIRD = 'open';
+export const CONFIGS = ['stun', 'turn', 'third'] as const satisfies readonly Config[];
+
+/** What one pair showed: how the link ran (or why it failed), and how long from Join to the first message. */
+export interface Cell {
+  outcome: Ended;
+  ms: number | undefined;
+  reason: string;
+}
+
+/**
+ * Where the person `nick` stands in this page: their link's state and route (or who carries it),
+ * and the last notice about a lost link.
+ */
+export function standing(page: Page, nick: string) {
+  return page.evaluate((nick) => {
+    const chat = (document.querySelector('mc-chat-app') as unknown as { chat: { people: Map<string, { state: string; route?: string; via?: string }>; lines: { kind: string; text: string }[] } }).chat;
+    const view = chat.people.get(nick);
+    const lost = chat.lines.findLast((line) => line.kind === 'notice' && line.text.startsWith(`Lost the direct link to ${nick}`));
+    return { state: view?.state, route: view?.route, via: view?.via, lost: lost?.text };
+  }, nick);
+}
+
+/** Connected with its route known, or failed with a reason: whichever comes first. */
+export async function settled(page: Page, nick: string): Promise<boolean> {
+  const seen = await standing(page, nick);
+  return seen.lost !== undefined || (seen.state === 'connected' && (seen.route !== undefined || seen.via !== undefined));
+}
+
+/** Open the room in `context` and join it as `nick`. */
+export async function enter(context: BrowserContext, url: string, room: string, nick: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${url}/?room=${room}`);
+  await fillJoin(page, nick);
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  return page;
+}
+
+/**
+ * Two people meet in a fresh room; `a` is in first, `b` joins (after `third`, in first of all, if
+ * given); returns how their link ended up.
+ */
+export async function meet(url: string, room: string, a: BrowserContext, b: BrowserContext, third?: BrowserContext): Promise<Cell> {
+  const pages: Page[] = [];
+  try {
+    if (third) pages.push(await enter(third, url, room, 'cy'));
+    const pageA = await enter(a, url, room, 'ann');
+    pages.push(pageA);
+    const joined = Date.now();
+    const pageB = await b.newPage();
+    pages.push(pageB);
+    await pageB.goto(`${url}/?room=${room}`);
+    await fillJoin(pageB, 'bea');
+    // Chromium gives up on ICE about 15 s after the answer; a pair must end one way or the other within 20 s.
+    await expect.poll(() => settled(pageB, 'ann'), { timeout: 20_000, intervals: [100] }).toBe(true);
+    const seen = await standing(pageB, 'ann');
+    if (seen.lost !== undefined && seen.state !== 'connected') return { outcome: 'failed', ms: undefined, reason: seen.lost };
+    await new User(pageB, 'bea').say('first words');
+    await expect(new User(pageA, 'ann').lines('public').filter({ hasText: 'first words' })).toBeVisible();
+    const outcome = seen.via !== undefined ? 'peer relay' : seen.route === 'relayed' ? 'relayed' : 'direct';
+    return { outcome, ms: Date.now() - joined, reason: seen.via === undefined ? '' : `via ${seen.via}` };
+  } finally {
+    await Promise.all(pages.map((page) => page.close()));
+  }
+}
+
+/** The lab's browsers, one per host (`site`, or `site#2` for a second host on a LAN), for pages from these servers. */
+export async function labBrowsers(lab: NatLab, servers: readonly SignalingProcess[]): Promise<Map<string, BrowserContext>> {
+  const hosts = new Map<string, LabHost>();
+  for (const site of lab.sites) site.hosts.forEach((host, index) => hosts.set(index === 0 ? site.name : `${site.name}#${index + 1}`, host));
+  // The lab's servers are plain http on a public address, which is no secure context (a real
+  // deployment is https): the browsers treat just these origins as secure, which needs a profile
+  // directory (a persistent context). Raw addresses instead of mDNS names: mDNS does not cross the
+  // lab's routers, and the two on one LAN use host candidates.
+  const args = [
+    ...CHROMIUM_FLAGS,
+    `--unsafely-treat-insecure-origin-as-secure=${servers.map(({ url }) => url).join(',')}`,
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+  ];
+  const browsers = new Map<string, BrowserContext>();
+  await Promise.all(
+    [...hosts].map(async ([name, host]) => {
+      const profile = mkdtempSync(path.join(tmpdir(), 'meshchat-lab-profile-'));
+      browsers.set(name, await chromium.launchPersistentContext(profile, { executablePath: host.chromium, args }));
+    }),
+  );
+  return browsers;
+}
+
+
+/** The lab's servers on its internet: one with the built-in STUN alone, one with coturn beside it. */
+export interface LabServers {
+  stun: SignalingProcess;
+  turn: SignalingProcess;
+  stop(): Promise<void>;
+}
+
+export async function startLabServers(lab: NatLab): Promise<LabServers> {
+  const secret = 'lab-turn-secret';
+  const turn = await startCoturn(secret, INTERNET_ADDRESS, lab.internet);
+  const servers = {
+    stun: new SignalingProcess(['--host', INTERNET_ADDRESS, '--stun-port', '3478'], { netns: lab.internet }),
+    turn: new SignalingProcess(['--host', INTERNET_ADDRESS, '--stun-port', '3479', '--turn-url', turn.url, '--turn-secret', secret], { netns: lab.internet }),
+  };
+  await Promise.all([servers.stun.start(), servers.turn.start()]);
+  return {
+    ...servers,
+    stop: async () => {
+      await Promise.all([servers.stun.stop(), servers.turn.stop(), turn.stop()]);
+    },
+  };
+}
+
+export type Matrix = Record<string, Partial<Record<Config, Cell>>>;
+
+/**
+ * Every pair under every configuration it is run in, one after another, in rooms named after
+ * `round`. A cell that breaks the caller's expectations is recorded as it ended, and the rest still
+ * run: the table shows all of them. `step` wraps each cell (a test step in the spec); `pick` says
+ * which cells to run (all by default).
+ */
+export async function runMatrix(
+  servers: LabServers,
+  browsers: ReadonlyMap<string, BrowserContext>,
+  round = 0,
+  step: (name: string, run: () => Promise<Cell>) => Promise<Cell> = (_name, run) => run(),
+  pick: (pair: Pair, config: Config) => boolean = () => true,
+): Promise<Matrix> {
+  const matrix: Matrix = {};
+  for (const config of CONFIGS) {
+    for (const [index, pair] of PAIRS.entries()) {
+      if (pair.expected[config] === 'not run' || !pick(pair, config)) continue;
+      const [a, b, third] = [browsers.get(pair.a), browsers.get(pair.b), config === 'third' ? browsers.get(THIRD) : undefined];
+      if (!a || !b) throw new Error(`no browser for ${pair.name}`);
+      const url = servers[config === 'turn' ? 'turn' : 'stun'].url;
+      const cell = await step(`${config}: ${pair.name}`, () =>
+        meet(url, `lab-${round}-${config}-${index}`, a, b, third).catch((error: unknown): Cell => ({
+          outcome: 'error',
+          ms: undefined,
+          reason: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+        })),
+      );
+      (matrix[pair.name] ??= {})[config] = cell;
+    }
+  }
+  return matrix;
+}
+
+/** The matrix as a Markdown table; `show` puts one cell in words. */
+export function matrixTable(show: (pair: Pair, config: Config) => string): string {
+  return [
+    '| pair | built-in STUN (default) | with TURN | default, a third person on an open host in the room |',
+    '| --- | --- | --- | --- |',
+    ...PAIRS.map((pair) => `| ${pair.name} | ${CONFIGS.map((config) => show(pair, config)).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** One cell in words: how it ended, through whom, and how long from Join to the first message. */
+export function cellText(cell: Cell | undefined): string {
+  if (cell === undefined) return 'not run';
+  if (cell.ms === undefined) return `${cell.outcome}: ${cell.reason}`;
+  return `${cell.outcome}${cell.reason ? ` ${cell.reason}` : ''}, ${cell.ms} ms`;
+}
