@@ -30,6 +30,8 @@ export interface LabSite {
   kind: SiteKind;
   /** The site's address on the internet: the host's for an open site, the router's otherwise. */
   wan: string;
+  /** The router's namespace; none for an open site. */
+  router?: string;
   hosts: LabHost[];
 }
 
@@ -125,6 +127,18 @@ export class NatLab {
     batch(up ? ['link set eth0 up', ...(gateway ? [`route replace default via ${gateway}`] : [])] : ['link set eth0 down'], host.ns);
   }
 
+  /**
+   * Give a site behind a NAT a new public address, as when a phone moves from Wi-Fi to mobile
+   * data: the router's every mapping goes with the old address (the kernel drops a MASQUERADE's
+   * connections when its address goes), and nothing sent to the old address arrives.
+   */
+  renumber(site: LabSite): void {
+    if (!site.router) throw new Error('an open site has no NAT to renumber');
+    const wan = site.wan.replace(/\.(\d+)$/, (_, last: string) => `.${Number(last) + 100}`);
+    batch(['addr flush dev wan0', `addr add ${wan}/24 dev wan0`], site.router);
+    site.wan = wan;
+  }
+
   readonly #onExit = () => this.close();
 
   /** Stop whatever still runs in the lab's namespaces, delete them, and the files it wrote. */
@@ -199,7 +213,7 @@ export class NatLab {
         hosts.push({ ns, address, chromium: this.#wrapper(ns, browser) });
       }
     }
-    this.sites.push({ name, kind, wan, hosts });
+    this.sites.push({ name, kind, wan, hosts, ...(kind === 'open' ? {} : { router: `${this.#prefix}-r${index}` }) });
   }
 
   /** Make what was planned: namespaces and veths first, then each namespace's addresses, then the routers' NAT. */

@@ -155,7 +155,7 @@ test.describe('links across NATs', () => {
     }
   });
 
-  test('a page whose network goes away and comes back has its link back within 10 s', async () => {
+  test('a page whose network goes away and comes back, or changes, has its link back within 10 s', async () => {
     test.setTimeout(120_000);
     const lab = NatLab.create(SITES.filter(({ name }) => ['cone1', 'cone2'].includes(name)));
     let browsers = new Map<string, BrowserContext>();
@@ -171,7 +171,8 @@ test.describe('links across NATs', () => {
       await ann.say('before the move');
       await expect(bea.lines('public').filter({ hasText: 'before the move' })).toBeVisible();
 
-      const host = lab.site('cone2').hosts[0];
+      const site = lab.site('cone2');
+      const host = site.hosts[0];
       if (!host) throw new Error('no host');
       lab.uplink(host, false);
       // Long enough for both ends to notice: the link's consent checks go unanswered.
@@ -180,7 +181,14 @@ test.describe('links across NATs', () => {
       const back = Date.now();
       await ann.say('after the move');
       await expect(bea.lines('public').filter({ hasText: 'after the move' })).toBeVisible({ timeout: 10_000 });
-      console.log(`the link was back and carried a message ${Date.now() - back} ms after the network came back`);
+      console.log(`down and up: the link was back and carried a message ${Date.now() - back} ms after the network came back`);
+
+      // Another network: a new public address, every NAT mapping (the signaling connection's too) gone.
+      lab.renumber(site);
+      const moved = Date.now();
+      await ann.say('after the change');
+      await expect(bea.lines('public').filter({ hasText: 'after the change' })).toBeVisible({ timeout: 10_000 });
+      console.log(`new address: a message sent as the network changed arrived ${Date.now() - moved} ms later`);
     } finally {
       await Promise.all([...browsers.values()].map((browser) => browser.close()));
       lab.close();

@@ -33,6 +33,8 @@ export interface ClientToServerEvents {
   join: (request: JoinRequest, ack: (result: JoinResult) => void) => void;
   resume: (request: ResumeRequest, ack: (result: JoinResult) => void) => void;
   leave: (ack: Ack) => void;
+  /** Is this connection still alive? Answered at once; a page that stopped hearing a peer asks. */
+  alive: (ack: Ack) => void;
   /** Relay an offer, answer or ICE candidate to one member of your room. */
   signal: (request: SignalRequest, ack?: Ack) => void;
   /** Wait for a stranger; `paired` follows when one is found. */

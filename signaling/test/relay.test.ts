@@ -53,6 +53,29 @@ describe('signal relay', () => {
     assert.deepEqual(await error, [{ event: 'signal', code: 'PEER_NOT_FOUND' }]);
   });
 
+  it('relays a relay key exchange (an ECDH public key, no words), and refuses one that carries more than a key', async () => {
+    const { url } = await startServer();
+    const [a, b] = await Promise.all([connect(url), connect(url)]);
+    await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    const offer = { type: 'relay-offer', session: 's'.repeat(22), via: 'carol', key: 'B'.repeat(87) } as const;
+    const atBob = nextEvent(b, 'signal');
+    assert.deepEqual(await a.emitWithAck('signal', { to: 'bob', data: offer }), { ok: true });
+    assert.deepEqual(await atBob, [{ from: 'alice', data: offer }]);
+    const bobSignals = record(b, 'signal');
+    for (const bad of [{ ...offer, key: 'not base64url!' }, { ...offer, key: 'B'.repeat(129) }, { ...offer, session: 'short' }]) {
+      assert.equal(((await a.emitWithAck('signal', { to: 'bob', data: bad as never })) as { code?: string }).code, 'BAD_REQUEST');
+    }
+    await sleep(100);
+    assert.deepEqual(bobSignals, []);
+  });
+
+  it('answers alive at once, so a page can tell its connection still reaches the server', async () => {
+    const { url } = await startServer();
+    const a = await connect(url);
+    assert.deepEqual(await a.emitWithAck('alive'), { ok: true });
+  });
+
   it('refuses chat text dressed up as a signal', async () => {
     const { url } = await startServer();
     const [a, b] = await Promise.all([connect(url), connect(url)]);

@@ -48,6 +48,15 @@ const PROBE_TIMEOUT_MS = 3_000;
  * instead of lingering as "connected" until ICE gives up on it half a minute later.
  */
 const DISCONNECTED_GRACE_MS = 2_000;
+/**
+ * Chromium takes 6 s or more to call a link whose network changed "disconnected". So an open link
+ * that has brought nothing for `QUIET_MS` asks (a ping, answered at once), and one that has brought
+ * nothing for `SILENT_MS` is failed and re-made. Checked every `HEARTBEAT_MS`; a check that runs
+ * late (the page was busy, and what arrived meanwhile may still wait in its queue) judges nothing.
+ */
+const HEARTBEAT_MS = 1_000;
+const QUIET_MS = 2_000;
+const SILENT_MS = 4_500;
 
 /**
  * One WebRTC data-channel link to one remote peer: owns its simple-peer instance, its state and
@@ -67,6 +76,10 @@ export class PeerLink implements Link {
   readonly #budget: InboundBudget;
   #probe: ReturnType<typeof setTimeout> | undefined;
   #silent: ReturnType<typeof setTimeout> | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** When this link last brought anything, and when the heartbeat last ran (performance.now()). */
+  #heard = 0;
+  #beat = 0;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -86,6 +99,8 @@ export class PeerLink implements Link {
       clearTimeout(this.#timer);
       this.#peer.send(encodePeerMessage(HELLO));
       this.#openFileChannel();
+      this.#heard = this.#beat = performance.now();
+      this.#heartbeat = setInterval(() => this.#listen(), HEARTBEAT_MS);
       this.#setState('connected');
       void this.#reportRoute();
     });
@@ -165,6 +180,7 @@ export class PeerLink implements Link {
     clearTimeout(this.#timer);
     clearTimeout(this.#probe);
     clearTimeout(this.#silent);
+    clearInterval(this.#heartbeat);
     this.#state = 'closed';
     this.#peer.destroy();
   }
@@ -188,6 +204,7 @@ export class PeerLink implements Link {
     channel.bufferedAmountLowThreshold = FILE_BUFFER_LOW_BYTES;
     channel.addEventListener('message', ({ data }: MessageEvent<ArrayBuffer | string>) => {
       const parsed = typeof data === 'string' ? undefined : parseFileChunk(data);
+      this.#heard = performance.now();
       if (parsed?.ok) this.#options.onChunk(parsed.id, parsed.data);
       else this.#options.onDropped();
     });
@@ -216,6 +233,15 @@ export class PeerLink implements Link {
         this.#fail(this.#turnError ?? (this.#usesTurn ? { why: 'turn-silent' } : { why: 'no-route' }));
       }
     });
+  }
+
+  #listen(now = performance.now()): void {
+    const late = now - this.#beat > HEARTBEAT_MS * 1.5;
+    this.#beat = now;
+    if (late || !this.open) return;
+    const quiet = now - this.#heard;
+    if (quiet >= SILENT_MS) this.#fail({ why: 'silent' });
+    else if (quiet >= QUIET_MS) this.send({ type: 'ping' });
   }
 
   #watchConsent(): void {
@@ -252,6 +278,7 @@ export class PeerLink implements Link {
   #receive(raw: Uint8Array | string): void {
     // Frames can arrive before simple-peer says "connect" (it waits for stats first): they count.
     if (this.#state === 'failed' || this.#state === 'closed') return;
+    this.#heard = performance.now();
     if (!this.#budget.take('frame', performance.now())) {
       this.#fail({ why: 'flood' });
       return;
@@ -284,6 +311,7 @@ export class PeerLink implements Link {
     clearTimeout(this.#timer);
     clearTimeout(this.#probe);
     clearTimeout(this.#silent);
+    clearInterval(this.#heartbeat);
     this.#state = 'failed';
     this.#peer.destroy();
     this.#options.onState('failed', reason);

@@ -15,6 +15,8 @@ import { tabCertificate } from './identity';
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
+/** A connection that does not answer `alive` within this time is dropped and made again. */
+const ALIVE_TIMEOUT_MS = 2_000;
 /** How long a request waits for the signaling connection before saying it cannot reach the server. */
 const CONNECT_WAIT_MS = 5_000;
 /** Refresh TURN credentials once this fraction of their lifetime is left. */
@@ -156,6 +158,19 @@ export class SignalingSession {
         resolve();
       };
       socket.once('connect', onConnect);
+    });
+  }
+
+  /**
+   * Check that the connection still reaches the server, and make a new one if it does not. A page
+   * whose network changed (a new public address) keeps a connection that only times out 15 s
+   * later; a link that went silent is the first sign, and the seat is then taken back at once.
+   */
+  checkAlive(): void {
+    const socket = this.#socket;
+    if (!socket.connected) return;
+    socket.timeout(ALIVE_TIMEOUT_MS).emit('alive', (error: Error | null) => {
+      if (error && socket.connected) socket.io.engine.close();
     });
   }
 

@@ -48,7 +48,7 @@ export interface PeerRoom extends DetourRoom {
   show(peer: Peer, message: TextMessage): void;
   chunk(peer: Peer, id: string, data: Uint8Array): void;
   /** This person's link went down: what was on it (file transfers) stops. */
-  linkLost(peer: Peer): void;
+  linkLost(peer: Peer, reason: LinkFailure | undefined): void;
   /**
    * The DTLS fingerprint this name's links showed before (kept after its person leaves: the name
    * is what someone else could take), and from now on `fingerprint`.
@@ -448,7 +448,7 @@ export class Peer {
 
   #lost(link: Link, reason: LinkFailure | undefined): void {
     this.#slot.forget(link);
-    this.#room.linkLost(this);
+    this.#room.linkLost(this, reason);
     this.stopTyping();
     // A link that worked and broke: the way round, if there is one, is taken at once.
     this.#wantDetour();

@@ -8,7 +8,7 @@ import {
   type SignalData,
   type TextMessage,
 } from '@meshchat/protocol';
-import type { LinkFactory, RelayFrame } from '../net';
+import type { LinkFactory, LinkFailure, RelayFrame } from '../net';
 import { mark, type Unsequenced } from './delivery';
 import { FileTransfers } from './files';
 import type { ChatLine, Log } from './log';
@@ -30,6 +30,8 @@ export interface RoomOptions {
   arrived(arrival: Arrival): void;
   /** A frame failed to parse and was dropped. */
   dropped(): void;
+  /** A link stopped hearing its peer: our network may have changed, so the signaling connection is checked. */
+  silent?(): void;
   changed(): void;
 }
 
@@ -305,7 +307,8 @@ export class Room implements PeerRoom {
     this.files.chunk(peer.nick, id, data);
   }
 
-  linkLost(peer: Peer): void {
+  linkLost(peer: Peer, reason: LinkFailure | undefined): void {
+    if (reason?.why === 'silent') this.#options.silent?.();
     this.files.lost(peer.nick, 'link-lost');
     for (const other of this.#peers.values()) other.viaLost(peer.nick);
   }

@@ -304,6 +304,7 @@ export class ChatController implements ReactiveController {
         this.#changed();
       },
       changed: () => this.#changed(),
+      silent: () => this.lobby.session.checkAlive(),
     });
     if (this.#leaving !== undefined) this.#room.holdAcks(true);
     this.#room.enter(proofKey ? undefined : joined.room, joined.peers);

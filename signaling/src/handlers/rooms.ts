@@ -48,6 +48,8 @@ export function roomHandlers(hub: Hub): Handlers {
         return { ok: true };
       }),
     ],
+    // Costs nothing: what matters to the page is that an answer comes back on this connection.
+    ['alive', handler(noPayloadSchema, async () => ({ ok: true }))],
     [
       'signal',
       handler(signalRequestSchema, async (socket, { to, data }) => {
