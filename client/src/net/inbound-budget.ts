@@ -14,6 +14,11 @@ export const INBOUND_RATES = {
   frame: { perSecond: 100, burst: 200 },
   /** File offers: each one is a card with buttons. */
   'file-offer': { perSecond: 1, burst: 10 },
+  /**
+   * Frames they ask us to pass on to someone they cannot reach: above a backlog going out (50 a
+   * second), and well within what the person we pass them to accepts from us (`frame`).
+   */
+  relay: { perSecond: 60, burst: 120 },
   /** Offers, answers and candidates relayed by the signaling server: each offer builds a connection. */
   signal: { perSecond: 20, burst: 80 },
 } as const satisfies Record<string, Rate>;

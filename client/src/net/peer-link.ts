@@ -290,7 +290,7 @@ export class PeerLink implements Link {
     }
     const { message } = parsed;
     if (ownFrame(message, this.#own)) return;
-    if (message.type === 'file-offer' && !this.#budget.take('file-offer', performance.now())) {
+    if ((message.type === 'file-offer' || message.type === 'relay') && !this.#budget.take(message.type, performance.now())) {
       this.#fail({ why: 'flood' });
       return;
     }

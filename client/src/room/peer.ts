@@ -376,7 +376,7 @@ export class Peer {
       onSignal: (data) => this.#room.relay(this.nick, data, (result) => this.#signalled(result)),
       onMessage: (message) => this.#message(link, message),
       onChunk: (id, data) => {
-        if (this.trusted) this.#room.chunk(this, id, data);
+        if (this.#trustedOn(link)) this.#room.chunk(this, id, data);
       },
       onDropped: () => this.#room.dropped(),
       onRoute: (route) => this.update({ route }),
