@@ -43,7 +43,7 @@ test('a static build on its own origin chats through the signaling server; other
   expect(csp).toContain("script-src 'self'");
   expect(response.headers()['x-content-type-options']).toBe('nosniff');
   expect(response.headers()['referrer-policy']).toBe('no-referrer');
-  expect(response.headers()['permissions-policy']).toContain('camera=()');
+  expect(response.headers()['permissions-policy']).toContain('camera=(self), microphone=(self)');
 
   await fillJoin(alicePage, 'alice');
   // A deep link on the static host still lands on the app, room prefilled.

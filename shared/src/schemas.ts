@@ -52,6 +52,14 @@ export const signalDataSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
   /**
+   * The answering side of a link wants to send media of `kind`: it asks the offering side (the
+   * only one that offers) for a place for it in the next offer.
+   */
+  z.object({
+    type: z.literal('transceiverRequest'),
+    transceiverRequest: z.object({ kind: z.enum(['audio', 'video']), init: z.optional(z.object({ direction: z.optional(z.literal('recvonly')) })) }),
+  }),
+  /**
    * Two people whose own link does not form talk through a third, `via`, who both reach: they agree
    * on keys here, through the server and not through `via`, so `via` can neither read nor forge
    * what it carries. `key` is an ECDH P-256 public key (raw, base64url); in a private room `mac`
@@ -136,6 +144,8 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['file-accept', 'file-decline', 'file-cancel']), id: messageId }),
   /** The receiver got the whole file; `ok` says whether its SHA-256 matched the offer. */
   z.object({ type: z.literal('file-done'), id: messageId, ok: z.boolean() }),
+  /** Where the sender stands in the room's call: in it or not, microphone muted, camera on. */
+  z.object({ type: z.literal('call'), inCall: z.boolean(), muted: z.boolean(), camera: z.boolean() }),
   /** Whom the sender has an open link to: a pair that cannot link directly may talk through it. */
   z.object({ type: z.literal('reach'), nicks: z.array(rawNick).check(z.maxLength(MAX_ROOM_SIZE_LIMIT)) }),
   /** Please pass this sealed frame on to `to` (the `n`th of its relayed conversation `session`). */

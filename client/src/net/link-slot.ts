@@ -37,6 +37,11 @@ export class LinkSlot {
   signal(data: SignalData, now = Date.now()): void {
     const link = this.#link;
     if (data.type === 'offer') {
+      // The other side adding media to the link we have: the same ICE session, offered again.
+      if (link?.open && link.renegotiates?.(data.sdp)) {
+        link.signal(data);
+        return;
+      }
       if (link?.open) {
         // The other side may have lost this link without our noticing yet (a reload, a crash):
         // if it is dead, it fails soon and the held offer is answered.

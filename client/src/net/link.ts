@@ -22,6 +22,9 @@ export type LinkFailure =
   | { why: 'tampered'; via: string }
   | { why: 'error'; detail: string };
 
+/** The media a link carries: the microphone, or the camera. */
+export type MediaKind = 'audio' | 'video';
+
 /** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
 export type LinkRoute = 'direct' | 'relayed';
 
@@ -37,6 +40,13 @@ export interface Link {
   sendChunk(id: string, data: Uint8Array): Promise<void>;
   /** Check the open link still reaches its peer; if no answer comes back soon, it fails. */
   probe(): void;
+  /**
+   * Send `track` as this link's `kind`, in place of what it sent, or stop sending it (`null`).
+   * Only links of our own carry media; a relayed link has none.
+   */
+  sendMedia?(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream): void;
+  /** Whether an offer on the open link renegotiates it (media added) rather than starting another one. */
+  renegotiates?(sdp: string): boolean;
   chunkBytes(id: string): number;
   close(): void;
 }
@@ -54,6 +64,8 @@ export interface LinkHooks {
   onChunk(id: string, data: Uint8Array): void;
   /** A frame that failed to parse: dropped, counted, never shown. */
   onDropped(): void;
+  /** A media track of theirs arrived. */
+  onTrack?(track: MediaStreamTrack, stream: MediaStream): void;
 }
 
 export type LinkFactory = (nick: string, initiator: boolean, hooks: LinkHooks) => Link;

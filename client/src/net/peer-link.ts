@@ -15,7 +15,7 @@ import {
 import { sdpFingerprint } from './fingerprint';
 import { ownFrame } from './own-frames';
 import type { InboundBudget } from './inbound-budget';
-import type { Link, LinkFactory, LinkFailure, LinkHooks, LinkState } from './link';
+import type { Link, LinkFactory, LinkFailure, LinkHooks, LinkState, MediaKind } from './link';
 
 export interface PeerLinkOptions extends LinkHooks {
   /** The remote peer's nickname: every frame on this link is attributed to it. */
@@ -55,6 +55,8 @@ const DISCONNECTED_GRACE_MS = 2_000;
  * late (the page was busy, and what arrived meanwhile may still wait in its queue) judges nothing.
  */
 const HEARTBEAT_MS = 1_000;
+/** Places for media the answering side may ask for on one link: a microphone and a camera, with room to spare. */
+const MAX_TRANSCEIVER_REQUESTS = 4;
 const QUIET_MS = 2_000;
 const SILENT_MS = 4_500;
 
@@ -80,6 +82,9 @@ export class PeerLink implements Link {
   /** When this link last brought anything, and when the heartbeat last ran (performance.now()). */
   #heard = 0;
   #beat = 0;
+  /** The sender of each kind of media we send on this link, once we first sent it. */
+  readonly #senders = new Map<MediaKind, RTCRtpSender>();
+  #transceiverRequests = 0;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -107,6 +112,7 @@ export class PeerLink implements Link {
     this.#watchGathering();
     this.#watchConsent();
     this.#peer.on('data', (raw: Uint8Array | string) => this.#receive(raw));
+    this.#peer.on('track', (track: MediaStreamTrack, stream: MediaStream) => options.onTrack?.(track, stream));
     this.#peer.on('error', (error: Error) => this.#fail({ why: 'error', detail: error.message }));
     this.#peer.on('close', () => this.#fail({ why: 'closed' }));
     this.#timer = setTimeout(() => this.#fail({ why: 'timeout' }), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
@@ -122,7 +128,40 @@ export class PeerLink implements Link {
 
   /** Feed an offer, answer or candidate that the signaling server relayed from this peer. */
   signal(data: SignalData): void {
-    if (this.#state === 'connecting' || this.#state === 'connected') this.#peer.signal(data as SimplePeer.SignalData);
+    if (this.#state !== 'connecting' && this.#state !== 'connected') return;
+    // Each request makes a transceiver here and grows every offer: a few per link, no more.
+    if (data.type === 'transceiverRequest' && (!this.initiator || ++this.#transceiverRequests > MAX_TRANSCEIVER_REQUESTS)) return;
+    this.#peer.signal(data as SimplePeer.SignalData);
+  }
+
+  renegotiates(sdp: string): boolean {
+    const ufrag = (text: string | undefined) => /^a=ice-ufrag:(\S+)/m.exec(text ?? '')?.[1];
+    const current = ufrag(this.#connection.remoteDescription?.sdp);
+    return current !== undefined && current === ufrag(sdp);
+  }
+
+  /**
+   * Media goes on the connection the link already has. The first track of a kind is added, which
+   * needs a new offer: simple-peer lets only the offering side offer, so the answering side also
+   * asks the offering side for a place for it (without one, its track would never be sent). After
+   * that the same sender carries whatever replaces it, or nothing, with no negotiation at all.
+   */
+  sendMedia(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream): void {
+    if (!this.open) return;
+    const sender = this.#senders.get(kind);
+    if (sender) {
+      sender.replaceTrack(track).catch((error: unknown) => console.warn('meshchat: could not change what a link sends', error));
+      return;
+    }
+    if (!track) return;
+    try {
+      this.#peer.addTrack(track, stream);
+      const added = this.#connection.getSenders().find((each) => each.track === track);
+      if (added) this.#senders.set(kind, added);
+      if (!this.initiator) this.#peer.addTransceiver(kind, { direction: 'recvonly' });
+    } catch (error: unknown) {
+      console.warn('meshchat: could not add media to a link', error);
+    }
   }
 
   /** Send one message; `false` when the link is not open (the caller tells the user). */

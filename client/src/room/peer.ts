@@ -47,6 +47,10 @@ export interface PeerRoom extends DetourRoom {
   /** A message from this person, shown once (the first time it arrives). */
   show(peer: Peer, message: TextMessage): void;
   chunk(peer: Peer, id: string, data: Uint8Array): void;
+  /** Our own link to this person became usable (open, and in a private room proved). */
+  directUp(peer: Peer, link: Link): void;
+  /** A media track of this person's arrived on our own, proved link to them. */
+  mediaArrived(peer: Peer, track: MediaStreamTrack, stream: MediaStream): void;
   /** This person's link went down: what was on it (file transfers) stops. */
   linkLost(peer: Peer, reason: LinkFailure | undefined): void;
   /**
@@ -113,6 +117,8 @@ export class Peer {
   /** When we last told them we were typing to them privately. */
   typingSentAt = -Infinity;
   #disposed = false;
+  /** Whether our own link was usable when we last looked, to tell the room once when it becomes so. */
+  #wasDirect = false;
 
   constructor(nick: string, room: PeerRoom) {
     this.nick = nick;
@@ -332,7 +338,10 @@ export class Peer {
   /** Set what People shows of our own link to them (its state, route, safety code, verification). */
   update(change: Partial<PeerView>): void {
     this.#direct = { ...this.#direct, ...change };
-    if (this.direct) this.#wantsDetour = false;
+    const direct = this.direct;
+    if (direct) this.#wantsDetour = false;
+    if (direct && !this.#wasDirect && !this.#disposed) this.#room.directUp(this, direct);
+    this.#wasDirect = direct !== undefined;
     this.#room.changed();
   }
 
@@ -371,12 +380,16 @@ export class Peer {
   #makeLink(initiator: boolean): Link {
     this.#proof.dispose();
     this.#direct = { state: 'connecting' };
+    this.#wasDirect = false;
     const link: Link = this.#room.links(this.nick, initiator, {
       budget: this.budget,
       onSignal: (data) => this.#room.relay(this.nick, data, (result) => this.#signalled(result)),
       onMessage: (message) => this.#message(link, message),
       onChunk: (id, data) => {
         if (this.#trustedOn(link)) this.#room.chunk(this, id, data);
+      },
+      onTrack: (track, stream) => {
+        if (this.#trustedOn(link)) this.#room.mediaArrived(this, track, stream);
       },
       onDropped: () => this.#room.dropped(),
       onRoute: (route) => this.update({ route }),

@@ -8,7 +8,8 @@ import {
   type SignalData,
   type TextMessage,
 } from '@meshchat/protocol';
-import type { LinkFactory, LinkFailure, RelayFrame } from '../net';
+import type { Link, LinkFactory, LinkFailure, RelayFrame } from '../net';
+import { Call } from './call';
 import { mark, type Unsequenced } from './delivery';
 import { FileTransfers } from './files';
 import type { ChatLine, Log } from './log';
@@ -57,6 +58,7 @@ export class Room implements PeerRoom {
   readonly proofKey: CryptoKey | undefined;
   readonly links: LinkFactory;
   readonly files: FileTransfers;
+  readonly call: Call;
   holdingAcks = false;
   readonly #options: RoomOptions;
   readonly #log: Log;
@@ -82,6 +84,12 @@ export class Room implements PeerRoom {
     this.#on('ack', (peer, { seq }) => peer.acked(seq));
     this.#on('typing', (peer, { scope }) => peer.typing(scope));
     this.#on('file-offer', (peer, offer) => this.#fileOffered(peer, offer));
+    this.call = new Call({
+      linked: () => [...this.#peers.values()].flatMap((peer) => (peer.direct ? [{ nick: peer.nick, link: peer.direct }] : [])),
+      sendDirect: (nick, message) => this.#peers.get(nick)?.sendDirect(message) ?? false,
+      changed: () => this.changed(),
+    });
+    this.#on('call', (peer, { inCall, muted, camera }) => this.call.stated(peer.nick, { inCall, muted, camera }));
     this.#on('reach', (peer, { nicks }) => this.#reached(peer, nicks));
     this.#on('relay', (peer, { to, session, n, box }) => {
       // We pass it on, unread (we cannot read it), only between two people we both have a working link to.
@@ -129,6 +137,7 @@ export class Room implements PeerRoom {
     if (!peer) return;
     this.#peers.delete(nick);
     peer.dispose();
+    this.call.gone(nick);
     for (const other of this.#peers.values()) other.viaLost(nick);
     this.files.lost(nick, 'peer-left');
     const count = peer.dropOutbox();
@@ -248,6 +257,7 @@ export class Room implements PeerRoom {
 
   /** We left: every link closes and no timer runs on; nobody is told of what they never got. */
   dispose(): void {
+    this.call.leave();
     for (const peer of this.#peers.values()) peer.dispose();
     this.#peers.clear();
     clearTimeout(this.#reachLater);
@@ -307,8 +317,17 @@ export class Room implements PeerRoom {
     this.files.chunk(peer.nick, id, data);
   }
 
+  directUp(peer: Peer, link: Link): void {
+    this.call.linked(peer.nick, link);
+  }
+
+  mediaArrived(peer: Peer, track: MediaStreamTrack, stream: MediaStream): void {
+    this.call.track(peer.nick, track, stream);
+  }
+
   linkLost(peer: Peer, reason: LinkFailure | undefined): void {
     if (reason?.why === 'silent') this.#options.silent?.();
+    this.call.gone(peer.nick);
     this.files.lost(peer.nick, 'link-lost');
     for (const other of this.#peers.values()) other.viaLost(peer.nick);
   }

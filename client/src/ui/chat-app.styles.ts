@@ -64,7 +64,7 @@ export const chatAppStyles = css`
     display: grid;
     /* Nothing inside (a field's default size, a long word) may widen the conversation past the screen. */
     grid-template-columns: minmax(0, 1fr);
-    grid-template-rows: auto 1fr auto auto;
+    grid-template-rows: auto auto 1fr auto auto;
     min-height: 0;
     min-width: 0;
     padding: 0 0.5rem 0.5rem;
@@ -72,6 +72,37 @@ export const chatAppStyles = css`
   .chat[data-dragging] {
     outline: 3px dashed var(--accent);
     outline-offset: -6px;
+  }
+  .call-controls {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4rem;
+    padding: 0.3rem 0;
+  }
+  .call-controls button[aria-pressed='true'] {
+    outline: 2px solid var(--accent);
+  }
+  /* Tiles reflow to the width: one column on a phone, more on a desktop. */
+  .tiles {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 9rem), 1fr));
+    gap: 0.4rem;
+    max-height: 40vh;
+    overflow: auto;
+  }
+  .tiles figure {
+    margin: 0;
+    border: 1px solid var(--border);
+    border-radius: 0.3rem;
+    padding: 0.2rem;
+  }
+  .tiles video {
+    width: 100%;
+    aspect-ratio: 4 / 3;
+    background: #000;
+  }
+  .tiles figcaption {
+    font-size: 0.85em;
   }
   nav {
     display: flex;

@@ -160,7 +160,7 @@ export class ChatApp extends LitElement {
             @dragleave=${() => (this.dragging = false)}
             @drop=${this.#drop}
           >
-            ${this.#conversations()}
+            ${this.#conversations()} ${this.#call()}
             <mc-message-log .lines=${chat.lines} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
             <p class="typing">${typingWords(chat.typers())}</p>
             <mc-message-composer
@@ -173,6 +173,35 @@ export class ChatApp extends LitElement {
           ${this.narrow && !this.drawerOpen ? nothing : this.#people()}
         </div>`;
     }
+  }
+
+  /** The call: its controls, and a tile for everyone else in it while we are. */
+  #call() {
+    const { chat } = this;
+    const call = chat.call;
+    const pressed = (on: boolean) => (on ? 'true' : 'false');
+    const peers = call.inCall ? [...chat.callPeers].sort(([a], [b]) => a.localeCompare(b)) : [];
+    return html`<section class="call" aria-label=${msg('Call')}>
+      <div class="call-controls">
+        ${call.inCall
+          ? html`<button aria-pressed=${pressed(call.muted)} @click=${() => chat.toggleMute()}>${msg('Mute')}</button>
+              <button aria-pressed=${pressed(call.camera)} @click=${() => void chat.toggleCamera()}>${msg('Camera')}</button>
+              <button @click=${() => chat.leaveCall()}>${msg('Leave call')}</button>`
+          : html`<button @click=${() => void chat.joinCall()}>${msg('Join call')}</button>`}
+      </div>
+      ${peers.length > 0
+        ? html`<div class="tiles">
+            ${peers.map(
+              ([nick, peer]) => html`<figure data-call-peer=${nick} data-muted=${pressed(peer.muted)} data-camera=${pressed(peer.camera)}>
+                ${peer.camera
+                  ? html`<video autoplay playsinline .srcObject=${peer.stream ?? null}></video>`
+                  : html`<audio autoplay .srcObject=${peer.stream ?? null}></audio>`}
+                <figcaption>${peer.muted ? msg(str`${nick} (muted)`) : nick}</figcaption>
+              </figure>`,
+            )}
+          </div>`
+        : nothing}
+    </section>`;
   }
 
   /** The room and each private conversation, with what is unread in each. */

@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
-import { Conversations, Log, Room, parseCommand, type Arrival, type ChatLine, type FileTransfers, type PeerView } from '../room';
+import { Conversations, Log, Room, parseCommand, type Arrival, type CallPeer, type CallState, type ChatLine, type FileTransfers, type PeerView } from '../room';
 import { Attention } from './attention';
 import { Lobby, type Screen, type SignalingState } from './lobby';
 import { helpLines, linkWords, noticeText } from './words';
@@ -118,6 +118,54 @@ export class ChatController implements ReactiveController {
 
   get files(): FileTransfers | undefined {
     return this.#room?.files;
+  }
+
+  /** Where we stand in the room's call. */
+  get call(): CallState {
+    return this.#room?.call.local ?? { inCall: false, muted: false, camera: false };
+  }
+
+  /** Everyone else in the call. */
+  get callPeers(): ReadonlyMap<string, CallPeer> {
+    return this.#room?.call.people ?? new Map();
+  }
+
+  /** Join the call with the microphone; devices are asked for only now. */
+  async joinCall(): Promise<void> {
+    const stream = await this.#media({ audio: true }, 'microphone');
+    if (stream) this.#room?.call.join(stream);
+  }
+
+  async toggleCamera(): Promise<void> {
+    const call = this.#room?.call;
+    if (!call?.local.inCall) return;
+    if (call.local.camera) {
+      call.camera(undefined);
+      return;
+    }
+    const stream = await this.#media({ video: true }, 'camera');
+    call.camera(stream?.getVideoTracks()[0]);
+  }
+
+  toggleMute(): void {
+    const call = this.#room?.call;
+    if (call?.local.inCall) call.mute(!call.local.muted);
+  }
+
+  leaveCall(): void {
+    this.#room?.call.leave();
+  }
+
+  /** Ask the browser for a device; if it says no, or there is none, say so and go on without. */
+  async #media(constraints: MediaStreamConstraints, device: 'microphone' | 'camera'): Promise<MediaStream | undefined> {
+    try {
+      return await navigator.mediaDevices.getUserMedia(constraints);
+    } catch (error: unknown) {
+      const name = error instanceof DOMException ? error.name : '';
+      const why = name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : name === 'NotFoundError' ? 'missing' : 'failed';
+      this.#room?.tell({ type: 'device', device, why });
+      return undefined;
+    }
   }
 
   /** Our messages someone has not acknowledged yet, counted once per recipient. */

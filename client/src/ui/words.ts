@@ -185,6 +185,12 @@ export function noticeText(notice: Notice): string {
       return msg(
         str`${notice.name} was not offered to ${notice.nick}: files go only over a direct link, and ${notice.nick} is reached through ${notice.via} for now.`,
       );
+    case 'device': {
+      const device = notice.device === 'microphone' ? msg('microphone') : msg('camera');
+      if (notice.why === 'denied') return msg(str`The browser was not allowed to use your ${device}: allow it for this page in the browser's settings to join the call. The chat goes on.`);
+      if (notice.why === 'missing') return msg(str`No ${device} was found. The chat goes on.`);
+      return msg(str`Your ${device} could not be started; another program may be using it. The chat goes on.`);
+    }
     case 'file-unreadable':
       return msg(str`Could not read ${notice.name}, so it was not offered.`);
   }

@@ -1,0 +1,102 @@
+// Calls over the mesh: three people join the room's call with Chromium's fake microphone and
+// camera, and each page's getStats shows what arrives from whom (matched through the tile's
+// tracks). alice joins first, and she answered both her links (the newcomer offers): the side
+// simple-peer lets add media only with a request to the other side.
+import type { Page } from '@playwright/test';
+import { violations } from '../axe';
+import { CAPTURE_CHANNELS, expect, test, type Captured, type User } from '../fixtures';
+
+/** What has arrived from `nick` so far: audio energy and decoded video frames, summed over their tile's tracks. */
+function received(page: Page, nick: string) {
+  return page.evaluate(async (nick) => {
+    const app = document.querySelector('mc-chat-app');
+    const tile = app?.shadowRoot?.querySelector(`[data-call-peer="${nick}"] video, [data-call-peer="${nick}"] audio`) as HTMLMediaElement | null;
+    const tracks = (tile?.srcObject as MediaStream | null)?.getTracks().map(({ id }) => id) ?? [];
+    let energy = 0;
+    let frames = 0;
+    for (const connection of (window as unknown as Captured).__connections) {
+      if (connection.connectionState !== 'connected') continue;
+      (await connection.getStats()).forEach((report: { type: string; kind?: string; trackIdentifier?: string; totalAudioEnergy?: number; framesDecoded?: number }) => {
+        if (report.type !== 'inbound-rtp' || !tracks.includes(report.trackIdentifier ?? '')) return;
+        if (report.kind === 'audio') energy += report.totalAudioEnergy ?? 0;
+        else frames += report.framesDecoded ?? 0;
+      });
+    }
+    return { energy, frames };
+  }, nick);
+}
+
+/** How much more arrives from `nick` at `user` over a second and a half. */
+async function flowing(user: User, nick: string) {
+  const before = await received(user.page, nick);
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const after = await received(user.page, nick);
+  return { energy: after.energy - before.energy, frames: after.frames - before.frames };
+}
+
+const button = (user: User, name: string) => user.page.locator('mc-chat-app').getByRole('button', { name, exact: true });
+const tile = (user: User, nick: string) => user.page.locator(`[data-call-peer="${nick}"]`);
+
+test('three people in a call hear and see each other; mute, camera off and leaving reach the others; the chat goes on', async ({ join }) => {
+  test.setTimeout(90_000);
+  const alice = await join('alice', 'call', CAPTURE_CHANNELS);
+  const bob = await join('bob', 'call', CAPTURE_CHANNELS);
+  const carol = await join('carol', 'call', CAPTURE_CHANNELS);
+  const everyone = [alice, bob, carol];
+  for (const user of everyone) await user.connectedTo(...everyone.filter((other) => other !== user).map(({ nick }) => nick));
+
+  for (const user of everyone) {
+    await button(user, 'Join call').click();
+    await expect(button(user, 'Mute')).toHaveAttribute('aria-pressed', 'false');
+    await button(user, 'Camera').click();
+    await expect(button(user, 'Camera')).toHaveAttribute('aria-pressed', 'true');
+  }
+  for (const user of everyone) {
+    for (const other of everyone.filter((each) => each !== user)) {
+      await expect(tile(user, other.nick).locator('video')).toBeVisible();
+      const both = async () => {
+        const flow = await flowing(user, other.nick);
+        return flow.energy > 0 && flow.frames > 0;
+      };
+      await expect.poll(both, { message: `${user.nick} hears and sees ${other.nick}` }).toBe(true);
+    }
+  }
+
+  expect(await violations(alice.page), 'the call screen').toEqual([]);
+
+  // The chat goes on beside the call.
+  await alice.say('can you hear me?');
+  for (const user of [bob, carol]) await expect(user.lines('public').filter({ hasText: 'can you hear me?' })).toBeVisible();
+
+  // By keyboard, as every control.
+  await button(bob, 'Mute').focus();
+  await bob.page.keyboard.press('Enter');
+  await expect(button(bob, 'Mute')).toHaveAttribute('aria-pressed', 'true');
+  await expect(tile(alice, 'bob')).toHaveAttribute('data-muted', 'true');
+  await expect.poll(async () => (await flowing(alice, 'bob')).energy, { message: 'bob muted: no more sound from him' }).toBeLessThan(1e-6);
+
+  await button(carol, 'Camera').click();
+  await expect(tile(alice, 'carol').locator('audio')).toBeAttached();
+  await expect.poll(async () => (await flowing(alice, 'carol')).frames, { message: 'carol turned her camera off: no more frames' }).toBe(0);
+  expect((await flowing(alice, 'carol')).energy, 'carol is still heard').toBeGreaterThan(0);
+
+  await button(bob, 'Leave call').click();
+  await expect(button(bob, 'Join call')).toBeVisible();
+  for (const user of [alice, carol]) await expect(tile(user, 'bob')).toHaveCount(0);
+  await bob.say('still here, in the chat');
+  for (const user of [alice, carol]) await expect(user.lines('public').filter({ hasText: 'still here, in the chat' })).toBeVisible();
+});
+
+test('a microphone the browser will not give says so, and the chat goes on', async ({ join }) => {
+  const deny = () => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  };
+  const alice = await join('alice', 'nomic', deny);
+  const bob = await join('bob', 'nomic');
+  await alice.connectedTo('bob');
+  await button(alice, 'Join call').click();
+  await expect(alice.lines('notice').filter({ hasText: 'The browser was not allowed to use your microphone' })).toBeVisible();
+  await expect(button(alice, 'Join call')).toBeVisible();
+  await alice.say('typing instead');
+  await expect(bob.lines('public').filter({ hasText: 'typing instead' })).toBeVisible();
+});
