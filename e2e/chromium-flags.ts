@@ -11,4 +11,5 @@ export const CHROMIUM_FLAGS = [
   // Calls: a fake camera and microphone (a test pattern and a beep), granted without a prompt.
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen',
 ] as const;

@@ -6,11 +6,12 @@ import type { Page } from '@playwright/test';
 import { violations } from '../axe';
 import { CAPTURE_CHANNELS, expect, test, type Captured, type User } from '../fixtures';
 
-/** What has arrived from `nick` so far: audio energy and decoded video frames, summed over their tile's tracks. */
-function received(page: Page, nick: string) {
-  return page.evaluate(async (nick) => {
+/** What has arrived in a tile so far (`nick`'s, or with `screen` their shared screen's): audio energy and decoded video frames. */
+function received(page: Page, nick: string, screen = false) {
+  return page.evaluate(async ([nick, screen]) => {
     const app = document.querySelector('mc-chat-app');
-    const tile = app?.shadowRoot?.querySelector(`[data-call-peer="${nick}"] video, [data-call-peer="${nick}"] audio`) as HTMLMediaElement | null;
+    const where = screen ? `[data-call-screen="${nick}"]` : `[data-call-peer="${nick}"]`;
+    const tile = app?.shadowRoot?.querySelector(`${where} video, ${where} audio`) as HTMLMediaElement | null;
     const tracks = (tile?.srcObject as MediaStream | null)?.getTracks().map(({ id }) => id) ?? [];
     let energy = 0;
     let frames = 0;
@@ -23,14 +24,14 @@ function received(page: Page, nick: string) {
       });
     }
     return { energy, frames };
-  }, nick);
+  }, [nick, screen] as const);
 }
 
-/** How much more arrives from `nick` at `user` over a second and a half. */
-async function flowing(user: User, nick: string) {
-  const before = await received(user.page, nick);
+/** How much more arrives from `nick` (or their screen) at `user` over a second and a half. */
+async function flowing(user: User, nick: string, screen = false) {
+  const before = await received(user.page, nick, screen);
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  const after = await received(user.page, nick);
+  const after = await received(user.page, nick, screen);
   return { energy: after.energy - before.energy, frames: after.frames - before.frames };
 }
 
@@ -38,7 +39,8 @@ const button = (user: User, name: string) => user.page.locator('mc-chat-app').ge
 const tile = (user: User, nick: string) => user.page.locator(`[data-call-peer="${nick}"]`);
 
 test('three people in a call hear and see each other; mute, camera off and leaving reach the others; the chat goes on', async ({ join }) => {
-  test.setTimeout(90_000);
+  // About 75 s beside another test on two cores: twice that as room.
+  test.setTimeout(180_000);
   const alice = await join('alice', 'call', CAPTURE_CHANNELS);
   const bob = await join('bob', 'call', CAPTURE_CHANNELS);
   const carol = await join('carol', 'call', CAPTURE_CHANNELS);
@@ -67,6 +69,19 @@ test('three people in a call hear and see each other; mute, camera off and leavi
   // The chat goes on beside the call.
   await alice.say('can you hear me?');
   for (const user of [bob, carol]) await expect(user.lines('public').filter({ hasText: 'can you hear me?' })).toBeVisible();
+
+  // alice shares her screen: the others get it as a tile of its own, and People says so.
+  await button(alice, 'Share screen').click();
+  await expect(button(alice, 'Share screen')).toHaveAttribute('aria-pressed', 'true');
+  for (const user of [bob, carol]) {
+    await expect(user.page.locator('[data-call-screen="alice"] video')).toBeVisible();
+    await expect.poll(async () => (await flowing(user, 'alice', true)).frames, { message: `${user.nick} sees alice's screen` }).toBeGreaterThan(0);
+    await expect(user.people.locator('li[data-nick="alice"] .call')).toContainText('sharing the screen');
+  }
+  // Who speaks shows as they speak (the fake microphone beeps).
+  await expect.poll(() => bob.page.locator('[data-call-peer="alice"]').getAttribute('data-speaking'), { message: 'alice speaking, at bob' }).toBe('true');
+  await button(alice, 'Share screen').click();
+  for (const user of [bob, carol]) await expect(user.page.locator('[data-call-screen="alice"]')).toHaveCount(0);
 
   // By keyboard, as every control.
   await button(bob, 'Mute').focus();

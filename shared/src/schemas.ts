@@ -144,8 +144,17 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['file-accept', 'file-decline', 'file-cancel']), id: messageId }),
   /** The receiver got the whole file; `ok` says whether its SHA-256 matched the offer. */
   z.object({ type: z.literal('file-done'), id: messageId, ok: z.boolean() }),
-  /** Where the sender stands in the room's call: in it or not, microphone muted, camera on. */
-  z.object({ type: z.literal('call'), inCall: z.boolean(), muted: z.boolean(), camera: z.boolean() }),
+  /**
+   * Where the sender stands in the room's call: in it or not, microphone muted, camera on, and the
+   * id of the stream its shared screen comes in, while it shares one.
+   */
+  z.object({
+    type: z.literal('call'),
+    inCall: z.boolean(),
+    muted: z.boolean(),
+    camera: z.boolean(),
+    screen: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,64}$/))),
+  }),
   /** Whom the sender has an open link to: a pair that cannot link directly may talk through it. */
   z.object({ type: z.literal('reach'), nicks: z.array(rawNick).check(z.maxLength(MAX_ROOM_SIZE_LIMIT)) }),
   /** Please pass this sealed frame on to `to` (the `n`th of its relayed conversation `session`). */

@@ -80,23 +80,24 @@ describe('hostile input to the signaling server', () => {
 
   it('1,000 raw websockets from one address hold at most its cap, and only until the handshake deadline', async () => {
     const maxSocketsPerIp = 32;
-    const { url } = await startServer({ maxSocketsPerIp, handshakeDeadlineMs: 2_000 });
+    const handshakeDeadlineMs = 2_000;
+    const { url } = await startServer({ maxSocketsPerIp, handshakeDeadlineMs });
     const started = Date.now();
-    // Held at once: sockets the server let open and has not closed yet.
-    let open = 0;
-    let mostAtOnce = 0;
+    // Admitted before the first deadline could free a slot. Counted only until then: after it the
+    // server rightly admits one for each it closed, and on a busy machine this process may see the
+    // new one open before it sees the old one close (it counted 34 once, beside a browser test).
+    let early = 0;
     const attempts = await Promise.all(
       Array.from({ length: 1_000 }, async () => {
         const ws = await rawSocket(url, '127.0.0.20');
-        if (!ws) return undefined;
-        mostAtOnce = Math.max(mostAtOnce, ++open);
-        ws.once('close', () => (open -= 1));
+        if (ws && Date.now() - started < handshakeDeadlineMs) early += 1;
         return ws;
       }),
     );
     const held = attempts.filter((ws) => ws !== undefined);
-    console.log(`[measure] raw websocket flood: at most ${mostAtOnce} of 1,000 held at once from one address (cap ${maxSocketsPerIp}), ${held.length} admitted over ${Date.now() - started} ms`);
-    assert.equal(mostAtOnce, maxSocketsPerIp, 'the address holds exactly its cap at once');
+    console.log(`[measure] raw websocket flood: ${early} of 1,000 admitted before the first deadline from one address (cap ${maxSocketsPerIp}), ${held.length} admitted over ${Date.now() - started} ms`);
+    assert.ok(early <= maxSocketsPerIp, `the address holds at most its cap at once (${early})`);
+    assert.ok(held.length >= maxSocketsPerIp, `the address gets its cap (${held.length})`);
     // Meanwhile everyone else is served.
     const healthStarted = Date.now();
     await stillServing(url);

@@ -22,8 +22,8 @@ export type LinkFailure =
   | { why: 'tampered'; via: string }
   | { why: 'error'; detail: string };
 
-/** The media a link carries: the microphone, or the camera. */
-export type MediaKind = 'audio' | 'video';
+/** The media a link carries: the microphone, the camera, or a shared screen. */
+export type MediaKind = 'audio' | 'video' | 'screen';
 
 /** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
 export type LinkRoute = 'direct' | 'relayed';
@@ -47,6 +47,8 @@ export interface Link {
   sendMedia?(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream): void;
   /** Whether an offer on the open link renegotiates it (media added) rather than starting another one. */
   renegotiates?(sdp: string): boolean;
+  /** How loud what they send us is right now, 0 to 1; undefined without sound from them. */
+  audioLevel?(): number | undefined;
   chunkBytes(id: string): number;
   close(): void;
 }

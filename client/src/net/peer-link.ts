@@ -134,6 +134,11 @@ export class PeerLink implements Link {
     this.#peer.signal(data as SimplePeer.SignalData);
   }
 
+  audioLevel(): number | undefined {
+    const receiver = this.#connection.getReceivers().find(({ track }) => track.kind === 'audio');
+    return receiver?.getSynchronizationSources()[0]?.audioLevel;
+  }
+
   renegotiates(sdp: string): boolean {
     const ufrag = (text: string | undefined) => /^a=ice-ufrag:(\S+)/m.exec(text ?? '')?.[1];
     const current = ufrag(this.#connection.remoteDescription?.sdp);
@@ -158,7 +163,7 @@ export class PeerLink implements Link {
       this.#peer.addTrack(track, stream);
       const added = this.#connection.getSenders().find((each) => each.track === track);
       if (added) this.#senders.set(kind, added);
-      if (!this.initiator) this.#peer.addTransceiver(kind, { direction: 'recvonly' });
+      if (!this.initiator) this.#peer.addTransceiver(kind === 'audio' ? 'audio' : 'video', { direction: 'recvonly' });
     } catch (error: unknown) {
       console.warn('meshchat: could not add media to a link', error);
     }

@@ -1,16 +1,21 @@
 import type { PeerMessage } from '@meshchat/protocol';
 import type { Link, MediaKind } from '../net';
 
-/** Where one person stands in the room's call. */
+/** Where one person stands in the room's call; `screen` is the id of the stream their shared screen comes in. */
 export interface CallState {
   inCall: boolean;
   muted: boolean;
   camera: boolean;
+  screen?: string | undefined;
 }
 
 /** Someone else in the call, as the call screen shows them: what they say of themselves, and their media. */
 export interface CallPeer extends CallState {
   stream: MediaStream | undefined;
+  /** Their shared screen, while they share one. */
+  screenStream: MediaStream | undefined;
+  /** Whether what they send is loud enough to be speech, right now. */
+  speaking: boolean;
 }
 
 /** What the call needs from the room: the people we have a proved link of our own to. */
@@ -23,17 +28,25 @@ export interface CallRoom {
 }
 
 const OUT: CallState = { inCall: false, muted: false, camera: false };
+/** An audio level (0 to 1, as RTP carries it) above which someone counts as speaking. */
+const SPEAKING_LEVEL = 0.02;
+/** Someone counts as speaking this long after they were last loud enough: between words, the tile does not flicker. */
+const SPEAKING_HOLD_MS = 1_000;
 
 /**
- * The room's call: our own microphone and camera, sent to everyone we have a link of our own to,
- * and what everyone else in it sends us. Joining is per person; the chat goes on beside it.
+ * The room's call: our own microphone, camera and shared screen, sent to everyone in the call we
+ * have a link of our own to, and what everyone else in it sends us. Joining is per person; the
+ * chat goes on beside it.
  */
 export class Call {
   #local: CallState = OUT;
-  /** The stream our tracks are sent as: one per call we are in. */
+  /** The stream our microphone and camera are sent as, and the one a shared screen is (its own, so receivers tell them apart). */
   #stream: MediaStream | undefined;
+  #screen: MediaStream | undefined;
   readonly #tracks = new Map<MediaKind, MediaStreamTrack>();
-  readonly #remote = new Map<string, CallPeer>();
+  readonly #remote = new Map<string, Omit<CallPeer, 'speaking'>>();
+  /** When each person was last loud enough to count as speaking (performance.now()). */
+  readonly #loud = new Map<string, number>();
   readonly #room: CallRoom;
 
   constructor(room: CallRoom) {
@@ -46,14 +59,32 @@ export class Call {
 
   /** Everyone else in the call, by nickname. */
   get people(): ReadonlyMap<string, CallPeer> {
-    return new Map([...this.#remote].filter(([, peer]) => peer.inCall));
+    const people = new Map<string, CallPeer>();
+    for (const [nick, peer] of this.#remote) if (peer.inCall) people.set(nick, { ...peer, speaking: this.#speaking(nick, performance.now()) });
+    return people;
   }
 
-  /** We join with the microphone in `stream` (and its camera, if it has one). */
+  /**
+   * Look at how loud each person in the call is right now (a few times a second while we are in
+   * it); `true` when who is speaking changed.
+   */
+  listen(now = performance.now()): boolean {
+    let changed = false;
+    for (const { nick, link } of this.#room.linked()) {
+      const peer = this.#remote.get(nick);
+      if (!peer?.inCall) continue;
+      const before = this.#speaking(nick, now);
+      if (!peer.muted && (link.audioLevel?.() ?? 0) > SPEAKING_LEVEL) this.#loud.set(nick, now);
+      changed ||= this.#speaking(nick, now) !== before;
+    }
+    return changed;
+  }
+
+  /** We join with the microphone in `stream`. */
   join(stream: MediaStream): void {
     this.#stream = stream;
-    for (const track of stream.getTracks()) this.#tracks.set(track.kind === 'video' ? 'video' : 'audio', track);
-    this.#set({ inCall: true, muted: false, camera: this.#tracks.has('video') });
+    for (const track of stream.getAudioTracks()) this.#tracks.set('audio', track);
+    this.#set({ inCall: true, muted: false, camera: false });
   }
 
   /** Mute or unmute the microphone: it keeps its place, and sends silence. */
@@ -65,16 +96,18 @@ export class Call {
 
   /** Turn the camera on with `track`, or off (`undefined`, and the camera is released). */
   camera(track: MediaStreamTrack | undefined): void {
-    const old = this.#tracks.get('video');
-    if (old && old !== track) old.stop();
-    if (track) {
-      this.#tracks.set('video', track);
-      this.#stream?.addTrack(track);
-    } else {
-      this.#tracks.delete('video');
-      if (old) this.#stream?.removeTrack(old);
-    }
+    this.#put('video', track, this.#stream);
     this.#set({ ...this.#local, camera: track !== undefined });
+  }
+
+  /** Share a screen (`track`), or stop (`undefined`). It ends by itself when the browser's own "stop sharing" is pressed. */
+  share(track: MediaStreamTrack | undefined): void {
+    if (track && !this.#screen) this.#screen = new MediaStream();
+    this.#put('screen', track, this.#screen);
+    track?.addEventListener('ended', () => {
+      if (this.#tracks.get('screen') === track) this.share(undefined);
+    });
+    this.#set({ ...this.#local, screen: track ? this.#screen?.id : undefined });
   }
 
   /** We leave the call: our devices are released, and nothing more is sent. */
@@ -83,27 +116,33 @@ export class Call {
     this.#tracks.clear();
     this.#set(OUT);
     this.#stream = undefined;
+    this.#screen = undefined;
   }
 
   /** A link of our own to `nick` opened: it gets where we stand (and our media once they are in the call too). */
   linked(nick: string, link: Link): void {
     this.#send(nick, link);
-    this.#room.sendDirect(nick, { type: 'call', ...this.#local });
+    this.#room.sendDirect(nick, { type: 'call', ...this.#frame() });
   }
 
   /** `nick` says where they stand: our media goes to them only while both of us are in the call. */
   stated(nick: string, state: CallState): void {
     const known = this.#remote.get(nick);
-    this.#remote.set(nick, { ...state, stream: state.inCall ? known?.stream : undefined });
+    this.#remote.set(nick, {
+      ...state,
+      stream: state.inCall ? known?.stream : undefined,
+      screenStream: state.inCall && state.screen !== undefined && known?.screenStream?.id === state.screen ? known.screenStream : undefined,
+    });
     const link = this.#room.linked().find((each) => each.nick === nick)?.link;
     if (link) this.#send(nick, link);
     this.#room.changed();
   }
 
-  /** A track of `nick`'s arrived. */
+  /** A track of `nick`'s arrived, in `stream`: their shared screen if they said so, else their microphone and camera. */
   track(nick: string, _track: MediaStreamTrack, stream: MediaStream): void {
-    const known = this.#remote.get(nick) ?? { ...OUT, stream: undefined };
-    this.#remote.set(nick, { ...known, stream });
+    const known = this.#remote.get(nick) ?? { ...OUT, stream: undefined, screenStream: undefined };
+    const screen = known.screen === stream.id || (known.stream !== undefined && known.stream.id !== stream.id);
+    this.#remote.set(nick, screen ? { ...known, screenStream: stream } : { ...known, stream });
     this.#room.changed();
   }
 
@@ -112,20 +151,48 @@ export class Call {
     if (this.#remote.delete(nick)) this.#room.changed();
   }
 
+  #speaking(nick: string, now: number): boolean {
+    return now - (this.#loud.get(nick) ?? -Infinity) < SPEAKING_HOLD_MS && this.#remote.get(nick)?.muted === false;
+  }
+
+  #put(kind: MediaKind, track: MediaStreamTrack | undefined, stream: MediaStream | undefined): void {
+    const old = this.#tracks.get(kind);
+    if (old && old !== track) {
+      old.stop();
+      stream?.removeTrack(old);
+    }
+    if (track) {
+      this.#tracks.set(kind, track);
+      stream?.addTrack(track);
+    } else {
+      this.#tracks.delete(kind);
+    }
+  }
+
+  /** Where we stand, as the `call` frame says it (no `screen` key while we share none). */
+  #frame(): CallState {
+    const { screen, ...rest } = this.#local;
+    return screen === undefined ? rest : { ...rest, screen };
+  }
+
   #set(state: CallState): void {
     this.#local = state;
     for (const { nick, link } of this.#room.linked()) {
       this.#send(nick, link);
-      this.#room.sendDirect(nick, { type: 'call', ...state });
+      this.#room.sendDirect(nick, { type: 'call', ...this.#frame() });
     }
     this.#room.changed();
   }
 
   /** What we send on `link` to `nick`: our tracks while both of us are in the call, nothing otherwise. */
   #send(nick: string, link: Link): void {
+    const sendMedia = link.sendMedia?.bind(link);
     const stream = this.#stream;
-    if (!stream || !link.sendMedia) return;
+    if (!sendMedia || !stream) return;
     const both = this.#local.inCall && this.#remote.get(nick)?.inCall === true;
-    for (const kind of ['audio', 'video'] as const) link.sendMedia(kind, both ? (this.#tracks.get(kind) ?? null) : null, stream);
+    const track = (kind: MediaKind) => (both ? (this.#tracks.get(kind) ?? null) : null);
+    sendMedia('audio', track('audio'), stream);
+    sendMedia('video', track('video'), stream);
+    if (this.#screen) sendMedia('screen', track('screen'), this.#screen);
   }
 }

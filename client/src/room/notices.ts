@@ -33,7 +33,7 @@ export type Notice =
   | { type: 'file-relayed'; name: string; nick: string; via: string }
   | { type: 'file-unreadable'; name: string }
   /** The browser gave no microphone or camera: not allowed, none there, or it failed. */
-  | { type: 'device'; device: 'microphone' | 'camera'; why: 'denied' | 'missing' | 'failed' };
+  | { type: 'device'; device: 'microphone' | 'camera' | 'screen'; why: 'denied' | 'missing' | 'failed' };
 
 /** Someone else's message or file offer arrived, for the interface to count and call attention to. */
 export interface Arrival {

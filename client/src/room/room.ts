@@ -89,7 +89,7 @@ export class Room implements PeerRoom {
       sendDirect: (nick, message) => this.#peers.get(nick)?.sendDirect(message) ?? false,
       changed: () => this.changed(),
     });
-    this.#on('call', (peer, { inCall, muted, camera }) => this.call.stated(peer.nick, { inCall, muted, camera }));
+    this.#on('call', (peer, { inCall, muted, camera, screen }) => this.call.stated(peer.nick, { inCall, muted, camera, screen }));
     this.#on('reach', (peer, { nicks }) => this.#reached(peer, nicks));
     this.#on('relay', (peer, { to, session, n, box }) => {
       // We pass it on, unread (we cannot read it), only between two people we both have a working link to.

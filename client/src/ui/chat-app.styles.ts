@@ -101,6 +101,18 @@ export const chatAppStyles = css`
     aspect-ratio: 4 / 3;
     background: #000;
   }
+  /* A shared screen comes first, across the whole width. */
+  .tiles .screen {
+    grid-column: 1 / -1;
+  }
+  .tiles .screen video {
+    aspect-ratio: 16 / 9;
+    object-fit: contain;
+  }
+  .tiles [data-speaking='true'] {
+    border-color: var(--ok);
+    box-shadow: 0 0 0 2px var(--ok);
+  }
   .tiles figcaption {
     font-size: 0.85em;
   }

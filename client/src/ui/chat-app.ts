@@ -186,13 +186,27 @@ export class ChatApp extends LitElement {
         ${call.inCall
           ? html`<button aria-pressed=${pressed(call.muted)} @click=${() => chat.toggleMute()}>${msg('Mute')}</button>
               <button aria-pressed=${pressed(call.camera)} @click=${() => void chat.toggleCamera()}>${msg('Camera')}</button>
+              <button aria-pressed=${pressed(call.screen !== undefined)} @click=${() => void chat.toggleScreen()}>${msg('Share screen')}</button>
               <button @click=${() => chat.leaveCall()}>${msg('Leave call')}</button>`
           : html`<button @click=${() => void chat.joinCall()}>${msg('Join call')}</button>`}
       </div>
       ${peers.length > 0
         ? html`<div class="tiles">
+            ${peers.map(([nick, peer]) =>
+              peer.screenStream
+                ? html`<figure class="screen" data-call-screen=${nick}>
+                    <video autoplay playsinline muted .srcObject=${peer.screenStream}></video>
+                    <figcaption>${msg(str`${nick}'s screen`)}</figcaption>
+                  </figure>`
+                : nothing,
+            )}
             ${peers.map(
-              ([nick, peer]) => html`<figure data-call-peer=${nick} data-muted=${pressed(peer.muted)} data-camera=${pressed(peer.camera)}>
+              ([nick, peer]) => html`<figure
+                data-call-peer=${nick}
+                data-muted=${pressed(peer.muted)}
+                data-camera=${pressed(peer.camera)}
+                data-speaking=${pressed(peer.speaking)}
+              >
                 ${peer.camera
                   ? html`<video autoplay playsinline .srcObject=${peer.stream ?? null}></video>`
                   : html`<audio autoplay .srcObject=${peer.stream ?? null}></audio>`}
@@ -233,7 +247,7 @@ export class ChatApp extends LitElement {
       }}
     >
       <h2>${msg('People')}</h2>
-      <mc-people-list .me=${chat.nick} .people=${new Map(chat.people)} @private-to=${(event: PrivateToEvent) => this.#openPrivate(event.nick)}></mc-people-list>
+      <mc-people-list .me=${chat.nick} .people=${new Map(chat.people)} .call=${chat.callPeers} @private-to=${(event: PrivateToEvent) => this.#openPrivate(event.nick)}></mc-people-list>
       ${permission === 'default'
         ? html`<button @click=${() => void Attention.ask().then((answer) => (this.notifications = answer))}>
             ${msg('Notify me of new messages')}

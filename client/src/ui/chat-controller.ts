@@ -28,7 +28,11 @@ const BACK_EVENTS = ['pointerdown', 'keydown'] as const;
  * screen to Lit. Components read its fields and call its methods; every change asks the host to
  * render again.
  */
+/** How often the call screen looks at who is speaking. */
+const SPEAKING_EVERY_MS = 100;
+
 export class ChatController implements ReactiveController {
+  #speaking: ReturnType<typeof setInterval> | undefined;
   /** Frames that failed to parse and were dropped. */
   dropped = 0;
   /** The newest message from someone else, for the screen reader's live region. */
@@ -133,7 +137,15 @@ export class ChatController implements ReactiveController {
   /** Join the call with the microphone; devices are asked for only now. */
   async joinCall(): Promise<void> {
     const stream = await this.#media({ audio: true }, 'microphone');
-    if (stream) this.#room?.call.join(stream);
+    if (!stream || !this.#room) return;
+    this.#room.call.join(stream);
+    // Who is speaking changes with every word: looked at a few times a second while in the call.
+    clearInterval(this.#speaking);
+    this.#speaking = setInterval(() => {
+      const call = this.#room?.call;
+      if (!call?.local.inCall) clearInterval(this.#speaking);
+      else if (call.listen()) this.#changed();
+    }, SPEAKING_EVERY_MS);
   }
 
   async toggleCamera(): Promise<void> {
@@ -147,12 +159,31 @@ export class ChatController implements ReactiveController {
     call.camera(stream?.getVideoTracks()[0]);
   }
 
+  /** Share a screen, window or tab (the browser asks which), or stop sharing. */
+  async toggleScreen(): Promise<void> {
+    const call = this.#room?.call;
+    if (!call?.local.inCall) return;
+    if (call.local.screen !== undefined) {
+      call.share(undefined);
+      return;
+    }
+    try {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      call.share(stream.getVideoTracks()[0]);
+    } catch (error: unknown) {
+      const name = error instanceof DOMException ? error.name : '';
+      // Closing the browser's picker (NotAllowedError in Chromium) is a choice, not an error to tell about.
+      if (name !== 'AbortError' && name !== 'NotAllowedError') this.#room?.tell({ type: 'device', device: 'screen', why: 'failed' });
+    }
+  }
+
   toggleMute(): void {
     const call = this.#room?.call;
     if (call?.local.inCall) call.mute(!call.local.muted);
   }
 
   leaveCall(): void {
+    clearInterval(this.#speaking);
     this.#room?.call.leave();
   }
 

@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { PrivateToEvent } from './events';
 import { linkWords } from './words';
-import type { PeerView } from '../room';
+import type { CallPeer, PeerView } from '../room';
 
 /**
  * Everyone in the room: you first, then each peer with the state of your direct link to them.
@@ -13,15 +13,19 @@ export class PeopleList extends LitElement {
   static override properties = {
     me: { type: String },
     people: { attribute: false },
+    call: { attribute: false },
   };
 
   declare me: string;
   declare people: ReadonlyMap<string, PeerView>;
+  /** Who is in the call, and how. */
+  declare call: ReadonlyMap<string, CallPeer>;
 
   constructor() {
     super();
     this.me = '';
     this.people = new Map();
+    this.call = new Map();
     updateWhenLocaleChanges(this);
   }
 
@@ -38,6 +42,13 @@ export class PeopleList extends LitElement {
       display: flex;
       justify-content: space-between;
       gap: 0.5rem;
+    }
+    .call {
+      font-size: 0.8em;
+    }
+    .call[data-speaking='true'] {
+      color: var(--ok);
+      font-weight: 600;
     }
     .safety {
       font-size: 0.8em;
@@ -72,6 +83,19 @@ export class PeopleList extends LitElement {
     }
   `;
 
+  /** Where they stand in the call, in a few words: in it, muted, camera, sharing, speaking. */
+  #inCall(peer: CallPeer | undefined) {
+    if (!peer) return null;
+    const words = [
+      msg('in the call'),
+      peer.muted ? msg('muted') : undefined,
+      peer.camera ? msg('camera on') : undefined,
+      peer.screen !== undefined ? msg('sharing the screen') : undefined,
+      peer.speaking ? msg('speaking') : undefined,
+    ].filter(Boolean);
+    return html`<div class="call" data-speaking=${peer.speaking ? 'true' : 'false'}>${words.join(' · ')}</div>`;
+  }
+
   /** Focus goes to the first person you can talk to. */
   override focus(): void {
     this.renderRoot.querySelector('button')?.focus();
@@ -91,6 +115,7 @@ export class PeopleList extends LitElement {
                 </button>
                 <span class="state">${linkWords(view)}</span>
               </div>
+              ${this.#inCall(this.call.get(nick))}
               ${view.safety
                 ? html`<div class="safety" title=${msg(str`Compare this code with ${nick} by other means: if it matches, nobody is in between.`)}>
                     ${msg('Safety code')} <span class="code">${view.safety}</span>

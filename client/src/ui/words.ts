@@ -186,7 +186,7 @@ export function noticeText(notice: Notice): string {
         str`${notice.name} was not offered to ${notice.nick}: files go only over a direct link, and ${notice.nick} is reached through ${notice.via} for now.`,
       );
     case 'device': {
-      const device = notice.device === 'microphone' ? msg('microphone') : msg('camera');
+      const device = notice.device === 'microphone' ? msg('microphone') : notice.device === 'camera' ? msg('camera') : msg('screen');
       if (notice.why === 'denied') return msg(str`The browser was not allowed to use your ${device}: allow it for this page in the browser's settings to join the call. The chat goes on.`);
       if (notice.why === 'missing') return msg(str`No ${device} was found. The chat goes on.`);
       return msg(str`Your ${device} could not be started; another program may be using it. The chat goes on.`);
