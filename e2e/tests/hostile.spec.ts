@@ -83,6 +83,34 @@ for (const flood of ['file offers', 'chat frames'] as const) {
   });
 }
 
+test('5,000 frames to pass on (and absurd reach and call frames) close the asker\'s link only: the person they were for hears nothing of it', async ({ join }) => {
+  const alice = await join('alice', 'flood-relay', WATCH_STALLS);
+  const carol = await join('carol', 'flood-relay');
+  const mallory = await join('mallory', 'flood-relay', CAPTURE_CHANNELS);
+  await alice.connectedTo('carol', 'mallory');
+  await mallory.connectedTo('alice');
+  const session = 'A'.repeat(22);
+  await sendRaw(mallory, [
+    JSON.stringify({ type: 'reach', nicks: Array.from({ length: 65 }, (_, i) => `n${i}`) }),
+    JSON.stringify({ type: 'reach', nicks: ['carol', 'x'.repeat(500)] }),
+    JSON.stringify({ type: 'call', inCall: true, muted: false, camera: true, screen: 'not an id with spaces' }),
+    JSON.stringify({ type: 'relay', to: 'nobody', session, n: 0, box: 'AAAA' }),
+    JSON.stringify({ type: 'relayed', from: 'carol', session, n: 0, box: 'AAAA' }),
+  ]);
+  await resetStalls(alice);
+  await sendRaw(
+    mallory,
+    Array.from({ length: 5_000 }, (_, n) => JSON.stringify({ type: 'relay', to: 'carol', session, n, box: 'B'.repeat(400) })),
+  );
+  await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to mallory' })).toContainText('far more than a chat does');
+  // The link that was to carry them stays, and carol was never told anything about it.
+  await alice.say('still linked, carol?');
+  await expect(carol.lines('public').filter({ hasText: 'still linked, carol?' })).toHaveCount(1);
+  await expect(carol.people.locator('li[data-nick="alice"]')).toHaveAttribute('data-state', 'connected');
+  await expect(carol.lines('notice').filter({ hasText: 'changed, dropped or replayed' })).toHaveCount(0);
+  console.log(`[measure] 5,000 frames to pass on: the asker's longest stall ${Math.round(await longestStall(alice))} ms`);
+});
+
 test('a long backlog after a lost link is not a flood: 250 waiting messages all arrive, in order', async ({ join }) => {
   const alice = await join('alice', 'backlog');
   const bob = await join('bob', 'backlog', CAPTURE_CHANNELS);

@@ -55,10 +55,10 @@ const DISCONNECTED_GRACE_MS = 2_000;
  * late (the page was busy, and what arrived meanwhile may still wait in its queue) judges nothing.
  */
 const HEARTBEAT_MS = 1_000;
-/** Places for media the answering side may ask for on one link: a microphone and a camera, with room to spare. */
-const MAX_TRANSCEIVER_REQUESTS = 4;
 const QUIET_MS = 2_000;
 const SILENT_MS = 4_500;
+/** Places for media the answering side may ask for on one link: a microphone, a camera and a screen, with room to spare. */
+const MAX_TRANSCEIVER_REQUESTS = 4;
 
 /**
  * One WebRTC data-channel link to one remote peer: owns its simple-peer instance, its state and
@@ -135,8 +135,11 @@ export class PeerLink implements Link {
   }
 
   audioLevel(): number | undefined {
-    const receiver = this.#connection.getReceivers().find(({ track }) => track.kind === 'audio');
-    return receiver?.getSynchronizationSources()[0]?.audioLevel;
+    const levels = this.#connection
+      .getReceivers()
+      .filter(({ track }) => track.kind === 'audio')
+      .flatMap((receiver) => receiver.getSynchronizationSources().flatMap(({ audioLevel }) => (audioLevel === undefined ? [] : [audioLevel])));
+    return levels.length > 0 ? Math.max(...levels) : undefined;
   }
 
   renegotiates(sdp: string): boolean {
