@@ -36,7 +36,7 @@ export const PAIRS: readonly Pair[] = [
 ];
 
 /** The third person of the `third` configuration, on a public address: every site reaches it. */
-export const THIRD = 'open';
+const THIRD = 'open';
 export const CONFIGS = ['stun', 'turn', 'third'] as const satisfies readonly Config[];
 
 /** What one pair showed: how the link ran (or why it failed), and how long from Join to the first message. */

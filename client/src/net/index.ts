@@ -1,9 +1,9 @@
 // net/: the network. Owns the signaling session (socket.io) and the WebRTC links to each person;
 // knows nothing of rooms' contents or of Lit. May import only @meshchat/protocol and its own files.
-export { base64url, fromBase64url } from './base64';
+export { base64url } from './base64';
 export { InboundBudget } from './inbound-budget';
 export type { Link, LinkFactory, LinkFailure, LinkHooks, LinkRoute, LinkState, MediaKind } from './link';
 export { LinkSlot } from './link-slot';
 export { peerLinks } from './peer-link';
-export { RelayLink, relayKeyPair, relayKeys, type RelayFrame, type RelayKeyPair, type RelayKeys, type RelayParties } from './relay-link';
+export { RelayLink, relayKeyPair, relayKeys, type RelayFrame, type RelayKeyPair, type RelayKeys } from './relay-link';
 export { SignalingSession, type KeptSeat, type SessionEvents } from './session';
