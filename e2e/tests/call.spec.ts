@@ -2,9 +2,13 @@
 // camera, and each page's getStats shows what arrives from whom (matched through the tile's
 // tracks). alice joins first, and she answered both her links (the newcomer offers): the side
 // simple-peer lets add media only with a request to the other side.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { violations } from '../axe';
-import { CAPTURE_CHANNELS, expect, test, type Captured, type User } from '../fixtures';
+import { CAPTURE_CHANNELS, expect, fillJoin, test, User, type Captured } from '../fixtures';
 
 /** What has arrived in a tile so far (`nick`'s, or with `screen` their shared screen's): audio energy and decoded video frames. */
 function received(page: Page, nick: string, screen = false) {
@@ -66,9 +70,18 @@ test('three people in a call hear and see each other; mute, camera off and leavi
 
   expect(await violations(alice.page), 'the call screen').toEqual([]);
 
-  // The chat goes on beside the call.
+  // The chat goes on beside the call, and so do files.
   await alice.say('can you hear me?');
   for (const user of [bob, carol]) await expect(user.lines('public').filter({ hasText: 'can you hear me?' })).toBeVisible();
+  const data = randomBytes(512 * 1024);
+  const file = path.join(tmpdir(), `meshchat-${process.pid}-${Date.now()}-slides.bin`);
+  await writeFile(file, data);
+  await carol.page.locator('mc-message-composer input[type=file]').setInputFiles(file);
+  const offer = alice.log.locator('.line[data-kind="file"]');
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  const [download] = await Promise.all([alice.page.waitForEvent('download'), offer.getByRole('link', { name: /^Save / }).click()]);
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  expect(sha256(await readFile(await download.path())), 'the file arrived whole during the call').toBe(sha256(data));
 
   // alice shares her screen: the others get it as a tile of its own, and People says so.
   await button(alice, 'Share screen').click();
@@ -114,4 +127,75 @@ test('a microphone the browser will not give says so, and the chat goes on', asy
   await expect(button(alice, 'Join call')).toBeVisible();
   await alice.say('typing instead');
   await expect(bob.lines('public').filter({ hasText: 'typing instead' })).toBeVisible();
+});
+
+/** The label of the microphone `user` sends (on any of their links). */
+const microphoneSent = (user: User) =>
+  user.page.evaluate(() =>
+    (window as unknown as Captured).__connections.flatMap((connection) =>
+      connection.connectionState === 'connected' ? connection.getSenders().flatMap(({ track }) => (track?.kind === 'audio' ? [track.label] : [])) : [],
+    )[0],
+  );
+
+test('the call by keyboard shortcuts; the microphone chosen is kept for the next call and after a reload; no more cameras than the cap', async ({ openPage }) => {
+  test.setTimeout(120_000);
+  // A cap of one camera, so the second person is the one turned away.
+  const enter = async (nick: string) => {
+    const page = await openPage('?room=keys&cameras=1', CAPTURE_CHANNELS);
+    await fillJoin(page, nick);
+    return new User(page, nick);
+  };
+  const alice = await enter('alice');
+  const bob = await enter('bob');
+  await alice.connectedTo('bob');
+  await bob.connectedTo('alice');
+
+  // Alt+J joins, Alt+V turns the camera on, Alt+M mutes: from the message box, where the focus is.
+  for (const user of [alice, bob]) {
+    await user.page.locator('mc-message-composer').getByRole('textbox').focus();
+    await user.page.keyboard.press('Alt+KeyJ');
+    await expect(button(user, 'Mute')).toHaveAttribute('aria-keyshortcuts', 'Alt+M');
+  }
+  await expect(button(alice, 'Leave call')).toHaveAttribute('aria-keyshortcuts', 'Alt+L');
+  await alice.page.keyboard.press('Alt+KeyV');
+  await expect(button(alice, 'Camera')).toHaveAttribute('aria-pressed', 'true');
+  await expect(tile(bob, 'alice').locator('video')).toBeVisible();
+  await expect(bob.people.locator('li[data-nick="alice"] .call')).toContainText('camera on');
+
+  // bob is the second camera of a call that carries one: he is told, and his camera stays off.
+  await bob.page.keyboard.press('Alt+KeyV');
+  await expect(bob.lines('notice').filter({ hasText: 'A call carries at most 1 cameras at once' })).toBeVisible();
+  await expect(button(bob, 'Camera')).toHaveAttribute('aria-pressed', 'false');
+  // alice's camera off: bob's may go on.
+  await alice.page.keyboard.press('Alt+KeyV');
+  await expect(tile(bob, 'alice').locator('audio')).toBeAttached();
+  await bob.page.keyboard.press('Alt+KeyV');
+  await expect(button(bob, 'Camera')).toHaveAttribute('aria-pressed', 'true');
+  await expect(tile(alice, 'bob').locator('video')).toBeVisible();
+
+  await alice.page.keyboard.press('Alt+KeyM');
+  await expect(button(alice, 'Mute')).toHaveAttribute('aria-pressed', 'true');
+  await expect(tile(bob, 'alice')).toHaveAttribute('data-muted', 'true');
+  await alice.page.keyboard.press('Alt+KeyM');
+  await expect(tile(bob, 'alice')).toHaveAttribute('data-muted', 'false');
+
+  // alice picks another microphone (Chromium's fake devices are three): it is what bob hears from now on.
+  const picker = alice.page.locator('mc-chat-app').getByRole('combobox', { name: 'Microphone' });
+  await picker.selectOption({ label: 'Fake Audio Input 2' });
+  await expect.poll(() => microphoneSent(alice)).toBe('Fake Audio Input 2');
+  await expect.poll(async () => (await flowing(bob, 'alice')).energy, { message: 'bob hears the new microphone' }).toBeGreaterThan(0);
+
+  // Leaving and joining again, and reloading the page (where the browser gives devices new ids), keep the choice.
+  await alice.page.keyboard.press('Alt+KeyL');
+  await expect(button(alice, 'Join call')).toBeVisible();
+  await button(alice, 'Join call').click();
+  await expect.poll(() => microphoneSent(alice)).toBe('Fake Audio Input 2');
+  await expect(picker.locator('option:checked')).toHaveText('Fake Audio Input 2');
+
+  await alice.page.reload();
+  await expect(alice.log).toBeVisible();
+  await alice.connectedTo('bob');
+  await button(alice, 'Join call').click();
+  await expect.poll(() => microphoneSent(alice)).toBe('Fake Audio Input 2');
+  await expect(picker.locator('option:checked')).toHaveText('Fake Audio Input 2');
 });

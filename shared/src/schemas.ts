@@ -155,6 +155,11 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
     camera: z.boolean(),
     screen: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,64}$/))),
   }),
+  /**
+   * Which of our videos the sender shows now (a tile scrolled away, or a page in the background,
+   * shows none): what is not shown is not sent.
+   */
+  z.object({ type: z.literal('watch'), video: z.boolean(), screen: z.boolean() }),
   /** Whom the sender has an open link to: a pair that cannot link directly may talk through it. */
   z.object({ type: z.literal('reach'), nicks: z.array(rawNick).check(z.maxLength(MAX_ROOM_SIZE_LIMIT)) }),
   /** Please pass this sealed frame on to `to` (the `n`th of its relayed conversation `session`). */

@@ -25,6 +25,17 @@ export type LinkFailure =
 /** The media a link carries: the microphone, the camera, or a shared screen. */
 export type MediaKind = 'audio' | 'video' | 'screen';
 
+/** What one of our video senders is asked to send on one link (`RTCRtpEncodingParameters`). */
+export interface VideoShape {
+  /** False while the receiver does not show this video (its tile hidden or scrolled away). */
+  active: boolean;
+  /** Bits per second; `undefined` leaves it to the browser (the governor switched off). */
+  maxBitrate: number | undefined;
+  scaleResolutionDownBy: number;
+  maxFramerate: number | undefined;
+  priority: RTCPriorityType;
+}
+
 /** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
 export type LinkRoute = 'direct' | 'relayed';
 
@@ -49,6 +60,12 @@ export interface Link {
   renegotiates?(sdp: string): boolean;
   /** How loud what they send us is right now, 0 to 1; undefined without sound from them. */
   audioLevel?(): number | undefined;
+  /** Shape what our sender of `kind` sends on this link (the bandwidth governor's answer); nothing before it first sent. */
+  shapeVideo?(kind: 'video' | 'screen', shape: VideoShape): void;
+  /** The link's available outgoing bitrate, as its congestion control measures it, if known. */
+  outgoingBitrate?(): Promise<number | undefined>;
+  /** Ask their microphone to send nothing during silence (Opus DTX), or not; it takes effect at the next negotiation. */
+  quietAudio?(on: boolean): void;
   chunkBytes(id: string): number;
   close(): void;
 }

@@ -13,9 +13,10 @@ import {
   type SignalData,
 } from '@meshchat/protocol';
 import { sdpFingerprint } from './fingerprint';
+import { withDtx } from './sdp';
 import { ownFrame } from './own-frames';
 import type { InboundBudget } from './inbound-budget';
-import type { Link, LinkFactory, LinkFailure, LinkHooks, LinkState, MediaKind } from './link';
+import type { Link, LinkFactory, LinkFailure, LinkHooks, LinkState, MediaKind, VideoShape } from './link';
 
 export interface PeerLinkOptions extends LinkHooks {
   /** The remote peer's nickname: every frame on this link is attributed to it. */
@@ -60,6 +61,9 @@ const SILENT_MS = 4_500;
 /** Places for media the answering side may ask for on one link: a microphone, a camera and a screen, with room to spare. */
 const MAX_TRANSCEIVER_REQUESTS = 4;
 
+/** simple-peer 9.11 has `negotiate()` (a new offer, or the answering side asking for one); its types leave it out. */
+type Negotiating = SimplePeer.Instance & { negotiate(): void };
+
 /**
  * One WebRTC data-channel link to one remote peer: owns its simple-peer instance, its state and
  * its teardown. The only file that touches simple-peer.
@@ -85,6 +89,11 @@ export class PeerLink implements Link {
   /** The sender of each kind of media we send on this link, once we first sent it. */
   readonly #senders = new Map<MediaKind, RTCRtpSender>();
   #transceiverRequests = 0;
+  /** What each video sender was last shaped to (so an unchanged answer costs nothing), and the queue of changes: one at a time. */
+  readonly #shapes = new Map<MediaKind, string>();
+  #shaping: Promise<void> = Promise.resolve();
+  /** Whether our offers and answers ask their microphone for DTX. */
+  #dtx = false;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -94,7 +103,7 @@ export class PeerLink implements Link {
     const config: RTCConfiguration = { iceServers: options.iceServers };
     if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
     if (options.certificate) config.certificates = [options.certificate];
-    this.#peer = new SimplePeer({ initiator: options.initiator, trickle: true, config });
+    this.#peer = new SimplePeer({ initiator: options.initiator, trickle: true, config, sdpTransform: (sdp: string) => (this.#dtx ? withDtx(sdp) : sdp) });
     this.#peer.on('signal', (data: SimplePeer.SignalData) => {
       // Firefox ends gathering with a candidate whose text is empty (end of candidates): no way in.
       if (data.type === 'candidate' && data.candidate.candidate !== '') this.#localCandidates += 1;
@@ -140,6 +149,59 @@ export class PeerLink implements Link {
       .filter(({ track }) => track.kind === 'audio')
       .flatMap((receiver) => receiver.getSynchronizationSources().flatMap(({ audioLevel }) => (audioLevel === undefined ? [] : [audioLevel])));
     return levels.length > 0 ? Math.max(...levels) : undefined;
+  }
+
+  shapeVideo(kind: 'video' | 'screen', shape: VideoShape): void {
+    const sender = this.#senders.get(kind);
+    const key = JSON.stringify(shape);
+    if (!sender || this.#shapes.get(kind) === key) return;
+    this.#shapes.set(kind, key);
+    // setParameters takes the parameters of the latest getParameters: changes go one after the other.
+    this.#shaping = this.#shaping.then(async () => {
+      const parameters = sender.getParameters();
+      // Before the first negotiation ends the sender has no encodings yet: the governor asks again soon.
+      if (parameters.encodings.length === 0 || !this.open) {
+        this.#shapes.delete(kind);
+        return;
+      }
+      for (const encoding of parameters.encodings) {
+        encoding.active = shape.active;
+        encoding.scaleResolutionDownBy = shape.scaleResolutionDownBy;
+        encoding.priority = shape.priority;
+        encoding.networkPriority = shape.priority;
+        if (shape.maxBitrate === undefined) delete encoding.maxBitrate;
+        else encoding.maxBitrate = shape.maxBitrate;
+        if (shape.maxFramerate === undefined) delete encoding.maxFramerate;
+        else encoding.maxFramerate = shape.maxFramerate;
+      }
+      // A shared screen keeps its resolution (text stays legible) and loses frames instead.
+      if (kind === 'screen') parameters.degradationPreference = 'maintain-resolution';
+      try {
+        await sender.setParameters(parameters);
+      } catch (error: unknown) {
+        this.#shapes.delete(kind);
+        console.warn('meshchat: could not shape what a link sends', error);
+      }
+    });
+  }
+
+  async outgoingBitrate(): Promise<number | undefined> {
+    if (!this.open) return undefined;
+    const stats = await this.#connection.getStats();
+    let bitrate: number | undefined;
+    stats.forEach((report: { type: string; selectedCandidatePairId?: string }) => {
+      if (report.type !== 'transport' || !report.selectedCandidatePairId) return;
+      const pair = stats.get(report.selectedCandidatePairId) as RTCIceCandidatePairStats | undefined;
+      bitrate = pair?.availableOutgoingBitrate;
+    });
+    return bitrate;
+  }
+
+  quietAudio(on: boolean): void {
+    if (this.#dtx === on) return;
+    this.#dtx = on;
+    // A connection that carries media negotiates again (the answering side asks the offering side to), so both ends hear of it.
+    if (this.open && this.#connection.getTransceivers().length > 0) (this.#peer as Negotiating).negotiate();
   }
 
   renegotiates(sdp: string): boolean {

@@ -1,5 +1,7 @@
 import type { PeerMessage } from '@meshchat/protocol';
 import type { Link, MediaKind } from '../net';
+import { DTX_ABOVE, videoShape, type CallSettings } from './governor';
+import type { Notice } from './notices';
 
 /** Where one person stands in the room's call; `screen` is the id of the stream their shared screen comes in. */
 export interface CallState {
@@ -24,8 +26,16 @@ export interface CallRoom {
   linked(): { nick: string; link: Link }[];
   /** Send one frame on our own link to `nick`. */
   sendDirect(nick: string, message: PeerMessage): boolean;
+  tell(notice: Notice): void;
   changed(): void;
 }
+
+/** Which of someone's videos a page shows: their camera's tile, and their shared screen's. */
+export interface Watching {
+  video: boolean;
+  screen: boolean;
+}
+const ALL: Watching = { video: true, screen: true };
 
 const OUT: CallState = { inCall: false, muted: false, camera: false };
 /** An audio level (0 to 1, as RTP carries it) above which someone counts as speaking. */
@@ -47,10 +57,18 @@ export class Call {
   readonly #remote = new Map<string, Omit<CallPeer, 'speaking'>>();
   /** When each person was last loud enough to count as speaking (performance.now()). */
   readonly #loud = new Map<string, number>();
+  /** Which of our videos each person shows (unsent ones are paused), and which of theirs we show. */
+  readonly #watchedBy = new Map<string, Watching>();
+  readonly #showing = new Map<string, Watching>();
+  /** Each link's measured available outgoing bitrate, and the camera step the governor took on it. */
+  readonly #available = new Map<string, number | undefined>();
+  readonly #steps = new Map<string, number | undefined>();
   readonly #room: CallRoom;
+  readonly settings: CallSettings;
 
-  constructor(room: CallRoom) {
+  constructor(room: CallRoom, settings: CallSettings) {
     this.#room = room;
+    this.settings = settings;
   }
 
   get local(): CallState {
@@ -94,6 +112,25 @@ export class Call {
     this.#set({ ...this.#local, muted });
   }
 
+  /**
+   * Whether we may turn our camera on: at most `maxVideoSenders` cameras send at once. If not, the
+   * user is told why and what to wait for. A shared screen is always let through: it is what
+   * everyone is there to see.
+   */
+  mayTurnCameraOn(): boolean {
+    const cameras = [...this.#remote.values()].filter((peer) => peer.inCall && peer.camera).length;
+    if (cameras < this.settings.maxVideoSenders) return true;
+    this.#room.tell({ type: 'cameras-full', cap: this.settings.maxVideoSenders });
+    return false;
+  }
+
+  /** Use `track` as the microphone from now on (another device was chosen), muted if we are. */
+  microphone(track: MediaStreamTrack): void {
+    track.enabled = !this.#local.muted;
+    this.#put('audio', track, this.#stream);
+    this.#set(this.#local);
+  }
+
   /** Turn the camera on with `track`, or off (`undefined`, and the camera is released). */
   camera(track: MediaStreamTrack | undefined): void {
     this.#put('video', track, this.#stream);
@@ -103,6 +140,8 @@ export class Call {
   /** Share a screen (`track`), or stop (`undefined`). It ends by itself when the browser's own "stop sharing" is pressed. */
   share(track: MediaStreamTrack | undefined): void {
     if (track && !this.#screen) this.#screen = new MediaStream();
+    // Text on a screen stays legible: the encoder keeps detail and gives up motion.
+    if (track) track.contentHint = 'detail';
     this.#put('screen', track, this.#screen);
     track?.addEventListener('ended', () => {
       if (this.#tracks.get('screen') === track) this.share(undefined);
@@ -114,6 +153,7 @@ export class Call {
   leave(): void {
     for (const track of this.#tracks.values()) track.stop();
     this.#tracks.clear();
+    this.#steps.clear();
     this.#set(OUT);
     this.#stream = undefined;
     this.#screen = undefined;
@@ -148,7 +188,69 @@ export class Call {
 
   /** `nick` left the room, or their link went: their tile goes until they say where they stand again. */
   gone(nick: string): void {
+    for (const map of [this.#watchedBy, this.#showing, this.#available, this.#steps]) map.delete(nick);
     if (this.#remote.delete(nick)) this.#room.changed();
+  }
+
+  /** Whether we show `nick`'s camera and screen now: they are told, and send only what we show. */
+  show(nick: string, showing: Watching): void {
+    const before = this.#showing.get(nick) ?? ALL;
+    if (before.video === showing.video && before.screen === showing.screen) return;
+    this.#showing.set(nick, showing);
+    this.#room.sendDirect(nick, { type: 'watch', ...showing });
+  }
+
+  /** `nick` says which of our videos they show. */
+  watched(nick: string, watching: Watching): void {
+    this.#watchedBy.set(nick, watching);
+    const link = this.#room.linked().find((each) => each.nick === nick)?.link;
+    if (link) this.#shape(nick, link);
+  }
+
+  /**
+   * The bandwidth governor's round (every couple of seconds in a call): each link's available
+   * outgoing bitrate is measured, and what each of our video senders sends on it follows from that,
+   * from how many people receive our video, and from whether they show it.
+   */
+  async govern(): Promise<void> {
+    if (!this.#local.inCall) return;
+    const links = this.#receivers();
+    await Promise.all(
+      links.map(async ({ nick, link }) => {
+        try {
+          this.#available.set(nick, await link.outgoingBitrate?.());
+        } catch {
+          this.#available.delete(nick);
+        }
+      }),
+    );
+    for (const { nick, link } of this.#receivers()) this.#shape(nick, link);
+  }
+
+  /** The people in the call, with us, that our media goes to: both of us in the call, on a link of our own. */
+  #receivers(): { nick: string; link: Link }[] {
+    if (!this.#local.inCall) return [];
+    return this.#room.linked().filter(({ nick }) => this.#remote.get(nick)?.inCall === true);
+  }
+
+  /** What our video senders send to `nick`, as the governor says; and whether their microphone saves silence. */
+  #shape(nick: string, link: Link): void {
+    const receivers = this.#receivers().length;
+    if (receivers === 0 || this.#remote.get(nick)?.inCall !== true) return;
+    const inCall = 1 + [...this.#remote.values()].filter((peer) => peer.inCall).length;
+    link.quietAudio?.(this.settings.governor && inCall > DTX_ABOVE);
+    const watching = this.#watchedBy.get(nick) ?? ALL;
+    const both = this.#local.camera && this.#local.screen !== undefined;
+    const available = this.#available.get(nick);
+    if (this.#local.camera) {
+      const { shape, step } = videoShape({ kind: 'video', receivers, available, both, watched: watching.video, previous: this.#steps.get(nick), settings: this.settings });
+      this.#steps.set(nick, step);
+      link.shapeVideo?.('video', shape);
+    }
+    if (this.#local.screen !== undefined) {
+      const { shape } = videoShape({ kind: 'screen', receivers, available, both, watched: watching.screen, previous: undefined, settings: this.settings });
+      link.shapeVideo?.('screen', shape);
+    }
   }
 
   #speaking(nick: string, now: number): boolean {
@@ -194,5 +296,7 @@ export class Call {
     sendMedia('audio', track('audio'), stream);
     sendMedia('video', track('video'), stream);
     if (this.#screen) sendMedia('screen', track('screen'), this.#screen);
+    // Everyone's share changes when someone joins or leaves: every receiver's shape is looked at again.
+    if (both) for (const each of this.#receivers()) this.#shape(each.nick, each.link);
   }
 }

@@ -2,7 +2,8 @@
 // room's proof, files, and the log. Plain TypeScript, tested without a browser. May import
 // ../net and @meshchat/protocol, never ../ui; what it says to people it says as Notice values.
 export { parseCommand } from './commands';
-export type { CallPeer, CallState } from './call';
+export type { CallPeer, CallState, Watching } from './call';
+export { CALL_DEFAULTS, type CallSettings } from './governor';
 export { Conversations } from './conversations';
 export { receiptState, type Receipt } from './delivery';
 export { isRasterImage, realExtension, saveName, visibleName } from './file-names';

@@ -33,6 +33,8 @@ export type Notice =
   | { type: 'file-relayed'; name: string; nick: string; via: string }
   | { type: 'file-unreadable'; name: string }
   /** The browser gave no microphone or camera: not allowed, none there, or it failed. */
+  /** `cap` people already send their camera in the call: ours stays off until one of them stops. */
+  | { type: 'cameras-full'; cap: number }
   | { type: 'device'; device: 'microphone' | 'camera' | 'screen'; why: 'denied' | 'missing' | 'failed' };
 
 /** Someone else's message or file offer arrived, for the interface to count and call attention to. */

@@ -12,6 +12,7 @@ import type { Link, LinkFactory, LinkFailure, RelayFrame } from '../net';
 import { Call } from './call';
 import { mark, type Unsequenced } from './delivery';
 import { FileTransfers } from './files';
+import { CALL_DEFAULTS, type CallSettings } from './governor';
 import type { ChatLine, Log } from './log';
 import type { Arrival, Notice } from './notices';
 import { Peer, type PeerRoom, type PeerView } from './peer';
@@ -33,6 +34,8 @@ export interface RoomOptions {
   dropped(): void;
   /** A link stopped hearing its peer: our network may have changed, so the signaling connection is checked. */
   silent?(): void;
+  /** How calls in this room are governed; the defaults if not given. */
+  callSettings?: CallSettings | undefined;
   changed(): void;
 }
 
@@ -87,9 +90,11 @@ export class Room implements PeerRoom {
     this.call = new Call({
       linked: () => [...this.#peers.values()].flatMap((peer) => (peer.direct ? [{ nick: peer.nick, link: peer.direct }] : [])),
       sendDirect: (nick, message) => this.#peers.get(nick)?.sendDirect(message) ?? false,
+      tell: (notice) => this.tell(notice),
       changed: () => this.changed(),
-    });
+    }, options.callSettings ?? CALL_DEFAULTS);
     this.#on('call', (peer, { inCall, muted, camera, screen }) => this.call.stated(peer.nick, { inCall, muted, camera, screen }));
+    this.#on('watch', (peer, { video, screen }) => this.call.watched(peer.nick, { video, screen }));
     this.#on('reach', (peer, { nicks }) => this.#reached(peer, nicks));
     this.#on('relay', (peer, { to, session, n, box }) => {
       // We pass it on, unread (we cannot read it), only between two people we both have a working link to.

@@ -82,6 +82,16 @@ export const chatAppStyles = css`
   .call-controls button[aria-pressed='true'] {
     outline: 2px solid var(--accent);
   }
+  .call-controls .device {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.3rem;
+    max-width: 100%;
+  }
+  .call-controls select {
+    max-width: 12rem;
+    min-width: 0;
+  }
   /* Tiles reflow to the width: one column on a phone, more on a desktop. */
   .tiles {
     display: grid;
@@ -89,6 +99,13 @@ export const chatAppStyles = css`
     gap: 0.4rem;
     max-height: 40vh;
     overflow: auto;
+    container-type: inline-size;
+  }
+  /* Whoever speaks gets a larger tile where there is room for two columns. */
+  @container (min-width: 20rem) {
+    .tiles [data-speaking='true'] {
+      grid-column: span 2;
+    }
   }
   .tiles figure {
     margin: 0;

@@ -3,7 +3,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Attention, type Permission } from './attention';
 import { chatAppStyles } from './chat-app.styles';
 import { ChatController, type SignalingState } from './chat-controller';
-import { iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
+import { callSettings, iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
 import type {
   CreatePrivateEvent,
   DraftEvent,
@@ -42,6 +42,14 @@ function typingWords(nicks: readonly string[]): string {
   return msg('Several people are typing…');
 }
 
+/**
+ * The call's keyboard shortcuts (Alt with a letter, by key position so every layout has them), as
+ * each control's `aria-keyshortcuts` says. J joins, M mutes, V is the camera, S shares the
+ * screen, L leaves.
+ */
+const CALL_KEYS = { join: 'KeyJ', mute: 'KeyM', camera: 'KeyV', screen: 'KeyS', leave: 'KeyL' } as const;
+const shortcut = (code: string) => `Alt+${code.slice(3)}`;
+
 /** Narrower than this, People becomes a drawer opened from the header. */
 const NARROW = '(max-width: 40rem)';
 
@@ -54,7 +62,7 @@ export class ChatApp extends LitElement {
     notifications: { state: true },
   };
 
-  readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceTransportPolicy: iceTransportPolicy() });
+  readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceTransportPolicy: iceTransportPolicy(), callSettings: callSettings() });
   /** Shown when `?signal=` points the page at another signaling server. */
   readonly #override = signalingOverride();
   /**
@@ -181,14 +189,24 @@ export class ChatApp extends LitElement {
     const call = chat.call;
     const pressed = (on: boolean) => (on ? 'true' : 'false');
     const peers = call.inCall ? [...chat.callPeers].sort(([a], [b]) => a.localeCompare(b)) : [];
+    const control = (key: keyof typeof CALL_KEYS, label: string, action: () => unknown, on?: boolean) =>
+      html`<button
+        aria-pressed=${on === undefined ? nothing : pressed(on)}
+        aria-keyshortcuts=${shortcut(CALL_KEYS[key])}
+        title=${`${label} (${shortcut(CALL_KEYS[key])})`}
+        @click=${action}
+      >
+        ${label}
+      </button>`;
     return html`<section class="call" aria-label=${msg('Call')}>
       <div class="call-controls">
         ${call.inCall
-          ? html`<button aria-pressed=${pressed(call.muted)} @click=${() => chat.toggleMute()}>${msg('Mute')}</button>
-              <button aria-pressed=${pressed(call.camera)} @click=${() => void chat.toggleCamera()}>${msg('Camera')}</button>
-              <button aria-pressed=${pressed(call.screen !== undefined)} @click=${() => void chat.toggleScreen()}>${msg('Share screen')}</button>
-              <button @click=${() => chat.leaveCall()}>${msg('Leave call')}</button>`
-          : html`<button @click=${() => void chat.joinCall()}>${msg('Join call')}</button>`}
+          ? html`${control('mute', msg('Mute'), () => chat.toggleMute(), call.muted)}
+            ${control('camera', msg('Camera'), () => void chat.toggleCamera(), call.camera)}
+            ${control('screen', msg('Share screen'), () => void chat.toggleScreen(), call.screen !== undefined)}
+            ${control('leave', msg('Leave call'), () => chat.leaveCall())} ${this.#devicePicker('audioinput', msg('Microphone'))}
+            ${this.#devicePicker('videoinput', msg('Camera to use'))}`
+          : control('join', msg('Join call'), () => void chat.joinCall())}
       </div>
       ${peers.length > 0
         ? html`<div class="tiles">
@@ -216,6 +234,68 @@ export class ChatApp extends LitElement {
           </div>`
         : nothing}
     </section>`;
+  }
+
+  /** Which microphone or camera to use: there is a choice once the browser named more than one. */
+  #devicePicker(kind: 'audioinput' | 'videoinput', label: string) {
+    const devices = this.chat.devices[kind];
+    if (devices.length < 2) return nothing;
+    const chosen = this.chat.chosen(kind);
+    return html`<label class="device"
+      >${label}
+      <select @change=${(event: Event) => void this.chat.chooseDevice(kind, (event.target as HTMLSelectElement).value)}>
+        ${devices.map(
+          (device, i) => html`<option value=${device.deviceId} ?selected=${device.deviceId === chosen}>${device.label || msg(str`Device ${i + 1}`)}</option>`,
+        )}
+      </select></label
+    >`;
+  }
+
+  /** The call's shortcuts, wherever the focus is in the room. */
+  readonly #onKey = (event: KeyboardEvent) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || this.chat.screen !== 'room') return;
+    const { chat } = this;
+    const inCall = chat.call.inCall;
+    const actions: Record<string, (() => unknown) | undefined> = {
+      [CALL_KEYS.join]: inCall ? undefined : () => chat.joinCall(),
+      [CALL_KEYS.mute]: inCall ? () => chat.toggleMute() : undefined,
+      [CALL_KEYS.camera]: inCall ? () => chat.toggleCamera() : undefined,
+      [CALL_KEYS.screen]: inCall ? () => chat.toggleScreen() : undefined,
+      [CALL_KEYS.leave]: inCall ? () => chat.leaveCall() : undefined,
+    };
+    const action = actions[event.code];
+    if (!action) return;
+    event.preventDefault();
+    void action();
+  };
+
+  /**
+   * A tile's video that is scrolled out of sight, or a page in the background, is not shown: its
+   * sender is told, and pauses it (see the governor), until it is in sight again.
+   */
+  readonly #inSight = new Map<Element, boolean>();
+  readonly #sight = new IntersectionObserver((entries) => {
+    for (const entry of entries) this.#inSight.set(entry.target, entry.isIntersecting);
+    this.#tellShowing();
+  });
+  readonly #onVisibility = () => this.#tellShowing();
+
+  #tellShowing(): void {
+    const showing = new Map<string, { video: boolean; screen: boolean }>();
+    for (const [video, inSight] of this.#inSight) {
+      if (!video.isConnected) {
+        this.#inSight.delete(video);
+        this.#sight.unobserve(video);
+        continue;
+      }
+      const figure = video.closest('figure');
+      const nick = figure?.getAttribute('data-call-peer') ?? figure?.getAttribute('data-call-screen');
+      if (!figure || nick === null || nick === undefined) continue;
+      const seen = inSight && document.visibilityState === 'visible';
+      const each = showing.get(nick) ?? { video: true, screen: true };
+      showing.set(nick, figure.hasAttribute('data-call-screen') ? { ...each, screen: seen } : { ...each, video: seen });
+    }
+    for (const [nick, watching] of showing) this.chat.showing(nick, watching);
   }
 
   /** The room and each private conversation, with what is unread in each. */
@@ -273,12 +353,17 @@ export class ChatApp extends LitElement {
     this.#narrowQuery.addEventListener('change', this.#onNarrow);
     // File cards live inside the log; their accept, decline and cancel bubble up to here.
     this.addEventListener('file-action', this.#onFileAction);
+    window.addEventListener('keydown', this.#onKey);
+    document.addEventListener('visibilitychange', this.#onVisibility);
   }
 
   override disconnectedCallback(): void {
     window.removeEventListener('hashchange', this.#onHashChange);
     this.#narrowQuery.removeEventListener('change', this.#onNarrow);
     this.removeEventListener('file-action', this.#onFileAction);
+    window.removeEventListener('keydown', this.#onKey);
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#sight.disconnect();
     super.disconnectedCallback();
   }
 
@@ -348,6 +433,10 @@ export class ChatApp extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    // Each tile's video is watched for being in sight from when it appears (observing it again does nothing).
+    for (const video of this.renderRoot.querySelectorAll('.tiles video')) {
+      if (!this.#inSight.has(video)) this.#sight.observe(video);
+    }
     const { screen, view } = this.chat;
     const shown = `${screen}\n${view ?? ''}`;
     if (shown === this.#shown) return;

@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
-import { Conversations, Log, Room, parseCommand, type Arrival, type CallPeer, type CallState, type ChatLine, type FileTransfers, type PeerView } from '../room';
+import { Conversations, Log, Room, parseCommand, type Arrival, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView, type Watching } from '../room';
 import { Attention } from './attention';
 import { Lobby, type Screen, type SignalingState } from './lobby';
 import { helpLines, linkWords, noticeText } from './words';
@@ -13,6 +13,8 @@ export interface ChatOptions {
   signalingUrl: string;
   /** `relay` sends everything through TURN. */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** How calls are governed. */
+  callSettings?: CallSettings;
 }
 
 /**
@@ -30,9 +32,36 @@ const BACK_EVENTS = ['pointerdown', 'keydown'] as const;
  */
 /** How often the call screen looks at who is speaking. */
 const SPEAKING_EVERY_MS = 100;
+/** How often the bandwidth governor measures each link and shapes what we send on it. */
+const GOVERN_EVERY_MS = 2_000;
+/** Where the microphone and camera chosen last are kept, per browser. */
+const DEVICE_KEYS = { audioinput: 'meshchat.microphone', videoinput: 'meshchat.camera' } as const;
+export type DeviceKind = keyof typeof DEVICE_KEYS;
+
+/** A chosen device that is not there any more (unplugged, or another browser profile's id). */
+const isGone = (error: unknown) => error instanceof DOMException && (error.name === 'OverconstrainedError' || error.name === 'NotFoundError');
+
+/**
+ * The stored choice of `kind`, if storage can be read: its id, and its name, by which it is found
+ * again where the browser gives it a new id (as private windows do on every load).
+ */
+function chosenDevice(kind: DeviceKind): { id: string; label: string } | undefined {
+  try {
+    const stored: unknown = JSON.parse(localStorage.getItem(DEVICE_KEYS[kind]) ?? 'null');
+    if (typeof stored !== 'object' || stored === null) return undefined;
+    const { id, label } = stored as Record<string, unknown>;
+    return typeof id === 'string' && typeof label === 'string' ? { id, label } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export class ChatController implements ReactiveController {
   #speaking: ReturnType<typeof setInterval> | undefined;
+  #governing: ReturnType<typeof setInterval> | undefined;
+  /** The microphones and cameras the browser offers (named only once it gave us one). */
+  devices: { audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] } = { audioinput: [], videoinput: [] };
+  readonly #callSettings: CallSettings | undefined;
   /** Frames that failed to parse and were dropped. */
   dropped = 0;
   /** The newest message from someone else, for the screen reader's live region. */
@@ -50,6 +79,7 @@ export class ChatController implements ReactiveController {
 
   constructor(host: ReactiveControllerHost, options: ChatOptions) {
     this.#host = host;
+    this.#callSettings = options.callSettings;
     this.lobby = new Lobby(options.signalingUrl, {
       entered: (joined, key) => this.#enter(joined, key),
       left: () => this.#reset(),
@@ -136,7 +166,7 @@ export class ChatController implements ReactiveController {
 
   /** Join the call with the microphone; devices are asked for only now. */
   async joinCall(): Promise<void> {
-    const stream = await this.#media({ audio: true }, 'microphone');
+    const stream = await this.#media('audioinput');
     if (!stream || !this.#room) return;
     this.#room.call.join(stream);
     // Who is speaking changes with every word: looked at a few times a second while in the call.
@@ -146,6 +176,8 @@ export class ChatController implements ReactiveController {
       if (!call?.local.inCall) clearInterval(this.#speaking);
       else if (call.listen()) this.#changed();
     }, SPEAKING_EVERY_MS);
+    clearInterval(this.#governing);
+    this.#governing = setInterval(() => void this.#room?.call.govern(), GOVERN_EVERY_MS);
   }
 
   async toggleCamera(): Promise<void> {
@@ -155,8 +187,37 @@ export class ChatController implements ReactiveController {
       call.camera(undefined);
       return;
     }
-    const stream = await this.#media({ video: true }, 'camera');
+    if (!call.mayTurnCameraOn()) return;
+    const stream = await this.#media('videoinput');
     call.camera(stream?.getVideoTracks()[0]);
+  }
+
+  /** Use another microphone or camera from now on (and in later calls in this browser). */
+  async chooseDevice(kind: DeviceKind, id: string): Promise<void> {
+    const label = this.devices[kind].find((device) => device.deviceId === id)?.label ?? '';
+    try {
+      localStorage.setItem(DEVICE_KEYS[kind], JSON.stringify({ id, label }));
+    } catch {
+      // Storage refused (a private window): the choice holds for this call only.
+    }
+    const call = this.#room?.call;
+    if (!call?.local.inCall || (kind === 'videoinput' && !call.local.camera)) return;
+    const track = (await this.#media(kind))?.getTracks()[0];
+    if (!track) return;
+    if (kind === 'audioinput') call.microphone(track);
+    else call.camera(track);
+  }
+
+  /** The id of the device of `kind` chosen last, as the browser lists it now. */
+  chosen(kind: DeviceKind): string | undefined {
+    const chosen = chosenDevice(kind);
+    const devices = this.devices[kind];
+    return (devices.find(({ deviceId }) => deviceId === chosen?.id) ?? devices.find(({ label }) => label !== '' && label === chosen?.label))?.deviceId;
+  }
+
+  /** Whether we show `nick`'s camera and screen now: what we do not show, they do not send. */
+  showing(nick: string, watching: Watching): void {
+    this.#room?.call.show(nick, watching);
   }
 
   /** Share a screen, window or tab (the browser asks which), or stop sharing. */
@@ -184,20 +245,51 @@ export class ChatController implements ReactiveController {
 
   leaveCall(): void {
     clearInterval(this.#speaking);
+    clearInterval(this.#governing);
     this.#room?.call.leave();
   }
 
-  /** Ask the browser for a device; if it says no, or there is none, say so and go on without. */
-  async #media(constraints: MediaStreamConstraints, device: 'microphone' | 'camera'): Promise<MediaStream | undefined> {
+  /** Ask the browser for a device (the one chosen last, if it is still there); if it says no, or there is none, say so and go on without. */
+  async #media(kind: DeviceKind): Promise<MediaStream | undefined> {
     try {
-      return await navigator.mediaDevices.getUserMedia(constraints);
+      const stream = await this.#open(kind);
+      await this.#listDevices();
+      return stream;
     } catch (error: unknown) {
       const name = error instanceof DOMException ? error.name : '';
       const why = name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : name === 'NotFoundError' ? 'missing' : 'failed';
-      this.#room?.tell({ type: 'device', device, why });
+      this.#room?.tell({ type: 'device', device: kind === 'audioinput' ? 'microphone' : 'camera', why });
       return undefined;
     }
   }
+
+  /**
+   * The device chosen last: by its id (`exact`: Chromium passes over an `ideal` device while another
+   * is open), else by its name once the browser lists names, else the browser's default.
+   */
+  async #open(kind: DeviceKind): Promise<MediaStream> {
+    const ask = (wanted: MediaTrackConstraints | boolean) => navigator.mediaDevices.getUserMedia(kind === 'audioinput' ? { audio: wanted } : { video: wanted });
+    const chosen = chosenDevice(kind);
+    if (!chosen) return ask(true);
+    try {
+      return await ask({ deviceId: { exact: chosen.id } });
+    } catch (error: unknown) {
+      if (!isGone(error)) throw error;
+    }
+    const stream = await ask(true);
+    const same = (await navigator.mediaDevices.enumerateDevices()).find((device) => device.kind === kind && device.label !== '' && device.label === chosen.label);
+    if (!same || stream.getTracks()[0]?.getSettings().deviceId === same.deviceId) return stream;
+    for (const track of stream.getTracks()) track.stop();
+    return ask({ deviceId: { exact: same.deviceId } }).catch(() => ask(true));
+  }
+
+  /** What microphones and cameras there are, to choose from (their names show once the browser gave us one). */
+  async #listDevices(): Promise<void> {
+    const all = await navigator.mediaDevices.enumerateDevices();
+    this.devices = { audioinput: all.filter(({ kind }) => kind === 'audioinput'), videoinput: all.filter(({ kind }) => kind === 'videoinput') };
+    this.#changed();
+  }
+
 
   /** Our messages someone has not acknowledged yet, counted once per recipient. */
   get unacknowledged(): number {
@@ -268,6 +360,8 @@ export class ChatController implements ReactiveController {
 
   /** Forget the room: its people, links, queues, timers, transfers and conversations. */
   #reset(): void {
+    clearInterval(this.#speaking);
+    clearInterval(this.#governing);
     this.#room?.dispose();
     this.#room = undefined;
     this.conversations.clear();
@@ -384,6 +478,7 @@ export class ChatController implements ReactiveController {
       },
       changed: () => this.#changed(),
       silent: () => this.lobby.session.checkAlive(),
+      callSettings: this.#callSettings,
     });
     if (this.#leaving !== undefined) this.#room.holdAcks(true);
     this.#room.enter(proofKey ? undefined : joined.room, joined.peers);

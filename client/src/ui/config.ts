@@ -1,3 +1,5 @@
+import { CALL_DEFAULTS, type CallSettings } from '../room';
+
 /** Where the signaling server is: `?signal=` for trying another one, else the build's, else this page's origin. */
 export function signalingUrl(location: Location = window.location): string {
   const fromQuery = signalingOverride(location);
@@ -27,4 +29,23 @@ export function roomLink(room: string, location: Location = window.location): st
   const url = new URL('/', location.origin);
   url.searchParams.set('room', room);
   return url.href;
+}
+
+/**
+ * How calls are governed: the build's `VITE_CALL_UPLOAD_KBPS` (all the video one person sends, to
+ * everyone together) and `VITE_CALL_CAMERAS` (cameras on at once), which `?upload=` and `?cameras=`
+ * change for trying them out; `?governor=off` leaves every sender to the browser (for comparison).
+ */
+export function callSettings(location: Location = window.location): CallSettings {
+  const query = new URLSearchParams(location.search);
+  const env = import.meta.env as Record<string, string | undefined>;
+  const positive = (raw: string | null | undefined, fallback: number) => {
+    const value = Number(raw);
+    return raw && Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  return {
+    uploadBps: positive(query.get('upload') ?? env['VITE_CALL_UPLOAD_KBPS'], CALL_DEFAULTS.uploadBps / 1000) * 1000,
+    maxVideoSenders: Math.floor(positive(query.get('cameras') ?? env['VITE_CALL_CAMERAS'], CALL_DEFAULTS.maxVideoSenders)),
+    governor: query.get('governor') !== 'off',
+  };
 }

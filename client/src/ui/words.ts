@@ -193,5 +193,9 @@ export function noticeText(notice: Notice): string {
     }
     case 'file-unreadable':
       return msg(str`Could not read ${notice.name}, so it was not offered.`);
+    case 'cameras-full':
+      return msg(
+        str`A call carries at most ${notice.cap} cameras at once, and that many are on: yours stays off until someone turns theirs off. You can still share your screen.`,
+      );
   }
 }
