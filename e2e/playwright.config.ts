@@ -1,17 +1,6 @@
-import { existsSync } from 'node:fs';
 import { defineConfig, type LaunchOptions } from '@playwright/test';
-import { CHROMIUM_FLAGS } from './chromium-flags';
+import { CHROMIUM_FLAGS, chromium, headlessShell } from './chromium-flags';
 import { EXPECT_TIMEOUT_MS } from './limits';
-
-/** Debian's Chromium where installed (no browser download needed); else Playwright's own. */
-const installed = (path: string) => (existsSync(path) ? path : undefined);
-const chromium = process.env.CHROMIUM_PATH || installed('/usr/bin/chromium');
-/**
- * Chromium's headless shell (Debian's `chromium-headless-shell`): the same Blink and WebRTC without
- * the desktop browser around them. A page costs half the CPU, so a room of four forms twice as
- * fast on two cores. It has no notification permission prompt, so that spec runs in the full browser.
- */
-const headlessShell = process.env.CHROMIUM_PATH || installed('/usr/bin/chromium-headless-shell') || chromium;
 
 const launch = (executablePath: string | undefined): LaunchOptions => ({
   ...(executablePath ? { executablePath } : {}),

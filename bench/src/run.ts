@@ -6,6 +6,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { browserBench, type BrowserResults } from './browser';
 import { bundleBench, kb, type BundleResults } from './bundle';
+import { callBench, type CallResults } from './call';
 import { capacityBench, type CapacityResults } from './capacity';
 import { filesBench, type FileResults } from './files';
 import { natBench, type NatResults } from './nat';
@@ -55,6 +56,7 @@ const scaleOut: ScaleOutResults = await scaleOutBench(options, log);
 unpinSelf();
 const browser: BrowserResults = await browserBench(options, log);
 const files: FileResults = await filesBench(options, log);
+const call: CallResults = await callBench(options, log);
 const nat: NatResults = await natBench(options, log);
 const bundle: BundleResults = bundleBench(log);
 
@@ -80,6 +82,20 @@ const rows: [string, string, string, string][] = [
       : nat.cells.map((cell) => `${cell.pair} ${cell.config}: ${cell.medianMs === undefined ? cell.outcomes[0] : `${(cell.medianMs / 1000).toFixed(1)} s`}`).join('; '),
     nat.skipped ? 'n/a' : 'measured',
   ],
+  [
+    'Call: Join call to first decoded frame at the others',
+    'report',
+    call.firstFrame.map((run) => `${run.pages} pages: median ${run.medianMs.toFixed(0)} ms, slowest ${run.maxMs.toFixed(0)} ms${run.missed ? `, ${run.missed} receivers none within 30 s` : ''}`).join('; '),
+    'measured',
+  ],
+  [
+    'Call of 4 with cameras: Chromium CPU per page, sent per sender',
+    'report',
+    call.load
+      .map((run) => `governor ${run.governor ? 'on' : 'off'}: ${run.cpuPercentPerPage.toFixed(0)}% of a core, ${median(run.sentKbpsPerSender).toFixed(0)} kbps (${run.sentKbpsPerLink.toFixed(0)} a link)`)
+      .join('; '),
+    'measured',
+  ],
   ['Client JS, gzipped', '≤ 55 KB', `${kb(bundle.jsGzip)} (all JS+CSS: ${kb(bundle.total.gzip)} gzip, ${kb(bundle.total.brotli)} brotli)`, bundle.jsGzip <= 55 * 1024 ? 'met' : 'short'],
 ];
 
@@ -102,7 +118,7 @@ console.log(`Two processes / one process on Redis: p50 ×${scaleOut.crossOverSam
 
 const date = new Date().toISOString();
 mkdirSync(RESULTS, { recursive: true });
-const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, files, nat, bundle };
+const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, files, call, nat, bundle };
 writeFileSync(`${RESULTS}${smoke ? 'smoke' : 'latest'}.json`, `${JSON.stringify(report, null, 2)}\n`);
 if (!smoke) {
   const cpu = (server: string, rate: number) => median(relay.runs.filter((run) => run.rate === rate && run.server === server).map((run) => run.cpuMicrosPerRelay));

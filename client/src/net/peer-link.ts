@@ -91,6 +91,8 @@ export class PeerLink implements Link {
   #transceiverRequests = 0;
   /** What each video sender was last shaped to (so an unchanged answer costs nothing), and the queue of changes: one at a time. */
   readonly #shapes = new Map<MediaKind, string>();
+  /** The shape the governor last asked for, per kind: applied as soon as a new sender can take it. */
+  readonly #wantedShapes = new Map<'video' | 'screen', VideoShape>();
   #shaping: Promise<void> = Promise.resolve();
   /** Whether our offers and answers ask their microphone for DTX. */
   #dtx = false;
@@ -120,6 +122,7 @@ export class PeerLink implements Link {
     });
     this.#watchGathering();
     this.#watchConsent();
+    this.#watchNegotiation();
     this.#peer.on('data', (raw: Uint8Array | string) => this.#receive(raw));
     this.#peer.on('track', (track: MediaStreamTrack, stream: MediaStream) => options.onTrack?.(track, stream));
     this.#peer.on('error', (error: Error) => this.#fail({ why: 'error', detail: error.message }));
@@ -140,6 +143,8 @@ export class PeerLink implements Link {
     if (this.#state !== 'connecting' && this.#state !== 'connected') return;
     // Each request makes a transceiver here and grows every offer: a few per link, no more.
     if (data.type === 'transceiverRequest' && (!this.initiator || ++this.#transceiverRequests > MAX_TRANSCEIVER_REQUESTS)) return;
+    // An answer to no offer of ours (one that crossed a newer negotiation, or came twice) is stale: applied, it would break the link.
+    if (data.type === 'answer' && this.#connection.signalingState !== 'have-local-offer') return;
     this.#peer.signal(data as SimplePeer.SignalData);
   }
 
@@ -152,6 +157,7 @@ export class PeerLink implements Link {
   }
 
   shapeVideo(kind: 'video' | 'screen', shape: VideoShape): void {
+    this.#wantedShapes.set(kind, shape);
     const sender = this.#senders.get(kind);
     const key = JSON.stringify(shape);
     if (!sender || this.#shapes.get(kind) === key) return;
@@ -159,7 +165,7 @@ export class PeerLink implements Link {
     // setParameters takes the parameters of the latest getParameters: changes go one after the other.
     this.#shaping = this.#shaping.then(async () => {
       const parameters = sender.getParameters();
-      // Before the first negotiation ends the sender has no encodings yet: the governor asks again soon.
+      // Before its negotiation ends the sender has no encodings yet: shaped when it ends (see #watchNegotiation).
       if (parameters.encodings.length === 0 || !this.open) {
         this.#shapes.delete(kind);
         return;
@@ -351,6 +357,15 @@ export class PeerLink implements Link {
     const quiet = now - this.#heard;
     if (quiet >= SILENT_MS) this.#fail({ why: 'silent' });
     else if (quiet >= QUIET_MS) this.send({ type: 'ping' });
+  }
+
+  /** A sender added since the last negotiation takes its shape as soon as the negotiation ends, not at the governor's next round. */
+  #watchNegotiation(): void {
+    const connection = this.#connection;
+    connection.addEventListener('signalingstatechange', () => {
+      if (connection.signalingState !== 'stable') return;
+      for (const [kind, shape] of this.#wantedShapes) if (!this.#shapes.has(kind)) this.shapeVideo(kind, shape);
+    });
   }
 
   #watchConsent(): void {
