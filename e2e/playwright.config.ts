@@ -10,6 +10,7 @@ const launch = (executablePath: string | undefined): LaunchOptions => ({
 const NEEDS_FULL_BROWSER = /attention\.spec\.ts/;
 const CHAOS = /chaos\.spec\.ts/;
 const NAT = /nat\.spec\.ts/;
+const SIX_CAMERAS = /call-six\.spec\.ts/;
 
 export default defineConfig({
   testDir: './tests',
@@ -21,13 +22,15 @@ export default defineConfig({
   reporter: [['list'], ['./headroom.ts', { expectTimeoutMs: EXPECT_TIMEOUT_MS }]],
   outputDir: '../test-results',
   projects: [
-    { name: 'e2e', testIgnore: [CHAOS, NAT, NEEDS_FULL_BROWSER], use: { launchOptions: launch(headlessShell) } },
+    { name: 'e2e', testIgnore: [CHAOS, NAT, SIX_CAMERAS, NEEDS_FULL_BROWSER], use: { launchOptions: launch(headlessShell) } },
     { name: 'browser', testMatch: NEEDS_FULL_BROWSER, use: { launchOptions: launch(chromium) } },
     // Four pages chatting flat out for a minute would starve whatever ran beside it on two cores:
     // it runs alone, after everything else.
     { name: 'chaos', testMatch: CHAOS, dependencies: ['e2e', 'browser'], use: { launchOptions: launch(headlessShell) } },
     // The NAT lab starts a browser per site and times each pair: it too runs alone, last.
     { name: 'nat', testMatch: NAT, dependencies: ['chaos'], use: { launchOptions: launch(headlessShell) } },
+    // Six pages each sending its camera to five: thirty encoders and thirty decoders, alone at the end.
+    { name: 'six-cameras', testMatch: SIX_CAMERAS, dependencies: ['nat'], use: { launchOptions: launch(headlessShell) } },
   ],
   use: {
     browserName: 'chromium',

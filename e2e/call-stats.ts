@@ -1,0 +1,102 @@
+// What a call's video senders send, read from outside through getStats: shared by the governor's
+// specs (two to five people beside other tests, and six cameras on their own).
+import type { Page } from '@playwright/test';
+import { expect, type Captured, type User } from './fixtures';
+
+/** What each receiver should get from a camera with `cameras` people in the call and `uploadKbps` to share (the governor's rule, with its 1.5 Mbps ceiling). */
+export const budget = (uploadKbps: number, cameras: number) => Math.min(1_500_000, (uploadKbps * 1000) / (cameras - 1));
+
+interface Sent {
+  bytes: number;
+  at: number;
+  maxBitrate: number | undefined;
+  active: boolean | undefined;
+}
+
+/** Each open link's camera sender on `page`: bytes sent so far, and its encoding's parameters. */
+export const sentOn = (page: Page) =>
+  page.evaluate(async () => {
+    const out: Sent[] = [];
+    for (const connection of (window as unknown as Captured).__connections) {
+      if (connection.connectionState !== 'connected') continue;
+      const sender = connection.getSenders().find(({ track }) => track?.kind === 'video');
+      if (!sender) continue;
+      const stats = await sender.getStats();
+      let bytes = 0;
+      let at = 0;
+      stats.forEach((report: { type: string; bytesSent?: number; timestamp: number }) => {
+        if (report.type !== 'outbound-rtp') return;
+        bytes += report.bytesSent ?? 0;
+        at = report.timestamp;
+      });
+      const [encoding] = sender.getParameters().encodings;
+      out.push({ bytes, at, maxBitrate: encoding?.maxBitrate, active: encoding?.active });
+    }
+    return out;
+  });
+
+/** Each link's video bitrate out of `page` over three seconds, with the maxBitrate it was given. */
+export async function bitrates(page: Page): Promise<{ bps: number; maxBitrate: number | undefined }[]> {
+  const before = await sentOn(page);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const after = await sentOn(page);
+  return after.map((end, i) => {
+    const start = before[i];
+    const seconds = start ? (end.at - start.at) / 1000 : 0;
+    return { bps: start && seconds > 0 ? ((end.bytes - start.bytes) * 8) / seconds : 0, maxBitrate: end.maxBitrate };
+  });
+}
+
+/** Video bytes that arrived at `page` in the tile of `nick` over two seconds. */
+export const videoBytesFrom = (page: Page, nick: string) =>
+  page.evaluate(async (nick) => {
+    const video = document.querySelector('mc-chat-app')?.shadowRoot?.querySelector(`[data-call-peer="${nick}"] video`) as HTMLVideoElement | null;
+    const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.id;
+    const bytes = async () => {
+      let sum = 0;
+      for (const connection of (window as unknown as Captured).__connections) {
+        if (connection.connectionState !== 'connected') continue;
+        (await connection.getStats()).forEach((report: { type: string; trackIdentifier?: string; bytesReceived?: number }) => {
+          if (report.type === 'inbound-rtp' && report.trackIdentifier === track) sum += report.bytesReceived ?? 0;
+        });
+      }
+      return sum;
+    };
+    const before = await bytes();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    return (await bytes()) - before;
+  }, nick);
+
+/** Whether every offer and answer between two people in the call asks Opus for DTX (on all their pages). */
+export async function dtx(users: User[]): Promise<boolean> {
+  for (const user of users) {
+    const all = await user.page.evaluate(() =>
+      (window as unknown as Captured).__connections
+        .filter((connection) => connection.connectionState === 'connected' && connection.getTransceivers().length > 0)
+        .every((connection) => [connection.localDescription?.sdp ?? '', connection.remoteDescription?.sdp ?? ''].every((sdp) => sdp.includes('usedtx=1'))),
+    );
+    if (!all) return false;
+  }
+  return true;
+}
+
+export const button = (user: User, name: string) => user.page.locator('mc-chat-app').getByRole('button', { name, exact: true });
+
+/**
+ * Waits until each of `user`'s links carries its camera at `expected` bps within 20 %, with that
+ * maxBitrate asked of the sender. Each link's congestion control takes a few seconds to find room
+ * for the budget: measured until it has.
+ */
+export async function followsBudget(user: User, receivers: number, expected: number, timeout = 45_000): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const links = await bitrates(user.page);
+        const ok = links.length === receivers && links.every(({ bps, maxBitrate }) => maxBitrate === expected && Math.abs(bps / expected - 1) <= 0.2);
+        if (ok) console.log(`[measure] ${receivers + 1} cameras, ${user.nick}: ${links.map(({ bps }) => Math.round(bps / 1000)).join(', ')} kbps per link (budget ${expected / 1000})`);
+        return ok ? 'within 20%' : JSON.stringify(links.map(({ bps, maxBitrate }) => [Math.round(bps / 1000), (maxBitrate ?? 0) / 1000]));
+      },
+      { message: `${user.nick}'s video to each of ${receivers} receivers follows ${expected / 1000} kbps`, timeout, intervals: [0] },
+    )
+    .toBe('within 20%');
+}
