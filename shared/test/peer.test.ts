@@ -31,6 +31,7 @@ describe('peer frames', () => {
       { type: 'file-decline', id: 'f1' },
       { type: 'file-cancel', id: 'f1' },
       { type: 'file-done', id: 'f1', ok: true },
+      { type: 'watch', video: false, screen: true },
     ];
     for (const message of messages) assert.deepEqual(parsePeerFrame(encodePeerMessage(message)), { ok: true, message });
   });
@@ -73,6 +74,9 @@ describe('peer frames', () => {
       { type: 'relay', to: 'bob', session: 's'.repeat(22), n: -1, box: 'AAAA' },
       { type: 'relay', to: 'bob', session: 's'.repeat(22), n: 0, box: 'not base64url!' },
       { type: 'relayed', from: 'bob', session: 's'.repeat(22), n: 0, box: 'A'.repeat(MAX_RELAY_BOX_LENGTH + 1) },
+      { type: 'watch', video: 'no', screen: true },
+      { type: 'watch', video: false },
+      { type: 'watch', video: 0, screen: 1 },
       { type: 'reach', nicks: Array.from({ length: MAX_ROOM_SIZE_LIMIT + 1 }, (_, i) => `n${i}`) },
     ]) {
       assert.deepEqual(parsePeerFrame(JSON.stringify(bad)), { ok: false, error: 'FRAME_INVALID' }, JSON.stringify(bad));

@@ -124,6 +124,9 @@ describe('a call governed', () => {
       [{ to: 'carol', message: { type: 'watch', video: false, screen: true } }],
       'said once, when it changed',
     );
+    // Someone we have no link to says what they watch: nothing to shape, nothing breaks.
+    call.watched('zed', { video: false, screen: false });
+    assert.equal(links[1]?.shapes.get('video')?.active, true);
   });
 
   it('lets no more cameras on than the cap, and says why', () => {
