@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 // A relative path, so Vite bundles it into the config (the package itself is TypeScript source).
 import { cspHeader } from '../shared/src/csp.ts';
@@ -16,6 +17,21 @@ function staticHostHeaders(signalingUrl: string | undefined): Plugin {
   };
 }
 
+/**
+ * simple-peer from its source, with what it asks of Node made small: its self-contained build
+ * carries whole Buffer, stream and process shims (98 KB minified) for a stream API meshchat
+ * never uses. See shims/.
+ */
+const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.cjs`, import.meta.url));
+const SIMPLE_PEER_SHIMS = [
+  { find: /^readable-stream$/, replacement: shim('duplex') },
+  { find: /^buffer$/, replacement: shim('buffer') },
+  { find: /^debug$/, replacement: shim('debug') },
+  { find: /^randombytes$/, replacement: shim('randombytes') },
+  { find: /^err-code$/, replacement: shim('err-code') },
+  { find: /^queue-microtask$/, replacement: shim('queue-microtask') },
+];
+
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_');
   const signalingUrl = env.VITE_SIGNALING_URL || undefined;
@@ -23,6 +39,7 @@ export default defineConfig(({ mode }) => {
   return {
     build: { target: 'es2022', sourcemap: true },
     plugins: [staticHostHeaders(signalingUrl)],
+    resolve: { alias: SIMPLE_PEER_SHIMS },
     server: { proxy: { '/socket.io': { target: 'http://127.0.0.1:9090', ws: true }, '/ice': 'http://127.0.0.1:9090' } },
   };
 });

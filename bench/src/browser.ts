@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { ServerProcess, median, percentile, type BenchOptions } from './harness';
+import { bareKeypressFloor, keypressToScreen, type KeypressRun } from './keypress';
 
 export interface MeshRun {
   peers: number;
@@ -25,6 +26,10 @@ export interface BrowserResults {
   rawPairMs: number;
   broadcast: Broadcast;
   broadcastTwoPages: Broadcast;
+  /** Enter keydown on one page to the text in the others' DOM, one message at a time. */
+  keypress: KeypressRun[];
+  /** The same key presses over a bare data channel between two pages: the floor under `keypress`. */
+  keypressFloor: { samples: number; p50Ms: number; p99Ms: number };
 }
 
 const executablePath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
@@ -40,7 +45,6 @@ interface BenchWindow {
  */
 const RECORD_ARRIVALS = `
   window.__latencies = [];
-  window.__chat = () => document.querySelector('mc-chat-app').chat;
   const Native = window.RTCPeerConnection;
   function listen(channel) {
     channel.addEventListener('message', ({ data }) => {
@@ -63,11 +67,12 @@ const RECORD_ARRIVALS = `
   };
 `;
 
-async function openPeers(browser: Browser, url: string, count: number): Promise<Page[]> {
+async function openPeers(browser: Browser, url: string, count: number, init: string): Promise<Page[]> {
   const pages: Page[] = [];
   for (let i = 0; i < count; i++) {
     const context = await browser.newContext({ viewport: { width: 480, height: 360 } });
-    await context.addInitScript({ content: RECORD_ARRIVALS });
+    // The room's state, for knowing when the mesh is complete; then what the bench measures.
+    await context.addInitScript({ content: `window.__chat = () => document.querySelector('mc-chat-app').chat;\n${init}` });
     const page = await context.newPage();
     await page.goto(url);
     await page.getByRole('textbox', { name: 'Nickname' }).fill(`peer${i}`);
@@ -88,8 +93,9 @@ function meshComplete(page: Page, count: number): Promise<unknown> {
   );
 }
 
-export async function formMesh(browser: Browser, url: string, count: number, room: string) {
-  const pages = await openPeers(browser, `${url}/?room=${room}`, count);
+/** `count` pages in `room`, each with `init` run before the page's own scripts, every link open. */
+export async function formMesh(browser: Browser, url: string, count: number, room: string, init = RECORD_ARRIVALS) {
+  const pages = await openPeers(browser, `${url}/?room=${room}`, count, init);
   for (const page of pages) await page.getByRole('button', { name: 'Join' }).click();
   const lastJoin = performance.now();
   await Promise.all(pages.map((page) => meshComplete(page, count)));
@@ -196,7 +202,16 @@ export async function browserBench({ smoke }: BenchOptions, log: (line: string) 
     const broadcast = await measureBroadcast(browser, server.url, smoke ? 2 : 8, smoke ? 1 : 10, smoke, log);
     // The same with two pages: how much of the above is eight renderers sharing two cores.
     const broadcastTwoPages = smoke ? broadcast : await measureBroadcast(browser, server.url, 2, 10, smoke, log);
-    return { mesh, rawPairMs, broadcast, broadcastTwoPages };
+
+    const keypress: KeypressRun[] = [];
+    for (const pages of smoke ? [2] : [2, 8]) {
+      const run = await keypressToScreen(browser, server.url, pages, smoke ? 4 : 80);
+      keypress.push(run);
+      log(`Enter keydown to the receivers' DOM, ${pages} pages, one message at a time: ${run.samples} samples, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms`);
+    }
+    const keypressFloor = await bareKeypressFloor(browser, server.url, smoke ? 4 : 80);
+    log(`the same key press over a bare data channel (no app), 2 pages: p50 ${keypressFloor.p50Ms.toFixed(2)} ms, p99 ${keypressFloor.p99Ms.toFixed(2)} ms`);
+    return { mesh, rawPairMs, broadcast, broadcastTwoPages, keypress, keypressFloor };
   } finally {
     await browser.close();
     await server.stop();

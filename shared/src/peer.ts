@@ -26,8 +26,31 @@ export function parsePeerFrame(raw: string | Uint8Array): ParsedPeerFrame {
   return parsed.success ? { ok: true, message: parsed.data } : { ok: false, error: 'FRAME_INVALID' };
 }
 
+/** The message each sequenced copy was made from, and that message's encoding, made once. */
+const bases = new WeakMap<object, object>();
+const encodings = new WeakMap<object, string>();
+
+/**
+ * A copy of `base` with its sequence number for one recipient. A broadcast goes to everyone with a
+ * sequence number of each recipient's stream, and nothing else differs: the copies are encoded by
+ * putting the number in front of `base`'s encoding, made once (see `encodePeerMessage`).
+ */
+export function sequenced<T extends object>(base: T, seq: number): T & { seq: number } {
+  const message = { ...base, seq };
+  if (!('seq' in base)) bases.set(message, base);
+  return message;
+}
+
 export function encodePeerMessage(message: PeerMessage): string {
-  return JSON.stringify(message);
+  const base = bases.get(message);
+  if (base === undefined || !('seq' in message)) return JSON.stringify(message);
+  let encoded = encodings.get(base);
+  if (encoded === undefined) {
+    encoded = JSON.stringify(base);
+    encodings.set(base, encoded);
+  }
+  // An object's encoding starts with "{"; an empty one has no field to put the number before.
+  return encoded === '{}' ? JSON.stringify(message) : `{"seq":${message.seq},${encoded.slice(1)}`;
 }
 
 /*

@@ -1,4 +1,4 @@
-import SimplePeer from 'simple-peer/simplepeer.min.js';
+import SimplePeer from 'simple-peer';
 import {
   FILE_BUFFER_HIGH_BYTES,
   FILE_BUFFER_LOW_BYTES,

@@ -1,4 +1,4 @@
-import { OUTBOX_MAX_MESSAGES, type TextMessage } from '@meshchat/protocol';
+import { OUTBOX_MAX_MESSAGES, sequenced, type TextMessage } from '@meshchat/protocol';
 
 /** A message before the outbox gives it its sequence number for one recipient. */
 export type Unsequenced = Omit<TextMessage, 'seq'>;
@@ -18,9 +18,9 @@ export class Outbox {
   /** Queue a message; `undefined` when the outbox is full and the message was not taken. */
   add(message: Unsequenced): TextMessage | undefined {
     if (this.#pending.length >= this.capacity) return undefined;
-    const sequenced = { ...message, seq: this.#next++ } as TextMessage;
-    this.#pending.push(sequenced);
-    return sequenced;
+    const copy = sequenced(message, this.#next++) as TextMessage;
+    this.#pending.push(copy);
+    return copy;
   }
 
   /** The peer has everything up to `seq`: forget those messages and return them. */
@@ -84,4 +84,53 @@ export function receiptState(receipt: Receipt): ReceiptState {
 /** A copy of `receipt` with `nick` added to one of its lists. */
 export function mark(receipt: Receipt, list: 'sent' | 'delivered' | 'lost', nick: string): Receipt {
   return receipt[list].includes(nick) ? receipt : { ...receipt, [list]: [...receipt[list], nick] };
+}
+
+/** At most one acknowledgement to a person per this long, unless this many messages wait for one. */
+export const ACK_EVERY_MS = 50;
+export const ACK_EVERY_MESSAGES = 16;
+
+/**
+ * When our acknowledgements to one person go out. Acknowledgements are cumulative, so one for the
+ * newest message covers every earlier one: the first after a quiet spell goes at once (an idle
+ * room sees ✓✓ as fast as the link allows), and during a burst they are coalesced into one every
+ * `ACK_EVERY_MS` or every `ACK_EVERY_MESSAGES`, whichever comes first: a busy room sends a fraction
+ * of the frames, and its senders re-render receipts a fraction as often.
+ */
+export class Acks {
+  #due: number | undefined;
+  #count = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #sentAt = -Infinity;
+
+  constructor(
+    private readonly send: (seq: number) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Message `seq` arrived: acknowledge it now or with the next ones. */
+  add(seq: number): void {
+    this.#due = Math.max(this.#due ?? 0, seq);
+    this.#count += 1;
+    const wait = this.#sentAt + ACK_EVERY_MS - this.now();
+    if (wait <= 0 || this.#count >= ACK_EVERY_MESSAGES) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), wait);
+  }
+
+  /** Send what is due now (a link that opens, a page that stays). */
+  flush(): void {
+    this.dispose();
+    const seq = this.#due;
+    if (seq === undefined) return;
+    this.#due = undefined;
+    this.#count = 0;
+    this.#sentAt = this.now();
+    this.send(seq);
+  }
+
+  /** Nothing more goes out (they left, or we did); what was due is dropped. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
 }

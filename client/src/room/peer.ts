@@ -11,7 +11,7 @@ import {
   type RelayFrame,
   type RelayKeys,
 } from '../net';
-import { Inbox, Outbox, type Unsequenced } from './delivery';
+import { Acks, Inbox, Outbox, type Unsequenced } from './delivery';
 import { Detour, type DetourRoom } from './detour';
 import type { Notice } from './notices';
 import { Proof } from './proof';
@@ -98,6 +98,10 @@ export class Peer {
   readonly #slot: LinkSlot;
   readonly #outbox = new Outbox();
   readonly #inbox = new Inbox();
+  readonly #acks = new Acks((seq) => {
+    const link = this.#path;
+    if (link?.open && !this.#room.holdingAcks) link.send({ type: 'ack', seq });
+  });
   readonly #proof: Proof;
   /** The highest sequence number each link has carried, so a link sends each pending message once. */
   readonly #flushed = new WeakMap<Link, number>();
@@ -352,6 +356,7 @@ export class Peer {
     this.#proof.dispose();
     clearTimeout(this.#flushLater);
     this.#flushLater = undefined;
+    this.#acks.dispose();
     this.#retry.stop();
     this.stopTyping();
     clearTimeout(this.#detourAfter);
@@ -359,8 +364,7 @@ export class Peer {
   }
 
   #acknowledge(seq: number): void {
-    const link = this.#path;
-    if (link?.open && !this.#room.holdingAcks) link.send({ type: 'ack', seq });
+    this.#acks.add(seq);
   }
 
   /** Whether what comes on `link` counts: a relayed link proved the secret as it was made; ours must prove it. */

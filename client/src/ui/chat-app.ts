@@ -52,6 +52,8 @@ const shortcut = (code: string) => `Alt+${code.slice(3)}`;
 
 /** Narrower than this, People becomes a drawer opened from the header. */
 const NARROW = '(max-width: 40rem)';
+/** One frame at 60 Hz. */
+const FRAME_MS = 16;
 
 /** The whole app: join screen, waiting for a stranger, or the room. */
 export class ChatApp extends LitElement {
@@ -70,6 +72,8 @@ export class ChatApp extends LitElement {
    * the first screen takes focus too: Firefox ignores `autofocus` inside a shadow root.
    */
   #shown = '';
+  /** When we last rendered: within a frame of it, the next render waits for the next frame. */
+  #renderedAt = -Infinity;
   readonly #narrowQuery = window.matchMedia(NARROW);
   declare drawerOpen: boolean;
   declare narrow: boolean;
@@ -79,18 +83,22 @@ export class ChatApp extends LitElement {
   declare notifications: Permission;
 
   /**
-   * Render at most once per animation frame, however many frames arrive in between: a burst of
-   * messages costs one render, not one each. A hidden tab gets no animation frames, so a timer
-   * stands in for them there.
+   * Render at once after a quiet spell, and otherwise at most once per animation frame, however
+   * many frames arrive in between: a lone message is on screen within the task that brought it, and
+   * a burst costs one render a frame, not one a message. A hidden tab gets no animation frames, so a
+   * timer stands in for them there.
    */
   protected override async scheduleUpdate(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 100);
-      requestAnimationFrame(() => {
-        clearTimeout(timer);
-        resolve();
+    if (performance.now() - this.#renderedAt < FRAME_MS) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        requestAnimationFrame(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
-    });
+    }
+    this.#renderedAt = performance.now();
     super.scheduleUpdate();
   }
 

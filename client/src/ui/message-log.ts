@@ -84,9 +84,12 @@ export class MessageLog extends LitElement {
     .line {
       margin: 0.15rem 0;
       overflow-wrap: anywhere;
-      /* Lines out of view cost no layout: a long, busy log stays cheap to append to. */
+    }
+    /* Blocks out of view cost no layout, paint or visibility check: a long, busy log stays cheap
+       to append to (one block of 64 lines to skip, not 64 lines). */
+    .block {
       content-visibility: auto;
-      contain-intrinsic-size: auto 1.5em;
+      contain-intrinsic-size: auto 40em;
     }
     .text {
       white-space: pre-wrap;
@@ -150,7 +153,7 @@ export class MessageLog extends LitElement {
           (block) => block.key,
           // A new message re-renders only the block it lands in; a line replaced (a receipt
           // moved on) re-renders only its own block: blocks compare their lines by identity.
-          (block) => guard([this.#language, ...block.lines], () => block.lines.map((line) => this.#cached(line))),
+          (block) => html`<div class="block">${guard([this.#language, ...block.lines], () => block.lines.map((line) => this.#cached(line)))}</div>`,
         )}</div>
       </div>
       ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>${msg('New messages ↓')}</button>` : null}
@@ -275,10 +278,21 @@ function linked(text: string) {
   );
 }
 
+/** One clock format per language: making one costs far more than using it (toLocaleTimeString makes one on every call). */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+function clock(language: string): Intl.DateTimeFormat {
+  let format = clocks.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+    clocks.set(language, format);
+  }
+  return format;
+}
+
 function timeOf(ts: number) {
   const date = new Date(ts);
   if (Number.isNaN(date.getTime())) return nothing;
-  return html`<time datetime=${date.toISOString()}>${date.toLocaleTimeString(currentLanguage(), { hour: '2-digit', minute: '2-digit' })}</time>`;
+  return html`<time datetime=${date.toISOString()}>${clock(currentLanguage()).format(date)}</time>`;
 }
 
 customElements.define('mc-message-log', MessageLog);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { Inbox, Outbox, mark, receiptState, type Receipt } from '../../src/room/delivery';
+import { describe, it, mock } from 'node:test';
+import { encodePeerMessage } from '@meshchat/protocol';
+import { ACK_EVERY_MESSAGES, ACK_EVERY_MS, Acks, Inbox, Outbox, mark, receiptState, type Receipt } from '../../src/room/delivery';
 
 const message = (id: string) => ({ type: 'chat' as const, id, ts: 1, text: id });
 
@@ -69,5 +70,48 @@ describe('receipts', () => {
   it('say partial when someone left without it', () => {
     const receipt = mark(mark(mark(base, 'sent', 'bob'), 'delivered', 'bob'), 'lost', 'carol');
     assert.equal(receiptState(receipt), 'partial');
+  });
+});
+
+describe('Acks', () => {
+  it('acknowledges at once after a quiet spell, then one for many during a burst', (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout'] });
+    let now = 0;
+    const sent: number[] = [];
+    const acks = new Acks((seq) => sent.push(seq), () => now);
+    acks.add(1);
+    assert.deepEqual(sent, [1], 'the first goes at once');
+    for (let seq = 2; seq <= 5; seq++) acks.add(seq);
+    assert.deepEqual(sent, [1], 'a burst waits');
+    now += ACK_EVERY_MS;
+    context.mock.timers.tick(ACK_EVERY_MS);
+    assert.deepEqual(sent, [1, 5], 'one cumulative acknowledgement for the burst');
+    for (let seq = 6; seq < 6 + ACK_EVERY_MESSAGES; seq++) acks.add(seq);
+    assert.deepEqual(sent, [1, 5, 5 + ACK_EVERY_MESSAGES], 'or as soon as enough wait, before the time is up');
+    now += 10 * ACK_EVERY_MS;
+    context.mock.timers.tick(10 * ACK_EVERY_MS);
+    acks.add(100);
+    assert.deepEqual(sent.at(-1), 100, 'quiet again: at once');
+    acks.add(101);
+    acks.dispose();
+    context.mock.timers.tick(ACK_EVERY_MS);
+    assert.equal(sent.at(-1), 100, 'nothing after dispose');
+  });
+});
+
+describe('a broadcast encoded once', () => {
+  it('gives each recipient its own sequence number in the same frame', () => {
+    const outboxes = [new Outbox(), new Outbox()];
+    outboxes[1]?.add(message('earlier'));
+    const base = message('hello "there"');
+    const stringify = mock.method(JSON, 'stringify');
+    const frames = outboxes.map((outbox) => {
+      const copy = outbox.add(base);
+      assert.ok(copy);
+      return encodePeerMessage(copy);
+    });
+    assert.equal(stringify.mock.callCount(), 1, 'serialized once for both');
+    stringify.mock.restore();
+    assert.deepEqual(frames.map((frame) => JSON.parse(frame)), [{ ...base, seq: 1 }, { ...base, seq: 2 }]);
   });
 });
