@@ -1,5 +1,9 @@
 // One signaling server in a process of its own (pinned to a core by the parent), so its CPU time
 // and heap are its own. Answers "stats" on its IPC channel after a full GC.
+// BENCH_CPU_PROFILE=dir: a CPU profile of each stretch between two "stats" is written there
+// (dir/<kind>-<pid>-<n>.cpuprofile): the bench kills its servers, so --cpu-prof would write nothing.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { PeerServer } from 'peer';
 import { createSignalingServer } from '@meshchat/signaling';
 
@@ -33,11 +37,28 @@ async function start(): Promise<string> {
   throw new Error(`unknown server kind ${kind}`);
 }
 
+/** Profiles the stretch since the last call and starts the next one; nothing without BENCH_CPU_PROFILE. */
+const profiler = await (async () => {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return async () => undefined;
+  mkdirSync(dir, { recursive: true });
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  let stretch = 0;
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    stretch += 1;
+    writeFileSync(`${dir}/${kind}-${process.pid}-${stretch}.cpuprofile`, JSON.stringify(profile));
+    await session.post('Profiler.start');
+  };
+})();
+
 const url = await start();
-process.on('message', (message) => {
-  // A clean exit, so --cpu-prof can write its profile.
-  if (message === 'exit') process.exit(0);
+process.on('message', async (message) => {
   if (message !== 'stats') return;
+  await profiler();
   globalThis.gc?.();
   globalThis.gc?.();
   const { heapUsed, rss } = process.memoryUsage();

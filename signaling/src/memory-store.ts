@@ -3,12 +3,14 @@ import type {
   ChatStore,
   ClaimOutcome,
   Departure,
+  Limiter,
   LimiterOptions,
   RouteOutcome,
   Seat,
   SeatClaim,
   Stranger,
 } from './store';
+import { WindowCounter } from './window-counter';
 
 interface Member {
   nick: string;
@@ -157,6 +159,10 @@ export class MemoryStore implements ChatStore {
 
   limiter({ keyPrefix, points, duration }: LimiterOptions): RateLimiterAbstract {
     return new RateLimiterMemory({ keyPrefix, points, duration });
+  }
+
+  budget({ points, duration }: LimiterOptions): Limiter {
+    return new WindowCounter(points, duration);
   }
 
   async close(): Promise<void> {

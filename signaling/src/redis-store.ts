@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { ErrorCode } from '@meshchat/protocol';
 import { LUA, type ScriptName } from './redis-lua';
 import {
@@ -10,6 +10,7 @@ import {
   type ChatStore,
   type ClaimOutcome,
   type Departure,
+  type Limiter,
   type LimiterOptions,
   type RouteOutcome,
   type Seat,
@@ -203,6 +204,20 @@ export class RedisStore implements ChatStore {
 
   async isQueued(socketId: string): Promise<boolean> {
     return (await this.#call(() => this.#client.hexists(`${this.#options.prefix}pairq:info`, socketId))) === 1;
+  }
+
+  budget(options: LimiterOptions): Limiter {
+    const limiter = this.limiter(options);
+    return {
+      consume: (key) =>
+        limiter.consume(key).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof RateLimiterRes) return false;
+            throw error;
+          },
+        ),
+    };
   }
 
   limiter({ keyPrefix, points, duration }: LimiterOptions): RateLimiterAbstract {

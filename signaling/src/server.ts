@@ -19,7 +19,7 @@ import {
 } from '@meshchat/protocol';
 import { AdminGate } from './admin';
 import { Dispatcher } from './dispatch';
-import { ConnectionGuard, addressFrom, type EngineSocket } from './guard';
+import { ConnectionGuard, type EngineSocket } from './guard';
 import { adminHandlers } from './handlers/admin';
 import { pairingHandlers } from './handlers/pairing';
 import { roomHandlers } from './handlers/rooms';
@@ -150,8 +150,10 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     handshakeMs,
     log,
   });
-  const addressOf = (socket: ChatSocket): string =>
-    addressFrom(socket.handshake.headers['x-forwarded-for'], socket.handshake.address, trustProxy);
+  // Read once from the handshake's request (behind a trusted proxy, its X-Forwarded-For), which
+  // is dropped as soon as the connection is up.
+  const addresses = new WeakMap<EngineSocket, string>();
+  const addressOf = (socket: ChatSocket): string => addresses.get(socket.conn) ?? socket.handshake.address;
   let closing: Promise<void> | undefined;
   let stunService: StunService | undefined;
   let resolveClosed!: () => void;
@@ -227,9 +229,16 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
 
   io.engine.on('connection', (rawSocket: EngineSocket) => {
     if (!guard.established(rawSocket)) rawSocket.close();
+    const request = rawSocket.request;
+    if (!request) return;
+    addresses.set(rawSocket, guard.addressOf(request));
     // The handshake's HTTP request is not needed once a socket is up; dropping it saves memory per
-    // connection (socket.io's own advice). The address and headers live on socket.handshake.
+    // connection (socket.io's own advice), and socket.io then keeps no headers either. engine.io
+    // still holds the upgrade request for the connection's life (its response stand-in listens
+    // for the TCP socket's close), so its headers go too: about 1 KB a connection.
     rawSocket.request = null;
+    request.headers = {};
+    request.rawHeaders = [];
   });
 
   io.on('connection', (socket) => {

@@ -62,6 +62,11 @@ export interface LimiterOptions {
   duration: number;
 }
 
+/** A request budget: `consume` charges one request to a key, `false` once its window is used up. */
+export interface Limiter {
+  consume(key: string): boolean | Promise<boolean>;
+}
+
 /**
  * Everything one signaling process shares with the others: seats (room membership, nickname claims,
  * session tokens), the pairing queue and rate-limit counters. `MemoryStore` keeps them in this
@@ -118,8 +123,10 @@ export interface ChatStore {
   /** socket.io's adapter for carrying emits to the other processes on this store, if there are any. */
   readonly adapter?: AdapterConstructor;
 
-  /** A request budget whose counters live in the store. */
+  /** A request budget whose counters live in the store (rewards and lock-outs: admin tokens). */
   limiter(options: LimiterOptions): RateLimiterAbstract;
+  /** A plain request budget on the hot path, counted in the store: synchronous where it can be. */
+  budget(options: LimiterOptions): Limiter;
   close(): Promise<void>;
 }
 

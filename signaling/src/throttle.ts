@@ -1,6 +1,5 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimits } from '@meshchat/protocol';
-import type { ChatStore } from './store';
+import type { ChatStore, Limiter } from './store';
 
 export type Budget = keyof RateLimits;
 
@@ -18,32 +17,32 @@ export function budgetOf(event: string | undefined): Budget {
 
 /**
  * Per-socket and per-IP request budgets (fixed windows), counted in the store: with Redis, an
- * address's budget is shared by every process it connects to.
+ * address's budget is shared by every process it connects to. With the memory store a charge is
+ * synchronous (no promise on the hot path).
  */
 export class Throttle {
-  readonly #limiters = new Map<string, RateLimiterAbstract>();
+  readonly #limiters: Record<Budget, { socket: Limiter; ip: Limiter }>;
 
   constructor(limits: RateLimits, store: ChatStore) {
-    for (const [budget, { points, seconds, perIp }] of Object.entries(limits)) {
-      this.#limiters.set(`${budget}:socket`, store.limiter({ keyPrefix: `${budget}:socket`, points, duration: seconds }));
-      this.#limiters.set(`${budget}:ip`, store.limiter({ keyPrefix: `${budget}:ip`, points: points * perIp, duration: seconds }));
-    }
+    const pair = (budget: Budget) => {
+      const { points, seconds, perIp } = limits[budget];
+      return {
+        socket: store.budget({ keyPrefix: `${budget}:socket`, points, duration: seconds }),
+        ip: store.budget({ keyPrefix: `${budget}:ip`, points: points * perIp, duration: seconds }),
+      };
+    };
+    this.#limiters = { join: pair('join'), signal: pair('signal'), other: pair('other') };
   }
 
-  /** Charge one request; `false` when the socket or its address has used up its budget. */
-  async allow(budget: Budget, socketId: string, ip: string): Promise<boolean> {
-    try {
-      await Promise.all([this.#limiter(`${budget}:socket`).consume(socketId), this.#limiter(`${budget}:ip`).consume(ip)]);
-      return true;
-    } catch (error: unknown) {
-      if (error instanceof RateLimiterRes) return false;
-      throw error;
-    }
-  }
-
-  #limiter(name: string): RateLimiterAbstract {
-    const limiter = this.#limiters.get(name);
-    if (!limiter) throw new Error(`no limiter ${name}`);
-    return limiter;
+  /**
+   * Charge one request to the socket and to its address; `false` when either has used up its
+   * budget. Both are charged either way, as each store counts them independently.
+   */
+  allow(budget: Budget, socketId: string, ip: string): boolean | Promise<boolean> {
+    const { socket, ip: address } = this.#limiters[budget];
+    const bySocket = socket.consume(socketId);
+    const byIp = address.consume(ip);
+    if (typeof bySocket === 'boolean' && typeof byIp === 'boolean') return bySocket && byIp;
+    return Promise.all([bySocket, byIp]).then(([a, b]) => a && b);
   }
 }

@@ -78,3 +78,19 @@ describe('rate limits', () => {
     assert.equal((await join(await from(url, '127.0.0.12'), 'd', 'one')).ok, true);
   });
 });
+
+describe('behind a trusted proxy', () => {
+  const via = (url: string, forwardedFor: string) => connect(url, { extraHeaders: { 'x-forwarded-for': `${forwardedFor}, 10.0.0.1` } });
+
+  it("each client's budget is its forwarded address's, not the proxy's", async () => {
+    const tight = { points: 2, seconds: 60, perIp: 1 };
+    const { url } = await startServer({ trustProxy: true, rateLimits: { ...RATE_LIMITS, other: tight } });
+    const alive = async (socket: Client) => ((await socket.emitWithAck('alive')) as { ok: boolean }).ok;
+    const first = await via(url, '203.0.113.1');
+    assert.deepEqual([await alive(first), await alive(first), await alive(first)], [true, true, false]);
+    const other = await via(url, '203.0.113.2');
+    assert.equal(await alive(other), true, 'another forwarded address has a budget of its own');
+    const again = await via(url, '203.0.113.1');
+    assert.equal(await alive(again), false, 'a new socket from the first forwarded address shares its budget');
+  });
+});
