@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { FILE_BUFFER_HIGH_BYTES, FILE_BUFFER_LOW_BYTES, FILE_CHUNK_BYTES } from '@meshchat/protocol';
-import { launchChromium } from './browser';
+import { launchChromium } from './mesh';
 import { ServerProcess, median, type BenchOptions } from './harness';
 
 export interface FileRound {

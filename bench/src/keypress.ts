@@ -4,7 +4,7 @@
 // `performance.timeOrigin + performance.now()`: the pages run on one machine. One message at a
 // time, so this is the app's own path (composer, room, link, parse, render), not queueing.
 import type { Browser } from '@playwright/test';
-import { formMesh } from './browser';
+import { formMesh } from './mesh';
 import { percentile } from './harness';
 
 export interface KeypressRun {

@@ -113,13 +113,19 @@ export class Acks {
     this.#due = Math.max(this.#due ?? 0, seq);
     this.#count += 1;
     const wait = this.#sentAt + ACK_EVERY_MS - this.now();
-    if (wait <= 0 || this.#count >= ACK_EVERY_MESSAGES) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), wait);
+    if (wait <= 0 || this.#count >= ACK_EVERY_MESSAGES) this.#flush();
+    else this.#timer ??= setTimeout(() => this.#flush(), wait);
   }
 
-  /** Send what is due now (a link that opens, a page that stays). */
-  flush(): void {
-    this.dispose();
+  /** Nothing more goes out (they left, or we did); what was due is dropped. */
+  dispose(): void {
+    this.#clearTimer();
+    this.#due = undefined;
+    this.#count = 0;
+  }
+
+  #flush(): void {
+    this.#clearTimer();
     const seq = this.#due;
     if (seq === undefined) return;
     this.#due = undefined;
@@ -128,8 +134,7 @@ export class Acks {
     this.send(seq);
   }
 
-  /** Nothing more goes out (they left, or we did); what was due is dropped. */
-  dispose(): void {
+  #clearTimer(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
