@@ -1,3 +1,4 @@
+import { RECONNECT_GRACE_MS } from '@meshchat/protocol';
 import { SignalingProcess, User, expect, fillJoin, joinAt, newPage, recordedPage, test } from '../fixtures';
 
 test('privacy canary: no chat or private text ever reaches the signaling server', async ({ browser, server }) => {
@@ -59,6 +60,31 @@ test('the server killed mid-chat: chat keeps flowing, and everyone re-registers 
     await expect(user.lines('public').filter({ hasText: 'after the restart' })).toHaveCount(1);
   }
   await expect(alice.lines('public').filter({ hasText: 'during the outage' })).toHaveCount(1);
+});
+
+test('someone who closes their tab while the server is down leaves after the restart: one line, no refusals, receipts count those present', async ({ join, server }) => {
+  test.setTimeout(60_000 + RECONNECT_GRACE_MS);
+  const users = [await join('alice', 'ghost'), await join('bob', 'ghost'), await join('carol', 'ghost')];
+  const [alice, bob, carol] = users as [User, User, User];
+  await alice.connectedTo('bob', 'carol');
+  await bob.connectedTo('carol');
+
+  const port = server.port;
+  await server.stop('SIGKILL');
+  await carol.page.context().close();
+  await server.start(port);
+  for (const user of [alice, bob]) await expect(user.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
+  // The restarted server does not list carol and nobody has a link to her: she has the reconnect
+  // grace to come back, then she is gone, with one line.
+  for (const user of [alice, bob]) {
+    await expect(user.people.locator('li[data-nick="carol"]')).toHaveCount(0, { timeout: RECONNECT_GRACE_MS + 10_000 });
+    await expect(user.lines('notice').filter({ hasText: /carol .*left/ })).toHaveText([/carol lost their connection and left/]);
+    // Her link's trouble is one line, however many attempts to bring it back ran into what.
+    await expect(user.lines('notice').filter({ hasText: 'Lost the direct link to carol' })).toHaveCount(1);
+    await expect(user.lines('notice').filter({ hasText: /refused|not in this room|not in a room/ })).toHaveCount(0);
+  }
+  await alice.say('only bob is here');
+  await expect(alice.receipt('only bob is here')).toHaveAttribute('title', 'delivered, delivered to 1/1');
 });
 
 test('operator q: every page shows the shutdown notice, and chat goes on', async ({ join, server }) => {

@@ -39,6 +39,8 @@ export interface PeerRoom extends DetourRoom {
   /** Hand a frame sealed for `to` to `via`, who reaches them; `false` when our link to `via` cannot take it. */
   carry(via: string, to: string, frame: RelayFrame): boolean;
   tell(notice: Notice): void;
+  /** The server does not know this person in the room: they leave unless they are back in time. */
+  unlisted(nick: string): void;
   /** A warning about this person, shown where their messages show. */
   warn(peer: Peer, notice: Notice): void;
   receipt(messageId: string, list: 'sent' | 'delivered' | 'lost', nick: string): void;
@@ -478,18 +480,23 @@ export class Peer {
       this.#slot.connect();
       this.#room.changed();
     });
-    // Each failed attempt to bring it back would say the same again.
+    // One line an incident, with its first reason: the attempts to bring it back are silent, whatever
+    // they run into, until the link is back (or they leave).
     const lost: Notice = { type: 'link-lost', nick: this.nick, reason };
-    const key = JSON.stringify(lost);
-    if (key !== this.#retry.told) this.#room.tell(lost);
-    this.#retry.told = key;
+    if (this.#retry.told === undefined) this.#room.tell(lost);
+    this.#retry.told = JSON.stringify(lost);
   }
 
-  /** The server's answer to a signal for them: refused because they are away, or for a reason worth telling. */
+  /**
+   * The server's answer to a signal for them. Refusals that only mean they are away, gone, or that
+   * our own seat is not back yet are not news: away shows in People, gone starts the grace they
+   * have to come back in, and our seat is being taken back. Anything else is worth telling.
+   */
   #signalled(result: Result): void {
     if (result.ok) return;
     if (result.code === 'PEER_AWAY') this.away();
-    else this.#room.tell({ type: 'refused', event: 'signal', code: result.code });
+    else if (result.code === 'PEER_NOT_FOUND') this.#room.unlisted(this.nick);
+    else if (result.code !== 'NOT_IN_ROOM') this.#room.tell({ type: 'refused', event: 'signal', code: result.code });
   }
 
   /**

@@ -1,5 +1,6 @@
 import {
   FILE_MAX_BYTES,
+  RECONNECT_GRACE_MS,
   TYPING_INTERVAL_MS,
   type LeaveReason,
   type PeerMessage,
@@ -72,6 +73,11 @@ export class Room implements PeerRoom {
   /** The DTLS fingerprint each name's links have shown, to tell when someone else answers to it. */
   readonly #fingerprints = new Map<string, string>();
   #reachLater: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * People the server no longer lists (after an outage, or it refused a signal for them) and we
+   * have no open link to: gone for good unless they are back within the server's reconnect grace.
+   */
+  readonly #unlisted = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: RoomOptions) {
     this.#options = options;
@@ -131,6 +137,7 @@ export class Room implements PeerRoom {
 
   /** Someone joined: they offer us a link. */
   joined(nick: string): void {
+    this.#listed(nick);
     if (this.#peers.has(nick)) return;
     this.#add(nick);
     this.tell({ type: 'peer-joined', nick });
@@ -138,6 +145,7 @@ export class Room implements PeerRoom {
 
   /** Someone left: everything about them goes, and we say what never reached them. */
   left(nick: string, reason: LeaveReason): void {
+    this.#listed(nick);
     const peer = this.#peers.get(nick);
     if (!peer) return;
     this.#peers.delete(nick);
@@ -150,9 +158,15 @@ export class Room implements PeerRoom {
     this.tell({ type: 'peer-left', nick, reason });
   }
 
-  /** The signaling connection is back and the server says who is here: link up with anyone we lost. */
+  /**
+   * The signaling connection is back and the server says who is here: link up with anyone we
+   * lost; anyone it does not list and we have no link to leaves unless they are back in time.
+   */
   present(nicks: readonly string[]): void {
+    const listed = new Set(nicks);
+    for (const nick of this.#peers.keys()) if (!listed.has(nick)) this.unlisted(nick);
     for (const nick of nicks) {
+      this.#listed(nick);
       if (!this.#peers.has(nick)) this.tell({ type: 'peer-here', nick });
       const peer = this.#peers.get(nick) ?? this.#add(nick);
       if (!peer.link?.open) peer.connect();
@@ -260,8 +274,27 @@ export class Room implements PeerRoom {
     for (const peer of this.#peers.values()) peer.reacknowledge();
   }
 
+  /** The server does not know `nick` in this room: unless our link to them is open, they have that long to come back. */
+  unlisted(nick: string): void {
+    if (this.#unlisted.has(nick) || this.#peers.get(nick)?.link?.open) return;
+    const timer = setTimeout(() => {
+      this.#unlisted.delete(nick);
+      if (this.#peers.get(nick)?.link?.open) return;
+      this.left(nick, 'disconnected');
+      this.changed();
+    }, RECONNECT_GRACE_MS);
+    this.#unlisted.set(nick, timer);
+  }
+
+  #listed(nick: string): void {
+    clearTimeout(this.#unlisted.get(nick));
+    this.#unlisted.delete(nick);
+  }
+
   /** We left: every link closes and no timer runs on; nobody is told of what they never got. */
   dispose(): void {
+    for (const timer of this.#unlisted.values()) clearTimeout(timer);
+    this.#unlisted.clear();
     this.call.leave();
     for (const peer of this.#peers.values()) peer.dispose();
     this.#peers.clear();

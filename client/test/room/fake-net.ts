@@ -177,11 +177,14 @@ export class FakeNet {
 }
 
 /** Resolves once `check` holds, trying after each turn of the event loop; fails the test after `ms`. */
+/** The real setTimeout, kept before any test mocks it: waiting must go on while a room's timers are mocked. */
+const realSetTimeout = globalThis.setTimeout;
+
 export async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => realSetTimeout(resolve, 5));
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { RECONNECT_GRACE_MS } from '@meshchat/protocol';
 import { proofKey, receiptState } from '../../src/room';
 import { FakeNet, heard, until, type Member } from './fake-net';
 
@@ -120,6 +121,43 @@ describe('a room of people on fake links', () => {
     assert.deepEqual(alice.room.typers('carol'), ['carol']);
     bob.room.sayToAll('done typing');
     await until(() => alice.room.typers(undefined).length === 0, 'a message ends the notice');
+  });
+
+  it('someone who left while the server was down leaves once its grace has passed: one line, no refusals, no longer counted', async (context) => {
+    // Every timer of the rooms is the mock's (a real one cleared by the mock's clearTimeout would linger).
+    context.mock.timers.enable({ apis: ['setTimeout'] });
+    const { alice, bob } = await threeInARoom();
+    // carol closes her tab while the server is down: nobody is told, her links just end.
+    net.members.get('carol')?.room.dispose();
+    net.members.delete('carol');
+    net.cut('alice', 'carol');
+    net.cut('bob', 'carol');
+    // The server is back and lists bob only; a retry's signal to carol is refused as not found.
+    alice.room.present(['bob']);
+    bob.room.present(['alice']);
+    context.mock.timers.tick(RECONNECT_GRACE_MS - 1);
+    assert.ok(alice.room.people.has('carol'), 'she may still come back');
+    context.mock.timers.tick(1);
+    for (const member of [alice, bob]) {
+      assert.deepEqual([...member.room.people.keys()], [member === alice ? 'bob' : 'alice']);
+      assert.deepEqual(member.notices.filter(({ type }) => type === 'peer-left'), [{ type: 'peer-left', nick: 'carol', reason: 'disconnected' }]);
+      assert.equal(member.notices.filter(({ type }) => type === 'refused').length, 0);
+    }
+    context.mock.timers.reset();
+    alice.room.sayToAll('after carol');
+    await until(() => receipts(alice).at(-1) === 'delivered', 'delivered to everyone present: bob');
+  });
+
+  it('someone the server does not list yet but who comes back in time, or whose link is open, stays', async (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout'] });
+    const { alice } = await threeInARoom();
+    alice.room.present([]);
+    net.cut('alice', 'carol');
+    alice.room.joined('carol');
+    context.mock.timers.tick(RECONNECT_GRACE_MS);
+    assert.deepEqual([...alice.room.people.keys()].sort(), ['bob', 'carol'], 'bob is linked, carol came back');
+    assert.equal(alice.notices.filter(({ type }) => type === 'peer-left').length, 0);
+    context.mock.timers.reset();
   });
 
   it('someone whose seat is held while they are gone is shown as away, without errors', async () => {
