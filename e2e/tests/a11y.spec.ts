@@ -67,5 +67,9 @@ test('the whole chat works from the keyboard alone, and new messages are announc
   const leave = page.getByRole('button', { name: 'Leave' });
   for (let i = 0; i < 30 && !(await leave.evaluate((element) => element.matches(':focus'))); i++) await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
+  // Someone else is here: the question takes the focus, on Stay; Leave is one Shift+Tab away.
+  await expect(page.getByRole('alertdialog').getByRole('button', { name: 'Stay' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('textbox', { name: 'Nickname' })).toBeFocused();
 });

@@ -70,8 +70,15 @@ test('a taken nickname is explained, and another one works', async ({ join, open
   await join('alice');
   const page = await openPage('?room=e2e');
   await fillJoin(page, 'ALICE');
-  await expect(page.getByRole('alert')).toHaveText(/already uses this nickname/);
-  await fillJoin(page, 'alice2');
+  await expect(page.getByRole('alert')).toHaveText(/already uses this nickname.*“ALICE” is “alice”/);
+  // The field is marked, tied to the explanation, focused and selected, ready to be typed over.
+  const nick = page.getByRole('textbox', { name: 'Nickname' });
+  await expect(nick).toBeFocused();
+  await expect(nick).toHaveAttribute('aria-invalid', 'true');
+  await expect(nick).toHaveAccessibleDescription(/already uses this nickname/);
+  expect(await nick.evaluate((input: HTMLInputElement) => [input.selectionStart, input.selectionEnd])).toEqual([0, 5]);
+  await page.keyboard.type('alice2');
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'People' })).toContainText('alice2 (you)');
 });
@@ -80,15 +87,45 @@ test('an invalid nickname or room is explained before anything is sent', async (
   const page = await openPage();
   await fillJoin(page, '<script>');
   await expect(page.getByRole('alert')).toHaveText(/letters of one alphabet, digits, spaces/);
+  await expect(page.getByRole('textbox', { name: 'Nickname' })).toBeFocused();
+  await expect(page.getByRole('textbox', { name: 'Nickname' })).toHaveAttribute('aria-invalid', 'true');
   await fillJoin(page, 'fine', 'no spaces allowed');
   await expect(page.getByRole('alert')).toHaveText(/Room names/);
+  await expect(page.getByRole('textbox', { name: 'Room' })).toBeFocused();
+  await expect(page.getByRole('textbox', { name: 'Room' })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('textbox', { name: 'Nickname' })).toHaveAttribute('aria-invalid', 'false');
+});
+
+test('the nickname field holds 24 characters, as the rule says, counting letters outside the BMP as one', async ({ openPage }) => {
+  const page = await openPage();
+  const nick = page.getByRole('textbox', { name: 'Nickname' });
+  await nick.fill('a'.repeat(30));
+  await expect(nick).toHaveValue('a'.repeat(24));
+  await nick.fill('');
+  await nick.pressSequentially('b'.repeat(26));
+  await expect(nick).toHaveValue('b'.repeat(24));
+  await nick.fill('𝖺'.repeat(24));
+  await expect(nick).toHaveValue('𝖺'.repeat(24));
 });
 
 test('leaving shows a notice and frees the nickname; rejoining gets a fresh link', async ({ join, openPage }) => {
   const alice = await join('alice');
   const bob = await join('bob');
   await alice.connectedTo('bob');
+  // With someone else here, Leave asks first (what was said is kept nowhere): Stay keeps everything.
   await bob.page.getByRole('button', { name: 'Leave' }).click();
+  const question = bob.page.getByRole('alertdialog');
+  await expect(question).toContainText('kept nowhere');
+  await expect(question.getByRole('button', { name: 'Stay' })).toBeFocused();
+  await question.getByRole('button', { name: 'Stay' }).click();
+  await expect(question).toHaveCount(0);
+  await expect(bob.page.getByRole('button', { name: 'Leave' })).toBeFocused();
+  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await bob.connectedTo('alice');
+  await bob.page.getByRole('button', { name: 'Leave' }).click();
+  await question.getByRole('button', { name: 'Leave' }).click();
   await expect(bob.page.getByRole('button', { name: 'Join' })).toBeVisible();
   await expect(alice.lines('notice').filter({ hasText: 'bob left the room' })).toHaveCount(1);
   await expect(alice.people.locator('li[data-nick="bob"]')).toHaveCount(0);
@@ -119,7 +156,7 @@ test('two strangers are paired into a room of their own', async ({ openPage }) =
 test('/help lists commands; unknown commands and nicknames get a notice', async ({ join }) => {
   const alice = await join('alice');
   await alice.say('/help');
-  await expect(alice.lines('notice').filter({ hasText: '/msg <nick> <text>' })).toHaveCount(1);
+  await expect(alice.lines('notice').filter({ hasText: '/msg ‹nick› ‹text›' })).toHaveCount(1);
   await alice.say('/frobnicate now');
   await expect(alice.lines('notice').filter({ hasText: 'Unknown command "/frobnicate"' })).toHaveCount(1);
   await alice.say('/msg nobody hello?');

@@ -89,6 +89,9 @@ for (const [language, join, send, joined] of [
     await olek.say('/help');
     await olek.say('/users');
     await olek.say('/nonsense');
+    // The help shows its placeholders as written, not as escaped markup.
+    await expect(olek.log).toContainText('/msg ‹');
+    await expect(olek.log).not.toContainText('&lt;');
     await bob.page.locator('mc-message-composer input[type=file]').setInputFiles({ name: 'x.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
     await carol.page.getByRole('textbox', { name: 'Message' }).pressSequentially('abc');
     await expect(olek.log.locator('[data-kind="file"]')).toHaveCount(1);
@@ -112,3 +115,20 @@ for (const [language, join, send, joined] of [
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   });
 }
+
+test("a ?lang= link keeps its language through joining and a reload, and the switcher's choice then wins", async ({ browser, server }) => {
+  const page = await newPage(browser, `${server.url}/?room=langs&lang=ru`);
+  await page.getByRole('textbox', { name: 'Ник' }).fill('olga');
+  await page.getByRole('button', { name: 'Войти' }).click();
+  const olga = new User(page, 'olga');
+  await expect(olga.log).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('lang')).toBe('ru');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+  await expect(olga.log).toBeVisible();
+  await page.getByRole('combobox').selectOption('pl');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'pl');
+  expect(new URL(page.url()).searchParams.get('lang')).toBe('pl');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'pl');
+});

@@ -188,6 +188,22 @@ export const chatAppStyles = css`
   .waiting button {
     padding: 0.4rem 0.8rem;
   }
+  .confirm {
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: 0.5rem;
+    padding: 0.5rem;
+    border: 1px solid var(--danger);
+    border-radius: 0.25rem;
+  }
+  .confirm p {
+    grid-column: 1 / -1;
+    margin: 0;
+  }
+  .confirm .danger {
+    color: var(--danger);
+    font-weight: 600;
+  }
   .waiting {
     text-align: center;
     margin-top: 3rem;

@@ -62,6 +62,7 @@ export class ChatApp extends LitElement {
     narrow: { state: true },
     dragging: { state: true },
     notifications: { state: true },
+    confirmingLeave: { state: true },
   };
 
   readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceTransportPolicy: iceTransportPolicy(), callSettings: callSettings() });
@@ -76,6 +77,8 @@ export class ChatApp extends LitElement {
   #renderedAt = -Infinity;
   readonly #narrowQuery = window.matchMedia(NARROW);
   declare drawerOpen: boolean;
+  /** Leave was pressed with others here: asking first, as what was said is kept nowhere. */
+  declare confirmingLeave: boolean;
   declare narrow: boolean;
   /** Files are being dragged over the conversation. */
   declare dragging: boolean;
@@ -105,6 +108,7 @@ export class ChatApp extends LitElement {
   constructor() {
     super();
     this.drawerOpen = false;
+    this.confirmingLeave = false;
     this.narrow = this.#narrowQuery.matches;
     this.dragging = false;
     this.notifications = Attention.permission;
@@ -157,6 +161,7 @@ export class ChatApp extends LitElement {
           .room=${roomFromLocation()}
           .privateRoom=${secretFromHash(location.hash) !== undefined}
           .error=${chat.error?.() ?? ''}
+          .errorField=${chat.errorField}
           .busy=${chat.busy}
           @join-request=${(event: JoinRequestEvent) => this.#join(event)}
           @create-private=${(event: CreatePrivateEvent) => this.#createPrivate(event.nick)}
@@ -343,9 +348,38 @@ export class ChatApp extends LitElement {
         : nothing}
       ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
       <button @click=${() => void this.#copyLink()}>${msg('Copy room link')}</button>
-      <button @click=${() => chat.leave()}>${msg('Leave')}</button>
+      ${this.confirmingLeave
+        ? html`<div class="confirm" role="alertdialog" aria-labelledby="leave-question" @keydown=${(event: KeyboardEvent) => {
+            if (event.key === 'Escape') this.#stayInRoom(event);
+          }}>
+            <p id="leave-question">${msg('Leave the room? What was said here is kept nowhere, so you will not see it again.')}</p>
+            <button class="danger" @click=${() => this.#leave()}>${msg('Leave')}</button>
+            <button class="stay" @click=${(event: Event) => this.#stayInRoom(event)}>${msg('Stay')}</button>
+          </div>`
+        : html`<button class="leave" @click=${() => this.#askToLeave()}>${msg('Leave')}</button>`}
       ${this.narrow ? html`<button @click=${() => this.#toggleDrawer(false)}>${msg('Close')}</button>` : nothing}
     </aside>`;
+  }
+
+  #askToLeave(): void {
+    if (this.chat.people.size === 0) {
+      this.#leave();
+      return;
+    }
+    this.confirmingLeave = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('.confirm .stay')?.focus());
+  }
+
+  #stayInRoom(event: Event): void {
+    // Escape here must not also close the phone drawer around it.
+    event.stopPropagation();
+    this.confirmingLeave = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('button.leave')?.focus());
+  }
+
+  #leave(): void {
+    this.confirmingLeave = false;
+    this.chat.leave();
   }
 
   readonly #onHashChange = () => this.requestUpdate();
@@ -430,6 +464,14 @@ export class ChatApp extends LitElement {
   }
 
   /** The link that brings someone here: a private room's carries its secret in the fragment only. */
+  /** The room's link for this tab's address bar: the invite, keeping a `?lang=` the page was opened with, so a reload keeps it. */
+  #ownLink(): string {
+    const link = new URL(this.#inviteLink());
+    const lang = new URLSearchParams(location.search).get('lang');
+    if (lang) link.searchParams.set('lang', lang);
+    return link.href;
+  }
+
   #inviteLink(): string {
     const { secret, room } = this.chat;
     return secret ? new URL(`/#${secret}`, location.origin).href : roomLink(room);
@@ -450,7 +492,7 @@ export class ChatApp extends LitElement {
     if (shown === this.#shown) return;
     const screenChanged = !this.#shown.startsWith(`${screen}\n`);
     this.#shown = shown;
-    if (screen === 'room' && screenChanged && !this.chat.room.startsWith('pair-')) history.replaceState(null, '', this.#inviteLink());
+    if (screen === 'room' && screenChanged && !this.chat.room.startsWith('pair-')) history.replaceState(null, '', this.#ownLink());
     // Focus follows the screen: the composer in a room or conversation, the nickname box on the
     // join screen, Cancel while waiting. Child elements render after this one, so wait for them.
     const target =

@@ -115,6 +115,11 @@ export class ChatController implements ReactiveController {
     return this.lobby.error;
   }
 
+  /** The join form's field that error is about. */
+  get errorField(): 'nick' | 'room' | undefined {
+    return this.lobby.errorField;
+  }
+
   get busy(): boolean {
     return this.lobby.busy;
   }
@@ -396,7 +401,7 @@ export class ChatController implements ReactiveController {
         this.leave();
         break;
       case 'usage':
-        this.notice(msg('Usage: /msg <nick> <text>'));
+        this.notice(msg('Usage: /msg ‹nick› ‹text›'));
         break;
       case 'unknown-nick':
         this.notice(msg(str`Nobody called "${command.nick}" is in this room. Type /users to see who is.`));

@@ -38,7 +38,14 @@ export function preferredLanguage(
 export async function useLanguage(language: Language, remember = false): Promise<void> {
   await setLocale(language);
   document.documentElement.lang = language;
-  if (remember) safeStorage()?.setItem(STORAGE_KEY, language);
+  if (!remember) return;
+  safeStorage()?.setItem(STORAGE_KEY, language);
+  // A `?lang=` in the address would win over the choice on the next reload: it follows the choice.
+  const url = new URL(location.href);
+  if (url.searchParams.has('lang')) {
+    url.searchParams.set('lang', language);
+    history.replaceState(history.state, '', url.href);
+  }
 }
 
 export function currentLanguage(): Language {

@@ -1,8 +1,10 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, normalizeNick, normalizeRoom } from '@meshchat/protocol';
 import { CreatePrivateEvent, JoinRequestEvent, PairRequestEvent } from './events';
 import { errorText } from './words';
+
+type Field = 'nick' | 'room';
 
 /**
  * Pick a nickname and a room, start a private room, or ask to be paired with a stranger.
@@ -15,16 +17,21 @@ export class JoinScreen extends LitElement {
     room: { type: String },
     privateRoom: { type: Boolean },
     error: { type: String },
+    errorField: { type: String },
     busy: { type: Boolean },
     localError: { state: true },
+    localField: { state: true },
   };
 
   declare room: string;
   /** The page's link carries a private room's secret: join that, not a named room. */
   declare privateRoom: boolean;
   declare error: string;
+  /** The field `error` is about: marked invalid, focused and selected. */
+  declare errorField: Field | undefined;
   declare busy: boolean;
   declare localError: string;
+  declare localField: Field | undefined;
 
   constructor() {
     super();
@@ -33,6 +40,8 @@ export class JoinScreen extends LitElement {
     this.error = '';
     this.busy = false;
     this.localError = '';
+    this.errorField = undefined;
+    this.localField = undefined;
     updateWhenLocaleChanges(this);
   }
 
@@ -57,6 +66,10 @@ export class JoinScreen extends LitElement {
       border: 1px solid var(--border);
       border-radius: 0.25rem;
     }
+    input[aria-invalid='true'] {
+      border-color: var(--danger);
+      outline-color: var(--danger);
+    }
     .buttons {
       display: flex;
       gap: 0.5rem;
@@ -77,24 +90,68 @@ export class JoinScreen extends LitElement {
   `;
 
   override render() {
+    const invalid = this.#invalidField();
+    const described = (field: Field) => (invalid === field ? 'join-error' : nothing);
+    // maxlength counts UTF-16 units, twice the rule's code points so letters outside the BMP fit;
+    // the input handler holds the field to the rule's 24 code points.
     return html`
       <form @submit=${this.#join} novalidate>
-        <label>${msg('Nickname')} <input name="nick" autocomplete="nickname" maxlength=${NICK_MAX_LENGTH * 2} required autofocus /></label>
+        <label
+          >${msg('Nickname')}
+          <input
+            name="nick"
+            autocomplete="nickname"
+            maxlength=${NICK_MAX_LENGTH * 2}
+            required
+            autofocus
+            aria-invalid=${invalid === 'nick' ? 'true' : 'false'}
+            aria-describedby=${described('nick')}
+            @input=${this.#limitNick}
+        /></label>
         ${this.privateRoom
           ? html`<p class="private">🔒 ${msg('Joining the private room from your link. Its secret never leaves your browser.')}</p>`
-          : html`<label>${msg('Room')} <input name="room" .value=${this.room || DEFAULT_ROOM} maxlength=${ROOM_NAME_MAX_LENGTH} /></label>`}
+          : html`<label
+              >${msg('Room')}
+              <input
+                name="room"
+                .value=${this.room || DEFAULT_ROOM}
+                maxlength=${ROOM_NAME_MAX_LENGTH}
+                aria-invalid=${invalid === 'room' ? 'true' : 'false'}
+                aria-describedby=${described('room')}
+            /></label>`}
         <div class="buttons">
           <button type="submit" ?disabled=${this.busy}>${msg('Join')}</button>
           <button type="button" ?disabled=${this.busy} @click=${this.#createPrivate}>${msg('Create private room')}</button>
           <button type="button" ?disabled=${this.busy} @click=${this.#pair}>${msg('Talk to a stranger')}</button>
         </div>
-        <p role="alert">${this.localError || this.error}</p>
+        <p role="alert" id="join-error">${this.localError || this.error}</p>
       </form>
     `;
   }
 
   override focus(): void {
     this.renderRoot.querySelector<HTMLInputElement>('input[name=nick]')?.focus();
+  }
+
+  /** A refusal moves the focus to the field it is about, its text selected to be typed over. */
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('error') && !changed.has('localError')) return;
+    const field = this.#invalidField();
+    const input = field && this.renderRoot.querySelector<HTMLInputElement>(`input[name=${field}]`);
+    if (!input) return;
+    input.focus();
+    input.select();
+  }
+
+  #invalidField(): Field | undefined {
+    if (this.localError) return this.localField;
+    return this.error ? this.errorField : undefined;
+  }
+
+  #limitNick(event: InputEvent) {
+    const input = event.target as HTMLInputElement;
+    const points = [...input.value];
+    if (points.length > NICK_MAX_LENGTH) input.value = points.slice(0, NICK_MAX_LENGTH).join('');
   }
 
   #field(name: string): string {
@@ -105,6 +162,7 @@ export class JoinScreen extends LitElement {
   #nick(): string | undefined {
     const nick = this.#field('nick');
     this.localError = normalizeNick(nick) === undefined ? errorText('NICK_INVALID') : '';
+    this.localField = this.localError ? 'nick' : undefined;
     return this.localError ? undefined : nick;
   }
 
@@ -115,6 +173,7 @@ export class JoinScreen extends LitElement {
     const room = this.#field('room');
     if (!this.privateRoom && normalizeRoom(room) === undefined) {
       this.localError = errorText('ROOM_INVALID');
+      this.localField = 'room';
       return;
     }
     this.dispatchEvent(new JoinRequestEvent(nick, room));

@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import type { JoinedRoom, JoinResult } from '@meshchat/protocol';
+import type { ErrorCode, JoinedRoom, JoinResult } from '@meshchat/protocol';
 import { SignalingSession, type KeptSeat, type SessionEvents } from '../net';
 import { privateRoomId, proofKey } from '../room';
 import { errorText, refusedText, unreachableText } from './words';
@@ -26,11 +26,20 @@ export interface LobbyHooks {
  * with a stranger, a reload taking its seat back, and reclaiming the seat when the signaling
  * connection returns. Owns which screen shows and why the last attempt failed.
  */
+/** Which field of the join form a refusal is about. */
+const FIELD_OF: Partial<Record<ErrorCode, 'nick' | 'room'>> = {
+  NICK_INVALID: 'nick',
+  NICK_TAKEN: 'nick',
+  ROOM_INVALID: 'room',
+};
+
 export class Lobby {
   screen: Screen = 'join';
   signaling: SignalingState = 'connecting';
   /** Why the last join or pairing failed, in words of the language shown when it renders. */
   error: (() => string) | undefined;
+  /** The join form's field the last refusal was about, so the form can mark and focus it. */
+  errorField: 'nick' | 'room' | undefined;
   busy = false;
   nick = '';
   room = '';
@@ -65,7 +74,7 @@ export class Lobby {
       await this.session.prepare(nick);
       const result = await this.session.pair(nick);
       if (result.ok) this.screen = 'waiting';
-      else this.error = () => errorText(result.code);
+      else this.#refuse(result.code);
     });
   }
 
@@ -98,7 +107,7 @@ export class Lobby {
       const { room, secret, key } = await where();
       const result = await this.session.join(nick, room);
       if (result.ok) this.#enter(result, secret, key);
-      else this.error = () => errorText(result.code);
+      else this.#refuse(result.code);
     });
   }
 
@@ -127,7 +136,7 @@ export class Lobby {
       if (result.ok) this.#enter(result, seat.secret, key);
       else {
         this.session.forgetSeat();
-        this.error = () => errorText(result.code);
+        this.#refuse(result.code);
       }
     });
   }
@@ -189,9 +198,15 @@ export class Lobby {
     };
   }
 
+  #refuse(code: ErrorCode): void {
+    this.error = () => errorText(code);
+    this.errorField = FIELD_OF[code];
+  }
+
   async #attempt(work: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.error = undefined;
+    this.errorField = undefined;
     this.#hooks.changed();
     try {
       await work();

@@ -14,7 +14,7 @@ export function errorText(code: ErrorCode): string {
     case 'NICK_INVALID':
       return msg(str`Pick a nickname of 1 to ${NICK_MAX_LENGTH} letters of one alphabet, digits, spaces, - or _, with nothing invisible.`);
     case 'NICK_TAKEN':
-      return msg('Someone in that room already uses this nickname. Pick another one.');
+      return msg('Someone in that room already uses this nickname. Capitals and look-alike letters do not make a new one (“ALICE” is “alice”): pick another, such as yours with a number added.');
     case 'ROOM_INVALID':
       return msg(str`Room names are 1 to ${ROOM_NAME_MAX_LENGTH} letters, digits, - or _ (no spaces).`);
     case 'ROOM_FULL':
@@ -68,7 +68,7 @@ export function leaveText(nick: string, reason: LeaveReason): string {
 
 export function helpLines(): string[] {
   return [
-    msg('/msg <nick> <text> (or /to): a private message to one person'),
+    msg('/msg ‹nick› ‹text› (or /to): a private message to one person'),
     msg('/users: who is in the room'),
     msg('/help: this list'),
     msg('/quit: leave the room'),

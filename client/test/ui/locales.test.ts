@@ -37,6 +37,9 @@ describe('translations', () => {
         assert.deepEqual(placeholders(unit.target), placeholders(unit.source), `${language} placeholders differ for: ${unit.source}`);
         assert.ok(built.includes(`'${unit.id}'`), `${language} module lacks ${unit.id}; run npm run build -w client`);
       }
+      // lit-localize copies a target's XML as it is: an escaped < in a plain message reached the
+      // screen as "&lt;" (/help in Polish and Russian).
+      assert.deepEqual(built.match(/&(?:lt|gt|amp|quot|apos);/g) ?? [], [], `${language} module shows escaped markup`);
     });
   }
 
