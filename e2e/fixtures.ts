@@ -185,7 +185,7 @@ interface WorkerFixtures {
 export async function fillJoin(page: Page, nick: string, room?: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Nickname' }).fill(nick);
   if (room !== undefined) await page.getByRole('textbox', { name: 'Room' }).fill(room);
-  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
 }
 
 /** Scripts that run in a page before the app does; each is sent as source, so it must not use names from outside. */

@@ -54,7 +54,7 @@ async function enterRoom(browser: Browser, url: string, nicks: string[]): Promis
     const page = await context.newPage();
     await page.goto(url);
     await page.getByRole('textbox', { name: 'Nickname' }).fill(nick);
-    await page.getByRole('button', { name: 'Join' }).click();
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
     pages.push(page);
   }
   for (const page of pages) {

@@ -70,7 +70,7 @@ interface FilesWindow {
 async function joinRoom(url: string, page: Page, nick: string): Promise<void> {
   await page.goto(`${url}/?room=files&lang=en`);
   await page.getByRole('textbox', { name: 'Nickname' }).fill(nick);
-  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
 }
 
 /** Send `file` from alice to bob through the app; resolves with its figures. */

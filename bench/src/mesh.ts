@@ -66,7 +66,7 @@ function meshComplete(page: Page, count: number): Promise<unknown> {
 /** `count` pages in `room`, each with `init` run before the page's own scripts, every link open. */
 export async function formMesh(browser: Browser, url: string, count: number, room: string, init = RECORD_ARRIVALS) {
   const pages = await openPeers(browser, `${url}/?room=${room}`, count, init);
-  for (const page of pages) await page.getByRole('button', { name: 'Join' }).click();
+  for (const page of pages) await page.getByRole('button', { name: 'Join', exact: true }).click();
   const lastJoin = performance.now();
   await Promise.all(pages.map((page) => meshComplete(page, count)));
   return { pages, formationMs: performance.now() - lastJoin };

@@ -5,7 +5,7 @@ test('two users chat both ways', async ({ join, openPage }) => {
   const page = await openPage('?room=e2e');
   await page.getByRole('textbox', { name: 'Nickname' }).fill('bob');
   const clicked = Date.now();
-  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
   const bob = new User(page, 'bob');
   await bob.connectedTo('alice');
   await bob.say('hi alice');
@@ -64,6 +64,52 @@ test('a private message reaches only its target', async ({ join }) => {
   // Back in Everyone, the conversation so far is there with the private line in it.
   await conversations.getByRole('button', { name: 'Everyone' }).click();
   await expect(carol.lines('public').filter({ hasText: 'public after the secret' })).toHaveCount(1);
+});
+
+test('answering someone clears their unread count, and a private conversation can be closed', async ({ join }) => {
+  const [alice, bob] = [await join('alice'), await join('bob')];
+  await alice.connectedTo('bob');
+  await bob.say('/msg alice are you there?');
+  const tabs = alice.page.getByRole('navigation', { name: 'Conversations' });
+  const withBob = tabs.getByRole('button', { name: /Private: bob/ });
+  await expect(withBob).toContainText('(1 unread)');
+  // Answered from the room's box, without opening the conversation: what bob said counts as read.
+  await alice.say('/msg bob yes, here');
+  await expect(withBob).not.toContainText('unread');
+  await withBob.click();
+  await tabs.getByRole('button', { name: 'Close the conversation with bob' }).click();
+  await expect(withBob).toHaveCount(0);
+  await expect(tabs.getByRole('button', { name: /Everyone/ })).toHaveAttribute('aria-current', 'true');
+  await expect(tabs.getByRole('button', { name: /Everyone/ })).toBeFocused();
+  // What was said stays in the log; a new message from bob opens the conversation again.
+  await expect(alice.lines('private')).toHaveCount(2);
+  await bob.say('/msg alice one more thing');
+  await expect(withBob).toContainText('(1 unread)');
+});
+
+test('the first screen says what this is; a link to a room is an invitation with a name and Join', async ({ openPage }) => {
+  const first = await openPage();
+  await expect(first.getByText('goes straight from browser to browser')).toBeVisible();
+  await expect(first.getByRole('button', { name: 'Join', exact: true })).toHaveClass(/primary/);
+  await expect(first.getByText('only people with its link can enter')).toBeVisible();
+  await expect(first.getByText('with the next person who asks')).toBeVisible();
+
+  const invited = await openPage('?room=team');
+  await expect(invited.getByRole('heading', { name: "You're invited to team" })).toBeVisible();
+  await expect(invited.getByRole('textbox', { name: 'Room' })).toHaveCount(0);
+  await expect(invited.getByRole('button', { name: 'Talk to a stranger' })).toHaveCount(0);
+  await fillJoin(invited, 'ines');
+  await expect(invited.getByRole('banner')).toContainText('Room team');
+  // Alone in the room, the way to invite is in the conversation itself.
+  await expect(invited.getByRole('button', { name: 'Copy the invite link' })).toBeVisible();
+
+  const elsewhere = await openPage('?room=team');
+  await elsewhere.getByRole('button', { name: 'Join another room instead' }).click();
+  await expect(elsewhere.getByRole('textbox', { name: 'Room' })).toHaveValue('team');
+  await expect(elsewhere.getByRole('button', { name: 'Talk to a stranger' })).toBeVisible();
+  await fillJoin(elsewhere, 'jo');
+  await expect(invited.getByRole('button', { name: 'Copy the invite link' })).toHaveCount(0);
+  await expect(elsewhere.getByRole('log', { name: 'Messages' })).toContainText('What was said before you came is not shown');
 });
 
 test('a taken nickname is explained, and another one works', async ({ join, openPage }) => {
@@ -126,7 +172,7 @@ test('leaving shows a notice and frees the nickname; rejoining gets a fresh link
   await bob.connectedTo('alice');
   await bob.page.getByRole('button', { name: 'Leave' }).click();
   await question.getByRole('button', { name: 'Leave' }).click();
-  await expect(bob.page.getByRole('button', { name: 'Join' })).toBeVisible();
+  await expect(bob.page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
   await expect(alice.lines('notice').filter({ hasText: 'bob left the room' })).toHaveCount(1);
   await expect(alice.people.locator('li[data-nick="bob"]')).toHaveCount(0);
 
@@ -150,7 +196,28 @@ test('two strangers are paired into a room of their own', async ({ openPage }) =
   await yuri.connectedTo('xena');
   await yuri.say('hello stranger');
   await expect(xena.lines('public')).toHaveText([/yuri: hello stranger/]);
-  await expect(first.getByRole('banner').getByText(/Room pair-/)).toBeVisible();
+  // A room of their own has no name to show and no link to share.
+  await expect(first.getByRole('banner')).toContainText('Stranger');
+  await expect(first.locator('body')).not.toContainText('pair-');
+  await expect(xena.lines('notice').first()).toContainText('You are talking to a stranger');
+  await xena.say('/users');
+  await expect(xena.lines('notice').filter({ hasText: 'xena (you)' })).toContainText('In Stranger');
+  await expect(first.locator('body')).not.toContainText('pair-');
+  expect(first.url()).not.toContain('pair-');
+  await expect(first.getByRole('button', { name: 'Copy room link' })).toHaveCount(0);
+
+  // When the stranger leaves, the one left behind can find another.
+  await second.getByRole('button', { name: 'Leave' }).click();
+  await second.getByRole('alertdialog').getByRole('button', { name: 'Leave' }).click();
+  await expect(first.getByText('The stranger has left.')).toBeVisible();
+  await first.getByRole('button', { name: 'Find another stranger' }).click();
+  await expect(first.getByText('Waiting for a stranger')).toBeVisible();
+  const third = await openPage();
+  await third.getByRole('textbox', { name: 'Nickname' }).fill('zed');
+  await third.getByRole('button', { name: 'Talk to a stranger' }).click();
+  await xena.connectedTo('zed');
+  await new User(third, 'zed').say('hi, new here');
+  await expect(xena.lines('public').filter({ hasText: 'hi, new here' })).toHaveCount(1);
 });
 
 test('/help lists commands; unknown commands and nicknames get a notice', async ({ join }) => {

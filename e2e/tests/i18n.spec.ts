@@ -119,7 +119,7 @@ for (const [language, join, send, joined] of [
 test("a ?lang= link keeps its language through joining and a reload, and the switcher's choice then wins", async ({ browser, server }) => {
   const page = await newPage(browser, `${server.url}/?room=langs&lang=ru`);
   await page.getByRole('textbox', { name: 'Ник' }).fill('olga');
-  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.getByRole('button', { name: 'Войти', exact: true }).click();
   const olga = new User(page, 'olga');
   await expect(olga.log).toBeVisible();
   expect(new URL(page.url()).searchParams.get('lang')).toBe('ru');

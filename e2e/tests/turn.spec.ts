@@ -11,7 +11,7 @@ async function pairUp(browser: Browser, server: SignalingProcess, room: string, 
   const page = await newPage(browser, url);
   await page.getByRole('textbox', { name: 'Nickname' }).fill('bob');
   const clicked = Date.now();
-  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
   const bob = new User(page, 'bob');
   await Promise.all([alice.connectedTo('bob'), bob.connectedTo('alice')]);
   return { alice, bob, linkMs: Date.now() - clicked };

@@ -40,7 +40,7 @@ test(`${XSS_PAYLOADS.length} XSS payloads as messages are shown as text and neve
 
 test('XSS payloads as nicknames and room names are refused and never run', async ({ openPage }) => {
   const page = await openPage('', WATCH_CSP);
-  await expect(page.getByRole('button', { name: 'Join' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
   // Typed into the real form and submitted, in the page, for speed: 450 attempts.
   const alerts = await page.evaluate(async (payloads) => {
     const form = document.querySelector('mc-chat-app')?.shadowRoot?.querySelector('mc-join-screen');
@@ -64,6 +64,6 @@ test('XSS payloads as nicknames and room names are refused and never run', async
   }, XSS_PAYLOADS);
   expect(alerts).toHaveLength(XSS_PAYLOADS.length * 2);
   alerts.forEach((alert, i) => expect(alert).toMatch(i % 2 ? /Room names/ : /Pick a nickname/));
-  await expect(page.getByRole('button', { name: 'Join' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
   await assertClean(page);
 });

@@ -104,3 +104,11 @@ export function normalizeRoom(raw: string | undefined): string | undefined {
   if (room.length > ROOM_NAME_MAX_LENGTH || !ROOM_CHARS.test(room)) return undefined;
   return room;
 }
+
+/** What every room the server makes for a pair of strangers is named with, and nothing else is. */
+export const PAIR_ROOM_PREFIX = 'pair-';
+
+/** Whether `room` is one the server made for two strangers (never shown, never shared by link). */
+export function isPairRoom(room: string): boolean {
+  return room.startsWith(PAIR_ROOM_PREFIX);
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  PAIR_ROOM_PREFIX,
   fail,
   normalizeNick,
   normalizeRoom,
@@ -209,5 +210,5 @@ export class RoomRegistry {
 
 /** An unguessable room name for a pair of strangers, valid under the room-name rules. */
 export function pairRoomName(): string {
-  return `pair-${randomBytes(16).toString('base64url')}`;
+  return `${PAIR_ROOM_PREFIX}${randomBytes(16).toString('base64url')}`;
 }

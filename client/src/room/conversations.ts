@@ -22,6 +22,19 @@ export class Conversations {
     if (!this.private.includes(nick)) this.private = [...this.private, nick];
   }
 
+  /** We wrote to `nick`: their conversation exists, and what they said before counts as read. */
+  replied(nick: string): void {
+    this.start(nick);
+    this.#unread.delete(nick);
+  }
+
+  /** Close the conversation with `nick` (what was said stays in the log); the room shows if it was on screen. */
+  close(nick: string): void {
+    this.private = this.private.filter((other) => other !== nick);
+    this.#unread.delete(nick);
+    if (this.view === nick) this.view = undefined;
+  }
+
   /** Something arrived in the room (`from` undefined) or privately from `from`; `seen` if it is on screen and the page visible. */
   arrived(from: string | undefined, seen: boolean): void {
     if (from !== undefined) this.start(from);

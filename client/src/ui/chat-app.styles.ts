@@ -148,6 +148,13 @@ export const chatAppStyles = css`
     padding: 0.25rem 0.6rem;
     cursor: pointer;
   }
+  .private-tab {
+    display: inline-flex;
+  }
+  nav button.close {
+    padding: 0.25rem 0.4rem;
+    color: var(--muted);
+  }
   nav button[aria-current='true'] {
     border-color: var(--border);
     border-bottom: 3px solid var(--accent);
@@ -187,6 +194,26 @@ export const chatAppStyles = css`
   aside button,
   .waiting button {
     padding: 0.4rem 0.8rem;
+  }
+  button.primary {
+    font: inherit;
+    font-weight: 600;
+    padding: 0.4rem 0.9rem;
+    color: var(--badge-fg);
+    background: var(--accent);
+    border: 1px solid var(--accent);
+    border-radius: 0.25rem;
+  }
+  .waiting .hint {
+    max-width: 32rem;
+    opacity: 0.85;
+  }
+  .alone {
+    display: flex;
+    gap: 0.75rem;
+    align-items: center;
+    flex-wrap: wrap;
+    margin: 0.25rem 0;
   }
   .confirm {
     display: grid;

@@ -125,7 +125,9 @@ export class ChatApp extends LitElement {
         ${chat.screen === 'room'
           ? chat.secret
             ? html`<span>🔒 <strong>${msg('Private room')}</strong></span>`
-            : html`<span>${msg('Room')} <strong>${chat.room}</strong></span>`
+            : chat.withStranger
+              ? html`<span><strong>${msg('Stranger')}</strong></span>`
+              : html`<span>${msg('Room')} <strong>${chat.room}</strong></span>`
           : nothing}
         ${chat.screen === 'room' && this.narrow
           ? html`<button
@@ -170,6 +172,9 @@ export class ChatApp extends LitElement {
       case 'waiting':
         return html`<section class="waiting">
           <p>${msg('Waiting for a stranger to talk to…')}</p>
+          <p class="hint">
+            ${msg('You will be paired with the next person who presses Talk to a stranger. You two get a room of your own, with no name and no link; what you say goes straight between your browsers.')}
+          </p>
           <button @click=${() => void chat.cancelPairing()}>${msg('Cancel')}</button>
         </section>`;
       case 'room':
@@ -184,6 +189,17 @@ export class ChatApp extends LitElement {
             ${this.#conversations()} ${this.#call()}
             <mc-message-log .lines=${chat.lines} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
             <p class="typing">${typingWords(chat.typers())}</p>
+            ${chat.people.size > 0
+              ? nothing
+              : chat.withStranger
+                ? html`<p class="alone">
+                    ${msg('The stranger has left.')}
+                    <button class="primary" @click=${() => void chat.findAnotherStranger()}>${msg('Find another stranger')}</button>
+                  </p>`
+                : html`<p class="alone">
+                    ${msg('Nobody else is here yet. Send the invite link to the people you want here.')}
+                    <button class="primary" @click=${() => void this.#copyLink()}>${msg('Copy the invite link')}</button>
+                  </p>`}
             <mc-message-composer
               .placeholder=${chat.view === undefined ? msg('To everyone in the room') : msg(str`To ${chat.view} only`)}
               @send-message=${(event: SendMessageEvent) => chat.submit(event.text)}
@@ -325,7 +341,19 @@ export class ChatApp extends LitElement {
     </button>`;
     return html`<nav aria-label=${msg('Conversations')}>
       ${tab(undefined, msg('Everyone'), chat.conversations.roomUnread)}
-      ${chat.conversations.private.map((nick) => tab(nick, msg(str`Private: ${nick}`), chat.conversations.unread(nick)))}
+      ${chat.conversations.private.map(
+        (nick) =>
+          html`<span class="private-tab"
+            >${tab(nick, msg(str`Private: ${nick}`), chat.conversations.unread(nick))}<button
+              class="close"
+              aria-label=${msg(str`Close the conversation with ${nick}`)}
+              title=${msg(str`Close the conversation with ${nick}`)}
+              @click=${() => this.#closeConversation(nick)}
+            >
+              ×
+            </button></span
+          >`,
+      )}
     </nav>`;
   }
 
@@ -347,7 +375,7 @@ export class ChatApp extends LitElement {
           </button>`
         : nothing}
       ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
-      <button @click=${() => void this.#copyLink()}>${msg('Copy room link')}</button>
+      ${chat.withStranger ? nothing : html`<button @click=${() => void this.#copyLink()}>${msg('Copy room link')}</button>`}
       ${this.confirmingLeave
         ? html`<div class="confirm" role="alertdialog" aria-labelledby="leave-question" @keydown=${(event: KeyboardEvent) => {
             if (event.key === 'Escape') this.#stayInRoom(event);
@@ -359,6 +387,12 @@ export class ChatApp extends LitElement {
         : html`<button class="leave" @click=${() => this.#askToLeave()}>${msg('Leave')}</button>`}
       ${this.narrow ? html`<button @click=${() => this.#toggleDrawer(false)}>${msg('Close')}</button>` : nothing}
     </aside>`;
+  }
+
+  #closeConversation(nick: string): void {
+    this.chat.closeView(nick);
+    // Focus goes to what now shows: the room's tab.
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('nav button[data-view=""]')?.focus());
   }
 
   #askToLeave(): void {
@@ -492,7 +526,7 @@ export class ChatApp extends LitElement {
     if (shown === this.#shown) return;
     const screenChanged = !this.#shown.startsWith(`${screen}\n`);
     this.#shown = shown;
-    if (screen === 'room' && screenChanged && !this.chat.room.startsWith('pair-')) history.replaceState(null, '', this.#ownLink());
+    if (screen === 'room' && screenChanged && !this.chat.withStranger) history.replaceState(null, '', this.#ownLink());
     // Focus follows the screen: the composer in a room or conversation, the nickname box on the
     // join screen, Cancel while waiting. Child elements render after this one, so wait for them.
     const target =

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { JoinedRoom } from '@meshchat/protocol';
+import { isPairRoom, type JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
 import { Conversations, Log, Room, parseCommand, type Arrival, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView, type Watching } from '../room';
 import { Attention } from './attention';
@@ -134,6 +134,11 @@ export class ChatController implements ReactiveController {
 
   get capacity(): number {
     return this.lobby.capacity;
+  }
+
+  /** In a room the server made for us and one stranger: it has no name to show and no link to share. */
+  get withStranger(): boolean {
+    return isPairRoom(this.lobby.room);
   }
 
   /** The private room's secret (from the link's fragment) while in one. */
@@ -358,6 +363,13 @@ export class ChatController implements ReactiveController {
     return this.lobby.cancelPairing();
   }
 
+  /** The stranger left: out of this room, and in the queue for the next one, under the same name. */
+  findAnotherStranger(): Promise<void> {
+    const { nick } = this;
+    this.leave();
+    return this.pair(nick);
+  }
+
   /** Leave the room: links close, the nickname is freed, back to the join screen. */
   leave(): void {
     this.lobby.leave();
@@ -383,10 +395,10 @@ export class ChatController implements ReactiveController {
       case 'say':
         if (!command.text) break;
         if (this.view === undefined) room.sayToAll(command.text);
-        else if (room.sayTo(this.view, command.text)) this.conversations.start(this.view);
+        else if (room.sayTo(this.view, command.text)) this.conversations.replied(this.view);
         break;
       case 'msg':
-        if (room.sayTo(command.to, command.text)) this.conversations.start(command.to);
+        if (room.sayTo(command.to, command.text)) this.conversations.replied(command.to);
         break;
       case 'users': {
         const others = [...room.people].map(([nick, view]) => `${nick} (${linkWords(view)})`);
@@ -411,6 +423,13 @@ export class ChatController implements ReactiveController {
         break;
     }
     room.sent();
+  }
+
+  /** Close the private conversation with `nick`: its tab goes, its lines stay in the room's log. */
+  closeView(nick: string): void {
+    this.conversations.close(nick);
+    this.#markSeen();
+    this.#changed();
   }
 
   /** Show the room (`undefined`) or the private conversation with `nick`; its unread count clears. */
@@ -447,7 +466,7 @@ export class ChatController implements ReactiveController {
   }
 
   #roomName(): string {
-    return this.secret ? msg('Private room') : this.room;
+    return this.secret ? msg('Private room') : this.withStranger ? msg('Stranger') : this.room;
   }
 
   /** Someone else's message arrived: count it unread where it is not on screen, and call for attention. */

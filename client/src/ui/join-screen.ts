@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, normalizeNick, normalizeRoom } from '@meshchat/protocol';
 import { CreatePrivateEvent, JoinRequestEvent, PairRequestEvent } from './events';
 import { errorText } from './words';
@@ -21,6 +21,7 @@ export class JoinScreen extends LitElement {
     busy: { type: Boolean },
     localError: { state: true },
     localField: { state: true },
+    otherRoom: { state: true },
   };
 
   declare room: string;
@@ -32,6 +33,8 @@ export class JoinScreen extends LitElement {
   declare busy: boolean;
   declare localError: string;
   declare localField: Field | undefined;
+  /** Someone with an invite asked to join a room of their own choosing instead. */
+  declare otherRoom: boolean;
 
   constructor() {
     super();
@@ -42,6 +45,7 @@ export class JoinScreen extends LitElement {
     this.localError = '';
     this.errorField = undefined;
     this.localField = undefined;
+    this.otherRoom = false;
     updateWhenLocaleChanges(this);
   }
 
@@ -70,14 +74,47 @@ export class JoinScreen extends LitElement {
       border-color: var(--danger);
       outline-color: var(--danger);
     }
-    .buttons {
-      display: flex;
-      gap: 0.5rem;
-      flex-wrap: wrap;
+    h2 {
+      margin: 0;
+      font-size: 1.25rem;
+    }
+    .intro {
+      margin: 0;
+      font-size: 1.1rem;
     }
     button {
       font: inherit;
       padding: 0.5rem 1rem;
+    }
+    button.primary {
+      font-weight: 600;
+      color: var(--badge-fg);
+      background: var(--accent);
+      border: 1px solid var(--accent);
+      border-radius: 0.25rem;
+    }
+    button.quiet {
+      justify-self: start;
+      padding: 0.25rem 0;
+      color: var(--link);
+      background: none;
+      border: none;
+      text-decoration: underline;
+      cursor: pointer;
+    }
+    .other-ways {
+      display: grid;
+      gap: 0.5rem;
+      padding-top: 0.75rem;
+      border-top: 1px solid var(--border);
+      color: var(--muted);
+    }
+    .other-ways p {
+      margin: 0;
+    }
+    .other-ways button {
+      margin-right: 0.5rem;
+      color: var(--fg);
     }
     .private {
       margin: 0;
@@ -89,13 +126,24 @@ export class JoinScreen extends LitElement {
     }
   `;
 
+  /** The page was opened from a link to a room: the form is just a name and Join. */
+  get #invited(): boolean {
+    return this.room !== '' && !this.privateRoom && !this.otherRoom;
+  }
+
   override render() {
     const invalid = this.#invalidField();
     const described = (field: Field) => (invalid === field ? 'join-error' : nothing);
+    const invited = this.#invited;
     // maxlength counts UTF-16 units, twice the rule's code points so letters outside the BMP fit;
     // the input handler holds the field to the rule's 24 code points.
     return html`
       <form @submit=${this.#join} novalidate>
+        ${invited
+          ? html`<h2>${msg(str`You're invited to ${this.room}`)}</h2>`
+          : this.privateRoom
+            ? nothing
+            : html`<p class="intro">${msg('A private group chat that goes straight from browser to browser. Nothing you say is stored on a server.')}</p>`}
         <label
           >${msg('Nickname')}
           <input
@@ -110,21 +158,33 @@ export class JoinScreen extends LitElement {
         /></label>
         ${this.privateRoom
           ? html`<p class="private">🔒 ${msg('Joining the private room from your link. Its secret never leaves your browser.')}</p>`
-          : html`<label
-              >${msg('Room')}
-              <input
-                name="room"
-                .value=${this.room || DEFAULT_ROOM}
-                maxlength=${ROOM_NAME_MAX_LENGTH}
-                aria-invalid=${invalid === 'room' ? 'true' : 'false'}
-                aria-describedby=${described('room')}
-            /></label>`}
-        <div class="buttons">
-          <button type="submit" ?disabled=${this.busy}>${msg('Join')}</button>
-          <button type="button" ?disabled=${this.busy} @click=${this.#createPrivate}>${msg('Create private room')}</button>
-          <button type="button" ?disabled=${this.busy} @click=${this.#pair}>${msg('Talk to a stranger')}</button>
-        </div>
+          : invited
+            ? nothing
+            : html`<label
+                >${msg('Room')}
+                <input
+                  name="room"
+                  .value=${this.room || DEFAULT_ROOM}
+                  maxlength=${ROOM_NAME_MAX_LENGTH}
+                  aria-invalid=${invalid === 'room' ? 'true' : 'false'}
+                  aria-describedby=${described('room')}
+              /></label>`}
+        <button type="submit" class="primary" ?disabled=${this.busy}>${msg('Join')}</button>
         <p role="alert" id="join-error">${this.localError || this.error}</p>
+        ${invited
+          ? html`<button type="button" class="quiet" @click=${() => (this.otherRoom = true)}>${msg('Join another room instead')}</button>`
+          : this.privateRoom
+            ? nothing
+            : html`<div class="other-ways">
+                <p>
+                  <button type="button" ?disabled=${this.busy} @click=${this.#createPrivate}>${msg('Create private room')}</button>
+                  ${msg('A new room only people with its link can enter; its secret never reaches the server.')}
+                </p>
+                <p>
+                  <button type="button" ?disabled=${this.busy} @click=${this.#pair}>${msg('Talk to a stranger')}</button>
+                  ${msg('Chat one to one with the next person who asks.')}
+                </p>
+              </div>`}
       </form>
     `;
   }
@@ -170,7 +230,7 @@ export class JoinScreen extends LitElement {
     event.preventDefault();
     const nick = this.#nick();
     if (nick === undefined) return;
-    const room = this.#field('room');
+    const room = this.#invited ? this.room : this.#field('room');
     if (!this.privateRoom && normalizeRoom(room) === undefined) {
       this.localError = errorText('ROOM_INVALID');
       this.localField = 'room';

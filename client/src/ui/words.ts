@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import { FILE_MAX_BYTES, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
+import { FILE_MAX_BYTES, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, isPairRoom, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
 import type { LinkFailure } from '../net';
 import type { Notice, PeerView } from '../room';
 import { currentLanguage } from './i18n';
@@ -130,10 +130,13 @@ export function linkWords({ state, route, via, verification }: PeerView): string
 export function noticeText(notice: Notice): string {
   switch (notice.type) {
     case 'entered': {
+      if (notice.room !== undefined && isPairRoom(notice.room)) {
+        return msg(str`You are talking to a stranger, as ${notice.nick}. Nobody else can join this chat.`);
+      }
       const where = notice.room ?? msg('the private room');
       return notice.peers.length === 0
         ? msg(str`You joined ${where} as ${notice.nick}. Nobody else is here yet.`)
-        : msg(str`You joined ${where} as ${notice.nick}, with ${notice.peers.join(', ')}.`);
+        : msg(str`You joined ${where} as ${notice.nick}, with ${notice.peers.join(', ')}. What was said before you came is not shown here: it is kept only in the browsers that saw it.`);
     }
     case 'peer-joined':
       return msg(str`${notice.nick} joined.`);
