@@ -112,6 +112,32 @@ test('the first screen says what this is; a link to a room is an invitation with
   await expect(elsewhere.getByRole('log', { name: 'Messages' })).toContainText('What was said before you came is not shown');
 });
 
+test('the message box grows with what is typed, up to about eight lines, and shrinks when sent', async ({ join }) => {
+  const alice = await join('alice');
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  const height = async () => (await box.boundingBox())?.height ?? 0;
+  const empty = await height();
+  // line-height is "normal": about 1.2 times the font size.
+  const lineHeight = await box.evaluate((element) => 1.2 * Number.parseFloat(getComputedStyle(element).fontSize));
+  await box.click();
+  for (let line = 1; line <= 4; line++) {
+    await alice.page.keyboard.type(`line ${line}`);
+    await alice.page.keyboard.press('Shift+Enter');
+  }
+  const four = await height();
+  expect(four).toBeGreaterThan(empty + 2 * lineHeight);
+  for (let line = 5; line <= 14; line++) {
+    await alice.page.keyboard.type(`line ${line}`);
+    await alice.page.keyboard.press('Shift+Enter');
+  }
+  const fourteen = await height();
+  expect(fourteen).toBeGreaterThan(four);
+  expect(fourteen).toBeLessThan(10 * lineHeight);
+  await alice.page.keyboard.press('Enter');
+  await expect(alice.lines('public').filter({ hasText: 'line 14' })).toHaveCount(1);
+  expect(await height()).toBeLessThan(four);
+});
+
 test('a taken nickname is explained, and another one works', async ({ join, openPage }) => {
   await join('alice');
   const page = await openPage('?room=e2e');

@@ -45,6 +45,10 @@ export class MessageComposer extends LitElement {
       padding: 0.5rem;
       resize: vertical;
       min-height: 2.5rem;
+      /* Grows with what is typed, up to about eight lines, then scrolls (where field-sizing exists:
+         Chromium; elsewhere it keeps its two rows and can be dragged taller). */
+      field-sizing: content;
+      max-height: calc(8lh + 1rem);
       color: inherit;
       background: var(--field);
       border: 1px solid var(--border);

@@ -12,6 +12,17 @@ describe('linkify', () => {
     assert.deepEqual(linkify('no links here'), [{ text: 'no links here' }]);
   });
 
+  it('links a bare www. address as https, but not inside a word, an e-mail address or a path, nor a www. with no domain', () => {
+    assert.deepEqual(linkify('see www.example.org/a, ok'), [
+      { text: 'see ' },
+      { text: 'www.example.org/a', href: 'https://www.example.org/a' },
+      { text: ', ok' },
+    ]);
+    for (const text of ['awww.example.org', 'me@www.example.org', 'http://x.org/www.example.org', 'www.', 'www.local', 'www.example.1']) {
+      assert.deepEqual(linkify(text).filter((piece) => 'href' in piece && piece.text.startsWith('www')), [], text);
+    }
+  });
+
   it('leaves sentence punctuation outside the link', () => {
     assert.deepEqual(linkify('(http://example.org).'), [
       { text: '(' },
