@@ -25,7 +25,7 @@
 's14e159ba92b430b3': `przez przekaźnik`,
 's195a7e5c9a056b22': `pokoju prywatnego`,
 's19bee21a859fbea0': `Wyjdź`,
-'s19ef1ddbff0e37ef': str`Dołączono do ${0} jako ${1}. Nikogo innego jeszcze tu nie ma.`,
+'s19ef1ddbff0e37ef': str`Jesteś w pokoju ${0} jako ${1}. Nikogo innego jeszcze tu nie ma.`,
 's1a91cd1d8cba767d': `nieudane: druga strona opuściła pokój`,
 's1b24320a463ceba0': str`Przeglądarka nie ma zgody na dostęp do urządzenia (${0}): zezwól na to tej stronie w ustawieniach przeglądarki, aby dołączyć do rozmowy. Czat działa dalej.`,
 's1b9633e8dba6cfd2': str`Zapisz ${0}`,
