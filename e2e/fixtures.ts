@@ -138,9 +138,9 @@ export class User {
     return this.page.locator('mc-chat-app .typing');
   }
 
-  /** A conversation's button: "Everyone", or "Private: bob". */
+  /** A conversation's tab, "Everyone" or "Private: bob" (not the button that closes a private one). */
   conversation(name: string | RegExp): Locator {
-    return this.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name });
+    return this.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name }).and(this.page.locator('[data-view]'));
   }
 
   /** Type into the Message box and press Enter. */
