@@ -31,6 +31,8 @@ export interface Failure {
   ok: false;
   code: ErrorCode;
   message?: string;
+  /** NICK_TAKEN: a free nickname like the one asked for, when the server found one. */
+  suggestion?: string;
 }
 
 /** Every acknowledgement is this: success with its data, or a failure with a code. */

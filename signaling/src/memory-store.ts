@@ -130,6 +130,11 @@ export class MemoryStore implements ChatStore {
     return [];
   }
 
+  async taken(room: string, keys: readonly string[]): Promise<boolean[]> {
+    const members = this.#rooms.get(room)?.members;
+    return keys.map((key) => members?.has(key) === true);
+  }
+
   async roomCount(): Promise<number> {
     return this.#rooms.size;
   }

@@ -182,6 +182,12 @@ export class RedisStore implements ChatStore {
     return departures((await this.#run('sweep', [])).departures);
   }
 
+  async taken(room: string, keys: readonly string[]): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    const held = await this.#call(() => this.#client.hmget(`${this.#options.prefix}room:${room}`, ...keys));
+    return held.map((value) => value !== null);
+  }
+
   async roomCount(): Promise<number> {
     return this.#call(() => this.#client.scard(`${this.#options.prefix}rooms`));
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  NICK_MAX_LENGTH,
   PAIR_ROOM_PREFIX,
   fail,
   normalizeNick,
@@ -28,6 +29,9 @@ export interface RoomRegistryOptions {
   log: Logger;
 }
 
+
+/** How many numbered variants of a taken nickname are tried for a suggestion. */
+const SUGGESTIONS = 8;
 /** A seat taken back with a session token. */
 type Resumed = JoinedRoom & { replaced: string | null; impostor: string | null; restored: boolean };
 
@@ -90,6 +94,10 @@ export class RoomRegistry {
     const room = normalizeRoom(rawRoom);
     if (room === undefined) return fail('ROOM_INVALID');
     const claimed = await this.#claim(socketId, room, nick, capacity ?? this.#options.maxRoomSize);
+    if (!claimed.ok && claimed.code === 'NICK_TAKEN') {
+      const suggestion = await this.#freeNickLike(room, nick);
+      return suggestion === undefined ? claimed : { ...claimed, suggestion };
+    }
     if (!claimed.ok) return claimed;
     if (this.#restarting()) this.#provisional.set(`${room}\n${seatKey(nick)}`, socketId);
     const { replaced: _replaced, ...joined } = claimed;
@@ -122,6 +130,19 @@ export class RoomRegistry {
       return claimed.ok ? { ...claimed, impostor, restored: true } : claimed;
     }
     return claimed.ok ? { ...claimed, impostor: null, restored: true } : claimed;
+  }
+
+  /** A nickname like `nick` nobody in `room` holds: `nick2`, `nick3`, … (shortened to fit), if one of the first few is free. */
+  async #freeNickLike(room: string, nick: string): Promise<string | undefined> {
+    const points = [...nick];
+    const candidates: string[] = [];
+    for (let n = 2; n <= SUGGESTIONS + 1; n++) {
+      const candidate = normalizeNick(points.slice(0, NICK_MAX_LENGTH - String(n).length).join('') + n);
+      if (candidate !== undefined) candidates.push(candidate);
+    }
+    // Without the store there is no knowing what is free: the refusal goes without a suggestion.
+    const taken = await this.#store.taken(room, candidates.map(seatKey)).catch(() => candidates.map(() => true));
+    return candidates.find((_, i) => !taken[i]);
   }
 
   /** Whether this process started less than one reconnect grace ago. */

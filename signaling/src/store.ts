@@ -106,6 +106,8 @@ export interface ChatStore {
   /** How often `sweep` is worth calling; `undefined` when there is nothing to sweep. */
   readonly sweepIntervalMs: number | undefined;
   roomCount(): Promise<number>;
+  /** For each seat key, whether someone holds it in `room` (present or within their grace). */
+  taken(room: string, keys: readonly string[]): Promise<boolean[]>;
 
   /**
    * Take the longest-waiting stranger whose nickname differs from this one, or queue this one.

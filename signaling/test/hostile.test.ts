@@ -213,7 +213,7 @@ describe('hostile input to the signaling server', () => {
     const relayed = nextEvent(back, 'signal');
     await bobBack.emitWithAck('signal', { to: 'alice', data: OFFER });
     assert.equal((await relayed)[0].from, 'bob', "bob's signals reach the real alice, not the impostor");
-    assert.deepEqual(await join(await connect(second.url), 'alice', 'r'), { ok: false, code: 'NICK_TAKEN' });
+    assert.deepEqual(await join(await connect(second.url), 'alice', 'r'), { ok: false, code: 'NICK_TAKEN', suggestion: 'alice2' });
     // A forged token is worth nothing.
     const forged = `${Buffer.from(JSON.stringify(['r', 'bob', 0, 'x'])).toString('base64url')}.${'A'.repeat(24)}`;
     assert.deepEqual(await (await connect(second.url)).emitWithAck('resume', { session: forged }), { ok: false, code: 'SESSION_INVALID' });

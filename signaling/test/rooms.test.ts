@@ -21,8 +21,22 @@ describe('nicknames', () => {
     const { url } = await startServer();
     const [a, b, c] = await Promise.all([connect(url), connect(url), connect(url)]);
     assert.equal((await joined(a, '  Zoe\u0308 ', 'r')).nick, 'Zoë');
-    assert.deepEqual(await join(b, 'ZOË', 'r'), { ok: false, code: 'NICK_TAKEN' });
+    assert.deepEqual(await join(b, 'ZOË', 'r'), { ok: false, code: 'NICK_TAKEN', suggestion: 'ZOË2' });
     assert.equal((await join(c, 'zoë', 'elsewhere')).ok, true, 'the same nickname in another room is fine');
+  });
+
+  it('a taken nickname comes with a free one like it, fitted to the length rule', async () => {
+    const { url } = await startServer();
+    const [a, b, c, d, e] = await Promise.all([connect(url), connect(url), connect(url), connect(url), connect(url)]);
+    await joined(a, 'sam', 'r');
+    await joined(b, 'SAM2', 'r');
+    await joined(c, 'sam3', 'r');
+    assert.deepEqual(await join(d, 'Sam', 'r'), { ok: false, code: 'NICK_TAKEN', suggestion: 'Sam4' }, 'sam2 and sam3 are taken, whatever their case');
+    const long = 'x'.repeat(24);
+    await joined(d, long, 'long');
+    const refused = await join(e, long, 'long');
+    assert.deepEqual(refused, { ok: false, code: 'NICK_TAKEN', suggestion: `${'x'.repeat(23)}2` });
+    assert.equal((await join(e, 'Sam4', 'r')).ok, true, 'the suggestion is free');
   });
 
   it('refuses an empty or invalid nickname and changes nothing', async () => {
@@ -108,7 +122,7 @@ describe('reconnect grace', () => {
     const bobHearsLeave = record(b, 'peer-left');
     a.disconnect();
     await sleep(100);
-    assert.deepEqual(await join(stranger, 'Alice', 'r'), { ok: false, code: 'NICK_TAKEN' });
+    assert.deepEqual(await join(stranger, 'Alice', 'r'), { ok: false, code: 'NICK_TAKEN', suggestion: 'Alice2' });
 
     const again = await connect(url);
     const resumed = await again.emitWithAck('resume', { session: first.session });
