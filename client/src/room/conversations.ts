@@ -1,3 +1,52 @@
+import type { ChatLine } from './log';
+
+/** Consecutive messages from one sender closer together than this form one run under one name. */
+export const RUN_GAP_MS = 5 * 60_000;
+
+/** The person a private line or file is shared with (the other one, whoever sent it); none for the room's lines. */
+export function privateWith(line: ChatLine, me: string): string | undefined {
+  if ((line.kind !== 'private' && line.kind !== 'file') || line.to === undefined) return undefined;
+  return line.from === me ? line.to : line.from;
+}
+
+/** Whether `line` shows in the room (`view` undefined) or in the private conversation with `view`. */
+export function shownIn(line: ChatLine, view: string | undefined, me: string): boolean {
+  const other = privateWith(line, me);
+  if (view === undefined) return other === undefined || line.echo === true;
+  return other === view || (line.kind === 'warning' && line.from === view);
+}
+
+/**
+ * The lines that continue a run: the same sender's message right after their previous one in the
+ * same conversation, within `RUN_GAP_MS`. Files, notices and warnings always stand alone.
+ */
+export function continuations(lines: readonly ChatLine[], me: string): Set<ChatLine> {
+  const runs = new Set<ChatLine>();
+  /** The last line of each conversation so far: the room's under '', a private one under the other's name. */
+  const last = new Map<string, ChatLine>();
+  for (const line of lines) {
+    const other = privateWith(line, me);
+    const key = other ?? (line.kind === 'warning' ? undefined : '');
+    const previous = key === undefined ? undefined : last.get(key);
+    if (
+      previous &&
+      !line.echo &&
+      (line.kind === 'public' || line.kind === 'private') &&
+      previous.kind === line.kind &&
+      previous.from === line.from &&
+      line.ts - previous.ts >= 0 &&
+      line.ts - previous.ts < RUN_GAP_MS
+    ) {
+      runs.add(line);
+    }
+    // A warning about someone interrupts the room and their conversation; an echo, both of its own.
+    if (key !== undefined) last.set(key, line);
+    if (line.kind === 'warning' && line.from !== undefined) last.set(line.from, line);
+    if (line.kind === 'warning' || line.echo) last.set('', line);
+  }
+  return runs;
+}
+
 /**
  * The room's conversations: everyone, and one private conversation per person we spoke with, in
  * the order they started, with what arrived in each while it was not on screen. A conversation

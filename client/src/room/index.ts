@@ -4,7 +4,7 @@
 export { parseCommand } from './commands';
 export type { CallPeer, CallState, Watching } from './call';
 export { CALL_DEFAULTS, type CallSettings } from './governor';
-export { Conversations } from './conversations';
+export { Conversations, RUN_GAP_MS, continuations, privateWith, shownIn } from './conversations';
 export { receiptState, type Receipt } from './delivery';
 export { isRasterImage, realExtension, saveName, visibleName } from './file-names';
 export type { FileTransfers, Transfer } from './files';

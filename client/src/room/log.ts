@@ -13,6 +13,8 @@ export interface ChatLine {
   to?: string;
   text: string;
   ts: number;
+  /** Our private line sent from the room with /msg: shown in the room too, where it was typed. */
+  echo?: boolean;
   /** Our own public and private messages: who has them so far. */
   receipt?: Receipt;
   /** A file line: one transfer per recipient, or the one coming to us. */

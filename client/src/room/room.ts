@@ -197,8 +197,8 @@ export class Room implements PeerRoom {
     this.tell({ type: 'nobody-connected' });
   }
 
-  /** A private message to `to`; `false` when it could not even be queued. */
-  sayTo(to: string, text: string): boolean {
+  /** A private message to `to` (`echo`: typed in the room, and shown there too); `false` when it could not even be queued. */
+  sayTo(to: string, text: string, echo = false): boolean {
     const peer = this.#peers.get(to);
     if (peer?.view.verification === 'failed') {
       this.tell({ type: 'private-unverified', to, text });
@@ -209,7 +209,7 @@ export class Room implements PeerRoom {
       return false;
     }
     const message: Unsequenced = { type: 'private', id: crypto.randomUUID(), ts: Date.now(), text };
-    this.#post(message, [peer], { kind: 'private', from: this.me, to, text, ts: message.ts });
+    this.#post(message, [peer], { kind: 'private', from: this.me, to, text, ts: message.ts, ...(echo ? { echo } : {}) });
     return true;
   }
 

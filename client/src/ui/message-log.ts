@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { receiptState, type ChatLine, type Receipt } from '../room';
+import { continuations, privateWith, receiptState, shownIn, type ChatLine, type Receipt } from '../room';
 import './file-card';
 import { currentLanguage } from './i18n';
 import { linkify } from './linkify';
@@ -54,6 +54,8 @@ export class MessageLog extends LitElement {
   /** Lines never change once written, so each is rendered once, not on every new message (nor again until the language changes). */
   #rendered = new WeakMap<ChatLine, TemplateResult>();
   #language = currentLanguage();
+  /** Hides what is not in the conversation on screen. */
+  readonly #viewSheet = sheet(viewRule(undefined));
 
   constructor() {
     super();
@@ -81,15 +83,62 @@ export class MessageLog extends LitElement {
       padding: 0.5rem;
       box-sizing: border-box;
     }
+    /* Each line: its time in a narrow left column, the rest in the right one, so wrapped text
+       never runs under the times. The first line of a run has the name on a row of its own. */
     .line {
-      margin: 0.15rem 0;
+      display: grid;
+      grid-template-columns: 3.6rem minmax(0, 1fr);
+      column-gap: 0.4rem;
+      align-items: baseline;
+      margin: 0;
+      padding: 0.05rem 0.3rem;
       overflow-wrap: anywhere;
+    }
+    .line > time {
+      grid-column: 1;
+      text-align: right;
+    }
+    .body,
+    .who {
+      grid-column: 2;
+    }
+    .line[data-run='head'] {
+      margin-top: 0.5rem;
+    }
+    .line[data-run='head'] .body {
+      grid-row: 2;
+    }
+    .line[data-run='head'] .sep,
+    .line[data-run='more'] .who {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+    /* A continued line's time shows only where the reader points or focuses. */
+    .line[data-run='more'] > time {
+      visibility: hidden;
+    }
+    .line[data-run='more']:hover > time,
+    .line[data-run='more']:focus-within > time {
+      visibility: visible;
+    }
+    .line[data-mine] {
+      background: color-mix(in srgb, var(--accent) 7%, transparent);
+    }
+    .line[data-mine] .from {
+      color: var(--accent);
     }
     /* Blocks out of view cost no layout, paint or visibility check: a long, busy log stays cheap
        to append to (one block of 64 lines to skip, not 64 lines). */
     .block {
       content-visibility: auto;
       contain-intrinsic-size: auto 40em;
+    }
+    .block[hidden] {
+      display: none;
     }
     .text {
       white-space: pre-wrap;
@@ -99,8 +148,7 @@ export class MessageLog extends LitElement {
     }
     time {
       color: var(--muted);
-      font-size: 0.8em;
-      margin-right: 0.5em;
+      font-size: 0.75em;
     }
     [data-kind='notice'],
     [data-kind='broken'] {
@@ -111,16 +159,15 @@ export class MessageLog extends LitElement {
       color: var(--danger);
       font-weight: 600;
     }
-    [data-kind='private'] {
-      background: color-mix(in srgb, var(--accent) 12%, transparent);
+    [data-echo] {
       border-left: 3px solid var(--accent);
-      padding-left: 0.4rem;
     }
     .tag {
       font-size: 0.8em;
       text-transform: uppercase;
       letter-spacing: 0.05em;
-      margin-right: 0.4em;
+      margin-right: 0.2em;
+      color: var(--muted);
     }
     .receipt {
       margin-left: 0.4em;
@@ -146,80 +193,95 @@ export class MessageLog extends LitElement {
   `;
 
   override render() {
+    const lines = this.lines;
+    const runs = continuations(lines, this.me);
+    const view = this.view;
     return html`
       <div role="log" aria-label=${msg('Messages')} aria-live="off" tabindex="0" data-dropped=${this.dropped} @scroll=${this.#onScroll}>
         <div class="lines">${repeat(
-          blocks(this.#shown()),
+          blocks(lines),
           (block) => block.key,
           // A new message re-renders only the block it lands in; a line replaced (a receipt
           // moved on) re-renders only its own block: blocks compare their lines by identity.
-          (block) => html`<div class="block">${guard([this.#language, ...block.lines], () => block.lines.map((line) => this.#cached(line)))}</div>`,
+          // Which conversation shows is a style sheet, so switching renders no line again; a block
+          // with nothing of it is hidden whole, not left as a blank placeholder.
+          (block) =>
+            html`<div class="block" ?hidden=${!block.lines.some((line) => shownIn(line, view, this.me))}>
+              ${guard([this.#language, ...block.lines], () => block.lines.map((line) => this.#cached(line, runs.has(line))))}
+            </div>`,
         )}</div>
       </div>
       ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>${msg('New messages ↓')}</button>` : null}
     `;
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('view')) this.#viewSheet.replaceSync(viewRule(this.view));
     if (this.#language === currentLanguage()) return;
     this.#language = currentLanguage();
     this.#rendered = new WeakMap();
   }
 
-  /** The lines of the conversation on screen. */
-  #shown(): readonly ChatLine[] {
-    const view = this.view;
-    if (view === undefined) return this.lines;
-    return this.lines.filter(
-      (line) => (line.kind === 'private' || line.kind === 'file' || line.kind === 'warning') && (line.from === view || line.to === view),
-    );
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const root = this.renderRoot as ShadowRoot;
+    if (!root.adoptedStyleSheets.includes(this.#viewSheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.#viewSheet];
   }
 
-  #cached(line: ChatLine): TemplateResult {
+  #cached(line: ChatLine, continues: boolean): TemplateResult {
     let rendered = this.#rendered.get(line);
     if (!rendered) {
-      rendered = this.#safely(line);
+      rendered = this.#safely(line, continues);
       this.#rendered.set(line, rendered);
     }
     return rendered;
   }
 
   /** Rendering is total: a line that cannot be drawn shows as a marked line, and the rest go on. */
-  #safely(line: ChatLine): TemplateResult {
+  #safely(line: ChatLine, continues: boolean): TemplateResult {
     try {
-      return this.#line(line);
+      return this.#line(line, continues);
     } catch (error: unknown) {
       console.warn('meshchat: a line could not be shown', error);
-      return html`<p class="line" data-kind="broken">${msg('(a message that could not be shown)')}</p>`;
+      return html`<p class="line" data-kind="broken"><span></span><span class="body">${msg('(a message that could not be shown)')}</span></p>`;
     }
   }
 
-  #line(line: ChatLine): TemplateResult {
+  /**
+   * One line: its time in the left column, then who said it and what. A line that continues a run
+   * shows no name and a time only on hover or focus; its name stays in the text for screen
+   * readers ("bob: …"), and wrapped text stays in the right column.
+   */
+  #line(line: ChatLine, continues: boolean): TemplateResult {
     const time = timeOf(line.ts);
-    if (line.kind === 'notice') return html`<p class="line" data-kind="notice">${time} <span class="text">${line.text}</span></p>`;
+    if (line.kind === 'notice') return html`<p class="line" data-kind="notice">${time} <span class="body text">${line.text}</span></p>`;
     if (line.kind === 'warning') {
-      return html`<p class="line" data-kind="warning" data-from=${line.from ?? ''} role="alert">${time} ⚠ <span class="text">${line.text}</span></p>`;
+      return html`<p class="line" data-kind="warning" data-from=${line.from ?? ''} role="alert">${time} <span class="body">⚠ <span class="text">${line.text}</span></span></p>`;
     }
     const from = line.from ?? '';
     const mine = from === this.me;
+    const other = privateWith(line, this.me);
     const receipt = line.receipt ? receiptMark(line.receipt, line.kind === 'public') : nothing;
+    // A private line names the other person: who it came from, or who you sent it to.
+    const tag = other === undefined ? nothing : html`<span class="tag">${mine ? msg('private to') : msg('private from')}</span> `;
+    const who = html`<span class="who">${tag}<span class="from">${other ?? from}</span><span class="sep">: </span></span>`;
+    const run = continues ? 'more' : 'head';
     if (line.kind === 'file') {
-      const tag = line.to === undefined ? nothing : html`<span class="tag">${mine ? msg('private to') : msg('private from')}</span> `;
-      const who = mine && line.to !== undefined ? line.to : from;
-      return html`<div class="line" data-kind="file" data-from=${from} data-to=${line.to ?? ''}>
-        ${time} ${tag}<span class="from">${who}</span>: <mc-file-card .transfers=${line.transfers ?? []}></mc-file-card>
+      return html`<div class="line" data-kind="file" data-run="head" data-from=${from} data-to=${line.to ?? ''} data-private=${other ?? nothing} ?data-mine=${mine}>
+        ${time} ${who}<span class="body"><mc-file-card .transfers=${line.transfers ?? []}></mc-file-card></span>
       </div>`;
     }
-    if (line.kind === 'public') {
-      return html`<p class="line" data-kind="public" data-from=${from}>
-        ${time} <span class="from">${from}</span>: <span class="text">${linked(line.text)}</span>${receipt}
-      </p>`;
-    }
-    // A private line names the other person: who it came from, or who you sent it to.
-    const direction = mine ? msg('private to') : msg('private from');
-    const other = mine ? (line.to ?? '') : from;
-    return html`<p class="line" data-kind="private" data-from=${from} data-to=${line.to ?? this.me}>
-      ${time} <span class="tag">${direction}</span> <span class="from">${other}</span>: <span class="text">${linked(line.text)}</span>${receipt}
+    return html`<p
+      class="line"
+      data-kind=${line.kind}
+      data-run=${run}
+      data-from=${from}
+      data-to=${line.kind === 'private' ? (line.to ?? this.me) : nothing}
+      data-private=${other ?? nothing}
+      ?data-echo=${line.echo === true}
+      ?data-mine=${mine}
+    >
+      ${time} ${who}<span class="body"><span class="text">${linked(line.text)}</span>${receipt}</span>
     </p>`;
   }
 
@@ -231,6 +293,7 @@ export class MessageLog extends LitElement {
     if (!changed.has('lines')) return;
     const newest = this.lines.at(-1);
     if (changed.get('lines')?.at(-1)?.id === newest?.id || this.#following) return;
+    if (newest && !shownIn(newest, this.view, this.me)) return;
     // Scrolled up: your own message brings you back down; anyone else's shows the jump button.
     if (newest?.from === this.me && newest.kind !== 'notice') this.scrollToEnd();
     else this.unseen = true;
@@ -287,6 +350,19 @@ function clock(language: string): Intl.DateTimeFormat {
     clocks.set(language, format);
   }
   return format;
+}
+
+function sheet(rules: string): CSSStyleSheet {
+  const made = new CSSStyleSheet();
+  made.replaceSync(rules);
+  return made;
+}
+
+/** The rule that hides every line not in the room (`view` undefined) or in the private conversation with `view`; see `shownIn`. */
+function viewRule(view: string | undefined): string {
+  if (view === undefined) return '.line[data-private]:not([data-echo]) { display: none; }';
+  const nick = CSS.escape(view);
+  return `.line:not([data-private="${nick}"]):not([data-kind="warning"][data-from="${nick}"]) { display: none; }`;
 }
 
 function timeOf(ts: number) {
