@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { FirefoxUser, launchFirefox } from './firefox';
 import { stopAll, untilTestEnds, whenReady, type Helper } from './processes';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
-import { test as base, expect, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContextOptions, type Dialog, type Locator, type Page } from '@playwright/test';
 
 const CLI = fileURLToPath(new URL('../signaling/src/cli.ts', import.meta.url));
 const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
@@ -186,6 +186,26 @@ export async function fillJoin(page: Page, nick: string, room?: string): Promise
   await page.getByRole('textbox', { name: 'Nickname' }).fill(nick);
   if (room !== undefined) await page.getByRole('textbox', { name: 'Room' }).fill(room);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
+}
+
+/**
+ * Reload `page`, answering "Leave" to the question a room with others in it asks first (the
+ * browser's beforeunload prompt); other dialogs are dismissed meanwhile. Resolves with whether
+ * the question was asked.
+ */
+export async function reloadPastQuestion(page: Page): Promise<boolean> {
+  let asked = false;
+  const answer = (dialog: Dialog) => {
+    asked ||= dialog.type() === 'beforeunload';
+    void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss());
+  };
+  page.on('dialog', answer);
+  try {
+    await page.reload();
+  } finally {
+    page.off('dialog', answer);
+  }
+  return asked;
 }
 
 /** Scripts that run in a page before the app does; each is sent as source, so it must not use names from outside. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { violations } from '../axe';
-import { CAPTURE_CHANNELS, expect, fillJoin, test, User, type Captured } from '../fixtures';
+import { CAPTURE_CHANNELS, expect, fillJoin, reloadPastQuestion, test, User, type Captured } from '../fixtures';
 
 /** What has arrived in a tile so far (`nick`'s, or with `screen` their shared screen's): audio energy and decoded video frames. */
 function received(page: Page, nick: string, screen = false) {
@@ -192,7 +192,7 @@ test('the call by keyboard shortcuts; the microphone chosen is kept for the next
   await expect.poll(() => microphoneSent(alice)).toBe('Fake Audio Input 2');
   await expect(picker.locator('option:checked')).toHaveText('Fake Audio Input 2');
 
-  await alice.page.reload();
+  await reloadPastQuestion(alice.page);
   await expect(alice.log).toBeVisible();
   await alice.connectedTo('bob');
   await button(alice, 'Join call').click();

@@ -1,4 +1,4 @@
-import { User, expect, fillJoin, test } from '../fixtures';
+import { User, expect, fillJoin, reloadPastQuestion, test } from '../fixtures';
 
 test('two users chat both ways', async ({ join, openPage }) => {
   const alice = await join('alice');
@@ -43,6 +43,14 @@ test('a private message reaches only its target', async ({ join }) => {
   await expect(atBob).toContainText('private from alice');
   await expect(atBob).toContainText('the cake is in the fridge');
   await expect(alice.lines('private')).toContainText('private to bob');
+  // It lives in bob's conversation with alice, not in the room he is reading; alice typed it in
+  // the room, so it shows there for her too.
+  await expect(atBob).toBeHidden();
+  await expect(alice.lines('private')).toBeVisible();
+  const bobsTabs = bob.page.getByRole('navigation', { name: 'Conversations' });
+  await expect(bobsTabs.getByRole('button', { name: /Private: alice/ })).toContainText('(1 unread)');
+  await bob.conversation(/Private: alice/).click();
+  await expect(atBob).toBeVisible();
 
   await alice.say('public after the secret');
   await expect(carol.lines('public').filter({ hasText: 'public after the secret' })).toHaveCount(1);
@@ -59,11 +67,48 @@ test('a private message reaches only its target', async ({ join }) => {
   await carol.page.keyboard.press('Enter');
   await expect(bob.lines('private').filter({ hasText: 'just between us' })).toHaveAttribute('data-from', 'carol');
   await expect(carol.lines('private')).toHaveText([/private to bob: just between us/]);
-  await expect(carol.lines('public')).toHaveCount(0);
+  await expect(carol.lines('public').filter({ visible: true })).toHaveCount(0);
   await expect(alice.log).not.toContainText('just between us');
-  // Back in Everyone, the conversation so far is there with the private line in it.
+  // Back in Everyone, the room's conversation is there, and the private line only in its own.
   await conversations.getByRole('button', { name: 'Everyone' }).click();
-  await expect(carol.lines('public').filter({ hasText: 'public after the secret' })).toHaveCount(1);
+  await expect(carol.lines('public').filter({ hasText: 'public after the secret' })).toBeVisible();
+  await expect(carol.lines('private')).toBeHidden();
+});
+
+test("one sender's consecutive messages form one run under one name; one's own are marked", async ({ join }) => {
+  const [alice, bob] = [await join('alice'), await join('bob')];
+  await alice.connectedTo('bob');
+  for (const text of ['first of three', 'second of three', 'third of three']) await alice.say(text);
+  await bob.say('and bob answers');
+  const lines = bob.lines('public');
+  await expect(lines).toHaveText([/alice: first of three/, /alice: second of three/, /alice: third of three/, /bob: and bob answers/]);
+  await expect(lines.nth(0)).toHaveAttribute('data-run', 'head');
+  for (const n of [1, 2]) await expect(lines.nth(n)).toHaveAttribute('data-run', 'more');
+  await expect(lines.nth(3)).toHaveAttribute('data-run', 'head');
+  // A continued line's name is for screen readers only, its time shows on hover.
+  await expect(lines.nth(0).locator('.who')).toHaveCSS('position', 'static');
+  await expect(lines.nth(1).locator('.who')).toHaveCSS('position', 'absolute');
+  await expect(lines.nth(1).locator('time')).toBeHidden();
+  await lines.nth(1).hover();
+  await expect(lines.nth(1).locator('time')).toBeVisible();
+  // Wrapped text stays right of the times.
+  const [time, text] = [await lines.nth(0).locator('time').boundingBox(), await lines.nth(0).locator('.text').boundingBox()];
+  expect(text?.x).toBeGreaterThan((time?.x ?? Infinity) + (time?.width ?? 0));
+  await expect(lines.nth(3)).toHaveAttribute('data-mine', '');
+  await expect(lines.nth(0)).not.toHaveAttribute('data-mine');
+});
+
+test('People says how a link is in plain words; Connection details has the technical side', async ({ join }) => {
+  const [alice, bob] = [await join('alice'), await join('bob')];
+  await alice.connectedTo('bob');
+  const entry = alice.people.locator('li[data-nick="bob"]');
+  await expect(entry.locator('.state')).toHaveText('connected');
+  await expect(alice.page.getByText('Online', { exact: true })).toBeAttached();
+  const details = alice.page.getByRole('complementary').getByText('Connection details');
+  await details.click();
+  await expect(alice.page.locator('dd[data-details="bob"]')).toHaveText(/connected · direct · ICE host ↔ (host|prflx)/);
+  await bob.page.context().close();
+  await expect(alice.page.locator('dd[data-details="bob"]')).toBeHidden();
 });
 
 test('answering someone clears their unread count, and a private conversation can be closed', async ({ join }) => {
@@ -87,6 +132,18 @@ test('answering someone clears their unread count, and a private conversation ca
   await expect(withBob).toContainText('(1 unread)');
 });
 
+test('reloading or closing the page asks first while others are here, not when alone', async ({ join }) => {
+  const alice = await join('alice', 'asks');
+  expect(await reloadPastQuestion(alice.page), 'alone: nothing to lose').toBe(false);
+  await expect(alice.log).toBeVisible();
+  const bob = await join('bob', 'asks');
+  await alice.connectedTo('bob');
+  await alice.say('hello bob');
+  expect(await reloadPastQuestion(alice.page), 'with bob here, what was said would be gone').toBe(true);
+  await expect(alice.log).toContainText('You joined asks as alice');
+  await bob.connectedTo('alice');
+});
+
 test('the first screen says what this is; a link to a room is an invitation with a name and Join', async ({ openPage }) => {
   const first = await openPage();
   await expect(first.getByText('goes straight from browser to browser')).toBeVisible();
@@ -100,15 +157,17 @@ test('the first screen says what this is; a link to a room is an invitation with
   await expect(invited.getByRole('button', { name: 'Talk to a stranger' })).toHaveCount(0);
   await fillJoin(invited, 'ines');
   await expect(invited.getByRole('banner')).toContainText('Room team');
-  // Alone in the room, the way to invite is in the conversation itself.
-  await expect(invited.getByRole('button', { name: 'Copy the invite link' })).toBeVisible();
+  // Alone in the room, the way to invite is in the conversation itself (as well as in People).
+  const inviteBar = invited.getByText(/Send the invite link to the people you want here/);
+  await expect(inviteBar.getByRole('button', { name: 'Copy the invite link' })).toBeVisible();
+  await expect(invited.getByRole('complementary').getByRole('button', { name: 'Copy the invite link' })).toBeVisible();
 
   const elsewhere = await openPage('?room=team');
   await elsewhere.getByRole('button', { name: 'Join another room instead' }).click();
   await expect(elsewhere.getByRole('textbox', { name: 'Room' })).toHaveValue('team');
   await expect(elsewhere.getByRole('button', { name: 'Talk to a stranger' })).toBeVisible();
   await fillJoin(elsewhere, 'jo');
-  await expect(invited.getByRole('button', { name: 'Copy the invite link' })).toHaveCount(0);
+  await expect(inviteBar).toHaveCount(0);
   await expect(elsewhere.getByRole('log', { name: 'Messages' })).toContainText('What was said before you came is not shown');
 });
 
@@ -149,10 +208,20 @@ test('a taken nickname is explained, and another one works', async ({ join, open
   await expect(nick).toHaveAttribute('aria-invalid', 'true');
   await expect(nick).toHaveAccessibleDescription(/already uses this nickname/);
   expect(await nick.evaluate((input: HTMLInputElement) => [input.selectionStart, input.selectionEnd])).toEqual([0, 5]);
-  await page.keyboard.type('alice2');
+  // The server offers a free one like it; taking it fills the field, and Enter joins.
+  await page.getByRole('button', { name: 'Use “ALICE2”' }).click();
+  await expect(nick).toHaveValue('ALICE2');
+  await expect(nick).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
-  await expect(page.getByRole('list', { name: 'People' })).toContainText('alice2 (you)');
+  await expect(page.getByRole('list', { name: 'People' })).toContainText('ALICE2 (you)');
+  // Typing one's own works as well.
+  const third = await openPage('?room=e2e');
+  await fillJoin(third, 'alice');
+  await expect(third.getByRole('button', { name: 'Use “alice3”' })).toBeVisible();
+  await third.getByRole('textbox', { name: 'Nickname' }).fill('alicia');
+  await third.keyboard.press('Enter');
+  await expect(third.getByRole('list', { name: 'People' })).toContainText('alicia (you)');
 });
 
 test('an invalid nickname or room is explained before anything is sent', async ({ openPage }) => {
@@ -230,7 +299,7 @@ test('two strangers are paired into a room of their own', async ({ openPage }) =
   await expect(xena.lines('notice').filter({ hasText: 'xena (you)' })).toContainText('In Stranger');
   await expect(first.locator('body')).not.toContainText('pair-');
   expect(first.url()).not.toContain('pair-');
-  await expect(first.getByRole('button', { name: 'Copy room link' })).toHaveCount(0);
+  await expect(first.getByRole('button', { name: 'Copy the invite link' })).toHaveCount(0);
 
   // When the stranger leaves, the one left behind can find another.
   await second.getByRole('button', { name: 'Leave' }).click();

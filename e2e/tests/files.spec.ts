@@ -125,9 +125,16 @@ test('a declined file sends no data; a cancelled offer is withdrawn; images get 
   await fileInput(alice).setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png });
   const picture = bob.log.locator('.line[data-kind="file"]').last();
   await expect(picture).toContainText('private');
+  // A private file lives in its conversation, which bob opens from its tab.
+  await expect(picture).toBeHidden();
+  await bob.conversation(/Private: alice/).click();
   await picture.getByRole('button', { name: 'Accept' }).click();
   await expect(picture.getByRole('img', { name: 'Preview of dot.png' })).toBeVisible();
   await expect(alice.conversation('Private: bob')).toBeVisible();
-  await expect(alice.log.locator('.line[data-kind="file"]')).toHaveCount(1);
-  await expect(alice.log.locator('.line[data-kind="file"]')).toContainText('delivered and checked');
+  // Alice is in her conversation with bob: only the picture shows, not the two files offered to the room.
+  const shown = alice.log.locator('.line[data-kind="file"]').filter({ visible: true });
+  await expect(shown).toHaveCount(1);
+  await expect(shown).toContainText('delivered and checked');
+  // The sender sees the picture too.
+  await expect(shown.getByRole('img', { name: 'Preview of dot.png' })).toBeVisible();
 });

@@ -123,6 +123,20 @@ test('Firefox on a phone: at 360, 375 and 390 px the room fits the screen, Send 
   }
   await alice.say('typed on a phone');
   await expect(bob.lines('public').filter({ hasText: 'typed on a phone' })).toHaveCount(1);
+
+  // The message box grows with what is typed (Firefox has no field-sizing: the page sizes it), and shrinks once sent.
+  const boxHeight = () => alice.page.evaluate(() => window.__mc.all('textarea')[0]?.getBoundingClientRect().height ?? 0);
+  const empty = await boxHeight();
+  const box = await alice.find('textarea');
+  for (let line = 1; line <= 5; line++) {
+    await box.type(`line ${line}`);
+    await alice.page.keyboard.down('Shift');
+    await alice.page.keyboard.press('Enter');
+    await alice.page.keyboard.up('Shift');
+  }
+  expect(await boxHeight()).toBeGreaterThan(empty + 40);
+  await alice.page.keyboard.press('Enter');
+  await alice.until('the box is back to its size once sent', (empty) => (window.__mc.all('textarea')[0]?.getBoundingClientRect().height ?? 0) <= empty + 1, empty);
 });
 
 /** A file of random bytes in the temporary folder, and its SHA-256. */

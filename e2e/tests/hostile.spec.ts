@@ -3,7 +3,7 @@
 // Each test asserts what the victim would notice: their page keeps working and nothing is lost.
 import { io } from 'socket.io-client';
 import { INBOUND_RATES } from '../../client/src/net/inbound-budget';
-import { CAPTURE_CHANNELS, SignalingProcess, User, expect, fillJoin, newPage, test, type Captured, type InitScripts } from '../fixtures';
+import { CAPTURE_CHANNELS, SignalingProcess, User, expect, fillJoin, newPage, reloadPastQuestion, test, type Captured, type InitScripts } from '../fixtures';
 
 /** In the victim's page: the longest the main thread went without running a 10 ms timer. */
 const WATCH_STALLS = () => {
@@ -241,7 +241,7 @@ test('a reload keeps the nickname, and messages written meanwhile arrive once, w
       await route.continue();
     },
   );
-  const reloading = alice.page.reload();
+  const reloading = reloadPastQuestion(alice.page);
   await leaving.fired;
   for (let i = 1; i <= 7; i++) await bob.say(`meanwhile ${i}`);
   await reloading;

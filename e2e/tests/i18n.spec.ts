@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { User, expect, newPage, test } from '../fixtures';
+import { User, expect, newPage, reloadPastQuestion, test } from '../fixtures';
 
 /**
  * Every piece of English the interface can show, from the catalogue translators work from: each
@@ -56,7 +56,7 @@ function untranslated(texts: readonly string[]): string[] {
 }
 
 for (const [language, join, send, joined] of [
-  ['pl', 'Dołącz', 'Wyślij', 'dołączył'],
+  ['pl', 'Dołącz', 'Wyślij', 'dołącza do pokoju'],
   ['ru', 'Войти', 'Отправить', 'входит в комнату'],
 ] as const) {
   test(`the interface in ${language} shows no untranslated string`, async ({ browser, server, join: joinEnglish }) => {
@@ -110,7 +110,7 @@ for (const [language, join, send, joined] of [
     await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     // A reload keeps both the language and the seat.
-    await page.reload();
+    await reloadPastQuestion(page);
     await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   });

@@ -30,6 +30,10 @@ test('a lost link comes back by itself; the peer is removed when the server lets
   await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to bob' })).toHaveCount(1);
   await expect(alice.lines('notice').filter({ hasText: 'The direct link to bob is back' })).toHaveCount(1);
   await alice.connectedTo('bob');
+  // Why it broke, in the browser's terms, is in Connection details, not in the conversation.
+  await alice.page.getByRole('complementary').getByText('Connection details').click();
+  await expect(alice.page.locator('dd[data-details="bob"]')).toContainText(/last problem: .+ \((closed|error|silent)\)/);
+  await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to bob' })).not.toContainText('the browser reported');
   await bob.connectedTo('alice');
   await alice.say('anyone there?');
   await expect(bob.lines('public').filter({ hasText: 'anyone there?' })).toHaveCount(1);

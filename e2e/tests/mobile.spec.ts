@@ -20,6 +20,10 @@ test('at 360 px the room fits, People is a drawer, and the colours follow the sy
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(page.getByRole('list', { name: 'People' })).toHaveCount(0);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  // The header is one row: the connection is a dot that still says its words to screen readers.
+  expect((await page.getByRole('banner').boundingBox())?.height).toBeLessThanOrEqual(56);
+  await expect(page.getByRole('status')).toHaveText('Online');
+  await expect(page.getByRole('combobox', { name: 'Language' })).toBeVisible();
 
   await bob.say('Anyone up for a walk at six?');
   await carol.say('Yes! Meet at the bridge');

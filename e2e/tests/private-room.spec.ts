@@ -24,6 +24,16 @@ test('a private room: the secret stays in the fragment, links are verified, safe
   const code = await safetyOf(alice, 'bob');
   expect(code).toMatch(/^\d{5} \d{5}$/);
   expect(await safetyOf(bob, 'alice')).toBe(code);
+  // What the code is for is said where it is, on a tap; "I compared it" marks it for this session.
+  const aliceSeesBob = alice.people.locator('li[data-nick="bob"]');
+  await expect(aliceSeesBob).toContainText('has the room secret');
+  await expect(aliceSeesBob.locator('summary')).not.toContainText('compared');
+  await aliceSeesBob.getByText('Safety code').click();
+  await expect(aliceSeesBob.getByText('bob sees the same code for you')).toBeVisible();
+  await aliceSeesBob.getByRole('button', { name: 'I compared it: it matches' }).click();
+  await expect(aliceSeesBob.locator('summary')).toContainText('✓ compared');
+  await expect(aliceSeesBob.getByText('You compared it with bob.')).toBeVisible();
+  await expect(bob.people.locator('li[data-nick="alice"] summary')).not.toContainText('compared');
 
   await bob.say('PRIVATE-ROOM-CANARY meet by the old oak');
   await alice.say('/msg bob PRIVATE-DM-CANARY bring the map');

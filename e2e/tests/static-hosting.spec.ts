@@ -76,9 +76,9 @@ test('a static build on its own origin chats through the signaling server; other
     socket.on('socketerror', () => outcomes.push('failed'));
   });
   await mallory.goto(`${stranger.origin}/?room=static`);
-  await expect(mallory.getByRole('status')).toHaveText(/unreachable/);
+  await expect(mallory.getByRole('status')).toHaveText(/^Offline/);
   await fillJoin(mallory, 'mallory');
-  await expect(mallory.getByRole('alert')).toHaveText(/Cannot reach the signaling server/, { timeout: 20_000 });
+  await expect(mallory.getByRole('alert')).toHaveText(/Cannot reach the meshchat server/, { timeout: 20_000 });
   // Every attempt of that page failed; the server's answer to its origin, read directly, is 403.
   expect(outcomes.length).toBeGreaterThan(0);
   expect(new Set(outcomes)).toEqual(new Set(['failed']));
@@ -99,7 +99,7 @@ test('?signal= points the page at another signaling server and says so', async (
   const url = `${home.url}/?room=elsewhere&signal=${encodeURIComponent(other.url)}`;
   const ann = await joinAt(browser, url, 'ann');
   const ben = await joinAt(browser, url, 'ben');
-  await expect(ann.page.getByText(`Signaling via ${new URL(other.url).host}`)).toBeVisible();
+  await expect(ann.page.getByText(`Server: ${new URL(other.url).host}`)).toBeVisible();
   await ben.connectedTo('ann');
   await ben.say('via the other server');
   await expect(ann.lines('public')).toHaveText([/ben: via the other server/]);

@@ -17,7 +17,7 @@ async function pairUp(browser: Browser, server: SignalingProcess, room: string, 
   return { alice, bob, linkMs: Date.now() - clicked };
 }
 
-test('two clients forced through a real coturn chat over the relay, and the UI says "relayed"', async ({ browser }) => {
+test('two clients forced through a real coturn chat over the relay, and the UI says "through a relay server"', async ({ browser }) => {
   const turn = await startCoturn(SECRET);
   const server = new SignalingProcess(['--turn-url', turn.url, '--turn-secret', SECRET]);
   await server.start();
@@ -30,7 +30,7 @@ test('two clients forced through a real coturn chat over the relay, and the UI s
   for (const [user, peer] of [[relayed.alice, 'bob'], [relayed.bob, 'alice']] as const) {
     const entry = user.people.locator(`li[data-nick="${peer}"]`);
     await expect(entry).toHaveAttribute('data-route', 'relayed');
-    await expect(entry).toContainText('relayed');
+    await expect(entry).toContainText('through a relay server');
   }
   await relayed.bob.say('through the relay');
   await expect(relayed.alice.lines('public')).toHaveText([/bob: through the relay/]);

@@ -77,8 +77,8 @@ export interface LinkHooks {
   onSignal(data: SignalData): void;
   onMessage(message: PeerMessage): void;
   onState(state: LinkState, reason?: LinkFailure): void;
-  /** Which way the open link runs, once the selected candidate pair is known. */
-  onRoute(route: LinkRoute): void;
+  /** Which way the open link runs, once the selected candidate pair is known; `candidates` names its two ends' candidate types ("host ↔ srflx"). */
+  onRoute(route: LinkRoute, candidates?: string): void;
   /** A chunk of file data arrived on the file channel. */
   onChunk(id: string, data: Uint8Array): void;
   /** A frame that failed to parse: dropped, counted, never shown. */

@@ -393,7 +393,7 @@ export class PeerLink implements Link {
       );
       if (!pair) return;
       const types = [pair.localCandidateId, pair.remoteCandidateId].map((id) => stats.get(id)?.candidateType);
-      this.#options.onRoute(types.includes('relay') ? 'relayed' : 'direct');
+      this.#options.onRoute(types.includes('relay') ? 'relayed' : 'direct', types.map((type) => type ?? '?').join(' ↔ '));
     } catch (error: unknown) {
       console.warn('meshchat: could not read link stats', error);
     }

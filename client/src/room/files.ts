@@ -1,5 +1,5 @@
 import { FILE_MAX_BYTES, FILE_NAME_MAX_LENGTH, type FileOffer, type FileReply, type PeerMessage, type Scope } from '@meshchat/protocol';
-import { blobType } from './file-names';
+import { blobType, isRasterImage } from './file-names';
 
 export type TransferState =
   /** Incoming: waiting for us to accept or decline. */
@@ -34,7 +34,7 @@ export class Transfer extends EventTarget {
   /** Bytes sent (outgoing) or received (incoming) so far. */
   bytes = 0;
   reason: FailReason | undefined;
-  /** Incoming and checked: an object URL to save or preview the file. */
+  /** Incoming and checked: an object URL to save or preview the file. Outgoing images: one for the sender's own preview. */
   url: string | undefined;
   /** Who cancelled, when it was cancelled. */
   cancelledBy: 'us' | 'them' | undefined;
@@ -123,8 +123,11 @@ export class FileTransfers {
     const sha256 = await sha256Hex(await file.arrayBuffer());
     const facts: FileFacts = { name: file.name.slice(0, FILE_NAME_MAX_LENGTH) || 'file', size: file.size, mime: file.type.slice(0, 255), sha256, scope };
     const id = crypto.randomUUID();
+    // The sender sees the picture they sent, as its recipients will (one URL for all their rows).
+    const url = isRasterImage(facts.mime) ? URL.createObjectURL(file) : undefined;
     return to.map((nick) => {
       const transfer = new Transfer(id, 'out', nick, facts);
+      transfer.url = url;
       this.#transfers.set(key('out', nick, id), transfer);
       this.#outgoing.set(transfer, file);
       if (!this.#ports.send(nick, { type: 'file-offer', id, ...facts })) this.#fail(transfer, 'link-lost');

@@ -29,6 +29,10 @@ export interface PeerView {
   safety?: string;
   /** In a private room: whether the peer proved, on this very link, that it holds the secret. */
   verification?: 'verifying' | 'verified' | 'failed';
+  /** For Connection details: the open link's candidate types, ours ↔ theirs ("host ↔ srflx"). */
+  candidates?: string;
+  /** For Connection details: why their link last broke or failed to form. */
+  problem?: LinkFailure;
 }
 
 /** What a person needs from the room they are in. */
@@ -382,10 +386,11 @@ export class Peer {
     else if (this.#trustedOn(link)) this.#room.route(this, message);
   }
 
-  /** Every new link starts unverified: the proof is per link. */
+  /** Every new link starts unverified: the proof is per link. Why the last one broke is kept for Connection details. */
   #makeLink(initiator: boolean): Link {
     this.#proof.dispose();
-    this.#direct = { state: 'connecting' };
+    const { problem } = this.#direct;
+    this.#direct = problem ? { state: 'connecting', problem } : { state: 'connecting' };
     this.#wasDirect = false;
     const link: Link = this.#room.links(this.nick, initiator, {
       budget: this.budget,
@@ -398,7 +403,7 @@ export class Peer {
         if (this.#trustedOn(link)) this.#room.mediaArrived(this, track, stream);
       },
       onDropped: () => this.#room.dropped(),
-      onRoute: (route) => this.update({ route }),
+      onRoute: (route, candidates) => this.update(candidates === undefined ? { route } : { route, candidates }),
       onState: (state, reason) => {
         // A link that ends after its person left has nobody left to tell.
         if (this.#disposed) return;
@@ -467,6 +472,7 @@ export class Peer {
 
   #lost(link: Link, reason: LinkFailure | undefined): void {
     this.#slot.forget(link);
+    if (reason) this.#direct = { ...this.#direct, problem: reason };
     this.#room.linkLost(this, reason);
     this.stopTyping();
     // A link that worked and broke: the way round, if there is one, is taken at once.

@@ -244,10 +244,53 @@ export const chatAppStyles = css`
     white-space: nowrap;
   }
   @media (max-width: 40rem) {
+    /* One row on a phone: the room's name gives way (ellipsis), the language is its menu alone,
+       and the connection is a dot whose words stay for screen readers, except when offline. */
     header {
       padding: 0.4rem 0.5rem;
+      gap: 0.4rem;
+      flex-wrap: nowrap;
+    }
+    h1 {
+      font-size: 1rem;
+    }
+    .where {
+      flex: 1;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    /* In a room, its name matters more than ours. */
+    header:has(.where) h1,
+    .language .label-text,
+    .where .word,
+    .status:not([data-state='offline']) .words {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
     .status {
+      margin: 0 0 0 auto;
+    }
+    .status:not([data-state='offline'])::before {
+      content: '';
+      display: inline-block;
+      width: 0.6rem;
+      height: 0.6rem;
+      border-radius: 50%;
+      background: currentColor;
+    }
+    .status[data-state='online'] {
+      color: var(--ok);
+    }
+    header:has(.status[data-state='offline']) {
+      flex-wrap: wrap;
+    }
+    .status[data-state='offline'] {
       flex-basis: 100%;
       margin: 0;
     }

@@ -5,6 +5,7 @@ import { chatAppStyles } from './chat-app.styles';
 import { ChatController, type SignalingState } from './chat-controller';
 import { callSettings, iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
 import type {
+  ComparedEvent,
   CreatePrivateEvent,
   DraftEvent,
   FileActionEvent,
@@ -26,11 +27,11 @@ import type { PeopleList } from './people-list';
 function signalingWords(state: SignalingState): string {
   switch (state) {
     case 'connecting':
-      return msg('Connecting to the signaling server…');
+      return msg('Connecting…');
     case 'online':
-      return msg('Signaling server connected');
+      return msg('Online');
     case 'offline':
-      return msg('Signaling server unreachable: chats keep flowing over direct links; retrying…');
+      return msg('Offline: chats keep flowing between browsers; reconnecting…');
   }
 }
 
@@ -124,10 +125,10 @@ export class ChatApp extends LitElement {
         <h1>meshchat</h1>
         ${chat.screen === 'room'
           ? chat.secret
-            ? html`<span>🔒 <strong>${msg('Private room')}</strong></span>`
+            ? html`<span class="where">🔒 <strong>${msg('Private room')}</strong></span>`
             : chat.withStranger
-              ? html`<span><strong>${msg('Stranger')}</strong></span>`
-              : html`<span>${msg('Room')} <strong>${chat.room}</strong></span>`
+              ? html`<span class="where"><strong>${msg('Stranger')}</strong></span>`
+              : html`<span class="where"><span class="word">${msg('Room')}</span> <strong>${chat.room}</strong></span>`
           : nothing}
         ${chat.screen === 'room' && this.narrow
           ? html`<button
@@ -139,16 +140,16 @@ export class ChatApp extends LitElement {
               ${msg(str`People (${chat.people.size + 1})`)}
             </button>`
           : nothing}
-        ${this.#override ? html`<span class="via">${msg(str`Signaling via ${new URL(this.#override).host}`)}</span>` : nothing}
-        <label
-          >${msg('Language')}
+        ${this.#override ? html`<span class="via">${msg(str`Server: ${new URL(this.#override).host}`)}</span>` : nothing}
+        <label class="language"
+          ><span class="label-text">${msg('Language')}</span>
           <select @change=${(event: Event) => void useLanguage((event.target as HTMLSelectElement).value as Language, true)}>
             ${LANGUAGES.map(
               ({ code, name }) => html`<option value=${code} lang=${code} ?selected=${code === currentLanguage()}>${name}</option>`,
             )}
           </select>
         </label>
-        <p class="status" role="status" data-state=${chat.signaling}>${signalingWords(chat.signaling)}</p>
+        <p class="status" role="status" data-state=${chat.signaling}><span class="words">${signalingWords(chat.signaling)}</span></p>
       </header>
       <main>${this.#screen()}</main>
       <div class="sr-only" aria-live="polite" data-announcer>${chat.announcement}</div>
@@ -164,6 +165,7 @@ export class ChatApp extends LitElement {
           .privateRoom=${secretFromHash(location.hash) !== undefined}
           .error=${chat.error?.() ?? ''}
           .errorField=${chat.errorField}
+          .suggestion=${chat.suggestion}
           .busy=${chat.busy}
           @join-request=${(event: JoinRequestEvent) => this.#join(event)}
           @create-private=${(event: CreatePrivateEvent) => this.#createPrivate(event.nick)}
@@ -368,14 +370,21 @@ export class ChatApp extends LitElement {
       }}
     >
       <h2>${msg('People')}</h2>
-      <mc-people-list .me=${chat.nick} .people=${new Map(chat.people)} .call=${chat.callPeers} @private-to=${(event: PrivateToEvent) => this.#openPrivate(event.nick)}></mc-people-list>
+      <mc-people-list
+        .me=${chat.nick}
+        .people=${new Map(chat.people)}
+        .call=${chat.callPeers}
+        .compared=${chat.compared}
+        @private-to=${(event: PrivateToEvent) => this.#openPrivate(event.nick)}
+        @compared=${(event: ComparedEvent) => chat.markCompared(event.nick, event.code)}
+      ></mc-people-list>
       ${permission === 'default'
         ? html`<button @click=${() => void Attention.ask().then((answer) => (this.notifications = answer))}>
             ${msg('Notify me of new messages')}
           </button>`
         : nothing}
       ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
-      ${chat.withStranger ? nothing : html`<button @click=${() => void this.#copyLink()}>${msg('Copy room link')}</button>`}
+      ${chat.withStranger ? nothing : html`<button @click=${() => void this.#copyLink()}>${msg('Copy the invite link')}</button>`}
       ${this.confirmingLeave
         ? html`<div class="confirm" role="alertdialog" aria-labelledby="leave-question" @keydown=${(event: KeyboardEvent) => {
             if (event.key === 'Escape') this.#stayInRoom(event);

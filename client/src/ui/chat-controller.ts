@@ -4,6 +4,7 @@ import { isPairRoom, type JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
 import { Conversations, Log, Room, parseCommand, type Arrival, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView, type Watching } from '../room';
 import { Attention } from './attention';
+import { ComparedEvent } from './events';
 import { Lobby, type Screen, type SignalingState } from './lobby';
 import { helpLines, linkWords, noticeText } from './words';
 
@@ -67,6 +68,8 @@ export class ChatController implements ReactiveController {
   /** The newest message from someone else, for the screen reader's live region. */
   announcement = '';
   readonly conversations = new Conversations();
+  /** Safety codes the user compared with their people, this session (see `ComparedEvent.key`). */
+  compared: ReadonlySet<string> = new Set();
   readonly attention = new Attention(() => (this.screen === 'room' ? `${this.#roomName()} · meshchat` : 'meshchat'));
 
   readonly lobby: Lobby;
@@ -118,6 +121,11 @@ export class ChatController implements ReactiveController {
   /** The join form's field that error is about. */
   get errorField(): 'nick' | 'room' | undefined {
     return this.lobby.errorField;
+  }
+
+  /** A free nickname offered in place of a taken one. */
+  get suggestion(): string | undefined {
+    return this.lobby.suggestion;
   }
 
   get busy(): boolean {
@@ -316,9 +324,11 @@ export class ChatController implements ReactiveController {
   /**
    * The page is being left (a reload, a link followed, the tab closed). What arrives from now on
    * may never be seen, so it is not acknowledged: its senders keep it and give it to the page that
-   * comes next (a reload resumes the seat) or to this one if it stays after all.
+   * comes next (a reload resumes the seat) or to this one if it stays after all. With others
+   * here, the browser first asks whether to leave: what was said is kept nowhere.
    */
-  readonly #onLeaving = () => {
+  readonly #onLeaving = (event: BeforeUnloadEvent) => {
+    if (this.screen === 'room' && this.people.size > 0) event.preventDefault();
     clearTimeout(this.#leaving);
     this.#leaving = setTimeout(this.#stay, LEAVING_MS);
     this.#room?.holdAcks(true);
@@ -382,6 +392,7 @@ export class ChatController implements ReactiveController {
     this.#room?.dispose();
     this.#room = undefined;
     this.conversations.clear();
+    this.compared = new Set();
     this.attention.showTitle();
     this.#changed();
   }
@@ -398,7 +409,7 @@ export class ChatController implements ReactiveController {
         else if (room.sayTo(this.view, command.text)) this.conversations.replied(this.view);
         break;
       case 'msg':
-        if (room.sayTo(command.to, command.text)) this.conversations.replied(command.to);
+        if (room.sayTo(command.to, command.text, true)) this.conversations.replied(command.to);
         break;
       case 'users': {
         const others = [...room.people].map(([nick, view]) => `${nick} (${linkWords(view)})`);
@@ -425,7 +436,14 @@ export class ChatController implements ReactiveController {
     room.sent();
   }
 
-  /** Close the private conversation with `nick`: its tab goes, its lines stay in the room's log. */
+  /** The user compared the safety code `code` with `nick`, and it matched: say so beside it, this session. */
+  markCompared(nick: string, code: string): void {
+    this.compared = new Set([...this.compared, ComparedEvent.key(nick, code)]);
+    this.announcement = msg(str`Safety code with ${nick} marked as compared.`);
+    this.#changed();
+  }
+
+  /** Close the private conversation with `nick`: its tab goes; its lines come back with it when it opens again. */
   closeView(nick: string): void {
     this.conversations.close(nick);
     this.#markSeen();

@@ -43,6 +43,22 @@ export class PrivateToEvent extends Event {
   }
 }
 
+/** The user compared their safety code `code` with `nick` by other means, and it matched. */
+export class ComparedEvent extends Event {
+  static readonly type = 'compared';
+  constructor(
+    readonly nick: string,
+    readonly code: string,
+  ) {
+    super(ComparedEvent.type, options);
+  }
+
+  /** How a compared code is remembered: the same person with a new code is not compared. */
+  static key(nick: string, code: string): string {
+    return `${nick}\n${code}`;
+  }
+}
+
 /** The composer's text changed: whoever it is for may be told that we are typing. */
 export class DraftEvent extends Event {
   static readonly type = 'draft';

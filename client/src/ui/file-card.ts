@@ -112,6 +112,7 @@ export class FileCard extends LitElement {
         >${sizeText(size)}${extension ? html` · <span class="type" data-extension=${extension}>${msg(str`.${extension} file`)}</span>` : nothing}</span
       >
       ${this.transfers.map((transfer) => (transfer.direction === 'in' ? this.#incoming(transfer) : this.#outgoing(transfer)))}
+      ${first.direction === 'out' ? this.#preview(first) : nothing}
     `;
   }
 
@@ -134,12 +135,16 @@ export class FileCard extends LitElement {
             ${state}
             <a href=${transfer.url ?? ''} download=${saveName(transfer.file.name)}>${msg(str`Save ${name}`)}</a>
           </div>
-          ${isRasterImage(transfer.file.mime) && transfer.url
-            ? html`<img src=${transfer.url} alt=${msg(str`Preview of ${name}`)} />`
-            : nothing}`;
+          ${this.#preview(transfer)}`;
       default:
         return html`<div class="row" data-state=${transfer.state}>${state}</div>`;
     }
+  }
+
+  /** A picture received and checked, or one we sent, shown inline. */
+  #preview(transfer: Transfer) {
+    if (!isRasterImage(transfer.file.mime) || !transfer.url) return nothing;
+    return html`<img src=${transfer.url} alt=${msg(str`Preview of ${visibleName(transfer.file.name)}`)} />`;
   }
 
   #outgoing(transfer: Transfer) {

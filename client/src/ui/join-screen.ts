@@ -18,6 +18,7 @@ export class JoinScreen extends LitElement {
     privateRoom: { type: Boolean },
     error: { type: String },
     errorField: { type: String },
+    suggestion: { type: String },
     busy: { type: Boolean },
     localError: { state: true },
     localField: { state: true },
@@ -30,6 +31,8 @@ export class JoinScreen extends LitElement {
   declare error: string;
   /** The field `error` is about: marked invalid, focused and selected. */
   declare errorField: Field | undefined;
+  /** A free nickname like the refused one, offered with `error`. */
+  declare suggestion: string | undefined;
   declare busy: boolean;
   declare localError: string;
   declare localField: Field | undefined;
@@ -44,6 +47,7 @@ export class JoinScreen extends LitElement {
     this.busy = false;
     this.localError = '';
     this.errorField = undefined;
+    this.suggestion = undefined;
     this.localField = undefined;
     this.otherRoom = false;
     updateWhenLocaleChanges(this);
@@ -53,8 +57,10 @@ export class JoinScreen extends LitElement {
     form {
       display: grid;
       gap: 0.75rem;
-      max-width: 22rem;
+      box-sizing: border-box;
+      max-width: 24rem;
       margin: 2rem auto;
+      padding: 0 1rem;
     }
     label {
       display: grid;
@@ -171,6 +177,9 @@ export class JoinScreen extends LitElement {
               /></label>`}
         <button type="submit" class="primary" ?disabled=${this.busy}>${msg('Join')}</button>
         <p role="alert" id="join-error">${this.localError || this.error}</p>
+        ${this.suggestion && !this.localError && this.error
+          ? html`<button type="button" class="suggestion" @click=${() => this.#useSuggestion()}>${msg(str`Use “${this.suggestion}”`)}</button>`
+          : nothing}
         ${invited
           ? html`<button type="button" class="quiet" @click=${() => (this.otherRoom = true)}>${msg('Join another room instead')}</button>`
           : this.privateRoom
@@ -201,6 +210,14 @@ export class JoinScreen extends LitElement {
     if (!input) return;
     input.focus();
     input.select();
+  }
+
+  /** Put the offered nickname in the field, ready to join with (Enter or Join). */
+  #useSuggestion(): void {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('input[name=nick]');
+    if (!input || !this.suggestion) return;
+    input.value = this.suggestion;
+    input.focus();
   }
 
   #invalidField(): Field | undefined {

@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import type { ErrorCode, JoinedRoom, JoinResult } from '@meshchat/protocol';
+import { normalizeNick, type ErrorCode, type JoinedRoom, type JoinResult } from '@meshchat/protocol';
 import { SignalingSession, type KeptSeat, type SessionEvents } from '../net';
 import { privateRoomId, proofKey } from '../room';
 import { errorText, refusedText, unreachableText } from './words';
@@ -40,6 +40,8 @@ export class Lobby {
   error: (() => string) | undefined;
   /** The join form's field the last refusal was about, so the form can mark and focus it. */
   errorField: 'nick' | 'room' | undefined;
+  /** A free nickname the server offered in place of a taken one (checked to be a valid one). */
+  suggestion: string | undefined;
   busy = false;
   nick = '';
   room = '';
@@ -107,7 +109,7 @@ export class Lobby {
       const { room, secret, key } = await where();
       const result = await this.session.join(nick, room);
       if (result.ok) this.#enter(result, secret, key);
-      else this.#refuse(result.code);
+      else this.#refuse(result.code, result.suggestion);
     });
   }
 
@@ -198,15 +200,18 @@ export class Lobby {
     };
   }
 
-  #refuse(code: ErrorCode): void {
+  #refuse(code: ErrorCode, suggestion?: unknown): void {
     this.error = () => errorText(code);
     this.errorField = FIELD_OF[code];
+    // What the server sends is checked like anything else: a nickname, or nothing.
+    this.suggestion = code === 'NICK_TAKEN' && typeof suggestion === 'string' && normalizeNick(suggestion) === suggestion ? suggestion : undefined;
   }
 
   async #attempt(work: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.error = undefined;
     this.errorField = undefined;
+    this.suggestion = undefined;
     this.#hooks.changed();
     try {
       await work();

@@ -45,8 +45,8 @@ export class MessageComposer extends LitElement {
       padding: 0.5rem;
       resize: vertical;
       min-height: 2.5rem;
-      /* Grows with what is typed, up to about eight lines, then scrolls (where field-sizing exists:
-         Chromium; elsewhere it keeps its two rows and can be dragged taller). */
+      /* Grows with what is typed, up to about eight lines, then scrolls: by field-sizing where it
+         exists (Chromium), elsewhere (Firefox, Safari) by #fit. */
       field-sizing: content;
       max-height: calc(8lh + 1rem);
       color: inherit;
@@ -110,7 +110,16 @@ export class MessageComposer extends LitElement {
     }
   }
 
+  /** Where the browser cannot size the box to its text, size it here (max-height still caps it). */
+  #fit() {
+    const box = this.#textarea;
+    if (SIZES_ITSELF || !box) return;
+    box.style.height = 'auto';
+    box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
+  }
+
   #input() {
+    this.#fit();
     this.dispatchEvent(new DraftEvent(this.#textarea?.value ?? ''));
   }
 
@@ -135,9 +144,13 @@ export class MessageComposer extends LitElement {
     if (!box || box.value.trim() === '') return;
     this.dispatchEvent(new SendMessageEvent(box.value));
     box.value = '';
+    this.#fit();
     box.focus();
   }
 }
+
+/** Whether the browser grows the box with its text by itself (CSS field-sizing). */
+const SIZES_ITSELF = CSS.supports('field-sizing', 'content');
 
 customElements.define('mc-message-composer', MessageComposer);
 declare global {

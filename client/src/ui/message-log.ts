@@ -161,6 +161,7 @@ export class MessageLog extends LitElement {
     }
     [data-echo] {
       border-left: 3px solid var(--accent);
+      padding-left: calc(0.3rem - 3px);
     }
     .tag {
       font-size: 0.8em;

@@ -52,7 +52,7 @@ export function refusedText(event: string, code: ErrorCode): string {
 }
 
 export function unreachableText(): string {
-  return msg('Cannot reach the signaling server. Check your connection and try again.');
+  return msg('Cannot reach the meshchat server, which introduces browsers to each other. Check your connection and try again.');
 }
 
 export function leaveText(nick: string, reason: LeaveReason): string {
@@ -117,14 +117,17 @@ export function sizeText(bytes: number, locale: string = currentLanguage()): str
 }
 
 /** The state of a link, its route and its verification, in a few words. */
+/**
+ * The state of our link to someone, in plain words: a direct link is just "connected"; a link
+ * through a relay server or another person says so; a private room's proof says whether they
+ * showed they hold the room's secret.
+ */
 export function linkWords({ state, route, via, verification }: PeerView): string {
-  const states = { connecting: msg('connecting'), connected: msg('connected'), failed: msg('failed'), closed: msg('closed'), away: msg('away') };
-  const routes = { direct: msg('direct'), relayed: msg('relayed') };
-  const verifications = { verifying: msg('verifying'), verified: msg('verified'), failed: msg('NOT VERIFIED') };
-  const how = via === undefined ? route && routes[route] : msg(str`relayed via ${via}`);
+  const states = { connecting: msg('connecting'), connected: msg('connected'), failed: msg('cannot connect'), closed: msg('disconnected'), away: msg('away') };
+  const verifications = { verifying: msg('checking the room secret'), verified: msg('has the room secret'), failed: msg('FAILED the room secret check') };
+  const how = via === undefined ? route === 'relayed' && msg('through a relay server') : msg(str`relayed via ${via}`);
   return [states[state], how, verification && verifications[verification]].filter(Boolean).join(' · ');
 }
-
 
 /** What the room tells its user, in words. */
 export function noticeText(notice: Notice): string {
@@ -155,7 +158,9 @@ export function noticeText(notice: Notice): string {
     case 'link-back':
       return msg(str`The direct link to ${notice.nick} is back.`);
     case 'link-lost': {
-      const why = notice.reason ? ` (${linkFailureText(notice.reason)})` : '';
+      // Raw browser text and a bare "closed" say nothing to a person: they wait in Connection details.
+      const reason = notice.reason?.why === 'error' || notice.reason?.why === 'closed' ? undefined : notice.reason;
+      const why = reason ? ` (${linkFailureText(reason)})` : '';
       return msg(str`Lost the direct link to ${notice.nick}${why}. Messages to them wait until it is back.`);
     }
     case 'relayed':
