@@ -49,7 +49,9 @@ export class Dispatcher {
     if (socket.disconnected) return;
     // socket.io lets a client name an event with any JSON value: only strings are names.
     const name = typeof event === 'string' && event.length <= EVENT_NAME_MAX ? event : undefined;
-    const withinBudget = await this.#throttle.allow(budgetOf(name), socket.id, this.#hub.addressOf(socket));
+    // The memory store answers at once: no promise to wait for on every event.
+    const allowed = this.#throttle.allow(budgetOf(name), socket.id, this.#hub.addressOf(socket));
+    const withinBudget = typeof allowed === 'boolean' ? allowed : await allowed;
     const result = withinBudget ? await this.#run(socket, name, args) : fail('RATE_LIMITED');
     if (socket.disconnected) return;
     if (!result.ok && !this.#refused(socket, result.code, !withinBudget)) return;
