@@ -219,6 +219,13 @@ test('a taken nickname is explained, and another one works', async ({ join, open
   const third = await openPage('?room=e2e');
   await fillJoin(third, 'alice');
   await expect(third.getByRole('button', { name: 'Use “alice3”' })).toBeVisible();
+  // The same refusal in another language does not take the focus from the language switcher.
+  const language = third.getByRole('combobox');
+  await language.focus();
+  await language.selectOption('pl');
+  await expect(third.getByRole('alert')).toContainText('Ktoś w tym pokoju używa już tego pseudonimu');
+  await expect(language).toBeFocused();
+  await language.selectOption('en');
   await third.getByRole('textbox', { name: 'Nickname' }).fill('alicia');
   await third.keyboard.press('Enter');
   await expect(third.getByRole('list', { name: 'People' })).toContainText('alicia (you)');

@@ -3,6 +3,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, normalizeNick, normalizeRoom } from '@meshchat/protocol';
 import { CreatePrivateEvent, JoinRequestEvent, PairRequestEvent } from './events';
 import { errorText } from './words';
+import { currentLanguage } from './i18n';
 
 type Field = 'nick' | 'room';
 
@@ -38,6 +39,8 @@ export class JoinScreen extends LitElement {
   declare localField: Field | undefined;
   /** Someone with an invite asked to join a room of their own choosing instead. */
   declare otherRoom: boolean;
+  /** The language of the last render, to tell a refusal from the same refusal relabelled. */
+  #language = currentLanguage();
 
   constructor() {
     super();
@@ -202,9 +205,15 @@ export class JoinScreen extends LitElement {
     this.renderRoot.querySelector<HTMLInputElement>('input[name=nick]')?.focus();
   }
 
-  /** A refusal moves the focus to the field it is about, its text selected to be typed over. */
+  /**
+   * A refusal moves the focus to the field it is about, its text selected to be typed over; the
+   * same refusal in another language (the switcher) leaves the focus where it is.
+   */
   protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('error') && !changed.has('localError')) return;
+    const language = currentLanguage();
+    const relabelled = language !== this.#language;
+    this.#language = language;
+    if (relabelled || (!changed.has('error') && !changed.has('localError'))) return;
     const field = this.#invalidField();
     const input = field && this.renderRoot.querySelector<HTMLInputElement>(`input[name=${field}]`);
     if (!input) return;
