@@ -79,7 +79,7 @@ describe('scaling out on Redis', { skip: STORE !== 'redis' && 'runs in the Redis
     a.child.kill('SIGKILL');
     const killedAt = Date.now();
     await a.exited;
-    assert.deepEqual(await join(await connect(b.url), 'alice', 'r'), { ok: false, code: 'NICK_TAKEN' }, 'held until the TTL runs out');
+    assert.deepEqual(await join(await connect(b.url), 'alice', 'r'), { ok: false, code: 'NICK_TAKEN', suggestion: 'alice2' }, 'held until the TTL runs out');
     // A fresh socket per attempt: one socket's join budget would run out while polling.
     await waitFor('alice is free', async () => ((await join(await connect(b.url), 'alice', 'r')).ok ? true : undefined), TTL_MS + 1_000, 100);
     const freedAfter = Date.now() - killedAt;
