@@ -158,9 +158,9 @@ export function noticeText(notice: Notice): string {
     case 'link-back':
       return msg(str`The direct link to ${notice.nick} is back.`);
     case 'link-lost': {
-      // Raw browser text and a bare "closed" say nothing to a person: they wait in Connection details.
-      const reason = notice.reason?.why === 'error' || notice.reason?.why === 'closed' ? undefined : notice.reason;
-      const why = reason ? ` (${linkFailureText(reason)})` : '';
+      // The browser's own error text says nothing to a person: it waits in Connection details.
+      const reason = notice.reason;
+      const why = reason === undefined ? '' : ` (${reason.why === 'error' ? msg('the connection failed') : linkFailureText(reason)})`;
       return msg(str`Lost the direct link to ${notice.nick}${why}. Messages to them wait until it is back.`);
     }
     case 'relayed':

@@ -21,6 +21,7 @@
 's12ae2efccc49d4af': `Rozmowy`,
 's13be1af9766661e9': `Przyjmij`,
 's14b0476fe4fb3f0a': `nie nadszedł dowód znajomości sekretu pokoju`,
+'s14efd51866c3b901': `połączenie się nie powiodło`,
 's195a7e5c9a056b22': `pokoju prywatnego`,
 's19a78262e2c3a2c2': str`Serwer: ${0}`,
 's19bee21a859fbea0': `Wyjdź`,
