@@ -280,3 +280,22 @@ test('a file name with bidi controls shows them and its real extension; a receiv
   await download;
   expect(await alice.page.evaluate(() => localStorage.getItem('pwned'))).toBeNull();
 });
+
+test('a nickname the server suggests is offered only if it is one: markup, an over-long, invisible or non-string suggestion is dropped', async ({ join, openPage }) => {
+  await join('alice', 'suggest');
+  for (const bad of ['<img src=x onerror=alert(1)>', 'x'.repeat(200), 42, 'alice\u202e', '', { nick: 'alice2' }]) {
+    const page = await openPage('?room=suggest');
+    // The server's answer to the join is rewritten on its way to the page.
+    await page.routeWebSocket(/\/socket\.io\//, (socket) => {
+      const server = socket.connectToServer();
+      server.onMessage((message) =>
+        socket.send(typeof message === 'string' ? message.replace('"suggestion":"alice2"', `"suggestion":${JSON.stringify(bad)}`) : message),
+      );
+    });
+    await page.reload();
+    await fillJoin(page, 'alice');
+    await expect(page.getByRole('alert')).toContainText('already uses this nickname');
+    await expect(page.getByRole('button', { name: /^Use / }), JSON.stringify(bad)).toHaveCount(0);
+    await page.context().close();
+  }
+});
