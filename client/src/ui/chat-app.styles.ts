@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { visuallyHidden } from './visually-hidden';
 
 /** The app's layout and its colours for light and dark. */
 export const chatAppStyles = css`
@@ -236,12 +237,7 @@ export const chatAppStyles = css`
     margin-top: 3rem;
   }
   .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
+    ${visuallyHidden}
   }
   @media (max-width: 40rem) {
     /* One row on a phone: the room's name gives way (ellipsis), the language is its menu alone,
@@ -266,12 +262,7 @@ export const chatAppStyles = css`
     .language .label-text,
     .where .word,
     .status:not([data-state='offline']) .words {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
     .status {
       margin: 0 0 0 auto;

@@ -6,6 +6,7 @@ import { continuations, privateWith, receiptState, shownIn, type ChatLine, type 
 import './file-card';
 import { currentLanguage } from './i18n';
 import { linkify } from './linkify';
+import { visuallyHidden } from './visually-hidden';
 
 /** Lines per rendered block; a full block is never rendered again. */
 const BLOCK = 64;
@@ -110,12 +111,7 @@ export class MessageLog extends LitElement {
     }
     .line[data-run='head'] .sep,
     .line[data-run='more'] .who {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
     /* A continued line's time shows only where the reader points or focuses. */
     .line[data-run='more'] > time {
