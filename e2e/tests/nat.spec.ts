@@ -110,9 +110,10 @@ test.describe('links across NATs', () => {
           await expect(user.people.locator(`li[data-nick="${other}"]`)).toContainText('relayed via cy');
         }
         await ann.say('/msg bea the cake is in the oven');
+        // It arrives in bea's conversation with ann, which she opens from its tab.
+        await bea.conversation(/ann/).click();
         await expect(bea.lines('private').filter({ hasText: 'the cake is in the oven' })).toBeVisible();
         await expect(ann.receipt('the cake is in the oven')).toHaveAttribute('data-receipt', 'delivered');
-        await bea.conversation(/ann/).click();
         await ann.conversation(/bea/).click();
         await bea.page.locator('mc-message-composer').getByRole('textbox').pressSequentially('typing back');
         await expect(ann.typing).toContainText('bea');
