@@ -9,6 +9,7 @@ import { bundleBench, kb, type BundleResults } from './bundle';
 import { callBench, type CallResults } from './call';
 import { capacityBench, type CapacityResults } from './capacity';
 import { filesBench, type FileResults } from './files';
+import { historyBench, type HistoryResults } from './history';
 import { natBench, type NatResults } from './nat';
 import { barChart } from './chart';
 import { HAS_TASKSET, median, pinSelf, unpinSelf } from './harness';
@@ -55,6 +56,7 @@ const scaleOut: ScaleOutResults = await scaleOutBench(options, log);
 // Chromium's pages are the load here, and real users have cores of their own: give it both.
 unpinSelf();
 const browser: BrowserResults = await browserBench(options, log);
+const history: HistoryResults = await historyBench(options, log);
 const files: FileResults = await filesBench(options, log);
 const call: CallResults = await callBench(options, log);
 const nat: NatResults = await natBench(options, log);
@@ -82,6 +84,12 @@ const rows: [string, string, string, string][] = [
     keypress2 && keypress2.p50Ms <= 3 && keypress2.p99Ms <= 6 ? 'met' : 'short',
   ],
   ['Enter keydown → receiver DOM, 8 pages one at a time, p99', '≤ 15 ms', keypress8 ? `${ms(keypress8.p99Ms)} (p50 ${ms(keypress8.p50Ms)})` : 'n/a', keypress8 && keypress8.p99Ms <= 15 ? 'met' : smoke ? 'n/a' : 'short'],
+  [
+    'Late joiner: first link → earlier messages on screen (3 holders)',
+    'report',
+    `${history.runs[0]?.messages ?? 0} messages: median ${history.medianMs.toFixed(0)} ms (${history.runs.map((run) => run.firstLinkToScreenMs.toFixed(0)).join(', ')} ms); ${(history.bytesPerMessage / 1024).toFixed(2)} KB sent per message (every holder answers: ${kb(median(history.runs.map((run) => run.bytesSent)))} in all)`,
+    'measured',
+  ],
   ['File throughput, meshchat / raw RTCDataChannel', 'report', `${files.appMiBps.toFixed(1)} / ${files.rawMiBps.toFixed(1)} MiB/s = ${files.ratio.toFixed(2)} (${files.mebibytes} MiB, ${files.chunkBytes / 1024} KiB chunks; accept to checked ${files.appEndToEndMiBps.toFixed(1)} MiB/s; buffer peak ${(files.appMaxBufferedBytes / 1024 / 1024).toFixed(2)} MiB)`, 'measured'],
   [
     'Join to first message across NATs (NAT lab)',
@@ -127,7 +135,7 @@ console.log(`Two processes / one process on Redis: p50 ×${scaleOut.crossOverSam
 
 const date = new Date().toISOString();
 mkdirSync(RESULTS, { recursive: true });
-const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, files, call, nat, bundle };
+const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, history, files, call, nat, bundle };
 writeFileSync(`${RESULTS}${smoke ? 'smoke' : 'latest'}.json`, `${JSON.stringify(report, null, 2)}\n`);
 if (!smoke) {
   const cpu = (server: string, rate: number) => median(relay.runs.filter((run) => run.rate === rate && run.server === server).map((run) => run.cpuMicrosPerRelay));

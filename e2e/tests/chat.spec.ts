@@ -168,7 +168,7 @@ test('the first screen says what this is; a link to a room is an invitation with
   await expect(elsewhere.getByRole('button', { name: 'Talk to a stranger' })).toBeVisible();
   await fillJoin(elsewhere, 'jo');
   await expect(inviteBar).toHaveCount(0);
-  await expect(elsewhere.getByRole('log', { name: 'Messages' })).toContainText('What was said before you came is not shown');
+  await expect(elsewhere.getByRole('log', { name: 'Messages' })).toContainText("Their browsers give you the room's recent messages");
 });
 
 test('the message box grows with what is typed, up to about eight lines, and shrinks when sent', async ({ join }) => {
@@ -260,10 +260,10 @@ test('leaving shows a notice and frees the nickname; rejoining gets a fresh link
   const alice = await join('alice');
   const bob = await join('bob');
   await alice.connectedTo('bob');
-  // With someone else here, Leave asks first (what was said is kept nowhere): Stay keeps everything.
+  // With someone else here, Leave asks first (what was said is kept only in the others' browsers): Stay keeps everything.
   await bob.page.getByRole('button', { name: 'Leave' }).click();
   const question = bob.page.getByRole('alertdialog');
-  await expect(question).toContainText('kept nowhere');
+  await expect(question).toContainText('kept only in the browsers of the people still here');
   await expect(question.getByRole('button', { name: 'Stay' })).toBeFocused();
   await question.getByRole('button', { name: 'Stay' }).click();
   await expect(question).toHaveCount(0);

@@ -282,3 +282,19 @@ test('axe finds nothing in Firefox on the join screen and in the room', async ({
   expect(await axe(alice.page), 'room').toEqual([]);
 });
 
+
+test('history between Chromium and Firefox: each late joiner sees the other browser\'s messages verified', async ({ join, joinFirefox }) => {
+  const alice = await join('alice', 'history');
+  await alice.say('said in Chromium');
+  const bob = await joinFirefox('bob', 'history');
+  await bob.connectedTo('alice');
+  await bob.until(
+    'alice’s earlier message, verified',
+    (text) => window.__mc.all('.earlier .line[data-known="verified"]').some((line) => window.__mc.text(line).includes(text)),
+    'said in Chromium',
+  );
+  await bob.say('said in Firefox');
+  await expect(alice.lines('public').last()).toContainText('said in Firefox');
+  const carol = await join('carol', 'history');
+  await expect(carol.log.locator('.earlier .line')).toHaveText([/said in Chromium.*verified/, /said in Firefox.*verified/]);
+});

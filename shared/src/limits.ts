@@ -57,6 +57,18 @@ export const MAX_PEER_FRAME_BYTES = MESSAGE_TEXT_MAX_LENGTH * 4 + 1024;
 /** A sealed frame in base64url: the frame and its 16-byte AES-GCM tag, 4 characters per 3 bytes. */
 export const MAX_RELAY_BOX_LENGTH = Math.ceil(((MAX_PEER_FRAME_BYTES + 16) * 4) / 3);
 
+/**
+ * Room history each member keeps in its tab's memory and gives people who join later: at most
+ * this many messages, none older than this (both configurable per page).
+ */
+export const HISTORY_DEFAULTS = { count: 200, ms: 24 * 3600_000 } as const;
+
+/** Most messages one may ask a peer for in one request. */
+export const HISTORY_MAX_COUNT = 1000;
+
+/** Most messages one history frame carries (an answer comes in several frames). */
+export const HISTORY_CHUNK_RECORDS = 50;
+
 /** Messages held for one peer while its link is down; past it, new messages to that peer are refused. */
 export const OUTBOX_MAX_MESSAGES = 500;
 

@@ -9,7 +9,8 @@ export const MAX_RELAYING_FRAME_BYTES = MAX_RELAY_BOX_LENGTH + 1024;
 
 export type PeerFrameError = 'FRAME_TOO_LARGE' | 'FRAME_NOT_JSON' | 'FRAME_INVALID';
 
-export type ParsedPeerFrame = { ok: true; message: PeerMessage } | { ok: false; error: PeerFrameError };
+/** A refused frame's `type`, when it named one: what it claimed to be. */
+export type ParsedPeerFrame = { ok: true; message: PeerMessage } | { ok: false; error: PeerFrameError; type?: string };
 
 /** Turn one raw data-channel frame into a peer message, or say why it was refused. */
 export function parsePeerFrame(raw: string | Uint8Array): ParsedPeerFrame {
@@ -23,7 +24,9 @@ export function parsePeerFrame(raw: string | Uint8Array): ParsedPeerFrame {
     return { ok: false, error: 'FRAME_NOT_JSON' };
   }
   const parsed = peerMessageSchema.safeParse(json);
-  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, error: 'FRAME_INVALID' };
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const type = typeof json === 'object' && json !== null && 'type' in json && typeof json.type === 'string' ? json.type.slice(0, 32) : undefined;
+  return type === undefined ? { ok: false, error: 'FRAME_INVALID' } : { ok: false, error: 'FRAME_INVALID', type };
 }
 
 /** The message each sequenced copy was made from, and that message's encoding, made once. */

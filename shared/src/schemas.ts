@@ -6,6 +6,8 @@ import {
   ANNOUNCE_TEXT_MAX_LENGTH,
   FILE_MAX_BYTES,
   FILE_NAME_MAX_LENGTH,
+  HISTORY_CHUNK_RECORDS,
+  HISTORY_MAX_COUNT,
   MAX_CANDIDATE_LENGTH,
   MAX_RELAY_BOX_LENGTH,
   MAX_ROOM_SIZE_LIMIT,
@@ -108,6 +110,20 @@ const envelope = {
   ts: z.number().check(z.gte(0)),
 };
 const messageText = text(1, MESSAGE_TEXT_MAX_LENGTH);
+/** A member's signing key for this room: Ed25519 (raw, 32 bytes), or ECDSA P-256 (raw, 65 bytes) where a browser lacks it; base64url. */
+const signingKey = { alg: z.enum(['Ed25519', 'P-256']), key: base64url(88) };
+/**
+ * Where a room message sits in its author's chain: the `n`th message signed with the author's key,
+ * after the one whose SHA-256 is `prev` (empty for the first), and the author's signature over
+ * the room, the author's nickname, `n`, `prev`, the time, the id and the text.
+ */
+const chained = {
+  n: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
+  prev: z.string().check(z.regex(/^(?:[A-Za-z0-9_-]{43})?$/)),
+  sig: base64url(128),
+};
+/** One room message as a member holds it, to give to someone who joins later. */
+export const historyRecordSchema = z.object({ by: rawNick, ...signingKey, id: messageId, ts: envelope.ts, text: messageText, ...chained });
 /** A frame sealed (AES-GCM) by one person for another, which a third carries and cannot open. */
 const relayed = { session: relaySession, n: seq, box: base64url(MAX_RELAY_BOX_LENGTH) };
 
@@ -118,10 +134,16 @@ const relayed = { session: relaySession, n: seq, box: base64url(MAX_RELAY_BOX_LE
 export const peerMessageSchema = z.discriminatedUnion('type', [
   /** First frame on every link; a different major version closes the link. */
   z.object({ type: z.literal('hello'), version: z.int().check(z.gt(0)) }),
-  /** A message to everyone in the room. */
-  z.object({ type: z.literal('chat'), ...envelope, text: messageText }),
+  /** A message to everyone in the room; signed, unless its author keeps it out of the room's history. */
+  z.object({ type: z.literal('chat'), ...envelope, text: messageText, signed: z.optional(z.object(chained)) }),
   /** A message to the receiving peer alone. */
   z.object({ type: z.literal('private'), ...envelope, text: messageText }),
+  /** The sender's signing key for the room's messages; bound into the link's safety code. */
+  z.object({ type: z.literal('key'), ...signingKey }),
+  /** Please send the room messages you hold: the newest `limit`, none older than `since` (epoch ms). */
+  z.object({ type: z.literal('history-ask'), limit: z.int().check(z.gte(1), z.lte(HISTORY_MAX_COUNT)), since: z.number().check(z.gte(0)) }),
+  /** Part of an answer to `history-ask`, oldest first; `done` on its last part. */
+  z.object({ type: z.literal('history'), records: z.array(historyRecordSchema).check(z.maxLength(HISTORY_CHUNK_RECORDS)), done: z.boolean() }),
   /** Is this link alive? Answered with `pong` at once; sent when the other side seems to be re-connecting. */
   z.object({ type: z.enum(['ping', 'pong']) }),
   /** In a private room: proof of the room secret, bound to this link's DTLS fingerprints. */
@@ -171,6 +193,9 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 /** A message a person wrote: to the room, or to one peer. */
 export type TextMessage = Extract<PeerMessage, { type: 'chat' | 'private' }>;
+export type HistoryRecord = z.infer<typeof historyRecordSchema>;
+export type SigningAlgorithm = HistoryRecord['alg'];
+export type Chained = NonNullable<Extract<PeerMessage, { type: 'chat' }>['signed']>;
 export type FileOffer = Extract<PeerMessage, { type: 'file-offer' }>;
 /** Frames about one file transfer, after its offer. */
 export type FileReply = Extract<PeerMessage, { type: 'file-accept' | 'file-decline' | 'file-cancel' | 'file-done' }>;

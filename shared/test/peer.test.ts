@@ -7,6 +7,8 @@ import {
   MESSAGE_TEXT_MAX_LENGTH,
   PROTOCOL_VERSION,
   FILE_MAX_BYTES,
+  HISTORY_CHUNK_RECORDS,
+  HISTORY_MAX_COUNT,
   encodeFileChunk,
   encodePeerMessage,
   parseFileChunk,
@@ -16,6 +18,7 @@ import {
 } from '../src/index';
 
 const chat: PeerMessage = { type: 'chat', id: 'm1', seq: 1, ts: 1_700_000_000_000, text: 'hello' };
+const record = { by: 'carol', alg: 'Ed25519', key: 'A'.repeat(43), id: 'm1', ts: 1_700_000_000_000, text: 'hello', n: 1, prev: '', sig: 'AAAA' };
 
 describe('peer frames', () => {
   it('round-trips every message type', () => {
@@ -78,8 +81,27 @@ describe('peer frames', () => {
       { type: 'watch', video: false },
       { type: 'watch', video: 0, screen: 1 },
       { type: 'reach', nicks: Array.from({ length: MAX_ROOM_SIZE_LIMIT + 1 }, (_, i) => `n${i}`) },
+      { ...chat, signed: { n: 0, prev: '', sig: 'AAAA' } },
+      { ...chat, signed: { n: 1, prev: 'short', sig: 'AAAA' } },
+      { type: 'key', alg: 'RSA', key: 'AAAA' },
+      { type: 'history-ask', limit: HISTORY_MAX_COUNT + 1, since: 0 },
+      { type: 'history', records: [{ ...record, text: '' }], done: true },
+      { type: 'history', records: [{ ...record, sig: 'not base64url!' }], done: true },
+      { type: 'history', records: Array.from({ length: HISTORY_CHUNK_RECORDS + 1 }, () => record), done: true },
+      { type: 'history', records: [record] },
     ]) {
-      assert.deepEqual(parsePeerFrame(JSON.stringify(bad)), { ok: false, error: 'FRAME_INVALID' }, JSON.stringify(bad));
+      const parsed = parsePeerFrame(JSON.stringify(bad));
+      assert.equal(parsed.ok, false, JSON.stringify(bad));
+      assert.equal(!parsed.ok && parsed.error, 'FRAME_INVALID', JSON.stringify(bad));
+      // What a refused frame claimed to be is kept, for its receiver to judge (malformed history cuts its link).
+      const claimed = typeof bad === 'object' && bad !== null && 'type' in bad ? bad.type : undefined;
+      assert.equal(!parsed.ok && parsed.type, claimed, JSON.stringify(bad));
+    }
+  });
+
+  it('takes signed messages, keys and history', () => {
+    for (const good of [{ ...chat, signed: { n: 1, prev: '', sig: 'AAAA' } }, { type: 'key', alg: 'Ed25519', key: 'A'.repeat(43) }, { type: 'history', records: [record], done: true }]) {
+      assert.deepEqual(parsePeerFrame(JSON.stringify(good)), { ok: true, message: good });
     }
   });
 });

@@ -33,15 +33,27 @@ function request<T>(run: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTran
   });
 }
 
+/**
+ * Something of this tab's kept across its reloads under `name`: what was kept, if `usable`, else
+ * a new one from `make`, kept from now on (if it cannot be kept, it is still used).
+ */
+export async function keptInTab<T>(name: string, usable: (kept: T) => boolean, make: () => Promise<T>): Promise<T> {
+  const id = name === 'certificate' ? tabId() : `${tabId()}:${name}`;
+  const kept = (await request((store) => store.get(id), 'readonly').catch(() => undefined)) as T | undefined;
+  if (kept !== undefined && usable(kept)) return kept;
+  const made = await make();
+  await request((store) => store.put(made, id), 'readwrite').catch((error: unknown) => console.warn(`meshchat: cannot keep the ${name}`, error));
+  return made;
+}
+
 /** The tab's certificate; `undefined` where it cannot be made or kept (links then get one each). */
 export async function tabCertificate(): Promise<RTCCertificate | undefined> {
   try {
-    const id = tabId();
-    const kept = (await request((store) => store.get(id), 'readonly').catch(() => undefined)) as RTCCertificate | undefined;
-    if (kept && kept.expires > Date.now() + 24 * 3600 * 1000) return kept;
-    const made = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams);
-    await request((store) => store.put(made, id), 'readwrite').catch((error: unknown) => console.warn('meshchat: cannot keep the certificate', error));
-    return made;
+    return await keptInTab(
+      'certificate',
+      (kept: RTCCertificate) => kept.expires > Date.now() + 24 * 3600 * 1000,
+      () => RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams),
+    );
   } catch (error: unknown) {
     console.warn('meshchat: no certificate of our own', error);
     return undefined;

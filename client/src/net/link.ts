@@ -67,6 +67,10 @@ export interface Link {
   /** Ask their microphone to send nothing during silence (Opus DTX), or not; it takes effect at the next negotiation. */
   quietAudio?(on: boolean): void;
   chunkBytes(id: string): number;
+  /** Bytes sent on the chat channel that have not left the browser yet, for senders of long answers to pace themselves. */
+  buffered?(): number;
+  /** End the link as failed, for `reason` (they sent what nobody asked for: a flood). */
+  fail(reason: LinkFailure): void;
   close(): void;
 }
 

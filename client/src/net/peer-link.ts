@@ -289,6 +289,14 @@ export class PeerLink implements Link {
     this.send({ type: 'ping' });
   }
 
+  buffered(): number {
+    return this.#peer.bufferSize;
+  }
+
+  fail(reason: LinkFailure): void {
+    this.#fail(reason);
+  }
+
   /** Tear the link down on purpose (the peer left, or we did). */
   close(): void {
     if (this.#state === 'closed') return;
@@ -409,7 +417,9 @@ export class PeerLink implements Link {
     }
     const parsed = parsePeerFrame(raw);
     if (!parsed.ok) {
-      this.#options.onDropped();
+      // History nobody can read is not a slip: it is a flood of another shape.
+      if (parsed.type === 'history') this.#fail({ why: 'flood' });
+      else this.#options.onDropped();
       return;
     }
     const { message } = parsed;

@@ -8,7 +8,10 @@ export { Conversations, RUN_GAP_MS, continuations, privateWith, shownIn } from '
 export { receiptState, type Receipt } from './delivery';
 export { isRasterImage, realExtension, saveName, visibleName } from './file-names';
 export type { FileTransfers, Transfer } from './files';
+export type { Provenance } from './history';
 export { Log, type ChatLine } from './log';
+export type { ChainState, SigningKeys } from './back-fill';
+export { tabSigningKeys } from './signing';
 export type { Arrival, Notice } from './notices';
 export type { PeerView } from './peer';
 export { newRoomSecret, privateRoomId, proofKey, secretFromHash } from './private-room';

@@ -1,4 +1,5 @@
 import type { Transfer } from './files';
+import type { Provenance } from './history';
 import type { Receipt, ReceiptState } from './delivery';
 import { receiptState } from './delivery';
 
@@ -19,6 +20,8 @@ export interface ChatLine {
   receipt?: Receipt;
   /** A file line: one transfer per recipient, or the one coming to us. */
   transfers?: readonly Transfer[];
+  /** A message of the room's history, said before we came: how we know it is its author's. */
+  known?: Provenance;
 }
 
 const MAX_LINES = 2_000;
@@ -30,6 +33,8 @@ const SETTLED: ReadonlySet<ReceiptState> = new Set(['delivered', 'partial']);
  */
 export class Log {
   lines: readonly ChatLine[] = [];
+  /** The room's history, said before we came in, as the people here gave it: shown above `lines`. */
+  earlier: readonly ChatLine[] = [];
   #lastId = 0;
   /** Our messages still waiting for someone, by message id: the line that shows them. */
   readonly #receipts = new Map<string, number>();
@@ -44,6 +49,12 @@ export class Log {
     this.lines = [...this.lines.slice(-(MAX_LINES - 1)), { id, ...line }];
     this.#changed();
     return id;
+  }
+
+  /** The room's history as merged so far, in place of what was shown of it before. */
+  setEarlier(lines: readonly Omit<ChatLine, 'id'>[]): void {
+    this.earlier = lines.map((line) => ({ id: ++this.#lastId, ...line }));
+    this.#changed();
   }
 
   /** A line from the app itself (not from a person). */
@@ -75,6 +86,7 @@ export class Log {
   /** A new room: its log starts empty. */
   clear(): void {
     this.lines = [];
+    this.earlier = [];
     this.#receipts.clear();
   }
 }

@@ -7,7 +7,8 @@ import type { LinkFailure } from '../net';
  */
 export type Notice =
   /** `room` is undefined for a private room, whose id means nothing to a person. */
-  | { type: 'entered'; nick: string; room: string | undefined; peers: readonly string[] }
+  /** `history`: whether the people here give us the room's recent messages. */
+  | { type: 'entered'; nick: string; room: string | undefined; peers: readonly string[]; history: boolean }
   | { type: 'peer-joined'; nick: string }
   | { type: 'peer-left'; nick: string; reason: LeaveReason }
   /** Found in the room on getting the seat back after the signaling connection returned. */
@@ -26,6 +27,10 @@ export type Notice =
   | { type: 'identity-changed'; nick: string }
   | { type: 'unverified'; nick: string; why: 'no-proof' | 'bad-proof' }
   | { type: 'left-unreceived'; nick: string; count: number }
+  /** `count` messages of `nick`'s, in the room's history, that nobody here gave us. */
+  | { type: 'history-gap'; nick: string; count: number }
+  /** A message `holders` gave us as `nick`'s, whose signature is not `nick`'s: not shown. */
+  | { type: 'history-unverifiable'; nick: string; holders: readonly string[] }
   | { type: 'refused'; event: string; code: ErrorCode }
   | { type: 'file-too-large'; name: string }
   | { type: 'file-nobody'; name: string }

@@ -1,4 +1,4 @@
-import { TYPING_SHOW_MS, nickKey, type PeerMessage, type Result, type Scope, type SignalData, type TextMessage } from '@meshchat/protocol';
+import { TYPING_SHOW_MS, nickKey, type PeerMessage, type Result, type Scope, type SignalData, type SigningAlgorithm, type TextMessage } from '@meshchat/protocol';
 import {
   InboundBudget,
   LinkSlot,
@@ -39,6 +39,8 @@ export interface PeerView {
 export interface PeerRoom extends DetourRoom {
   /** The page is being left: nothing is acknowledged until it turns out to stay. */
   readonly holdingAcks: boolean;
+  /** Our signing key, once made: sent on each link, and bound into its safety code. */
+  readonly ownKey: { alg: SigningAlgorithm; key: string } | undefined;
   readonly links: LinkFactory;
   /** Hand a frame sealed for `to` to `via`, who reaches them; `false` when our link to `via` cannot take it. */
   carry(via: string, to: string, frame: RelayFrame): boolean;
@@ -94,6 +96,8 @@ const DETOUR_AFTER_MS = 5_000;
 export class Peer {
   readonly nick: string;
   readonly budget = new InboundBudget();
+  /** The key they sign their room messages with, as their own link (or a relayed one) showed it. */
+  signingKey: { alg: SigningAlgorithm; key: string } | undefined;
   /** Whom they say they have a link to: who could carry what we say to someone we cannot reach. */
   reach: ReadonlySet<string> = new Set();
   /** The list of whom we reach that their current link has carried, so it goes again only when it changed. */
@@ -355,6 +359,19 @@ export class Peer {
     this.#room.changed();
   }
 
+  /** Our signing key is made: send it on the links open now (later links send it as they open). */
+  keyReady(): void {
+    const own = this.#slot.link;
+    if (own?.open) this.#sendKey(own);
+    const relayed = this.#detour.link;
+    if (relayed?.open) this.#sendKey(relayed);
+  }
+
+  /** They sent what nobody asked for, or more: their own link is cut, as for a flood, and retried later. */
+  cutOff(): void {
+    this.#slot.link?.fail({ why: 'flood' });
+  }
+
   /** They left, or we did: no timer of theirs runs on, and their link closes. */
   dispose(): void {
     this.#disposed = true;
@@ -383,6 +400,7 @@ export class Peer {
   #message(link: Link, message: PeerMessage): void {
     if (message.type === 'chat' || message.type === 'private') this.received(link, message);
     else if (message.type === 'proof') void this.#proof.check(link, message.mac);
+    else if (message.type === 'key') this.#keyed(link, { alg: message.alg, key: message.key });
     else if (this.#trustedOn(link)) this.#room.route(this, message);
   }
 
@@ -430,6 +448,7 @@ export class Peer {
       onDropped: () => this.#room.dropped(),
       onState: (state, reason) => {
         if (this.#disposed) return;
+        if (state === 'connected') this.#sendKey(link);
         if (state === 'connected' && !this.direct) {
           const told = `${via}`;
           if (this.#detourTold !== told) this.#room.tell({ type: 'relayed', nick: this.nick, via });
@@ -452,6 +471,26 @@ export class Peer {
     return link;
   }
 
+  #sendKey(link: Link): void {
+    const own = this.#room.ownKey;
+    if (!own) return;
+    link.send({ type: 'key', ...own });
+    this.#bindKeys(link);
+  }
+
+  /** Their signing key came on `link`: kept, and bound with ours into our own link's safety code. */
+  #keyed(link: Link, key: { alg: SigningAlgorithm; key: string }): void {
+    this.signingKey = key;
+    this.#bindKeys(link);
+  }
+
+  #bindKeys(link: Link): void {
+    const ours = this.#room.ownKey;
+    const theirs = this.signingKey;
+    if (link instanceof RelayLink || link !== this.#slot.link || !ours || !theirs) return;
+    void this.#proof.keyed(link, `${ours.alg}:${ours.key}`, `${theirs.alg}:${theirs.key}`);
+  }
+
   /** Our own link has not worked for a while: reach them through someone else if anyone can. */
   #wantDetour(): void {
     clearTimeout(this.#detourAfter);
@@ -465,6 +504,7 @@ export class Peer {
     this.#retry.stop();
     this.reachSent = undefined;
     this.#checkIdentity(link);
+    this.#sendKey(link);
     void this.#proof.start(link);
     this.flush();
     this.reacknowledge();

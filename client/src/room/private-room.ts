@@ -61,8 +61,8 @@ export async function verifyLinkProof(key: CryptoKey, proof: string, local: stri
 }
 
 /**
- * A short code from both DTLS fingerprints, the same on both ends of a link, for people to compare
- * out of band: two groups of five digits.
+ * A short code from both ends of a link (each end's DTLS fingerprint and signing key), the same on
+ * both ends, for people to compare out of band: two groups of five digits.
  */
 export async function safetyCode(fingerprintA: string, fingerprintB: string): Promise<string> {
   const [first, second] = [fingerprintA, fingerprintB].sort();

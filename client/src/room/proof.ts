@@ -37,7 +37,7 @@ export class Proof {
     this.#say = say;
   }
 
-  /** A link just opened: show its safety code and, in a private room, prove we hold the secret. */
+  /** A link just opened: in a private room, prove we hold the secret. */
   async start(link: Link): Promise<void> {
     const fingerprints = link.fingerprints;
     const key = this.#key;
@@ -46,8 +46,18 @@ export class Proof {
       this.#timer = setTimeout(() => this.#settle(false, 'no-proof'), PROOF_TIMEOUT_MS);
     }
     if (!fingerprints) return;
-    this.#peer.update({ safety: await safetyCode(fingerprints.local, fingerprints.remote) });
     if (key) link.send({ type: 'proof', mac: await linkProof(key, fingerprints.local, fingerprints.remote) });
+  }
+
+  /**
+   * Both ends' signing keys are known on `link`: its safety code, from both DTLS fingerprints and
+   * both keys, so comparing codes checks the keys that sign the room's history too.
+   */
+  async keyed(link: Link, ours: string, theirs: string): Promise<void> {
+    const fingerprints = link.fingerprints;
+    if (!fingerprints) return;
+    const safety = await safetyCode(`${fingerprints.local} ${ours}`, `${fingerprints.remote} ${theirs}`);
+    if (!this.#peer.disposed) this.#peer.update({ safety });
   }
 
   /** Their proof arrived on `link`. */

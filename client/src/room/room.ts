@@ -10,6 +10,7 @@ import {
   type TextMessage,
 } from '@meshchat/protocol';
 import type { Link, LinkFactory, LinkFailure, RelayFrame } from '../net';
+import { BackFill, type HistoryOptions, type SigningKeys } from './back-fill';
 import { Call } from './call';
 import { mark, type Unsequenced } from './delivery';
 import { FileTransfers } from './files';
@@ -37,6 +38,10 @@ export interface RoomOptions {
   silent?(): void;
   /** How calls in this room are governed; the defaults if not given. */
   callSettings?: CallSettings | undefined;
+  /** Our signing key pair (kept for the tab); none: our messages go unsigned and nobody's are checked. */
+  signing?: Promise<SigningKeys | undefined> | undefined;
+  /** The room's history: whether and how much of it is kept and given to people who join later; none: not at all. */
+  history?: HistoryOptions | undefined;
   changed(): void;
 }
 
@@ -63,6 +68,8 @@ export class Room implements PeerRoom {
   readonly links: LinkFactory;
   readonly files: FileTransfers;
   readonly call: Call;
+  /** The room's recent history: what we keep and give, and what the people here gave us. */
+  readonly history: BackFill;
   holdingAcks = false;
   readonly #options: RoomOptions;
   readonly #log: Log;
@@ -70,6 +77,9 @@ export class Room implements PeerRoom {
   readonly #routes = new Map<PeerMessage['type'], (peer: Peer, message: PeerMessage) => void>();
   /** When we last told the room we were typing. */
   #typingSentAt = -Infinity;
+  /** The last of our messages on its way to being shown and queued. */
+  #outgoing: Promise<void> = Promise.resolve();
+  #waiting = 0;
   /** The DTLS fingerprint each name's links have shown, to tell when someone else answers to it. */
   readonly #fingerprints = new Map<string, string>();
   #reachLater: ReturnType<typeof setTimeout> | undefined;
@@ -108,6 +118,19 @@ export class Room implements PeerRoom {
       if (target && target !== peer) target.sendDirect({ type: 'relayed', from: peer.nick, session, n, box });
     });
     this.#on('relayed', (peer, { from, session, n, box }) => this.#peers.get(from)?.relayed(peer.nick, { session, n, box }));
+    this.history = new BackFill(
+      this.me,
+      options.signing ?? Promise.resolve(undefined),
+      options.history ?? { room: '', shared: false, limits: { count: 0, ms: 0 }, shareMine: () => false },
+      () => this.#showEarlier(),
+    );
+    void this.history.ready.then(() => {
+      for (const peer of this.#peers.values()) peer.keyReady();
+    });
+    this.#on('history-ask', (peer, ask) => void this.history.asked(peer, ask));
+    this.#on('history', (peer, frame) => {
+      if (!this.history.answered(peer, frame, () => this.#presentKeys())) peer.cutOff();
+    });
     for (const type of ['file-accept', 'file-decline', 'file-cancel', 'file-done'] as const) {
       this.#on(type, (peer, reply) => this.files.replied(peer.nick, reply));
     }
@@ -129,9 +152,15 @@ export class Room implements PeerRoom {
     return count;
   }
 
-  /** We came in: link up with everyone already here (the newcomer offers). */
+  /** Our signing key, once made. */
+  get ownKey(): BackFill['key'] {
+    return this.history.key;
+  }
+
+  /** We came in: link up with everyone already here (the newcomer offers), and ask them for the room's history. */
   enter(room: string | undefined, peers: readonly string[]): void {
-    this.tell({ type: 'entered', nick: this.me, room, peers });
+    this.tell({ type: 'entered', nick: this.me, room, peers, history: this.history.options.shared });
+    this.history.entered(peers);
     for (const nick of peers) this.#add(nick).connect();
   }
 
@@ -185,16 +214,30 @@ export class Room implements PeerRoom {
     return [...this.#peers.values()].filter((peer) => peer.view.verification !== 'failed');
   }
 
-  sayToAll(text: string): void {
-    const message: Unsequenced = { type: 'chat', id: crypto.randomUUID(), ts: Date.now(), text };
-    const line = { kind: 'public', from: this.me, text, ts: message.ts } as const;
-    const to = this.audience();
-    if (to.length > 0) {
-      this.#post(message, to, line);
-      return;
-    }
-    this.#log.add(line);
-    this.tell({ type: 'nobody-connected' });
+  /** A message to everyone here, signed into our chain first (resolves once it is shown and queued). */
+  sayToAll(text: string): Promise<void> {
+    const unsigned = { id: crypto.randomUUID(), ts: Date.now(), text };
+    const signing = this.history.sign(unsigned);
+    return this.#inOrder(async () => {
+      const signed = await signing;
+      const message: Unsequenced = { type: 'chat', ...unsigned, ...(signed ? { signed } : {}) };
+      const line = { kind: 'public', from: this.me, text, ts: message.ts } as const;
+      const to = this.audience();
+      if (to.length > 0) {
+        this.#post(message, to, line);
+        return;
+      }
+      this.#log.add(line);
+      this.tell({ type: 'nobody-connected' });
+    });
+  }
+
+  /** Our messages go out, and show, in the order they were written, signed or not. */
+  #inOrder(send: () => Promise<void> | void): Promise<void> {
+    this.#waiting += 1;
+    const next = this.#outgoing.then(send).finally(() => (this.#waiting -= 1));
+    this.#outgoing = next.catch((error: unknown) => console.warn('meshchat: a message could not be sent', error));
+    return next;
   }
 
   /** A private message to `to` (`echo`: typed in the room, and shown there too); `false` when it could not even be queued. */
@@ -209,7 +252,10 @@ export class Room implements PeerRoom {
       return false;
     }
     const message: Unsequenced = { type: 'private', id: crypto.randomUUID(), ts: Date.now(), text };
-    this.#post(message, [peer], { kind: 'private', from: this.me, to, text, ts: message.ts, ...(echo ? { echo } : {}) });
+    const post = () => this.#post(message, [peer], { kind: 'private', from: this.me, to, text, ts: message.ts, ...(echo ? { echo } : {}) });
+    // Queued at once, unless a message to the room is still being signed: then after it.
+    if (this.#waiting === 0) post();
+    else void this.#inOrder(post);
     return true;
   }
 
@@ -339,6 +385,7 @@ export class Room implements PeerRoom {
 
   show(peer: Peer, message: TextMessage): void {
     const isPrivate = message.type === 'private';
+    if (message.type === 'chat') this.history.heard(peer, message);
     const now = Date.now();
     this.#log.add({
       kind: isPrivate ? 'private' : 'public',
@@ -357,6 +404,7 @@ export class Room implements PeerRoom {
 
   directUp(peer: Peer, link: Link): void {
     this.call.linked(peer.nick, link);
+    this.history.linked(peer);
   }
 
   mediaArrived(peer: Peer, track: MediaStreamTrack, stream: MediaStream): void {
@@ -407,6 +455,29 @@ export class Room implements PeerRoom {
       if (!via.reach.has(peer.nick)) peer.viaLost(via.nick);
       else peer.considerDetour(true);
     }
+  }
+
+  /** The key each person here showed us, and ours: what their earlier messages are verified against. */
+  #presentKeys(): Map<string, string> {
+    const keys = new Map<string, string>();
+    for (const peer of this.#peers.values()) if (peer.signingKey) keys.set(peer.nick, peer.signingKey.key);
+    const own = this.ownKey;
+    if (own) keys.set(this.me, own.key);
+    return keys;
+  }
+
+  /** What the people here gave us of the room's history, as lines above the live ones. */
+  #showEarlier(): void {
+    this.#log.setEarlier(
+      this.history.earlier.map((entry) => {
+        if (entry.kind === 'message') {
+          const { by, text, ts } = entry.record;
+          return { kind: 'public', from: by, text, ts, known: entry.known };
+        }
+        if (entry.kind === 'gap') return { kind: 'notice', text: this.#options.words({ type: 'history-gap', nick: entry.by, count: entry.count }), ts: entry.ts };
+        return { kind: 'warning', from: entry.by, text: this.#options.words({ type: 'history-unverifiable', nick: entry.by, holders: entry.holders }), ts: entry.ts };
+      }),
+    );
   }
 
   #on<T extends PeerMessage['type']>(type: T, route: Route<T>): void {

@@ -216,6 +216,19 @@ export const chatAppStyles = css`
     flex-wrap: wrap;
     margin: 0.25rem 0;
   }
+  .history-info,
+  .history-info p {
+    margin: 0;
+    font-size: 0.85em;
+    color: var(--muted);
+  }
+  .history-info label {
+    display: flex;
+    gap: 0.4rem;
+    align-items: baseline;
+    margin-top: 0.4rem;
+    color: var(--fg);
+  }
   .confirm {
     display: grid;
     grid-template-columns: 1fr 1fr;

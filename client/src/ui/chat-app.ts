@@ -3,7 +3,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Attention, type Permission } from './attention';
 import { chatAppStyles } from './chat-app.styles';
 import { ChatController, type SignalingState } from './chat-controller';
-import { callSettings, iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
+import { callSettings, historyLimits, historyShared, iceTransportPolicy, roomFromLocation, roomLink, signalingOverride, signalingUrl } from './config';
 import type {
   ComparedEvent,
   CreatePrivateEvent,
@@ -163,12 +163,13 @@ export class ChatApp extends LitElement {
         return html`<mc-join-screen
           .room=${roomFromLocation()}
           .privateRoom=${secretFromHash(location.hash) !== undefined}
+          .historyShared=${historyShared()}
           .error=${chat.error?.() ?? ''}
           .errorField=${chat.errorField}
           .suggestion=${chat.suggestion}
           .busy=${chat.busy}
           @join-request=${(event: JoinRequestEvent) => this.#join(event)}
-          @create-private=${(event: CreatePrivateEvent) => this.#createPrivate(event.nick)}
+          @create-private=${(event: CreatePrivateEvent) => this.#createPrivate(event)}
           @pair-request=${(event: PairRequestEvent) => void chat.pair(event.nick)}
         ></mc-join-screen>`;
       case 'waiting':
@@ -189,7 +190,7 @@ export class ChatApp extends LitElement {
             @drop=${this.#drop}
           >
             ${this.#conversations()} ${this.#call()}
-            <mc-message-log .lines=${chat.lines} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
+            <mc-message-log .lines=${chat.lines} .earlier=${chat.earlier} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
             <p class="typing">${typingWords(chat.typers())}</p>
             ${chat.people.size > 0
               ? nothing
@@ -359,6 +360,23 @@ export class ChatApp extends LitElement {
     </nav>`;
   }
 
+  /** What the room keeps and where, and whether our own messages are part of it. */
+  #historyInfo() {
+    const { chat } = this;
+    if (!chat.historyShared) {
+      return html`<p class="history-info">${msg('This room keeps no history: people who join later see only what is said after they come.')}</p>`;
+    }
+    const { count, ms } = historyLimits();
+    const hours = Math.round(ms / 3600_000);
+    return html`<div class="history-info">
+      <p>${msg(str`History: the last ${count} messages of the last ${hours} hours are kept in the tabs of the people here (in memory, never on a server) and given, signed by their authors, to people who join later.`)}</p>
+      <label
+        ><input type="checkbox" .checked=${chat.shareMine} @change=${(event: Event) => (chat.shareMine = (event.target as HTMLInputElement).checked)} />
+        ${msg('Share my messages with people who join later')}</label
+      >
+    </div>`;
+  }
+
   #people() {
     const { chat } = this;
     const permission = this.notifications;
@@ -385,11 +403,16 @@ export class ChatApp extends LitElement {
         : nothing}
       ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
       ${chat.withStranger ? nothing : html`<button @click=${() => void this.#copyLink()}>${msg('Copy the invite link')}</button>`}
+      ${chat.withStranger ? nothing : this.#historyInfo()}
       ${this.confirmingLeave
         ? html`<div class="confirm" role="alertdialog" aria-labelledby="leave-question" @keydown=${(event: KeyboardEvent) => {
             if (event.key === 'Escape') this.#stayInRoom(event);
           }}>
-            <p id="leave-question">${msg('Leave the room? What was said here is kept nowhere, so you will not see it again.')}</p>
+            <p id="leave-question">
+              ${chat.historyShared
+                ? msg('Leave the room? What was said here is kept only in the browsers of the people still here.')
+                : msg('Leave the room? What was said here is kept nowhere, so you will not see it again.')}
+            </p>
             <button class="danger" @click=${() => this.#leave()}>${msg('Leave')}</button>
             <button class="stay" @click=${(event: Event) => this.#stayInRoom(event)}>${msg('Stay')}</button>
           </div>`
@@ -497,13 +520,15 @@ export class ChatApp extends LitElement {
 
   #join(event: JoinRequestEvent): void {
     const secret = secretFromHash(location.hash);
+    keepHistoryChoice(event.history);
     void (secret ? this.chat.joinPrivate(event.nick, secret) : this.chat.join(event.nick, event.room));
   }
 
-  #createPrivate(nick: string): void {
+  #createPrivate(event: CreatePrivateEvent): void {
     const secret = newRoomSecret();
     history.replaceState(null, '', `/#${secret}`);
-    void this.chat.joinPrivate(nick, secret);
+    keepHistoryChoice(event.history);
+    void this.chat.joinPrivate(event.nick, secret);
   }
 
   /** The link that brings someone here: a private room's carries its secret in the fragment only. */
@@ -517,7 +542,7 @@ export class ChatApp extends LitElement {
 
   #inviteLink(): string {
     const { secret, room } = this.chat;
-    return secret ? new URL(`/#${secret}`, location.origin).href : roomLink(room);
+    return secret ? new URL(`/${historyShared() ? '' : '?history=off'}#${secret}`, location.origin).href : roomLink(room);
   }
 
   get #composer(): MessageComposer | null {
@@ -557,6 +582,14 @@ export class ChatApp extends LitElement {
       this.chat.notice(msg(str`Copy this link to invite people: ${link}`));
     }
   }
+}
+
+/** The page's address says whether the room shares its history, so its invite link and a reload carry that. */
+function keepHistoryChoice(shared: boolean): void {
+  const url = new URL(location.href);
+  if (shared) url.searchParams.delete('history');
+  else url.searchParams.set('history', 'off');
+  history.replaceState(null, '', url.href);
 }
 
 customElements.define('mc-chat-app', ChatApp);

@@ -2,8 +2,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { msg, str } from '@lit/localize';
 import { isPairRoom, type JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
-import { Conversations, Log, Room, parseCommand, type Arrival, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView, type Watching } from '../room';
+import { Conversations, Log, Room, parseCommand, tabSigningKeys, type Arrival, type ChainState, type SigningKeys, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView, type Watching } from '../room';
 import { Attention } from './attention';
+import { historyLimits, historyShared } from './config';
 import { ComparedEvent } from './events';
 import { Lobby, type Screen, type SignalingState } from './lobby';
 import { helpLines, linkWords, noticeText } from './words';
@@ -57,6 +58,22 @@ function chosenDevice(kind: DeviceKind): { id: string; label: string } | undefin
   }
 }
 
+/** Where a tab keeps whether it shares its own messages, and how far its chain of signed messages in each room has come. */
+const SHARE_MINE_KEY = 'meshchat:share-mine';
+const CHAIN_KEY = (room: string) => `meshchat:chain:${room}`;
+
+/** Where this tab's chain in `room` stood, if it kept that and it reads as one. */
+function keptChain(room: string): ChainState | undefined {
+  try {
+    const kept: unknown = JSON.parse(sessionStorage.getItem(CHAIN_KEY(room)) ?? 'null');
+    if (typeof kept !== 'object' || kept === null) return undefined;
+    const { key, n, prev } = kept as Record<string, unknown>;
+    return typeof key === 'string' && Number.isSafeInteger(n) && typeof n === 'number' && n > 0 && typeof prev === 'string' ? { key, n, prev } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class ChatController implements ReactiveController {
   #speaking: ReturnType<typeof setInterval> | undefined;
   #governing: ReturnType<typeof setInterval> | undefined;
@@ -77,6 +94,10 @@ export class ChatController implements ReactiveController {
   readonly #links: LinkFactory;
   readonly #log = new Log(() => this.#changed());
   #room: Room | undefined;
+  /** This tab's signing keys, made (or found) when it first enters a room. */
+  #signing: Promise<SigningKeys | undefined> | undefined;
+  /** Whether our own messages may be kept by the others and given to people who join later (this tab's choice). */
+  #shareMine = sessionStorage.getItem(SHARE_MINE_KEY) !== 'no';
   /** Set while the page is being left: nothing is acknowledged until it turns out to stay. */
   #leaving: ReturnType<typeof setTimeout> | undefined;
 
@@ -156,6 +177,27 @@ export class ChatController implements ReactiveController {
 
   get lines(): readonly ChatLine[] {
     return this.#log.lines;
+  }
+
+  /** The room's history, as the people here gave it. */
+  get earlier(): readonly ChatLine[] {
+    return this.#log.earlier;
+  }
+
+  /** Whether the people in this room give its recent messages to people who join later. */
+  get historyShared(): boolean {
+    return this.#room?.history.options.shared ?? historyShared();
+  }
+
+  /** Whether our own messages may be kept and given to people who join later. */
+  get shareMine(): boolean {
+    return this.#shareMine;
+  }
+
+  set shareMine(on: boolean) {
+    this.#shareMine = on;
+    sessionStorage.setItem(SHARE_MINE_KEY, on ? 'yes' : 'no');
+    this.#changed();
   }
 
   /** Everyone else in the room, with the state of our link to them. */
@@ -405,7 +447,7 @@ export class ChatController implements ReactiveController {
     switch (command.kind) {
       case 'say':
         if (!command.text) break;
-        if (this.view === undefined) room.sayToAll(command.text);
+        if (this.view === undefined) void room.sayToAll(command.text);
         else if (room.sayTo(this.view, command.text)) this.conversations.replied(this.view);
         break;
       case 'msg':
@@ -521,6 +563,22 @@ export class ChatController implements ReactiveController {
       changed: () => this.#changed(),
       silent: () => this.lobby.session.checkAlive(),
       callSettings: this.#callSettings,
+      signing: (this.#signing ??= tabSigningKeys()),
+      // A room with a stranger has no before: nobody is asked, nothing is kept.
+      history: {
+        room: joined.room,
+        shared: historyShared() && !isPairRoom(joined.room),
+        limits: historyLimits(),
+        shareMine: () => this.#shareMine,
+        chain: keptChain(joined.room),
+        saveChain: (state) => {
+          try {
+            sessionStorage.setItem(CHAIN_KEY(joined.room), JSON.stringify(state));
+          } catch {
+            // Not kept: after a reload the chain starts again, and the history shows that as a new start.
+          }
+        },
+      },
     });
     if (this.#leaving !== undefined) this.#room.holdAcks(true);
     this.#room.enter(proofKey ? undefined : joined.room, joined.peers);

@@ -1,3 +1,4 @@
+import { HISTORY_DEFAULTS, HISTORY_MAX_COUNT } from '@meshchat/protocol';
 import { CALL_DEFAULTS, type CallSettings } from '../room';
 
 /** Where the signaling server is: `?signal=` for trying another one, else the build's, else this page's origin. */
@@ -24,11 +25,33 @@ export function roomFromLocation(location: Location = window.location): string {
   return new URLSearchParams(location.search).get('room') ?? '';
 }
 
-/** The link that brings someone into `room` on this page. */
+/** The link that brings someone into `room` on this page (saying so when the room keeps no history). */
 export function roomLink(room: string, location: Location = window.location): string {
   const url = new URL('/', location.origin);
   url.searchParams.set('room', room);
+  if (!historyShared(location)) url.searchParams.set('history', 'off');
   return url.href;
+}
+
+/** A positive number from a setting, or `fallback`. */
+function positive(raw: string | null | undefined, fallback: number): number {
+  const value = Number(raw);
+  return raw && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** Whether the room's members give its recent messages to people who join later: not when its link says `history=off`. */
+export function historyShared(location: Location = window.location): boolean {
+  return new URLSearchParams(location.search).get('history') !== 'off';
+}
+
+/** How much history each member keeps: the build's `VITE_HISTORY_MESSAGES` and `VITE_HISTORY_HOURS`, which `?history-messages=` and `?history-hours=` change. */
+export function historyLimits(location: Location = window.location): { count: number; ms: number } {
+  const query = new URLSearchParams(location.search);
+  const env = import.meta.env as Record<string, string | undefined>;
+  return {
+    count: Math.min(HISTORY_MAX_COUNT, Math.floor(positive(query.get('history-messages') ?? env['VITE_HISTORY_MESSAGES'], HISTORY_DEFAULTS.count))),
+    ms: positive(query.get('history-hours') ?? env['VITE_HISTORY_HOURS'], HISTORY_DEFAULTS.ms / 3600_000) * 3600_000,
+  };
 }
 
 /**
@@ -39,10 +62,6 @@ export function roomLink(room: string, location: Location = window.location): st
 export function callSettings(location: Location = window.location): CallSettings {
   const query = new URLSearchParams(location.search);
   const env = import.meta.env as Record<string, string | undefined>;
-  const positive = (raw: string | null | undefined, fallback: number) => {
-    const value = Number(raw);
-    return raw && Number.isFinite(value) && value > 0 ? value : fallback;
-  };
   return {
     uploadBps: positive(query.get('upload') ?? env['VITE_CALL_UPLOAD_KBPS'], CALL_DEFAULTS.uploadBps / 1000) * 1000,
     maxVideoSenders: Math.floor(positive(query.get('cameras') ?? env['VITE_CALL_CAMERAS'], CALL_DEFAULTS.maxVideoSenders)),

@@ -8,6 +8,8 @@ export class JoinRequestEvent extends Event {
   constructor(
     readonly nick: string,
     readonly room: string,
+    /** Whether the room's recent messages are to be given to people who join later. */
+    readonly history = true,
   ) {
     super(JoinRequestEvent.type, options);
   }
@@ -16,7 +18,10 @@ export class JoinRequestEvent extends Event {
 /** Start a new private room, whose secret only its link carries. */
 export class CreatePrivateEvent extends Event {
   static readonly type = 'create-private';
-  constructor(readonly nick: string) {
+  constructor(
+    readonly nick: string,
+    readonly history = true,
+  ) {
     super(CreatePrivateEvent.type, options);
   }
 }

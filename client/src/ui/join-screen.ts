@@ -17,6 +17,7 @@ export class JoinScreen extends LitElement {
   static override properties = {
     room: { type: String },
     privateRoom: { type: Boolean },
+    historyShared: { type: Boolean },
     error: { type: String },
     errorField: { type: String },
     suggestion: { type: String },
@@ -29,6 +30,8 @@ export class JoinScreen extends LitElement {
   declare room: string;
   /** The page's link carries a private room's secret: join that, not a named room. */
   declare privateRoom: boolean;
+  /** Whether the page's link lets the room's members give its recent messages to people who join later. */
+  declare historyShared: boolean;
   declare error: string;
   /** The field `error` is about: marked invalid, focused and selected. */
   declare errorField: Field | undefined;
@@ -46,6 +49,7 @@ export class JoinScreen extends LitElement {
     super();
     this.room = '';
     this.privateRoom = false;
+    this.historyShared = true;
     this.error = '';
     this.busy = false;
     this.localError = '';
@@ -125,8 +129,19 @@ export class JoinScreen extends LitElement {
       margin-right: 0.5rem;
       color: var(--fg);
     }
-    .private {
+    .private,
+    .history {
       margin: 0;
+    }
+    .history {
+      color: var(--muted);
+    }
+    label.check {
+      display: flex;
+      gap: 0.5rem;
+      align-items: baseline;
+      font-weight: normal;
+      color: var(--muted);
     }
     [role='alert'] {
       color: var(--danger);
@@ -178,6 +193,16 @@ export class JoinScreen extends LitElement {
                   aria-invalid=${invalid === 'room' ? 'true' : 'false'}
                   aria-describedby=${described('room')}
               /></label>`}
+        ${invited || this.privateRoom
+          ? html`<p class="history">
+              ${this.historyShared
+                ? msg('The people in the room give you its recent messages from their browsers, each signed by its author. Nothing is kept on a server.')
+                : msg('This room keeps no history: you see what is said after you join.')}
+            </p>`
+          : html`<label class="check"
+              ><input type="checkbox" name="history" ?checked=${this.historyShared} />
+              ${msg('Give people who join later the recent messages (kept in the browsers of the people here, never on a server)')}</label
+            >`}
         <button type="submit" class="primary" ?disabled=${this.busy}>${msg('Join')}</button>
         <p role="alert" id="join-error">${this.localError || this.error}</p>
         ${this.suggestion && !this.localError && this.error
@@ -262,12 +287,18 @@ export class JoinScreen extends LitElement {
       this.localField = 'room';
       return;
     }
-    this.dispatchEvent(new JoinRequestEvent(nick, room));
+    this.dispatchEvent(new JoinRequestEvent(nick, room, this.#history()));
+  }
+
+  /** The history box, where the form has one; else what the link says. */
+  #history(): boolean {
+    const box = this.renderRoot.querySelector<HTMLInputElement>('input[name=history]');
+    return box ? box.checked : this.historyShared;
   }
 
   #createPrivate() {
     const nick = this.#nick();
-    if (nick !== undefined) this.dispatchEvent(new CreatePrivateEvent(nick));
+    if (nick !== undefined) this.dispatchEvent(new CreatePrivateEvent(nick, this.#history()));
   }
 
   #pair() {

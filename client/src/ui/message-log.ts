@@ -7,6 +7,7 @@ import './file-card';
 import { currentLanguage } from './i18n';
 import { linkify } from './linkify';
 import { visuallyHidden } from './visually-hidden';
+import { provenanceText } from './words';
 
 /** Lines per rendered block; a full block is never rendered again. */
 const BLOCK = 64;
@@ -38,6 +39,7 @@ const STICKY_PX = 48;
 export class MessageLog extends LitElement {
   static override properties = {
     lines: { attribute: false },
+    earlier: { attribute: false },
     me: { type: String },
     dropped: { type: Number },
     view: { attribute: false },
@@ -45,6 +47,8 @@ export class MessageLog extends LitElement {
   };
 
   declare lines: ChatLine[];
+  /** The room's history, said before we came, as the people here gave it: above the live lines, in the room's view. */
+  declare earlier: readonly ChatLine[];
   declare me: string;
   /** Frames from peers that failed to parse: never shown, counted for diagnostics. */
   declare dropped: number;
@@ -61,6 +65,7 @@ export class MessageLog extends LitElement {
   constructor() {
     super();
     this.lines = [];
+    this.earlier = [];
     this.me = '';
     this.dropped = 0;
     this.view = undefined;
@@ -175,6 +180,35 @@ export class MessageLog extends LitElement {
     [data-receipt='delivered'] {
       color: var(--ok);
     }
+    .known {
+      margin-left: 0.4em;
+      font-size: 0.8em;
+      color: var(--muted);
+    }
+    [data-known='verified'] .known {
+      color: var(--ok);
+    }
+    [data-known='conflict'] .known {
+      color: var(--danger);
+      font-weight: 600;
+    }
+    .earlier[hidden] {
+      display: none;
+    }
+    .divider {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      margin: 0.6rem 0;
+      color: var(--muted);
+      font-size: 0.85em;
+    }
+    .divider::before,
+    .divider::after {
+      content: '';
+      flex: 1;
+      border-top: 1px solid var(--border);
+    }
     a {
       color: var(--link);
     }
@@ -193,9 +227,16 @@ export class MessageLog extends LitElement {
     const lines = this.lines;
     const runs = continuations(lines, this.me);
     const view = this.view;
+    const earlier = this.earlier;
+    const earlierRuns = continuations(earlier, this.me);
     return html`
       <div role="log" aria-label=${msg('Messages')} aria-live="off" tabindex="0" data-dropped=${this.dropped} @scroll=${this.#onScroll}>
-        <div class="lines">${repeat(
+        <div class="lines">${earlier.length === 0
+          ? nothing
+          : html`<div class="earlier" ?hidden=${view !== undefined}>
+              ${earlier.map((line) => this.#cached(line, earlierRuns.has(line)))}
+              <p class="divider" role="separator">${msg('↑ Earlier messages, from the people here')}</p>
+            </div>`}${repeat(
           blocks(lines),
           (block) => block.key,
           // A new message re-renders only the block it lands in; a line replaced (a receipt
@@ -263,6 +304,7 @@ export class MessageLog extends LitElement {
     const tag = other === undefined ? nothing : html`<span class="tag">${mine ? msg('private to') : msg('private from')}</span> `;
     const who = html`<span class="who">${tag}<span class="from">${other ?? from}</span><span class="sep">: </span></span>`;
     const run = continues ? 'more' : 'head';
+    const known = line.known ? html` <span class="known">${provenanceText(line.known)}</span>` : nothing;
     if (line.kind === 'file') {
       return html`<div class="line" data-kind="file" data-run="head" data-from=${from} data-to=${line.to ?? ''} data-private=${other ?? nothing} ?data-mine=${mine}>
         ${time} ${who}<span class="body"><mc-file-card .transfers=${line.transfers ?? []}></mc-file-card></span>
@@ -277,8 +319,9 @@ export class MessageLog extends LitElement {
       data-private=${other ?? nothing}
       ?data-echo=${line.echo === true}
       ?data-mine=${mine}
+      data-known=${line.known?.how ?? nothing}
     >
-      ${time} ${who}<span class="body"><span class="text">${linked(line.text)}</span>${receipt}</span>
+      ${time} ${who}<span class="body"><span class="text">${linked(line.text)}</span>${receipt}${known}</span>
     </p>`;
   }
 

@@ -1,7 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { FILE_MAX_BYTES, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, isPairRoom, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
 import type { LinkFailure } from '../net';
-import type { Notice, PeerView } from '../room';
+import type { Notice, PeerView, Provenance } from '../room';
 import { currentLanguage } from './i18n';
 
 /** Every server error code, in words a person understands, in the interface's language. */
@@ -129,6 +129,18 @@ export function linkWords({ state, route, via, verification }: PeerView): string
   return [states[state], how, verification && verifications[verification]].filter(Boolean).join(' · ');
 }
 
+/** Names as a list in the reader's language: "bob and dave". */
+export function names(nicks: readonly string[]): string {
+  return new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(nicks);
+}
+
+/** How a message of the room's history is known to be its author's, in words. */
+export function provenanceText({ how, holders }: Provenance): string {
+  if (how === 'verified') return msg('verified');
+  if (how === 'relayed') return msg(str`relayed by ${names(holders)}`);
+  return msg(str`conflict: copies disagree (from ${names(holders)})`);
+}
+
 /** What the room tells its user, in words. */
 export function noticeText(notice: Notice): string {
   switch (notice.type) {
@@ -137,9 +149,10 @@ export function noticeText(notice: Notice): string {
         return msg(str`You are talking to a stranger, as ${notice.nick}. Nobody else can join this chat.`);
       }
       const where = notice.room ?? msg('the private room');
-      return notice.peers.length === 0
-        ? msg(str`You joined ${where} as ${notice.nick}. Nobody else is here yet.`)
-        : msg(str`You joined ${where} as ${notice.nick}, with ${notice.peers.join(', ')}. What was said before you came is not shown here: it is kept only in the browsers that saw it.`);
+      if (notice.peers.length === 0) return msg(str`You joined ${where} as ${notice.nick}. Nobody else is here yet.`);
+      return notice.history
+        ? msg(str`You joined ${where} as ${notice.nick}, with ${notice.peers.join(', ')}. Their browsers give you the room's recent messages, each marked with how it is known to be its author's.`)
+        : msg(str`You joined ${where} as ${notice.nick}, with ${notice.peers.join(', ')}. This room keeps no history: what was said before you came is not shown.`);
     }
     case 'peer-joined':
       return msg(str`${notice.nick} joined.`);
@@ -183,6 +196,14 @@ export function noticeText(notice: Notice): string {
     }
     case 'left-unreceived':
       return msg(str`${notice.nick} left before receiving ${notice.count} of your messages.`);
+    case 'history-gap':
+      return notice.count === 1
+        ? msg(str`1 message from ${notice.nick} is not available: nobody here has it.`)
+        : msg(str`${notice.count} messages from ${notice.nick} are not available: nobody here has them.`);
+    case 'history-unverifiable':
+      return msg(
+        str`A message passed on by ${names(notice.holders)} as ${notice.nick}'s does not carry ${notice.nick}'s signature, so it is not shown.`,
+      );
     case 'refused':
       return refusedText(notice.event, notice.code);
     case 'file-too-large':

@@ -34,6 +34,9 @@ class FakeLink implements Link {
   probe() {
     this.probes += 1;
   }
+  fail() {
+    this.state = 'failed';
+  }
   close() {
     this.state = 'closed';
   }

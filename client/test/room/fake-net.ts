@@ -1,8 +1,15 @@
 // An in-memory stand-in for the signaling server and WebRTC, to run several rooms in one process.
 // Links open once an offer and its answer have crossed; frames arrive in order, a turn later.
-import type { ErrorCode, PeerMessage, Result, SignalData } from '@meshchat/protocol';
+import { HISTORY_DEFAULTS, type ErrorCode, type PeerMessage, type Result, type SignalData } from '@meshchat/protocol';
 import type { Link, LinkFailure, LinkHooks, LinkState } from '../../src/net';
-import { Log, Room, type Arrival, type Notice } from '../../src/room';
+import { Log, Room, type Arrival, type Notice, type SigningKeys } from '../../src/room';
+import { newKeyPair, publicKey } from '../../src/room/signing';
+
+/** A member's signing keys, as a tab makes them. */
+export async function signingKeys(): Promise<SigningKeys> {
+  const { alg, pair } = await newKeyPair();
+  return { alg, key: await publicKey(pair), privateKey: pair.privateKey };
+}
 
 const later = (run: () => void) => setImmediate(run);
 
@@ -122,6 +129,8 @@ export class FakeNet {
       arrived: (arrival) => arrivals.push(arrival),
       dropped: () => undefined,
       changed: () => undefined,
+      signing: signingKeys(),
+      history: { room: 'lobby', shared: true, limits: HISTORY_DEFAULTS, shareMine: () => true },
     });
     const member = { room, log, notices, arrivals };
     for (const other of others) this.members.get(other)?.room.joined(nick);

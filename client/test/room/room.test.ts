@@ -34,7 +34,7 @@ async function threeInARoom() {
 describe('a room of people on fake links', () => {
   it('forms a full mesh; a message to the room reaches each other person once, and its receipt ends at delivered', async () => {
     const { alice, bob, carol } = await threeInARoom();
-    alice.room.sayToAll('hello all');
+    await alice.room.sayToAll('hello all');
     await until(() => receipts(alice)[0] === 'delivered', 'both have it');
     assert.deepEqual(heard(bob), ['alice: hello all']);
     assert.deepEqual(heard(carol), ['alice: hello all']);
@@ -119,7 +119,7 @@ describe('a room of people on fake links', () => {
     await until(() => alice.room.typers(undefined).length === 1 && alice.room.typers('carol').length === 1, 'alice sees both');
     assert.deepEqual(alice.room.typers(undefined), ['bob']);
     assert.deepEqual(alice.room.typers('carol'), ['carol']);
-    bob.room.sayToAll('done typing');
+    await bob.room.sayToAll('done typing');
     await until(() => alice.room.typers(undefined).length === 0, 'a message ends the notice');
   });
 
@@ -144,7 +144,7 @@ describe('a room of people on fake links', () => {
       assert.equal(member.notices.filter(({ type }) => type === 'refused').length, 0);
     }
     context.mock.timers.reset();
-    alice.room.sayToAll('after carol');
+    await alice.room.sayToAll('after carol');
     await until(() => receipts(alice).at(-1) === 'delivered', 'delivered to everyone present: bob');
   });
 
@@ -180,11 +180,11 @@ describe('a private room on fake links', () => {
     assert.match(alice.room.people.get('bob')?.safety ?? '', /^\d{5} \d{5}$/);
     assert.equal(alice.room.people.get('bob')?.safety, bob.room.people.get('alice')?.safety, 'the same safety code on both ends');
     const mallory = net.join('mallory', other);
-    mallory.room.sayToAll('trust me');
+    await mallory.room.sayToAll('trust me');
     await until(() => alice.room.people.get('mallory')?.verification === 'failed', 'alice flags mallory');
     assert.ok(alice.notices.some((notice) => notice.type === 'unverified' && notice.nick === 'mallory'));
     assert.deepEqual(heard(alice), [], "mallory's message is never shown");
-    alice.room.sayToAll('members only');
+    await alice.room.sayToAll('members only');
     await until(() => heard(bob).length === 1, 'bob has it');
     assert.deepEqual(alice.log.lines.at(-1)?.receipt?.to, ['bob'], 'nothing is sent to an unverified link');
     assert.deepEqual(heard(mallory), []);

@@ -1,0 +1,207 @@
+import {
+  HISTORY_CHUNK_RECORDS,
+  type Chained,
+  MAX_RELAYING_FRAME_BYTES,
+  type HistoryRecord,
+  type PeerMessage,
+  type SigningAlgorithm,
+  type TextMessage,
+} from '@meshchat/protocol';
+import type { Link } from '../net';
+import { Archive, merge, type Copy, type Earlier, type HistoryLimits } from './history';
+import { Signer, messageHash, signedBytes, verifySignature } from './signing';
+
+/** How far a key's chain in a room has come: its last number and that message's hash. */
+export interface ChainState {
+  key: string;
+  n: number;
+  prev: string;
+}
+
+/** A member's signing key pair, made for the tab and kept across its reloads. */
+export interface SigningKeys {
+  alg: SigningAlgorithm;
+  /** The public key, raw, base64url. */
+  key: string;
+  privateKey: CryptoKey;
+}
+
+export interface HistoryOptions {
+  /** The room as the server knows it: what each message is signed as said in. */
+  room: string;
+  /** Whether this room's members give its recent history to people who join later (the invite link says). */
+  shared: boolean;
+  limits: HistoryLimits;
+  /** Whether we let our own messages be kept and given on (each member decides for themselves). */
+  shareMine(): boolean;
+  /** Where our chain (of `key`) stood in this room when the tab was last here, and where it stands after each message. */
+  chain?: ChainState | undefined;
+  saveChain?(state: ChainState): void;
+}
+
+/** The person a history frame is from or for, as back-fill sees them. */
+export interface Holder {
+  readonly nick: string;
+  /** The key they showed us on their own link. */
+  readonly signingKey: { alg: SigningAlgorithm; key: string } | undefined;
+  readonly direct: Link | undefined;
+}
+
+/** A request is answered at most once per link in this time. */
+const ANSWER_EVERY_MS = 60_000;
+/** An answer's frames stay this far under the largest frame a peer reads. */
+const CHUNK_BYTES = Math.min(16 * 1024, MAX_RELAYING_FRAME_BYTES - 1024);
+/** More than this waiting in a link's buffer, and an answer waits for it to drain. */
+const BUFFER_HIGH_BYTES = 256 * 1024;
+const DRAIN_POLL_MS = 20;
+
+/**
+ * The room's history as this member sees it: what it signs and keeps, the answers it gives, and the
+ * copies it asked for on arrival, merged and checked (`earlier`). Only people a room trusts (in a
+ * private room, who proved its secret on their own link) are asked or answered, and only on our
+ * own links: never through the server, nor through a third person.
+ */
+export class BackFill {
+  readonly options: HistoryOptions;
+  readonly archive: Archive;
+  /** What the people here gave us on arrival, merged, oldest first. */
+  earlier: readonly Earlier[] = [];
+  readonly #me: string;
+  readonly #keys: Promise<SigningKeys | undefined>;
+  #signer: Signer | undefined;
+  /** People who were here when we came in: each is asked once, when our link to them first works. */
+  readonly #toAsk = new Set<string>();
+  /** What each person asked still owes us: records left, until a frame says done. */
+  readonly #owed = new Map<string, number>();
+  readonly #answeredAt = new WeakMap<Link, number>();
+  readonly #copies: Copy[] = [];
+  /** Messages shown as they were said: not shown again among the earlier ones. */
+  readonly #live = new Set<string>();
+  /** Copies are checked one frame after another, so what `earlier` shows follows the order they came in. */
+  #checking: Promise<void> = Promise.resolve();
+  readonly #changed: () => void;
+
+  constructor(me: string, keys: Promise<SigningKeys | undefined>, options: HistoryOptions, changed: () => void) {
+    this.#me = me;
+    this.options = options;
+    this.archive = new Archive(options.limits);
+    this.#changed = changed;
+    this.#keys = keys.then((made) => {
+      if (!made) return made;
+      const from = options.chain?.key === made.key ? options.chain : undefined;
+      const save = options.saveChain;
+      this.#signer = new Signer({ ...made, room: options.room, me, from, saved: save && ((state) => save({ key: made.key, ...state })) });
+      return made;
+    });
+  }
+
+  /** We came in and these people were here. */
+  entered(peers: readonly string[]): void {
+    if (!this.options.shared) return;
+    for (const nick of peers) this.#toAsk.add(nick);
+  }
+
+  /** Our own link to `holder` works: ask them for what they hold, if they were here before us. */
+  linked(holder: Holder): void {
+    if (!this.#toAsk.delete(holder.nick)) return;
+    const { count, ms } = this.options.limits;
+    if (holder.direct?.send({ type: 'history-ask', limit: count, since: Math.max(0, Date.now() - ms) })) this.#owed.set(holder.nick, count);
+  }
+
+  /** Our message to the room, signed into our chain unless we keep it out of history; kept if signed. */
+  async sign(message: { id: string; ts: number; text: string }): Promise<Chained | undefined> {
+    this.#live.add(message.id);
+    await this.#keys;
+    const signer = this.#signer;
+    if (!this.options.shared || !this.options.shareMine() || !signer) return undefined;
+    const signed = await signer.sign(message);
+    this.archive.keep({ by: this.#me, alg: signer.alg, key: signer.key, ...message, ...signed });
+    return signed;
+  }
+
+  /** A message to the room arrived as it was said: kept if its author signed it (checked by whoever gets it from us). */
+  heard(from: Holder, message: Extract<TextMessage, { type: 'chat' }>): void {
+    this.#live.add(message.id);
+    const key = from.signingKey;
+    if (!this.options.shared || !message.signed || !key) return;
+    this.archive.keep({ by: from.nick, ...key, id: message.id, ts: message.ts, text: message.text, ...message.signed });
+  }
+
+  /** `from` asks what we hold: answered, in parts the link's buffer can take, at most once a minute per link. */
+  async asked(from: Holder, ask: Extract<PeerMessage, { type: 'history-ask' }>): Promise<void> {
+    const link = from.direct;
+    if (!link) return;
+    const now = Date.now();
+    if (now - (this.#answeredAt.get(link) ?? -Infinity) < ANSWER_EVERY_MS) return;
+    this.#answeredAt.set(link, now);
+    const records = this.options.shared ? this.archive.answer(ask.limit, ask.since) : [];
+    for (const part of chunks(records)) {
+      while ((link.buffered?.() ?? 0) > BUFFER_HIGH_BYTES && link.open) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      if (!link.open || !link.send(part)) return;
+    }
+  }
+
+  /**
+   * Part of an answer from `from`: refused (their link cut, as for a flood) if we did not ask them or
+   * it holds more than we asked for; else each copy is checked and the whole merged again.
+   */
+  answered(from: Holder, frame: Extract<PeerMessage, { type: 'history' }>, present: () => ReadonlyMap<string, string>): boolean {
+    const owed = this.#owed.get(from.nick);
+    if (owed === undefined || frame.records.length > owed) {
+      this.#owed.delete(from.nick);
+      return false;
+    }
+    if (frame.done) this.#owed.delete(from.nick);
+    else this.#owed.set(from.nick, owed - frame.records.length);
+    const room = this.options.room;
+    this.#checking = this.#checking.then(async () => {
+      for (const record of frame.records) {
+        const bytes = signedBytes(room, record);
+        const valid = await verifySignature(record.alg, record.key, bytes, record.sig);
+        const hash = await messageHash(room, record);
+        this.#copies.push({ holder: from.nick, record, valid, hash });
+        // A checked copy is ours to give on too; a message whose signature fails is not.
+        if (valid) this.archive.keep(record);
+      }
+      this.earlier = merge(this.#copies, present()).filter((entry) => entry.kind !== 'message' || !this.#live.has(entry.record.id));
+      this.#changed();
+    });
+    return true;
+  }
+
+  /** Our own key, once made: what we send on each link, and what our own earlier messages are checked against. */
+  get key(): { alg: SigningAlgorithm; key: string } | undefined {
+    const signer = this.#signer;
+    return signer ? { alg: signer.alg, key: signer.key } : undefined;
+  }
+
+  /** Resolves once our key is made (or could not be). */
+  get ready(): Promise<unknown> {
+    return this.#keys;
+  }
+
+  /** Everything merged so far has been shown (for tests). */
+  get settled(): Promise<void> {
+    return this.#checking;
+  }
+}
+
+/** Records in frames of at most `HISTORY_CHUNK_RECORDS` and `CHUNK_BYTES`; one too large for any frame is left out. */
+export function chunks(records: readonly HistoryRecord[]): Extract<PeerMessage, { type: 'history' }>[] {
+  const frames: Extract<PeerMessage, { type: 'history' }>[] = [];
+  let part: HistoryRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = JSON.stringify(record).length + 1;
+    if (size > CHUNK_BYTES) continue;
+    if (part.length === HISTORY_CHUNK_RECORDS || bytes + size > CHUNK_BYTES) {
+      frames.push({ type: 'history', records: part, done: false });
+      part = [];
+      bytes = 0;
+    }
+    part.push(record);
+    bytes += size;
+  }
+  frames.push({ type: 'history', records: part, done: true });
+  return frames;
+}

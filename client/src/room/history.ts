@@ -1,0 +1,177 @@
+import { HISTORY_DEFAULTS, type HistoryRecord } from '@meshchat/protocol';
+
+/**
+ * The room's recent history: what each member holds in its tab's memory (`Archive`), and how a
+ * newcomer puts together the copies several members give it (`merge`). Pure: signatures and hashes
+ * are checked before `merge`, which only compares them.
+ */
+
+export interface HistoryLimits {
+  /** At most this many messages… */
+  count: number;
+  /** …none older than this. */
+  ms: number;
+}
+
+/** A record's place in its author's chain: one per author, key and number. */
+const slotOf = (record: Pick<HistoryRecord, 'by' | 'key' | 'n'>) => `${record.by}\n${record.key}\n${record.n}`;
+
+/** The room messages this tab holds, newest last, to give people who join later. */
+export class Archive {
+  readonly limits: HistoryLimits;
+  readonly #records: HistoryRecord[] = [];
+  readonly #slots = new Set<string>();
+  readonly #clock: () => number;
+
+  constructor(limits: HistoryLimits = HISTORY_DEFAULTS, clock: () => number = Date.now) {
+    this.limits = limits;
+    this.#clock = clock;
+  }
+
+  get size(): number {
+    return this.#records.length;
+  }
+
+  /** Hold `record` (once per place in its author's chain), dropping the oldest past the limits. */
+  keep(record: HistoryRecord): void {
+    const slot = slotOf(record);
+    if (this.#slots.has(slot)) return;
+    this.#slots.add(slot);
+    // Kept in time order: a record that comes late (history merged after live messages) goes in its place.
+    let at = this.#records.length;
+    while (at > 0 && (this.#records[at - 1]?.ts ?? 0) > record.ts) at -= 1;
+    this.#records.splice(at, 0, record);
+    this.#trim();
+  }
+
+  /** What to answer a request with: the newest `limit` records since `since`, oldest first. */
+  answer(limit: number, since: number): HistoryRecord[] {
+    this.#trim();
+    const from = Math.max(since, this.#clock() - this.limits.ms);
+    const recent = this.#records.filter((record) => record.ts >= from);
+    return recent.slice(-Math.min(limit, this.limits.count));
+  }
+
+  #trim(): void {
+    const oldest = this.#clock() - this.limits.ms;
+    while (this.#records.length > 0 && (this.#records.length > this.limits.count || (this.#records[0]?.ts ?? 0) < oldest)) {
+      const gone = this.#records.shift();
+      if (gone) this.#slots.delete(slotOf(gone));
+    }
+  }
+}
+
+/** One copy of a record, as one member (`holder`) gave it, with its signature checked and its hash. */
+export interface Copy {
+  holder: string;
+  record: HistoryRecord;
+  /** The signature is the one `record.key` makes over it. */
+  valid: boolean;
+  /** What the author's next message names as `prev`. */
+  hash: string;
+}
+
+/**
+ * How a message of the room's history is known: `verified`, signed with the key its author, here
+ * now, showed on our own link (or our own); `relayed`, signed by a key only the holders vouch for;
+ * `conflict`, copies that cannot all be true (two messages in one place of a chain, a chain whose
+ * links do not match, or two keys under one name at once), all shown, none picked.
+ */
+export type Provenance = { how: 'verified' | 'relayed' | 'conflict'; holders: readonly string[] };
+
+export type Earlier =
+  | { kind: 'message'; record: HistoryRecord; known: Provenance }
+  /** A copy whose signature is not its claimed author's: never shown as theirs. */
+  | { kind: 'unverifiable'; by: string; ts: number; holders: readonly string[] }
+  /** `count` messages of `by`'s chain nobody gave us, before the message at `ts`. */
+  | { kind: 'gap'; by: string; count: number; ts: number };
+
+const sortedUnique = (names: Iterable<string>) => [...new Set(names)].sort();
+
+/**
+ * Put the copies the members gave together: one line a message (agreeing copies are one, with all
+ * who gave it), every disagreement shown as such, gaps in a chain counted, and a copy whose
+ * signature fails shown only as that. `present`: the key each author here now showed us.
+ */
+export function merge(copies: readonly Copy[], present: ReadonlyMap<string, string>): Earlier[] {
+  const out: Earlier[] = [];
+  const invalid = new Map<string, { by: string; ts: number; holders: string[] }>();
+  /** Valid copies by place in a chain, then by hash: the variants of each place. */
+  const slots = new Map<string, Map<string, Copy[]>>();
+  const failed = new Set<string>();
+  for (const copy of copies) {
+    const slot = slotOf(copy.record);
+    if (!copy.valid) {
+      failed.add(slot);
+      const key = `${slot}\n${copy.hash}`;
+      const seen = invalid.get(key) ?? { by: copy.record.by, ts: copy.record.ts, holders: [] };
+      seen.holders.push(copy.holder);
+      invalid.set(key, seen);
+      continue;
+    }
+    const variants = slots.get(slot) ?? new Map<string, Copy[]>();
+    variants.set(copy.hash, [...(variants.get(copy.hash) ?? []), copy]);
+    slots.set(slot, variants);
+  }
+  for (const { by, ts, holders } of invalid.values()) out.push({ kind: 'unverifiable', by, ts, holders: sortedUnique(holders) });
+
+  // Each author's chains, one per key: the places held, in order.
+  const chains = new Map<string, Map<string, number[]>>();
+  for (const variants of slots.values()) {
+    const [first] = [...variants.values()][0] ?? [];
+    if (!first) continue;
+    const { by, key, n } = first.record;
+    const keys = chains.get(by) ?? new Map<string, number[]>();
+    keys.set(key, [...(keys.get(key) ?? []), n]);
+    chains.set(by, keys);
+  }
+
+  const conflicting = new Set<string>();
+  for (const [by, keys] of chains) {
+    // Two keys of one name whose messages overlap in time: one of them is not that person.
+    const spans = [...keys].map(([key, ns]) => {
+      const times = ns.flatMap((n) => [...(slots.get(slotOf({ by, key, n }))?.values() ?? [])].flat().map((copy) => copy.record.ts));
+      return { key, from: Math.min(...times), to: Math.max(...times) };
+    });
+    for (const a of spans) {
+      for (const b of spans) {
+        if (a.key === b.key || a.from > b.to || b.from > a.to) continue;
+        if (present.get(by) !== a.key) conflicting.add(`${by}\n${a.key}`);
+      }
+    }
+    for (const [key, ns] of keys) {
+      ns.sort((a, b) => a - b);
+      for (let i = 0; i < ns.length; i++) {
+        const n = ns[i] ?? 0;
+        const here = slots.get(slotOf({ by, key, n }));
+        const before = i > 0 ? slots.get(slotOf({ by, key, n: n - 1 })) : undefined;
+        // Places between the last one held and this one; one a copy of failed to check is shown as that, not as missing.
+        let missing = 0;
+        for (let place = (ns[i - 1] ?? n) + 1; i > 0 && place < n; place++) if (!failed.has(slotOf({ by, key, n: place }))) missing += 1;
+        if (missing > 0) {
+          const ts = Math.min(...[...(here?.values() ?? [])].flat().map((copy) => copy.record.ts));
+          out.push({ kind: 'gap', by, count: missing, ts });
+        }
+        // The place before is held with one version: each message here must name it.
+        const previous = before && before.size === 1 ? [...before.keys()][0] : undefined;
+        for (const variant of here?.values() ?? []) {
+          const record = variant[0]?.record;
+          if (!record) continue;
+          const unchained = previous !== undefined && record.prev !== previous;
+          const known: Provenance['how'] =
+            (here?.size ?? 0) > 1 || unchained || conflicting.has(`${by}\n${key}`) ? 'conflict' : present.get(by) === key ? 'verified' : 'relayed';
+          out.push({ kind: 'message', record, known: { how: known, holders: sortedUnique(variant.map((copy) => copy.holder)) } });
+        }
+      }
+    }
+  }
+  // In time order; a gap before the message it precedes, and a chain's own order where times tie.
+  const rank = (entry: Earlier) => (entry.kind === 'gap' ? 0 : 1);
+  return out.sort((a, b) => {
+    const ta = a.kind === 'message' ? a.record.ts : a.ts;
+    const tb = b.kind === 'message' ? b.record.ts : b.ts;
+    if (ta !== tb) return ta - tb;
+    if (rank(a) !== rank(b)) return rank(a) - rank(b);
+    return a.kind === 'message' && b.kind === 'message' ? a.record.n - b.record.n : 0;
+  });
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { ChatLine } from '../../src/room';
+import { proofKey } from '../../src/room';
+import { FakeNet, until, type Member } from './fake-net';
+
+let net: FakeNet;
+
+afterEach(async () => {
+  for (const nick of [...net.members.keys()]) net.leave(nick);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+});
+
+const linked = (member: Member, count: number) => () =>
+  member.room.people.size === count && [...member.room.people.values()].every((view) => view.state === 'connected' && view.safety !== undefined);
+
+/** The room's history as `member` shows it: who, what, and how it is known. */
+const earlier = (member: Member) =>
+  member.log.earlier.map((line: ChatLine) => (line.known ? `${line.from}: ${line.text} (${line.known.how} ${line.known.holders.join('+')})` : `${line.kind}: ${line.text}`));
+
+async function chatted() {
+  net = new FakeNet();
+  const alice = net.join('alice');
+  const bob = net.join('bob');
+  const carol = net.join('carol');
+  for (const member of [alice, bob, carol]) await until(linked(member, 2), `${member.room.me} links with both others`);
+  await alice.room.sayToAll('hi all');
+  await bob.room.sayToAll('hi alice');
+  await carol.room.sayToAll('I have to go');
+  await until(() => [alice, bob].every((member) => member.log.lines.filter((line) => line.kind === 'public').length === 3), 'everyone has all three');
+  return { alice, bob, carol };
+}
+
+describe('the room\'s history for people who join later', () => {
+  it('a late joiner gets what was said, in order: present authors verified, an absent one relayed by the holders who agree', async () => {
+    const { alice, bob } = await chatted();
+    net.leave('carol');
+    const dave = net.join('dave');
+    const expected = ['alice: hi all (verified alice+bob)', 'bob: hi alice (verified alice+bob)', 'carol: I have to go (relayed alice+bob)'];
+    await until(() => earlier(dave).join('\n') === expected.join('\n'), 'dave has the history from both');
+    // Messages said after dave came are live lines, not history, and what dave got he gives on.
+    await alice.room.sayToAll('welcome dave');
+    await until(() => dave.log.lines.some((line) => line.text === 'welcome dave'), 'dave hears alice');
+    assert.equal(dave.room.history.archive.size, 4);
+    assert.equal(bob.room.history.archive.size, 4);
+  });
+
+  it('each end\'s signing key is bound into the link\'s safety code: both ends show the same code, and another key gives another', async () => {
+    const { alice, bob } = await chatted();
+    const code = alice.room.people.get('bob')?.safety;
+    assert.match(code ?? '', /^\d{5} \d{5}$/);
+    assert.equal(bob.room.people.get('alice')?.safety, code);
+    assert.equal(alice.room.people.get('bob')?.safety === alice.room.people.get('carol')?.safety, false);
+  });
+
+  it('history nobody asked for cuts the sender\'s link, as a flood does; a second request within a minute is not answered', async () => {
+    const { alice, bob } = await chatted();
+    net.link('bob', 'alice')?.send({ type: 'history', records: [], done: true });
+    await until(() => alice.notices.some((notice) => notice.type === 'link-lost' && notice.nick === 'bob' && notice.reason?.why === 'flood'), 'alice cuts bob off');
+
+    const answers = () => net.frames.filter((frame) => frame.from === 'alice' && frame.to === 'carol' && frame.message.type === 'history').length;
+    const link = net.link('carol', 'alice');
+    link?.send({ type: 'history-ask', limit: 10, since: 0 });
+    await until(() => answers() === 1, 'alice answers once');
+    link?.send({ type: 'history-ask', limit: 10, since: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(answers(), 1, 'not twice within a minute on one link');
+    void bob;
+  });
+
+  it('a member who stops sharing their own messages is not kept by the others; a room without history asks nothing', async () => {
+    net = new FakeNet();
+    const alice = net.join('alice');
+    const bob = net.join('bob');
+    for (const member of [alice, bob]) await until(linked(member, 1), 'linked');
+    Object.assign(bob.room.history.options, { shareMine: () => false });
+    await bob.room.sayToAll('not for later');
+    await alice.room.sayToAll('for later');
+    await until(() => bob.log.lines.some((line) => line.text === 'for later') && alice.log.lines.some((line) => line.text === 'not for later'), 'both heard');
+    assert.deepEqual(alice.room.history.archive.answer(10, 0).map((record) => record.text), ['for later']);
+    const carol = net.join('carol');
+    await until(() => earlier(carol).join() === 'alice: for later (verified alice+bob)', 'carol has the history, from both');
+  });
+
+  it('in a private room, someone without the secret is given nothing', async () => {
+    net = new FakeNet();
+    const [secret, other] = await Promise.all([proofKey('a'.repeat(22)), proofKey('b'.repeat(22))]);
+    const alice = net.join('alice', secret);
+    const bob = net.join('bob', secret);
+    await until(() => [alice, bob].every((member) => member.room.people.values().next().value?.verification === 'verified'), 'both verified');
+    await alice.room.sayToAll('members only');
+    await until(() => bob.log.lines.some((line) => line.text === 'members only'), 'bob has it');
+    const mallory = net.join('mallory', other);
+    await until(() => alice.room.people.get('mallory')?.verification === 'failed', 'alice flags mallory');
+    net.link('mallory', 'alice')?.send({ type: 'history-ask', limit: 10, since: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(net.frames.some((frame) => frame.to === 'mallory' && frame.message.type === 'history'), false);
+    assert.deepEqual(earlier(mallory), []);
+    const dave = net.join('dave', secret);
+    await until(() => earlier(dave).length === 1, 'a member who proved the secret gets it');
+  });
+});

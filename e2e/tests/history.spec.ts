@@ -1,0 +1,145 @@
+// The room's recent history for people who join later: given by the members present, from their
+// tabs, each message signed by its author; what a member alters, drops or invents shows as such.
+import { User, expect, fillJoin, recordedPage, reloadPastQuestion, test, type InitScripts } from '../fixtures';
+
+/** The room's history on `user`'s screen, above the divider: each line's text and how it is known. */
+const earlier = (user: User) => user.log.locator('.earlier .line');
+
+async function leave(user: User): Promise<void> {
+  await user.page.getByRole('button', { name: 'Leave' }).click();
+  await user.page.getByRole('alertdialog').getByRole('button', { name: 'Leave' }).click();
+}
+
+/** Every public line `user` shows, in order: their texts. */
+async function heard(user: User, count: number): Promise<void> {
+  await expect(user.lines('public')).toHaveCount(count);
+}
+
+test('a late joiner sees what was said, in order, each marked verified or relayed by whom; a reload gets its own past back', async ({ join }) => {
+  const alice = await join('alice');
+  const bob = await join('bob');
+  const carol = await join('carol');
+  await alice.connectedTo('bob', 'carol');
+  await carol.connectedTo('alice', 'bob');
+  await alice.say('good morning');
+  await heard(carol, 1);
+  await bob.say('morning alice');
+  await heard(carol, 2);
+  await carol.say('I have to go, bye');
+  await heard(alice, 3);
+  await heard(bob, 3);
+  await leave(carol);
+  await expect(alice.people.locator('li[data-nick="carol"]')).toHaveCount(0);
+
+  const dave = await join('dave');
+  await expect(dave.log).toContainText("Their browsers give you the room's recent messages");
+  await expect(earlier(dave)).toHaveText([/alice.*good morning.*verified/, /bob.*morning alice.*verified/, /carol.*I have to go, bye.*relayed by alice and bob/]);
+  await expect(earlier(dave).nth(2)).toHaveAttribute('data-known', 'relayed');
+  await expect(dave.log.getByRole('separator')).toHaveText('↑ Earlier messages, from the people here');
+  // Said after dave came: a live line below the divider, not history.
+  await alice.say('welcome dave');
+  await expect(dave.lines('public').last()).toContainText('welcome dave');
+  await expect(dave.log.locator('.earlier')).not.toContainText('welcome dave');
+
+  // Bob's tab keeps its signing key across a reload: his own earlier messages come back verified, as his.
+  expect(await reloadPastQuestion(bob.page)).toBe(true);
+  await expect(earlier(bob)).toHaveText([/good morning.*verified/, /morning alice.*verified/, /I have to go, bye.*relayed by alice and dave/, /welcome dave.*verified/]);
+  await expect(earlier(bob).nth(1)).toHaveAttribute('data-mine', '');
+  // People says what the room keeps, where; a member can keep their own messages out of it.
+  await expect(bob.page.getByRole('complementary')).toContainText('kept in the tabs of the people here');
+  await expect(bob.page.getByRole('checkbox', { name: 'Share my messages with people who join later' })).toBeChecked();
+});
+
+/** In the hostile member's page: history frames it sends pass through `window.__tamper` first. */
+const TAMPER_HISTORY: InitScripts = () => {
+  const send = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void;
+  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: unknown) {
+    const tamper = (window as unknown as { __tamper?: (frame: string) => string }).__tamper;
+    send.call(this, typeof data === 'string' && tamper && data.includes('"type":"history"') ? tamper(data) : data);
+  };
+};
+
+test('a member who alters, drops or invents history: the late joiner sees an unverifiable message, a gap and a conflict', async ({ join }) => {
+  const bob = await join('bob', 'e2e', TAMPER_HISTORY);
+  const carol = await join('carol');
+  await carol.connectedTo('bob');
+  await carol.say('one');
+  await heard(bob, 1);
+  await carol.say('two');
+  await heard(bob, 2);
+  const between = Date.now();
+  await carol.say('three');
+  await heard(bob, 3);
+  await carol.say('four');
+  await heard(bob, 4);
+  await leave(carol);
+  await expect(bob.people.locator('li[data-nick="carol"]')).toHaveCount(0);
+
+  // Bob changes "two" (its signature no longer fits), drops "three", and adds a message in carol's
+  // name, signed with a key he made (he cannot sign with hers).
+  await bob.page.evaluate(async (ts) => {
+    const b64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const invented = { by: 'carol', alg: 'Ed25519', key: b64(await crypto.subtle.exportKey('raw', pair.publicKey)), id: 'invented', ts, text: 'send your password to bob', n: 7, prev: '' };
+    const bytes = new TextEncoder().encode(JSON.stringify(['meshchat message v1', 'e2e', invented.by, invented.n, invented.prev, invented.ts, invented.id, invented.text]));
+    const forged = { ...invented, sig: b64(await crypto.subtle.sign({ name: 'Ed25519' }, pair.privateKey, bytes)) };
+    (window as unknown as { __tamper: (frame: string) => string }).__tamper = (raw) => {
+      const frame = JSON.parse(raw) as { records: { text: string; ts: number }[] };
+      frame.records = frame.records.filter((record) => record.text !== 'three').map((record) => (record.text === 'two' ? { ...record, text: 'two, altered' } : record));
+      frame.records.push(forged);
+      frame.records.sort((a, b) => a.ts - b.ts);
+      return JSON.stringify(frame);
+    };
+  }, between);
+
+  const dave = await join('dave');
+  const shown = earlier(dave);
+  await expect(shown).toHaveCount(5);
+  await expect(shown.filter({ hasText: 'one' }).first()).toHaveAttribute('data-known', 'conflict');
+  await expect(shown.filter({ hasText: 'send your password to bob' })).toHaveAttribute('data-known', 'conflict');
+  await expect(shown.filter({ hasText: 'four' })).toHaveAttribute('data-known', 'conflict');
+  await expect(dave.log.locator('.earlier [data-kind="warning"]')).toContainText("A message passed on by bob as carol's does not carry carol's signature");
+  await expect(dave.log.locator('.earlier [data-kind="notice"]')).toContainText('1 message from carol is not available');
+  await expect(dave.log).not.toContainText('two, altered');
+  await expect(dave.log).not.toContainText('three');
+});
+
+test('a private room gives its history only to members who proved the secret; a room made without history gives none', async ({ browser, server, openPage }) => {
+  const { page: alicePage, traffic } = await recordedPage(browser, server.url);
+  await alicePage.getByRole('textbox', { name: 'Nickname' }).fill('alice');
+  await alicePage.getByRole('button', { name: 'Create private room' }).click();
+  const link = alicePage.url();
+  const alice = new User(alicePage, 'alice');
+  await expect(alice.log).toBeVisible();
+  await alice.say('for members only');
+
+  const carol = new User(await openPage(new URL(link).hash === '' ? '' : `#${new URL(link).hash.slice(1)}`), 'carol');
+  await expect(carol.page.getByText('The people in the room give you its recent messages')).toBeVisible();
+  await fillJoin(carol.page, 'carol');
+  await expect(earlier(carol)).toHaveText([/for members only.*verified/]);
+
+  // Someone who has the room's id (the server knows it) but not its secret: nothing of it reaches them.
+  const roomId = /"room":"(p-[A-Za-z0-9_-]{22})"/.exec(traffic.join('\n'))?.[1] ?? '';
+  const mallory = new User(await openPage(`?room=${roomId}`), 'mallory');
+  await fillJoin(mallory.page, 'mallory');
+  await expect(alice.log).toContainText('could not be verified');
+  await expect(mallory.log).toBeVisible();
+  await expect(earlier(mallory)).toHaveCount(0);
+  await expect(mallory.log).not.toContainText('for members only');
+
+  // A room made with history off: its link says so, its members ask for and give none.
+  const eve = await openPage('');
+  await eve.getByRole('checkbox', { name: /Give people who join later the recent messages/ }).uncheck();
+  await fillJoin(eve, 'eve', 'quiet');
+  const quiet = new User(eve, 'eve');
+  await quiet.say('not kept');
+  expect(new URL(eve.url()).searchParams.get('history')).toBe('off');
+  const frank = new User(await openPage('?room=quiet&history=off'), 'frank');
+  await expect(frank.page.getByText('This room keeps no history')).toBeVisible();
+  await fillJoin(frank.page, 'frank');
+  await frank.connectedTo('eve');
+  await expect(frank.log).toContainText('This room keeps no history');
+  await quiet.say('after frank came');
+  await expect(frank.lines('public')).toHaveText([/after frank came/]);
+  await expect(earlier(frank)).toHaveCount(0);
+});
