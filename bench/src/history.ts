@@ -10,6 +10,9 @@ export interface HistoryRun {
   holders: number;
   /** From the late joiner's first open link until every earlier message is on its screen. */
   firstLinkToScreenMs: number;
+  /** From its first open link until the first and the last part of an answer arrived. */
+  firstLinkToFirstFrameMs: number;
+  firstLinkToLastFrameMs: number;
   /** History frames the holders sent it, in characters of JSON (UTF-16 code units). */
   bytesSent: number;
 }
@@ -30,9 +33,29 @@ const COUNT_HISTORY = `
   };
 `;
 
-/** In the late joiner's page: when its first link opened, and when `count` earlier lines were on screen. */
+/**
+ * In the late joiner's page: when its first link opened, when the first and last history frames
+ * arrived, and when `count` earlier lines were on screen.
+ */
 const WATCH_ARRIVAL = `
   window.__history = {};
+  const Native = window.RTCPeerConnection;
+  const listen = (channel) => channel.addEventListener('message', ({ data }) => {
+    if (typeof data !== 'string' || !data.includes('"type":"history"')) return;
+    window.__history.firstFrame ??= performance.now();
+    window.__history.lastFrame = performance.now();
+  });
+  window.RTCPeerConnection = class extends Native {
+    constructor(config) {
+      super(config);
+      this.addEventListener('datachannel', (event) => listen(event.channel));
+    }
+    createDataChannel(label, init) {
+      const channel = super.createDataChannel(label, init);
+      listen(channel);
+      return channel;
+    }
+  };
   const tick = () => {
     const state = window.__history;
     const chat = document.querySelector('mc-chat-app')?.chat;
@@ -69,10 +92,19 @@ async function lateJoiner(browser: Browser, url: string, room: string, messages:
   await page.getByRole('textbox', { name: 'Nickname' }).fill('late');
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await page.waitForFunction(() => (window as unknown as { __history: { onScreen?: number } }).__history.onScreen !== undefined, undefined, { timeout: 60_000 });
-  const { firstLink, onScreen } = await page.evaluate(() => (window as unknown as { __history: { firstLink: number; onScreen: number } }).__history);
+  const { firstLink, onScreen, firstFrame, lastFrame } = await page.evaluate(
+    () => (window as unknown as { __history: { firstLink: number; onScreen: number; firstFrame: number; lastFrame: number } }).__history,
+  );
   const bytes = await Promise.all(holders.map((holder) => holder.evaluate(() => (window as unknown as { __historyBytes: number }).__historyBytes)));
   await context.close();
-  return { messages, holders: holders.length, firstLinkToScreenMs: onScreen - firstLink, bytesSent: bytes.reduce((sum, each) => sum + each, 0) };
+  return {
+    messages,
+    holders: holders.length,
+    firstLinkToScreenMs: onScreen - firstLink,
+    firstLinkToFirstFrameMs: firstFrame - firstLink,
+    firstLinkToLastFrameMs: lastFrame - firstLink,
+    bytesSent: bytes.reduce((sum, each) => sum + each, 0),
+  };
 }
 
 export async function historyBench({ smoke }: BenchOptions, log: (line: string) => void): Promise<HistoryResults> {
@@ -87,7 +119,9 @@ export async function historyBench({ smoke }: BenchOptions, log: (line: string) 
       await say(pages, messages);
       const run = await lateJoiner(browser, server.url, room, messages, pages);
       runs.push(run);
-      log(`history: ${messages} messages from ${pages.length} holders on the late joiner's screen ${run.firstLinkToScreenMs.toFixed(0)} ms after its first link; ${(run.bytesSent / 1024).toFixed(1)} KB of history sent`);
+      log(
+        `history: ${messages} messages from ${pages.length} holders on the late joiner's screen ${run.firstLinkToScreenMs.toFixed(0)} ms after its first link (answers arrived from ${run.firstLinkToFirstFrameMs.toFixed(0)} to ${run.firstLinkToLastFrameMs.toFixed(0)} ms); ${(run.bytesSent / 1024).toFixed(1)} KB of history sent`,
+      );
       await Promise.all(pages.map((page) => page.context().close()));
     }
     const medianMs = median(runs.map((run) => run.firstLinkToScreenMs));

@@ -299,3 +299,17 @@ test('a nickname the server suggests is offered only if it is one: markup, an ov
     await page.context().close();
   }
 });
+
+for (const [what, frame] of [
+  ['history nobody asked for', { type: 'history', records: [], done: true }],
+  ['history that does not parse', { type: 'history', records: 'all of it', done: 'yes' }],
+] as const) {
+  test(`${what} closes the sender's link, and nothing of it is shown`, async ({ join }) => {
+    const alice = await join('alice', 'history-junk');
+    const mallory = await join('mallory', 'history-junk', CAPTURE_CHANNELS);
+    await alice.connectedTo('mallory');
+    await sendRaw(mallory, [JSON.stringify(frame)]);
+    await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to mallory' })).toContainText('far more than a chat does');
+    await expect(alice.log.locator('.earlier')).toHaveCount(0);
+  });
+}

@@ -134,8 +134,13 @@ const relayed = { session: relaySession, n: seq, box: base64url(MAX_RELAY_BOX_LE
 export const peerMessageSchema = z.discriminatedUnion('type', [
   /** First frame on every link; a different major version closes the link. */
   z.object({ type: z.literal('hello'), version: z.int().check(z.gt(0)) }),
-  /** A message to everyone in the room; signed, unless its author keeps it out of the room's history. */
-  z.object({ type: z.literal('chat'), ...envelope, text: messageText, signed: z.optional(z.object(chained)) }),
+  /** A message to everyone in the room. */
+  z.object({ type: z.literal('chat'), ...envelope, text: messageText }),
+  /**
+   * The author's signature of their room message `id`, sent right after it (signing does not hold
+   * the message up); none when the author keeps the message out of the room's history.
+   */
+  z.object({ type: z.literal('signed'), id: messageId, ...chained }),
   /** A message to the receiving peer alone. */
   z.object({ type: z.literal('private'), ...envelope, text: messageText }),
   /** The sender's signing key for the room's messages; bound into the link's safety code. */
@@ -195,7 +200,8 @@ export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type TextMessage = Extract<PeerMessage, { type: 'chat' | 'private' }>;
 export type HistoryRecord = z.infer<typeof historyRecordSchema>;
 export type SigningAlgorithm = HistoryRecord['alg'];
-export type Chained = NonNullable<Extract<PeerMessage, { type: 'chat' }>['signed']>;
+export type Signature = Extract<PeerMessage, { type: 'signed' }>;
+export type Chained = Omit<Signature, 'type' | 'id'>;
 export type FileOffer = Extract<PeerMessage, { type: 'file-offer' }>;
 /** Frames about one file transfer, after its offer. */
 export type FileReply = Extract<PeerMessage, { type: 'file-accept' | 'file-decline' | 'file-cancel' | 'file-done' }>;

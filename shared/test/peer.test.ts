@@ -81,8 +81,8 @@ describe('peer frames', () => {
       { type: 'watch', video: false },
       { type: 'watch', video: 0, screen: 1 },
       { type: 'reach', nicks: Array.from({ length: MAX_ROOM_SIZE_LIMIT + 1 }, (_, i) => `n${i}`) },
-      { ...chat, signed: { n: 0, prev: '', sig: 'AAAA' } },
-      { ...chat, signed: { n: 1, prev: 'short', sig: 'AAAA' } },
+      { type: 'signed', id: 'm1', n: 0, prev: '', sig: 'AAAA' },
+      { type: 'signed', id: 'm1', n: 1, prev: 'short', sig: 'AAAA' },
       { type: 'key', alg: 'RSA', key: 'AAAA' },
       { type: 'history-ask', limit: HISTORY_MAX_COUNT + 1, since: 0 },
       { type: 'history', records: [{ ...record, text: '' }], done: true },
@@ -100,7 +100,7 @@ describe('peer frames', () => {
   });
 
   it('takes signed messages, keys and history', () => {
-    for (const good of [{ ...chat, signed: { n: 1, prev: '', sig: 'AAAA' } }, { type: 'key', alg: 'Ed25519', key: 'A'.repeat(43) }, { type: 'history', records: [record], done: true }]) {
+    for (const good of [{ type: 'signed', id: 'm1', n: 1, prev: '', sig: 'AAAA' }, { type: 'key', alg: 'Ed25519', key: 'A'.repeat(43) }, { type: 'history', records: [record], done: true }]) {
       assert.deepEqual(parsePeerFrame(JSON.stringify(good)), { ok: true, message: good });
     }
   });

@@ -10,7 +10,7 @@ export interface Rate {
  * enough that no one peer can keep a page busy.
  */
 export const INBOUND_RATES = {
-  /** Data-channel frames of any kind. Senders send a backlog 50 messages a second (`FLUSH_SLICE`). */
+  /** Data-channel frames of any kind. Senders send a backlog 50 frames a second (`FLUSH_SLICE`: messages and their signatures). */
   frame: { perSecond: 100, burst: 200 },
   /** File offers: each one is a card with buttons. */
   'file-offer': { perSecond: 1, burst: 10 },

@@ -4,6 +4,7 @@ import {
   MAX_RELAYING_FRAME_BYTES,
   type HistoryRecord,
   type PeerMessage,
+  type Signature,
   type SigningAlgorithm,
   type TextMessage,
 } from '@meshchat/protocol';
@@ -47,6 +48,9 @@ export interface Holder {
   readonly direct: Link | undefined;
 }
 
+/** Messages heard whose signatures have not come yet, at most (a signature follows its message at once). */
+const MAX_UNSIGNED = 500;
+
 /** A request is answered at most once per link in this time. */
 const ANSWER_EVERY_MS = 60_000;
 /** An answer's frames stay this far under the largest frame a peer reads. */
@@ -54,6 +58,8 @@ const CHUNK_BYTES = Math.min(16 * 1024, MAX_RELAYING_FRAME_BYTES - 1024);
 /** More than this waiting in a link's buffer, and an answer waits for it to drain. */
 const BUFFER_HIGH_BYTES = 256 * 1024;
 const DRAIN_POLL_MS = 20;
+/** How long a request that came before its link counted as open waits for it to. */
+const OPEN_WAIT_MS = 5_000;
 
 /**
  * The room's history as this member sees it: what it signs and keeps, the answers it gives, and the
@@ -77,6 +83,8 @@ export class BackFill {
   readonly #copies: Copy[] = [];
   /** Messages shown as they were said: not shown again among the earlier ones. */
   readonly #live = new Set<string>();
+  /** Messages to the room heard as they were said, waiting for their signatures (which follow them). */
+  readonly #unsigned = new Map<string, { by: string; ts: number; text: string }>();
   /** Copies are checked one frame after another, so what `earlier` shows follows the order they came in. */
   #checking: Promise<void> = Promise.resolve();
   readonly #changed: () => void;
@@ -103,12 +111,12 @@ export class BackFill {
 
   /** Our own link to `holder` works: ask them for what they hold, if they were here before us. */
   linked(holder: Holder): void {
-    if (!this.#toAsk.delete(holder.nick)) return;
+    if (!this.#toAsk.delete(holder.nick) || !this.options.shared) return;
     const { count, ms } = this.options.limits;
     if (holder.direct?.send({ type: 'history-ask', limit: count, since: Math.max(0, Date.now() - ms) })) this.#owed.set(holder.nick, count);
   }
 
-  /** Our message to the room, signed into our chain unless we keep it out of history; kept if signed. */
+  /** Our message to the room, signed into our chain (in the order written) unless we keep it out of history; kept if signed. */
   async sign(message: { id: string; ts: number; text: string }): Promise<Chained | undefined> {
     this.#live.add(message.id);
     await this.#keys;
@@ -119,17 +127,27 @@ export class BackFill {
     return signed;
   }
 
-  /** A message to the room arrived as it was said: kept if its author signed it (checked by whoever gets it from us). */
+  /** A message to the room arrived as it was said: kept once its author's signature follows it. */
   heard(from: Holder, message: Extract<TextMessage, { type: 'chat' }>): void {
     this.#live.add(message.id);
+    if (!this.options.shared) return;
+    this.#unsigned.set(message.id, { by: from.nick, ts: message.ts, text: message.text });
+    if (this.#unsigned.size > MAX_UNSIGNED) this.#unsigned.delete(this.#unsigned.keys().next().value ?? '');
+  }
+
+  /** The signature of a message `from` said: the message is kept (and checked by whoever gets it from us). */
+  signed(from: Holder, { id, n, prev, sig }: Signature): void {
+    const message = this.#unsigned.get(id);
     const key = from.signingKey;
-    if (!this.options.shared || !message.signed || !key) return;
-    this.archive.keep({ by: from.nick, ...key, id: message.id, ts: message.ts, text: message.text, ...message.signed });
+    if (!message || message.by !== from.nick || !key) return;
+    this.#unsigned.delete(id);
+    this.archive.keep({ ...message, ...key, id, n, prev, sig });
   }
 
   /** `from` asks what we hold: answered, in parts the link's buffer can take, at most once a minute per link. */
   async asked(from: Holder, ask: Extract<PeerMessage, { type: 'history-ask' }>): Promise<void> {
-    const link = from.direct;
+    // A request can come before our end counts the link as open (the browser says so a moment later).
+    const link = from.direct ?? (await opened(from));
     if (!link) return;
     const now = Date.now();
     if (now - (this.#answeredAt.get(link) ?? -Infinity) < ANSWER_EVERY_MS) return;
@@ -154,18 +172,23 @@ export class BackFill {
     if (frame.done) this.#owed.delete(from.nick);
     else this.#owed.set(from.nick, owed - frame.records.length);
     const room = this.options.room;
-    this.#checking = this.#checking.then(async () => {
-      for (const record of frame.records) {
+    // A frame's copies are checked all at once (the browser's crypto runs them side by side); frames in the order they came.
+    const checked = Promise.all(
+      frame.records.map(async (record): Promise<Copy> => {
         const bytes = signedBytes(room, record);
-        const valid = await verifySignature(record.alg, record.key, bytes, record.sig);
-        const hash = await messageHash(room, record);
-        this.#copies.push({ holder: from.nick, record, valid, hash });
+        const [valid, hash] = await Promise.all([verifySignature(record.alg, record.key, bytes, record.sig), messageHash(room, record)]);
+        return { holder: from.nick, record, valid, hash };
+      }),
+    );
+    this.#checking = this.#checking.then(async () => {
+      for (const copy of await checked) {
+        this.#copies.push(copy);
         // A checked copy is ours to give on too; a message whose signature fails is not.
-        if (valid) this.archive.keep(record);
+        if (copy.valid) this.archive.keep(copy.record);
       }
       this.earlier = merge(this.#copies, present()).filter((entry) => entry.kind !== 'message' || !this.#live.has(entry.record.id));
       this.#changed();
-    });
+    }).catch((error: unknown) => console.warn('meshchat: could not check history', error));
     return true;
   }
 
@@ -184,6 +207,12 @@ export class BackFill {
   get settled(): Promise<void> {
     return this.#checking;
   }
+}
+
+/** `holder`'s own link once it is open (and in a private room proved), if that is soon. */
+async function opened(holder: Holder): Promise<Link | undefined> {
+  for (let waited = 0; waited < OPEN_WAIT_MS && !holder.direct; waited += DRAIN_POLL_MS) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+  return holder.direct;
 }
 
 /** Records in frames of at most `HISTORY_CHUNK_RECORDS` and `CHUNK_BYTES`; one too large for any frame is left out. */

@@ -51,9 +51,19 @@ export class Log {
     return id;
   }
 
-  /** The room's history as merged so far, in place of what was shown of it before. */
+  /**
+   * The room's history as merged so far, in place of what was shown of it before. A line that
+   * reads as it did keeps its object, so it is not rendered again as more copies come in.
+   */
   setEarlier(lines: readonly Omit<ChatLine, 'id'>[]): void {
-    this.earlier = lines.map((line) => ({ id: ++this.#lastId, ...line }));
+    const before = new Map(this.earlier.map(({ id: _id, ...line }, index) => [JSON.stringify(line), this.earlier[index]]));
+    this.earlier = lines.map((line) => {
+      const key = JSON.stringify(line);
+      const kept = before.get(key);
+      // Each kept line once: two lines that read alike (the same words twice) are two lines.
+      before.delete(key);
+      return kept ?? { id: ++this.#lastId, ...line };
+    });
     this.#changed();
   }
 

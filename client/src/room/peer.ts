@@ -1,4 +1,14 @@
-import { TYPING_SHOW_MS, nickKey, type PeerMessage, type Result, type Scope, type SignalData, type SigningAlgorithm, type TextMessage } from '@meshchat/protocol';
+import {
+  TYPING_SHOW_MS,
+  nickKey,
+  type PeerMessage,
+  type Result,
+  type Scope,
+  type SignalData,
+  type Signature,
+  type SigningAlgorithm,
+  type TextMessage,
+} from '@meshchat/protocol';
 import {
   InboundBudget,
   LinkSlot,
@@ -71,8 +81,9 @@ export interface PeerRoom extends DetourRoom {
 }
 
 /**
- * A backlog (messages that waited for a link) goes out at most this many at a time, every this
- * often: well within what every receiver accepts from one person (`INBOUND_RATES.frame`).
+ * A backlog (messages that waited for a link, with their signatures) goes out at most this many
+ * frames at a time, every this often: well within what every receiver accepts from one person
+ * (`INBOUND_RATES.frame`).
  */
 const FLUSH_SLICE = 50;
 const FLUSH_SLICE_MS = 1_000;
@@ -107,6 +118,8 @@ export class Peer {
   readonly #room: PeerRoom;
   readonly #slot: LinkSlot;
   readonly #outbox = new Outbox();
+  /** Signatures of our room messages they have not acknowledged yet, by message id. */
+  readonly #signatures = new Map<string, Signature>();
   readonly #inbox = new Inbox();
   readonly #acks = new Acks((seq) => {
     const link = this.#path;
@@ -250,6 +263,19 @@ export class Peer {
     return this.#outbox.add(message) !== undefined;
   }
 
+  /**
+   * The signature of our room message, made after it went: sent at once if the message has gone on
+   * the link we use now (or they have it), else right behind it when it goes; and again with it if
+   * it goes again, until they acknowledge it.
+   */
+  vouch(signature: Signature): void {
+    const pending = this.#outbox.pending.find((message) => message.id === signature.id);
+    const link = this.#path;
+    if (pending) this.#signatures.set(signature.id, signature);
+    const gone = !pending || (link !== undefined && pending.seq <= (this.#flushed.get(link) ?? 0));
+    if (gone && link?.open && this.trusted) link.send(signature);
+  }
+
   /** Send whatever is pending that the current link has not carried yet, oldest first. */
   flush(): void {
     const link = this.#path;
@@ -259,7 +285,7 @@ export class Peer {
     for (const message of this.#outbox.pending) {
       if (message.seq <= flushed) continue;
       // A long backlog goes out in slices, within the receiver's inbound budget for one person.
-      if (sent === FLUSH_SLICE) {
+      if (sent >= FLUSH_SLICE) {
         this.#flushLater = setTimeout(() => {
           this.#flushLater = undefined;
           this.flush();
@@ -267,7 +293,9 @@ export class Peer {
         break;
       }
       if (!link.send(message)) break;
-      sent += 1;
+      const signature = this.#signatures.get(message.id);
+      if (signature) link.send(signature);
+      sent += signature ? 2 : 1;
       flushed = message.seq;
       this.#room.receipt(message.id, 'sent', this.nick);
     }
@@ -276,7 +304,10 @@ export class Peer {
 
   /** They have everything up to `seq`. */
   acked(seq: number): void {
-    for (const message of this.#outbox.ack(seq)) this.#room.receipt(message.id, 'delivered', this.nick);
+    for (const message of this.#outbox.ack(seq)) {
+      this.#signatures.delete(message.id);
+      this.#room.receipt(message.id, 'delivered', this.nick);
+    }
   }
 
   /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
@@ -308,6 +339,7 @@ export class Peer {
   /** Nothing more will reach them: what waits for them is marked lost. Returns how many. */
   dropOutbox(): number {
     const pending = this.#outbox.ack(Infinity);
+    this.#signatures.clear();
     for (const message of pending) this.#room.receipt(message.id, 'lost', this.nick);
     return pending.length;
   }

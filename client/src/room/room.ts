@@ -77,9 +77,6 @@ export class Room implements PeerRoom {
   readonly #routes = new Map<PeerMessage['type'], (peer: Peer, message: PeerMessage) => void>();
   /** When we last told the room we were typing. */
   #typingSentAt = -Infinity;
-  /** The last of our messages on its way to being shown and queued. */
-  #outgoing: Promise<void> = Promise.resolve();
-  #waiting = 0;
   /** The DTLS fingerprint each name's links have shown, to tell when someone else answers to it. */
   readonly #fingerprints = new Map<string, string>();
   #reachLater: ReturnType<typeof setTimeout> | undefined;
@@ -127,6 +124,7 @@ export class Room implements PeerRoom {
     void this.history.ready.then(() => {
       for (const peer of this.#peers.values()) peer.keyReady();
     });
+    this.#on('signed', (peer, signature) => this.history.signed(peer, signature));
     this.#on('history-ask', (peer, ask) => void this.history.asked(peer, ask));
     this.#on('history', (peer, frame) => {
       if (!this.history.answered(peer, frame, () => this.#presentKeys())) peer.cutOff();
@@ -214,30 +212,24 @@ export class Room implements PeerRoom {
     return [...this.#peers.values()].filter((peer) => peer.view.verification !== 'failed');
   }
 
-  /** A message to everyone here, signed into our chain first (resolves once it is shown and queued). */
-  sayToAll(text: string): Promise<void> {
-    const unsigned = { id: crypto.randomUUID(), ts: Date.now(), text };
-    const signing = this.history.sign(unsigned);
-    return this.#inOrder(async () => {
-      const signed = await signing;
-      const message: Unsequenced = { type: 'chat', ...unsigned, ...(signed ? { signed } : {}) };
-      const line = { kind: 'public', from: this.me, text, ts: message.ts } as const;
-      const to = this.audience();
-      if (to.length > 0) {
-        this.#post(message, to, line);
-        return;
-      }
+  /**
+   * A message to everyone here: shown and sent at once; its signature (for the room's history)
+   * follows it to each recipient once made. Resolves when the signature has gone (or there is none).
+   */
+  async sayToAll(text: string): Promise<void> {
+    const message: Unsequenced = { type: 'chat', id: crypto.randomUUID(), ts: Date.now(), text };
+    // Signed in the order written: the chain follows what we said.
+    const signing = this.history.sign(message);
+    const line = { kind: 'public', from: this.me, text, ts: message.ts } as const;
+    const to = this.audience();
+    if (to.length === 0) {
       this.#log.add(line);
       this.tell({ type: 'nobody-connected' });
-    });
-  }
-
-  /** Our messages go out, and show, in the order they were written, signed or not. */
-  #inOrder(send: () => Promise<void> | void): Promise<void> {
-    this.#waiting += 1;
-    const next = this.#outgoing.then(send).finally(() => (this.#waiting -= 1));
-    this.#outgoing = next.catch((error: unknown) => console.warn('meshchat: a message could not be sent', error));
-    return next;
+    }
+    const taken = to.length > 0 ? this.#post(message, to, line) : [];
+    const signed = await signing;
+    if (!signed) return;
+    for (const peer of taken) peer.vouch({ type: 'signed', id: message.id, ...signed });
   }
 
   /** A private message to `to` (`echo`: typed in the room, and shown there too); `false` when it could not even be queued. */
@@ -252,10 +244,7 @@ export class Room implements PeerRoom {
       return false;
     }
     const message: Unsequenced = { type: 'private', id: crypto.randomUUID(), ts: Date.now(), text };
-    const post = () => this.#post(message, [peer], { kind: 'private', from: this.me, to, text, ts: message.ts, ...(echo ? { echo } : {}) });
-    // Queued at once, unless a message to the room is still being signed: then after it.
-    if (this.#waiting === 0) post();
-    else void this.#inOrder(post);
+    this.#post(message, [peer], { kind: 'private', from: this.me, to, text, ts: message.ts, ...(echo ? { echo } : {}) });
     return true;
   }
 
@@ -496,13 +485,14 @@ export class Room implements PeerRoom {
     return peer?.trusted ? peer : undefined;
   }
 
-  /** Queue a message for each recipient, show it with its receipt, then send it on every open link. */
-  #post(message: Unsequenced, to: readonly Peer[], line: Omit<ChatLine, 'id'>): void {
+  /** Queue a message for each recipient, show it with its receipt, then send it on every open link. Returns who took it. */
+  #post(message: Unsequenced, to: readonly Peer[], line: Omit<ChatLine, 'id'>): Peer[] {
     const taken = to.filter((peer) => peer.queue(message));
     for (const peer of to.filter((peer) => !taken.includes(peer))) this.tell({ type: 'outbox-full', nick: peer.nick });
-    if (taken.length === 0) return;
+    if (taken.length === 0) return taken;
     this.#log.post(message.id, { ...line, receipt: { to: taken.map(({ nick }) => nick), sent: [], delivered: [], lost: [] } });
     for (const peer of taken) peer.flush();
+    return taken;
   }
 
   #fileOffered(peer: Peer, offer: Extract<PeerMessage, { type: 'file-offer' }>): void {

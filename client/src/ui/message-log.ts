@@ -192,6 +192,11 @@ export class MessageLog extends LitElement {
       color: var(--danger);
       font-weight: 600;
     }
+    /* The room's history lands all at once, above what is on screen: out of view, it costs no layout. */
+    .earlier {
+      content-visibility: auto;
+      contain-intrinsic-size: auto 40em;
+    }
     .earlier[hidden] {
       display: none;
     }

@@ -27,7 +27,8 @@ async function chatted() {
   await alice.room.sayToAll('hi all');
   await bob.room.sayToAll('hi alice');
   await carol.room.sayToAll('I have to go');
-  await until(() => [alice, bob].every((member) => member.log.lines.filter((line) => line.kind === 'public').length === 3), 'everyone has all three');
+  // A message is kept for people who join later once its signature, which follows it, is in.
+  await until(() => [alice, bob, carol].every((member) => member.room.history.archive.size === 3), 'everyone keeps all three');
   return { alice, bob, carol };
 }
 
@@ -41,8 +42,8 @@ describe('the room\'s history for people who join later', () => {
     // Messages said after dave came are live lines, not history, and what dave got he gives on.
     await alice.room.sayToAll('welcome dave');
     await until(() => dave.log.lines.some((line) => line.text === 'welcome dave'), 'dave hears alice');
-    assert.equal(dave.room.history.archive.size, 4);
-    assert.equal(bob.room.history.archive.size, 4);
+    await until(() => dave.room.history.archive.size === 4 && bob.room.history.archive.size === 4, 'dave and bob keep it, signed');
+    assert.deepEqual(earlier(dave).length, 3);
   });
 
   it('each end\'s signing key is bound into the link\'s safety code: both ends show the same code, and another key gives another', async () => {
@@ -68,6 +69,16 @@ describe('the room\'s history for people who join later', () => {
     void bob;
   });
 
+  it('an answer with more than was asked cuts the sender\'s link; the honest holder\'s answer stands', async () => {
+    await chatted();
+    net.leave('carol');
+    net.meddle = (from, message) => (from === 'bob' && message.type === 'history' ? { ...message, records: [...message.records, ...message.records] } : undefined);
+    const dave = net.join('dave');
+    Object.assign(dave.room.history.options, { limits: { count: 2, ms: 24 * 3600_000 } });
+    await until(() => dave.notices.some((notice) => notice.type === 'link-lost' && notice.nick === 'bob' && notice.reason?.why === 'flood'), 'dave cuts bob off');
+    await until(() => earlier(dave).join('\n') === ['bob: hi alice (verified alice)', 'carol: I have to go (relayed alice)'].join('\n'), "alice's answer: the newest two");
+  });
+
   it('a member who stops sharing their own messages is not kept by the others; a room without history asks nothing', async () => {
     net = new FakeNet();
     const alice = net.join('alice');
@@ -80,6 +91,13 @@ describe('the room\'s history for people who join later', () => {
     assert.deepEqual(alice.room.history.archive.answer(10, 0).map((record) => record.text), ['for later']);
     const carol = net.join('carol');
     await until(() => earlier(carol).join() === 'alice: for later (verified alice+bob)', 'carol has the history, from both');
+    const erin = net.join('erin');
+    Object.assign(erin.room.history.options, { shared: false });
+    await until(linked(erin, 3), 'erin links with everyone');
+    await erin.room.sayToAll('unsigned');
+    await until(() => alice.log.lines.some((line) => line.text === 'unsigned'), 'alice hears erin');
+    assert.equal(net.frames.some((frame) => frame.from === 'erin' && frame.message.type === 'history-ask'), false, 'erin asks nobody');
+    assert.equal(net.frames.some((frame) => frame.from === 'erin' && frame.message.type === 'signed'), false, 'nor signs');
   });
 
   it('in a private room, someone without the secret is given nothing', async () => {
