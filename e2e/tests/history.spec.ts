@@ -1,5 +1,7 @@
 // The room's recent history for people who join later: given by the members present, from their
 // tabs, each message signed by its author; what a member alters, drops or invents shows as such.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { User, expect, fillJoin, recordedPage, reloadPastQuestion, test, type InitScripts } from '../fixtures';
 
 /** The room's history on `user`'s screen, above the divider: each line's text and how it is known. */
@@ -142,4 +144,29 @@ test('a private room gives its history only to members who proved the secret; a 
   await quiet.say('after frank came');
   await expect(frank.lines('public')).toHaveText([/after frank came/]);
   await expect(earlier(frank)).toHaveCount(0);
+});
+
+// Run with README_SCREENSHOT=1 to refresh the README's picture of a late joiner's history.
+test('README screenshot: a late joiner sees the room\'s history', async ({ join }) => {
+  test.skip(!process.env.README_SCREENSHOT, 'set README_SCREENSHOT=1 to refresh docs/history.png');
+  const alice = await join('alice', 'book-club');
+  const bob = await join('bob', 'book-club');
+  const carol = await join('carol', 'book-club');
+  await alice.connectedTo('bob', 'carol');
+  await carol.connectedTo('bob');
+  await alice.say('Chapter 4 on Thursday?');
+  await heard(carol, 1);
+  await carol.say('Thursday works, I will bring the tea');
+  await heard(bob, 2);
+  await bob.say('Yes, and I finally finished chapter 3');
+  await heard(carol, 3);
+  await leave(carol);
+  await expect(alice.people.locator('li[data-nick="carol"]')).toHaveCount(0);
+  const dave = await join('dave', 'book-club');
+  await dave.page.setViewportSize({ width: 720, height: 600 });
+  await expect(earlier(dave)).toHaveCount(3);
+  await expect(earlier(dave).nth(1)).toContainText('relayed by alice and bob');
+  await alice.say('Welcome, dave!');
+  await expect(dave.lines('public').last()).toContainText('Welcome, dave!');
+  writeFileSync(fileURLToPath(new URL('../../docs/history.png', import.meta.url)), await dave.page.screenshot());
 });

@@ -1,5 +1,6 @@
 import {
   HISTORY_CHUNK_RECORDS,
+  HISTORY_MAX_COUNT,
   type Chained,
   MAX_RELAYING_FRAME_BYTES,
   type HistoryRecord,
@@ -50,6 +51,8 @@ export interface Holder {
 
 /** Messages heard whose signatures have not come yet, at most (a signature follows its message at once). */
 const MAX_UNSIGNED = 500;
+/** Messages remembered as shown live, so an answer does not show them again: more than an answer can hold. */
+const MAX_LIVE = 5 * HISTORY_MAX_COUNT;
 
 /** A request is answered at most once per link in this time. */
 const ANSWER_EVERY_MS = 60_000;
@@ -117,19 +120,19 @@ export class BackFill {
   }
 
   /** Our message to the room, signed into our chain (in the order written) unless we keep it out of history; kept if signed. */
-  async sign(message: { id: string; ts: number; text: string }): Promise<Chained | undefined> {
-    this.#live.add(message.id);
+  async sign({ id, ts, text }: { id: string; ts: number; text: string }): Promise<Chained | undefined> {
+    this.#shownLive(id);
     await this.#keys;
     const signer = this.#signer;
     if (!this.options.shared || !this.options.shareMine() || !signer) return undefined;
-    const signed = await signer.sign(message);
-    this.archive.keep({ by: this.#me, alg: signer.alg, key: signer.key, ...message, ...signed });
+    const signed = await signer.sign({ id, ts, text });
+    this.archive.keep({ by: this.#me, alg: signer.alg, key: signer.key, id, ts, text, ...signed });
     return signed;
   }
 
   /** A message to the room arrived as it was said: kept once its author's signature follows it. */
   heard(from: Holder, message: Extract<TextMessage, { type: 'chat' }>): void {
-    this.#live.add(message.id);
+    this.#shownLive(message.id);
     if (!this.options.shared) return;
     this.#unsigned.set(message.id, { by: from.nick, ts: message.ts, text: message.text });
     if (this.#unsigned.size > MAX_UNSIGNED) this.#unsigned.delete(this.#unsigned.keys().next().value ?? '');
@@ -203,9 +206,10 @@ export class BackFill {
     return this.#keys;
   }
 
-  /** Everything merged so far has been shown (for tests). */
-  get settled(): Promise<void> {
-    return this.#checking;
+  /** Remember that message `id` was shown as it was said, for the newest `MAX_LIVE` (far more than any answer holds). */
+  #shownLive(id: string): void {
+    this.#live.add(id);
+    if (this.#live.size > MAX_LIVE) this.#live.delete(this.#live.values().next().value ?? '');
   }
 }
 
