@@ -54,6 +54,12 @@ const MAX_UNSIGNED = 500;
 /** Messages remembered as shown live, so an answer does not show them again: more than an answer can hold. */
 const MAX_LIVE = 5 * HISTORY_MAX_COUNT;
 
+/**
+ * A newcomer asks at most this many people (the first whose links work): enough copies to compare,
+ * and a bound on what it downloads in a big room (each gives its own copy).
+ */
+const MAX_ASKED = 5;
+
 /** A request is answered at most once per link in this time. */
 const ANSWER_EVERY_MS = 60_000;
 /** An answer's frames stay this far under the largest frame a peer reads. */
@@ -82,6 +88,8 @@ export class BackFill {
   readonly #toAsk = new Set<string>();
   /** What each person asked still owes us: records left, until a frame says done. */
   readonly #owed = new Map<string, number>();
+  /** How many people we asked. */
+  #asked = 0;
   readonly #answeredAt = new WeakMap<Link, number>();
   readonly #copies: Copy[] = [];
   /** Messages shown as they were said: not shown again among the earlier ones. */
@@ -114,9 +122,11 @@ export class BackFill {
 
   /** Our own link to `holder` works: ask them for what they hold, if they were here before us. */
   linked(holder: Holder): void {
-    if (!this.#toAsk.delete(holder.nick) || !this.options.shared) return;
+    if (!this.#toAsk.delete(holder.nick) || !this.options.shared || this.#asked >= MAX_ASKED) return;
     const { count, ms } = this.options.limits;
-    if (holder.direct?.send({ type: 'history-ask', limit: count, since: Math.max(0, Date.now() - ms) })) this.#owed.set(holder.nick, count);
+    if (!holder.direct?.send({ type: 'history-ask', limit: count, since: Math.max(0, Date.now() - ms) })) return;
+    this.#owed.set(holder.nick, count);
+    this.#asked += 1;
   }
 
   /** Our message to the room, signed into our chain (in the order written) unless we keep it out of history; kept if signed. */

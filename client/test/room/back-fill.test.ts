@@ -79,6 +79,17 @@ describe('the room\'s history for people who join later', () => {
     await until(() => earlier(dave).join('\n') === ['bob: hi alice (verified alice)', 'carol: I have to go (relayed alice)'].join('\n'), "alice's answer: the newest two");
   });
 
+  it('in a big room a newcomer asks the first five whose links work, not everyone', async () => {
+    net = new FakeNet();
+    const members = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((nick) => net.join(nick));
+    for (const member of members) await until(linked(member, 5), 'all linked');
+    const late = net.join('late');
+    await until(linked(late, 6), 'the newcomer links with all six');
+    await until(() => net.frames.filter((frame) => frame.from === 'late' && frame.message.type === 'history-ask').length === 5, 'five asked');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(net.frames.filter((frame) => frame.from === 'late' && frame.message.type === 'history-ask').length, 5);
+  });
+
   it('a member who stops sharing their own messages is not kept by the others; a room without history asks nothing', async () => {
     net = new FakeNet();
     const alice = net.join('alice');

@@ -68,6 +68,21 @@ describe('signed chains', () => {
   });
 });
 
+describe('a browser without Ed25519', () => {
+  it('signs with ECDSA P-256, and its messages check out among Ed25519 ones', async () => {
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+    const key = await publicKey(pair);
+    const signer = new Signer({ alg: 'P-256', key, privateKey: pair.privateKey, room: ROOM, me: 'safari' });
+    const signed = await signer.sign({ id: 's1', ts: 1000, text: 'from an older browser' });
+    const record: HistoryRecord = { by: 'safari', alg: 'P-256', key, id: 's1', ts: 1000, text: 'from an older browser', ...signed };
+    const alice = await author('alice');
+    const merged = merge(await copies('bob', [record, await alice.say('and from a newer one', 2000)]), new Map([['safari', key]]));
+    assert.deepEqual(texts(merged), ['safari: from an older browser (verified bob)', 'alice: and from a newer one (relayed bob)']);
+    // A P-256 signature does not pass for an Ed25519 key's, nor the other way round.
+    assert.equal(await verifySignature('Ed25519', key, signedBytes(ROOM, record), record.sig), false);
+  });
+});
+
 describe('merging the copies members give', () => {
   it('agreeing copies from two holders are one message each, in time order, relayed by both; a present author\'s are verified', async () => {
     const alice = await author('alice');
