@@ -62,10 +62,28 @@ function chosenDevice(kind: DeviceKind): { id: string; label: string } | undefin
 const SHARE_MINE_KEY = 'meshchat:share-mine';
 const CHAIN_KEY = (room: string) => `meshchat:chain:${room}`;
 
+/** A setting this tab keeps (sessionStorage), if storage can be read. */
+function tabSetting(key: string): string | null {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** Keep a setting for this tab; where storage is refused, it lasts until the page is left. */
+function keepTabSetting(key: string, value: string): void {
+  try {
+    sessionStorage.setItem(key, value);
+  } catch {
+    // Not kept: a reload starts from the default again.
+  }
+}
+
 /** Where this tab's chain in `room` stood, if it kept that and it reads as one. */
 function keptChain(room: string): ChainState | undefined {
   try {
-    const kept: unknown = JSON.parse(sessionStorage.getItem(CHAIN_KEY(room)) ?? 'null');
+    const kept: unknown = JSON.parse(tabSetting(CHAIN_KEY(room)) ?? 'null');
     if (typeof kept !== 'object' || kept === null) return undefined;
     const { key, n, prev } = kept as Record<string, unknown>;
     return typeof key === 'string' && Number.isSafeInteger(n) && typeof n === 'number' && n > 0 && typeof prev === 'string' ? { key, n, prev } : undefined;
@@ -97,7 +115,7 @@ export class ChatController implements ReactiveController {
   /** This tab's signing keys, made (or found) when it first enters a room. */
   #signing: Promise<SigningKeys | undefined> | undefined;
   /** Whether our own messages may be kept by the others and given to people who join later (this tab's choice). */
-  #shareMine = sessionStorage.getItem(SHARE_MINE_KEY) !== 'no';
+  #shareMine = tabSetting(SHARE_MINE_KEY) !== 'no';
   /** Set while the page is being left: nothing is acknowledged until it turns out to stay. */
   #leaving: ReturnType<typeof setTimeout> | undefined;
 
@@ -196,7 +214,7 @@ export class ChatController implements ReactiveController {
 
   set shareMine(on: boolean) {
     this.#shareMine = on;
-    sessionStorage.setItem(SHARE_MINE_KEY, on ? 'yes' : 'no');
+    keepTabSetting(SHARE_MINE_KEY, on ? 'yes' : 'no');
     this.#changed();
   }
 
@@ -571,13 +589,8 @@ export class ChatController implements ReactiveController {
         limits: historyLimits(),
         shareMine: () => this.#shareMine,
         chain: keptChain(joined.room),
-        saveChain: (state) => {
-          try {
-            sessionStorage.setItem(CHAIN_KEY(joined.room), JSON.stringify(state));
-          } catch {
-            // Not kept: after a reload the chain starts again, and the history shows that as a new start.
-          }
-        },
+        // Not kept where storage is refused: after a reload the chain starts again, under the same key.
+        saveChain: (state) => keepTabSetting(CHAIN_KEY(joined.room), JSON.stringify(state)),
       },
     });
     if (this.#leaving !== undefined) this.#room.holdAcks(true);
