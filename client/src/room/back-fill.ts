@@ -148,13 +148,19 @@ export class BackFill {
     if (this.#unsigned.size > MAX_UNSIGNED) this.#unsigned.delete(this.#unsigned.keys().next().value ?? '');
   }
 
-  /** The signature of a message `from` said: the message is kept (and checked by whoever gets it from us). */
+  /**
+   * The signature of a message `from` said: the message is kept if it checks out (off the message's
+   * way to the screen). One that does not is not kept: given on, it would look like our forgery.
+   */
   signed(from: Holder, { id, n, prev, sig }: Signature): void {
     const message = this.#unsigned.get(id);
     const key = from.signingKey;
     if (!message || message.by !== from.nick || !key) return;
     this.#unsigned.delete(id);
-    this.archive.keep({ ...message, ...key, id, n, prev, sig });
+    const record: HistoryRecord = { ...message, ...key, id, n, prev, sig };
+    void verifySignature(key.alg, key.key, signedBytes(this.options.room, record), sig).then((valid) => {
+      if (valid) this.archive.keep(record);
+    });
   }
 
   /** `from` asks what we hold: answered, in parts the link's buffer can take, at most once a minute per link. */

@@ -79,6 +79,20 @@ describe('the room\'s history for people who join later', () => {
     await until(() => earlier(dave).join('\n') === ['bob: hi alice (verified alice)', 'carol: I have to go (relayed alice)'].join('\n'), "alice's answer: the newest two");
   });
 
+  it('a message whose signature does not check out is not kept (given on, it would look like the holder\'s forgery)', async () => {
+    net = new FakeNet();
+    const alice = net.join('alice');
+    const mallory = net.join('mallory');
+    for (const member of [alice, mallory]) await until(linked(member, 1), 'linked');
+    net.meddle = (from, message) => (from === 'mallory' && message.type === 'signed' ? { ...message, sig: `${message.sig.slice(0, -4)}AAAA` } : undefined);
+    await mallory.room.sayToAll('blame alice');
+    net.meddle = undefined;
+    await mallory.room.sayToAll('an honest one');
+    await until(() => alice.room.history.archive.size === 1, 'alice keeps the honest one');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(alice.room.history.archive.answer(10, 0).map((record) => record.text), ['an honest one']);
+  });
+
   it('in a big room a newcomer asks the first five whose links work, not everyone', async () => {
     net = new FakeNet();
     const members = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((nick) => net.join(nick));
@@ -100,6 +114,8 @@ describe('the room\'s history for people who join later', () => {
     await alice.room.sayToAll('for later');
     await until(() => bob.log.lines.some((line) => line.text === 'for later') && alice.log.lines.some((line) => line.text === 'not for later'), 'both heard');
     assert.deepEqual(alice.room.history.archive.answer(10, 0).map((record) => record.text), ['for later']);
+    // Bob keeps alice's message once its signature checked out.
+    await until(() => bob.room.history.archive.size === 1, 'bob keeps it');
     const carol = net.join('carol');
     await until(() => earlier(carol).join() === 'alice: for later (verified alice+bob)', 'carol has the history, from both');
     const erin = net.join('erin');
