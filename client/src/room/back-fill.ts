@@ -10,6 +10,7 @@ import {
   type TextMessage,
 } from '@meshchat/protocol';
 import type { Link } from '../net';
+import { Inbox } from './delivery';
 import { Archive, merge, type Copy, type Earlier, type HistoryLimits } from './history';
 import { Signer, messageHash, signedBytes, verifySignature } from './signing';
 
@@ -92,8 +93,8 @@ export class BackFill {
   #asked = 0;
   readonly #answeredAt = new WeakMap<Link, number>();
   readonly #copies: Copy[] = [];
-  /** Messages shown as they were said: not shown again among the earlier ones. */
-  readonly #live = new Set<string>();
+  /** Messages shown as they were said (the newest, far more than an answer holds): not shown again among the earlier ones. */
+  readonly #live = new Inbox(MAX_LIVE);
   /** Messages to the room heard as they were said, waiting for their signatures (which follow them). */
   readonly #unsigned = new Map<string, { by: string; ts: number; text: string }>();
   /** Copies are checked one frame after another, so what `earlier` shows follows the order they came in. */
@@ -131,7 +132,7 @@ export class BackFill {
 
   /** Our message to the room, signed into our chain (in the order written) unless we keep it out of history; kept if signed. */
   async sign({ id, ts, text }: { id: string; ts: number; text: string }): Promise<Chained | undefined> {
-    this.#shownLive(id);
+    this.#live.accept(id);
     await this.#keys;
     const signer = this.#signer;
     if (!this.options.shared || !this.options.shareMine() || !signer) return undefined;
@@ -142,7 +143,7 @@ export class BackFill {
 
   /** A message to the room arrived as it was said: kept once its author's signature follows it. */
   heard(from: Holder, message: Extract<TextMessage, { type: 'chat' }>): void {
-    this.#shownLive(message.id);
+    this.#live.accept(message.id);
     if (!this.options.shared) return;
     this.#unsigned.set(message.id, { by: from.nick, ts: message.ts, text: message.text });
     if (this.#unsigned.size > MAX_UNSIGNED) this.#unsigned.delete(this.#unsigned.keys().next().value ?? '');
@@ -220,12 +221,6 @@ export class BackFill {
   /** Resolves once our key is made (or could not be). */
   get ready(): Promise<unknown> {
     return this.#keys;
-  }
-
-  /** Remember that message `id` was shown as it was said, for the newest `MAX_LIVE` (far more than any answer holds). */
-  #shownLive(id: string): void {
-    this.#live.add(id);
-    if (this.#live.size > MAX_LIVE) this.#live.delete(this.#live.values().next().value ?? '');
   }
 }
 

@@ -38,12 +38,17 @@ export class Outbox {
 /**
  * What one sender's messages we have already shown, by message id, so a message re-sent after a
  * link came back is acknowledged again but shown once. Remembers the most recent `capacity` ids:
- * far more than a sender can have unacknowledged.
+ * far more than a sender can have unacknowledged. (Back-fill keeps one for the whole room, so the
+ * history it is given does not show again what was shown live.)
  */
 export class Inbox {
   readonly #seen = new Set<string>();
 
   constructor(readonly capacity = OUTBOX_MAX_MESSAGES * 8) {}
+
+  has(id: string): boolean {
+    return this.#seen.has(id);
+  }
 
   /** `true` the first time an id arrives, `false` for a duplicate. */
   accept(id: string): boolean {
