@@ -63,6 +63,9 @@ export const MAX_RELAY_BOX_LENGTH = Math.ceil(((MAX_PEER_FRAME_BYTES + 16) * 4) 
  */
 export const HISTORY_DEFAULTS = { count: 200, ms: 24 * 3600_000 } as const;
 
+/** A message's time, its author's clock, is believed up to this far ahead of the reader's (clocks drift). */
+export const CLOCK_AHEAD_MS = 5 * 60_000;
+
 /** Most messages one may ask a peer for in one request. */
 export const HISTORY_MAX_COUNT = 1000;
 

@@ -1,4 +1,5 @@
 import {
+  CLOCK_AHEAD_MS,
   HISTORY_CHUNK_RECORDS,
   HISTORY_MAX_COUNT,
   type Chained,
@@ -87,8 +88,8 @@ export class BackFill {
   #signer: Signer | undefined;
   /** People who were here when we came in: each is asked once, when our link to them first works. */
   readonly #toAsk = new Set<string>();
-  /** What each person asked still owes us: records left, until a frame says done. */
-  readonly #owed = new Map<string, number>();
+  /** What each person asked still owes us: records left, until a frame says done, and from when. */
+  readonly #owed = new Map<string, { left: number; since: number }>();
   /** How many people we asked. */
   #asked = 0;
   readonly #answeredAt = new WeakMap<Link, number>();
@@ -125,8 +126,9 @@ export class BackFill {
   linked(holder: Holder): void {
     if (!this.#toAsk.delete(holder.nick) || !this.options.shared || this.#asked >= MAX_ASKED) return;
     const { count, ms } = this.options.limits;
-    if (!holder.direct?.send({ type: 'history-ask', limit: count, since: Math.max(0, Date.now() - ms) })) return;
-    this.#owed.set(holder.nick, count);
+    const since = Math.max(0, Date.now() - ms);
+    if (!holder.direct?.send({ type: 'history-ask', limit: count, since })) return;
+    this.#owed.set(holder.nick, { left: count, since });
     this.#asked += 1;
   }
 
@@ -185,16 +187,19 @@ export class BackFill {
    */
   answered(from: Holder, frame: Extract<PeerMessage, { type: 'history' }>, present: () => ReadonlyMap<string, string>): boolean {
     const owed = this.#owed.get(from.nick);
-    if (owed === undefined || frame.records.length > owed) {
+    if (owed === undefined || frame.records.length > owed.left) {
       this.#owed.delete(from.nick);
       return false;
     }
     if (frame.done) this.#owed.delete(from.nick);
-    else this.#owed.set(from.nick, owed - frame.records.length);
+    else this.#owed.set(from.nick, { ...owed, left: owed.left - frame.records.length });
     const room = this.options.room;
+    // Dated outside what we asked for (give or take clock drift), or in the future: left out, as no message of that room's recent past.
+    const now = Date.now();
+    const inTime = frame.records.filter((record) => record.ts >= owed.since - CLOCK_AHEAD_MS && record.ts <= now + CLOCK_AHEAD_MS);
     // A frame's copies are checked all at once (the browser's crypto runs them side by side); frames in the order they came.
     const checked = Promise.all(
-      frame.records.map(async (record): Promise<Copy> => {
+      inTime.map(async (record): Promise<Copy> => {
         const bytes = signedBytes(room, record);
         const [valid, hash] = await Promise.all([verifySignature(record.alg, record.key, bytes, record.sig), messageHash(room, record)]);
         return { holder: from.nick, record, valid, hash };

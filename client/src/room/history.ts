@@ -1,4 +1,4 @@
-import { HISTORY_DEFAULTS, type HistoryRecord } from '@meshchat/protocol';
+import { CLOCK_AHEAD_MS, HISTORY_DEFAULTS, type HistoryRecord } from '@meshchat/protocol';
 
 /**
  * The room's recent history: what each member holds in its tab's memory (`Archive`), and how a
@@ -32,10 +32,13 @@ export class Archive {
     return this.#records.length;
   }
 
-  /** Hold `record` (once per place in its author's chain), dropping the oldest past the limits. */
+  /**
+   * Hold `record` (once per place in its author's chain), dropping the oldest past the limits. A
+   * message dated in the future (beyond clock drift) is not held: it would outlive every other.
+   */
   keep(record: HistoryRecord): void {
     const slot = slotOf(record);
-    if (this.#slots.has(slot)) return;
+    if (this.#slots.has(slot) || record.ts > this.#clock() + CLOCK_AHEAD_MS) return;
     this.#slots.add(slot);
     // Kept in time order: a record that comes late (history merged after live messages) goes in its place.
     let at = this.#records.length;

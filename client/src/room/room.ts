@@ -1,4 +1,5 @@
 import {
+  CLOCK_AHEAD_MS,
   FILE_MAX_BYTES,
   RECONNECT_GRACE_MS,
   TYPING_INTERVAL_MS,
@@ -48,10 +49,9 @@ export interface RoomOptions {
 type Route<T extends PeerMessage['type']> = (peer: Peer, message: Extract<PeerMessage, { type: T }>) => void;
 
 /**
- * A message's time is its sender's clock: believed within this much ahead of ours (clocks drift)
- * and this far back (a message may wait for a link), else shown with the time it arrived.
+ * A message's time is its sender's clock: believed within `CLOCK_AHEAD_MS` ahead of ours (clocks
+ * drift) and this far back (a message may wait for a link), else shown with the time it arrived.
  */
-const TS_AHEAD_MS = 5 * 60_000;
 const TS_BEHIND_MS = 7 * 24 * 3600_000;
 
 /** Whom we reach is told a moment after it changes, once for a burst of changes. */
@@ -381,7 +381,7 @@ export class Room implements PeerRoom {
       from: peer.nick,
       ...(isPrivate ? { to: this.me } : {}),
       text: message.text,
-      ts: message.ts > now + TS_AHEAD_MS || message.ts < now - TS_BEHIND_MS ? now : message.ts,
+      ts: message.ts > now + CLOCK_AHEAD_MS || message.ts < now - TS_BEHIND_MS ? now : message.ts,
     });
     peer.stopTyping(isPrivate ? 'private' : 'room');
     this.#options.arrived({ from: peer.nick, private: isPrivate, text: message.text, file: false });

@@ -93,6 +93,18 @@ describe('the room\'s history for people who join later', () => {
     assert.deepEqual(alice.room.history.archive.answer(10, 0).map((record) => record.text), ['an honest one']);
   });
 
+  it('copies dated outside what was asked, or in the future, are left out; the holder is not cut off for them', async () => {
+    await chatted();
+    net.meddle = (from, message) =>
+      from === 'bob' && message.type === 'history'
+        ? { ...message, records: message.records.flatMap((record) => [record, { ...record, id: `${record.id}-old`, ts: 1 }, { ...record, id: `${record.id}-new`, ts: Date.now() + 3600_000 }]).slice(0, 50) }
+        : undefined;
+    const dave = net.join('dave');
+    const expected = ['alice: hi all (verified alice+bob+carol)', 'bob: hi alice (verified alice+bob+carol)', 'carol: I have to go (verified alice+bob+carol)'];
+    await until(() => earlier(dave).join('\n') === expected.join('\n'), 'dave has the history, and only it');
+    assert.equal(dave.notices.some((notice) => notice.type === 'link-lost'), false);
+  });
+
   it('in a big room a newcomer asks the first five whose links work, not everyone', async () => {
     net = new FakeNet();
     const members = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((nick) => net.join(nick));

@@ -192,6 +192,14 @@ describe('what a member holds', () => {
     assert.equal(archive.size, 1);
   });
 
+  it('does not hold a message dated in the future beyond clock drift: it would outlive every other', async () => {
+    const archive = new Archive({ count: 10, ms: 1e12 }, () => 10_000);
+    const carol = await author('carol');
+    archive.keep(await carol.say('from the far future', 10_000 + 3600_000));
+    archive.keep(await carol.say('a clock a minute fast', 10_000 + 60_000));
+    assert.deepEqual(archive.answer(10, 0).map((record) => record.text), ['a clock a minute fast']);
+  });
+
   it('a message that comes late (merged from history) takes its place in time', async () => {
     const archive = new Archive({ count: 10, ms: 1e12 }, () => 10_000);
     const carol = await author('carol');
