@@ -23,6 +23,7 @@ const USAGE = `Usage: meshchat-signaling [options]
   --cors-origin ORIGIN   a browser origin allowed to connect; repeat for more (default: same origin only)
   --reconnect-grace MS   how long a dropped user keeps nickname and room (default 30000)
   --stun-port PORT       answer STUN on this UDP port and hand it to browsers (default 3478; 0 picks one)
+  --stun-host HOST       interface STUN listens on (default: all interfaces, whatever --host is)
   --no-stun              answer no STUN (browsers then offer only addresses their own network knows)
   --public-host HOST     the host name browsers reach this server's STUN port by (default: the page's host)
   --stun URL             another STUN server for browsers, e.g. stun:stun.example.org:3478; repeat for more
@@ -67,6 +68,7 @@ function parseFlags() {
       'reconnect-grace': { type: 'string' },
       stun: { type: 'string', multiple: true },
       'stun-port': { type: 'string' },
+      'stun-host': { type: 'string' },
       'no-stun': { type: 'boolean' },
       'public-host': { type: 'string' },
       'turn-url': { type: 'string', multiple: true },
@@ -108,7 +110,9 @@ const turnSecret = parsed['turn-secret'] ?? (process.env.TURN_SECRET || undefine
 for (const url of stunUrls) if (!/^stuns?:/.test(url)) fatal(`--stun wants a stun: URL, got "${url}"`);
 for (const url of turnUrls) if (!/^turns?:/.test(url)) fatal(`--turn-url wants a turn: or turns: URL, got "${url}"`);
 if (turnUrls.length > 0 && turnSecret === undefined) fatal('--turn-url needs --turn-secret (or TURN_SECRET)');
-if (parsed['no-stun'] && parsed['stun-port'] !== undefined) fatal('--no-stun and --stun-port contradict each other');
+if (parsed['no-stun'] && (parsed['stun-port'] !== undefined || parsed['stun-host'] !== undefined)) fatal('--no-stun contradicts --stun-port and --stun-host');
+const stunHost = parsed['stun-host'];
+if (stunHost !== undefined && !/^[0-9A-Fa-f:.]{2,45}$/.test(stunHost)) fatal(`--stun-host wants an address like 0.0.0.0 or ::, got "${stunHost}"`);
 const publicHost = parsed['public-host'];
 if (publicHost !== undefined && !/^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]+\])$/.test(publicHost)) fatal(`--public-host wants a host name or address, got "${publicHost}"`);
 /** Built-in STUN: on by default; a default port that is taken only leaves it out, a chosen one must open. */
@@ -160,7 +164,8 @@ const server = await createSignalingServer({
   trustProxy: parsed['trust-proxy'] ?? false,
   cspConnect: parsed['csp-connect'] ?? [],
   stunPort,
-  stunRequired: parsed['stun-port'] !== undefined,
+  stunHost,
+  stunRequired: parsed['stun-port'] !== undefined || stunHost !== undefined,
   publicHost,
   stunUrls,
   turnUrls,

@@ -55,6 +55,11 @@ export interface SignalingOptions {
    * in `GET /ice`. Default: none (the CLI's default is 3478).
    */
   stunPort?: number | undefined;
+  /**
+   * The interface STUN listens on. Default: every interface (IPv6 and IPv4), whatever `host` is, so a
+   * server behind a reverse proxy on `127.0.0.1` still answers browsers' STUN from outside.
+   */
+  stunHost?: string | undefined;
   /** Whether failing to open `stunPort` stops the server (default) or only leaves STUN out, with a warning. */
   stunRequired?: boolean;
   /** The host name browsers reach this server's STUN port by. Default: the host the page asked `GET /ice` of. */
@@ -281,7 +286,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
   const { port } = httpServer.address() as AddressInfo;
   if (options.stunPort !== undefined) {
     try {
-      stunService = await startStun({ port: options.stunPort, host, log });
+      stunService = await startStun({ port: options.stunPort, host: options.stunHost, log });
     } catch (error: unknown) {
       if (options.stunRequired ?? true) {
         await close();

@@ -16,6 +16,14 @@ const TOTAL_PER_SECOND = 2_000;
 /** STUN's fixed header: type, length, magic cookie, transaction id. */
 const HEADER_BYTES = 20;
 const MAGIC_COOKIE = 0x2112a442;
+/**
+ * The largest Binding request answered. A browser asking a STUN server sends the bare header (or a
+ * few short attributes, under 100 bytes); anything near this is not a browser, and bigger packets
+ * are dropped before they cost more than their first bytes.
+ */
+export const STUN_MAX_REQUEST_BYTES = 512;
+/** Where STUN listens unless told otherwise: every interface, whatever the HTTP side listens on. */
+export const STUN_ANY_HOST = '::';
 
 export interface StunService {
   port: number;
@@ -27,8 +35,19 @@ export interface StunService {
  * and port they came from (XOR-MAPPED-ADDRESS), which is all a browser behind a NAT needs to offer
  * its public side. Nothing else is answered, and nothing is kept but per-address budgets.
  */
-export async function startStun(options: { port: number; host: string; log: Logger }): Promise<StunService> {
-  const socket = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+export async function startStun(options: { port: number; host?: string | undefined; log: Logger }): Promise<StunService> {
+  const host = options.host ?? STUN_ANY_HOST;
+  try {
+    return await listen(host, options);
+  } catch (error: unknown) {
+    // A machine without IPv6 cannot bind '::'; every IPv4 interface is the next best thing.
+    if (options.host !== undefined) throw error;
+    return listen('0.0.0.0', options);
+  }
+}
+
+async function listen(host: string, options: { port: number; log: Logger }): Promise<StunService> {
+  const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
   const budgets = new Map<string, { left: number; at: number }>();
   let second = { at: 0, answered: 0 };
   let refused = 0;
@@ -49,29 +68,31 @@ export async function startStun(options: { port: number; host: string; log: Logg
   };
 
   socket.on('message', (packet, from) => {
-    // Only a well-formed Binding request gets an answer, and only within its sender's budget.
-    if (packet.length < HEADER_BYTES || packet.readUInt32BE(4) !== MAGIC_COOKIE) return;
+    // Only a small, well-formed Binding request gets an answer, and only within its sender's budget.
+    // Its attributes are never read: the answer needs the header's transaction id and nothing else,
+    // so a packet costs the same few comparisons whatever it carries.
+    if (packet.length < HEADER_BYTES || packet.length > STUN_MAX_REQUEST_BYTES) return;
+    if (packet.readUInt32BE(4) !== MAGIC_COOKIE || packet.readUInt16BE(0) !== stun.constants.STUN_BINDING_REQUEST) return;
     const length = packet.readUInt16BE(2);
     if (length % 4 !== 0 || packet.length !== HEADER_BYTES + length) return;
-    if (packet.readUInt16BE(0) !== stun.constants.STUN_BINDING_REQUEST) return;
-    if (!allowed(from.address, Date.now())) {
+    const address = plainAddress(from.address);
+    if (!allowed(address, Date.now())) {
       if (refused++ % 1000 === 0) options.log.warn({ event: 'stun-over-budget', refused }, 'STUN requests over budget dropped');
       return;
     }
     try {
-      const request = stun.decode(packet);
-      const answer = stun.createMessage(stun.constants.STUN_BINDING_RESPONSE, request.transactionId);
-      answer.addXorAddress(from.address, from.port);
+      const answer = stun.createMessage(stun.constants.STUN_BINDING_RESPONSE, packet.subarray(8, HEADER_BYTES));
+      answer.addXorAddress(address, from.port);
       socket.send(answer.toBuffer(), from.port, from.address);
     } catch (error: unknown) {
-      options.log.debug({ event: 'stun-bad-request', bytes: packet.length, err: error }, 'dropped a malformed STUN request');
+      options.log.debug({ event: 'stun-answer-failed', bytes: packet.length, err: error }, 'could not answer a STUN request');
     }
   });
   socket.on('error', (error) => options.log.warn({ event: 'stun-error', err: error }, 'STUN socket error'));
 
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(options.port, options.host, () => {
+    socket.bind(options.port, host, () => {
       socket.off('error', reject);
       resolve();
     });
@@ -83,4 +104,9 @@ export async function startStun(options: { port: number; host: string; log: Logg
     port,
     close: () => (closed ??= new Promise((resolve) => socket.close(() => resolve()))),
   };
+}
+
+/** An IPv4 sender seen through a dual-stack socket (`::ffff:192.0.2.1`) is answered as IPv4. */
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
 }
