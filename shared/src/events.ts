@@ -53,6 +53,8 @@ export interface ServerToClientEvents {
   paired: (event: JoinedRoom) => void;
   /** A line from the operator, for every room. */
   announce: (event: { text: string }) => void;
+  /** A fresh token for your seat: keep it in place of the one you hold (sent every few minutes). */
+  session: (event: { session: string }) => void;
   /** An admin removed you from your room. */
   kicked: (event: { room: string }) => void;
   /** The server is going away; peer links you already have keep working. Acknowledge to speed up. */

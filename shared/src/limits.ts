@@ -32,6 +32,11 @@ export const RECONNECT_GRACE_MS = 30_000;
 
 /** Longest session token a client may present (they name the room and nickname, and are signed). */
 export const SESSION_TOKEN_MAX_LENGTH = 512;
+/**
+ * How often the server gives a seated member a fresh session token. A restarted server gives seats
+ * back only for tokens issued within this (plus the reconnect grace) before it started.
+ */
+export const SESSION_REISSUE_MS = 120_000;
 
 /**
  * With several signaling processes on Redis: a process that has not heartbeaten for this long is

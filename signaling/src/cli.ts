@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,7 +13,7 @@ import {
   TURN_CREDENTIAL_TTL_SECONDS,
 } from '@meshchat/protocol';
 import { createSignalingServer } from './server';
-import { randomSecret } from './sessions';
+import { SESSION_SECRET_MIN_BYTES, randomSecret } from './sessions';
 
 const USAGE = `Usage: meshchat-signaling [options]
 
@@ -123,33 +123,52 @@ if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) fatal('--r
 const redisPrefix = parsed['redis-prefix'] ?? 'meshchat:';
 if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) fatal('--redis-prefix wants 1-64 letters, digits, _ : . or -');
 
+const state = process.env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state');
+const secretFile = parsed['session-secret-file'] ?? path.join(state, 'meshchat', 'session-secret');
+
 /**
  * The secret session tokens are signed with: SESSION_SECRET, else one kept in a file (made on
- * first start), so a restarted server still knows the tokens it handed out.
+ * first start), so a restarted server still knows the tokens it handed out. A secret shorter than
+ * SESSION_SECRET_MIN_BYTES is no secret: from the environment it stops the server, in the file
+ * (empty after a full disk, say) it is made anew.
  */
 function sessionSecret(): string | undefined {
-  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
-  const state = process.env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state');
-  const file = parsed['session-secret-file'] ?? path.join(state, 'meshchat', 'session-secret');
+  const fromEnvironment = process.env.SESSION_SECRET;
+  if (fromEnvironment) {
+    if (Buffer.byteLength(fromEnvironment) < SESSION_SECRET_MIN_BYTES) fatal(`SESSION_SECRET must be at least ${SESSION_SECRET_MIN_BYTES} bytes (e.g. openssl rand -base64 32)`);
+    return fromEnvironment;
+  }
+  let kept: string | undefined;
   try {
-    return readFileSync(file, 'utf8').trim();
+    kept = readFileSync(secretFile, 'utf8').trim();
+    const mode = statSync(secretFile).mode;
+    if ((mode & 0o044) !== 0) {
+      process.stderr.write(`meshchat-signaling: warning: ${secretFile} can be read by other users (mode ${(mode & 0o777).toString(8)}); anyone who reads it can take any seat. Run: chmod 600 ${secretFile}\n`);
+    }
   } catch {
     // Not there yet: make one.
   }
+  if (kept !== undefined && Buffer.byteLength(kept) >= SESSION_SECRET_MIN_BYTES) return kept;
+  if (kept !== undefined) process.stderr.write(`meshchat-signaling: ${secretFile} holds no usable secret (${Buffer.byteLength(kept)} bytes); making a new one\n`);
   try {
     const secret = randomSecret();
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    chmodSync(file, 0o600);
+    mkdirSync(path.dirname(secretFile), { recursive: true, mode: 0o700 });
+    // Written aside and renamed into place: a full disk leaves the old file, never an empty one.
+    const temporary = `${secretFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${secret}\n`, { mode: 0o600 });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, secretFile);
     return secret;
   } catch (error: unknown) {
-    process.stderr.write(`meshchat-signaling: cannot keep a session secret in ${file} (${String(error)}); seats will not survive a restart\n`);
+    process.stderr.write(`meshchat-signaling: cannot keep a session secret in ${secretFile} (${String(error)}); seats will not survive a restart\n`);
     return undefined;
   }
 }
 
 const server = await createSignalingServer({
   sessionSecret: sessionSecret(),
+  // Seats left or kicked, beside the secret: a restarted server refuses their old tokens.
+  revocationsFile: redisUrl === undefined ? path.join(path.dirname(secretFile), 'session-revocations.json') : undefined,
   maxConnections: integer('--max-connections', parsed['max-connections'], MAX_CONNECTIONS, 1, 10_000_000),
   redisUrl,
   redisPrefix,

@@ -10,6 +10,7 @@ import type {
   SeatClaim,
   Stranger,
 } from './store';
+import { Revocations } from './revocations';
 import { WindowCounter } from './window-counter';
 
 interface Member {
@@ -47,9 +48,23 @@ export class MemoryStore implements ChatStore {
   readonly #bySession = new Map<string, SeatRef>();
   /** Socket id → stranger; a `Map` iterates oldest first. */
   readonly #waiting = new Map<string, Stranger>();
+  readonly #revocations: Revocations;
+
+  /** `revocationsFile` keeps revoked seats across restarts (the rest of this store is forgotten on purpose). */
+  constructor(options: { revocationsFile?: string | undefined } = {}) {
+    this.#revocations = new Revocations(options.revocationsFile);
+  }
 
   onRecover(): void {
     // Memory is never unreachable.
+  }
+
+  async revoke(seat: string, at: number, ttlMs: number): Promise<void> {
+    this.#revocations.revoke(seat, at, ttlMs);
+  }
+
+  async revokedAt(seat: string): Promise<number | undefined> {
+    return this.#revocations.revokedAt(seat);
   }
 
   async claim({ socketId, room, nick, key, session, capacity, maxRooms }: SeatClaim): Promise<ClaimOutcome> {

@@ -3,8 +3,9 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { ErrorCode } from '@meshchat/protocol';
 import { LUA, type ScriptName } from './redis-lua';
+import { claimOutcome, departure, departures, redactUrl, type ScriptReply } from './redis-replies';
+import { StallWatch } from './stall-watch';
 import {
   StoreUnavailableError,
   type ChatStore,
@@ -29,28 +30,6 @@ export interface RedisStoreOptions {
   connectTimeoutMs?: number;
 }
 
-/** What the Lua scripts answer, before it is checked into the store's types. */
-interface ScriptReply {
-  code?: string;
-  evicted?: unknown;
-  departures?: unknown;
-  departure?: RawDeparture;
-  claimed?: { room: string; nick: string; peers: unknown; capacity: number; session: string; replaced: string };
-  seat?: Seat;
-  from?: string;
-  socketId?: string;
-  status?: 'already' | 'queued' | 'match';
-  stranger?: Stranger;
-  removed?: boolean;
-}
-
-interface RawDeparture {
-  room: string;
-  nick: string;
-  socketId: string;
-  reason: Departure['reason'];
-}
-
 /**
  * Seats, the pairing queue and rate-limit counters in Redis, shared by every signaling process that
  * points at the same Redis and prefix. socket.io's Redis adapter carries emits between processes.
@@ -60,6 +39,9 @@ interface RawDeparture {
  * heartbeat expires. While Redis is unreachable, calls throw `StoreUnavailableError` at once rather
  * than queueing, and the process comes back on its own when Redis does.
  */
+/** How long a command waits for a stalled Redis before the request is answered UNAVAILABLE. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+
 export class RedisStore implements ChatStore {
   readonly kind = 'redis';
   readonly sweepIntervalMs: number;
@@ -73,6 +55,7 @@ export class RedisStore implements ChatStore {
   readonly #sha = new Map<ScriptName, string>();
   readonly #recoverListeners: (() => void)[] = [];
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #stall: StallWatch;
   /**
    * Until then, a process without a heartbeat is not taken for dead: after an outage every
    * heartbeat may have lapsed, and the others need one TTL to renew theirs.
@@ -96,10 +79,12 @@ export class RedisStore implements ChatStore {
     this.#options = options;
     this.sweepIntervalMs = Math.max(100, Math.round(options.livenessTtlMs / 3));
     const retryStrategy = (attempt: number) => Math.min(100 * attempt, 2_000);
-    // Fail fast while Redis is away: a refused join is better than one that hangs.
+    // Fail fast while Redis is away: a refused join is better than one that hangs. A Redis that is
+    // connected but stalled (paused, swapping) answers no command: each gives up after 2 s.
     this.#client = new Redis(options.url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
       retryStrategy,
       connectionName: `meshchat-${this.#proc}`,
       lazyConnect: true,
@@ -116,14 +101,14 @@ export class RedisStore implements ChatStore {
       this.#wasDown = true;
       this.#options.log.warn({ event: 'store-down', store: 'redis' }, 'lost Redis; refusing joins until it is back');
     });
-    // The first heartbeat is awaited in #ready; this one renews it straight after an outage.
     this.#client.on('ready', () => {
       if (!this.#wasDown) return;
-      this.#beat();
       this.#wasDown = false;
-      this.#trustDeadAfter = Date.now() + options.livenessTtlMs;
-      this.#options.log.warn({ event: 'store-recovered', store: 'redis' }, 'Redis is back');
-      for (const listener of this.#recoverListeners) listener();
+      this.#recovered();
+    });
+    this.#stall = new StallWatch(() => (this.#client.status === 'ready' ? this.#client.ping() : undefined), {
+      stalled: () => this.#options.log.warn({ event: 'store-stalled', store: 'redis' }, 'Redis does not answer; refusing joins until it does'),
+      answered: () => this.#recovered(),
     });
     this.adapter = createAdapter(this.#pub, this.#sub, { key: `${options.prefix}socket.io` });
     this.#heartbeat = setInterval(() => this.#beat(), this.sweepIntervalMs);
@@ -131,7 +116,15 @@ export class RedisStore implements ChatStore {
   }
 
   get healthy(): boolean {
-    return !this.#closed && this.#client.status === 'ready';
+    return !this.#closed && this.#client.status === 'ready' && !this.#stall.stalled;
+  }
+
+  /** Back after an outage or a stall: renew the heartbeat, trust no dead process yet, retry. */
+  #recovered(): void {
+    this.#beat();
+    this.#trustDeadAfter = Date.now() + this.#options.livenessTtlMs;
+    this.#options.log.warn({ event: 'store-recovered', store: 'redis' }, 'Redis is back');
+    for (const listener of this.#recoverListeners) listener();
   }
 
   onRecover(listener: () => void): void {
@@ -202,6 +195,19 @@ export class RedisStore implements ChatStore {
     return (await this.#run('unqueue', [socketId])).removed === true;
   }
 
+  async revoke(seat: string, at: number, ttlMs: number): Promise<void> {
+    await this.#call(() => this.#client.set(this.#revokedKey(seat), String(at), 'PX', Math.max(1, Math.round(ttlMs))));
+  }
+
+  async revokedAt(seat: string): Promise<number | undefined> {
+    const at = await this.#call(() => this.#client.get(this.#revokedKey(seat)));
+    return at === null ? undefined : Number(at);
+  }
+
+  #revokedKey(seat: string): string {
+    return `${this.#options.prefix}revoked:${seat}`;
+  }
+
   async sharedSecret(candidate: string): Promise<string> {
     const key = `${this.#options.prefix}session-secret`;
     await this.#call(() => this.#client.set(key, candidate, 'NX'));
@@ -214,9 +220,11 @@ export class RedisStore implements ChatStore {
 
   budget(options: LimiterOptions): Limiter {
     const limiter = this.limiter(options);
+    // While Redis stalls, counted here at once rather than after a command timeout each.
+    const stalled = new RateLimiterMemory(options);
     return {
       consume: (key) =>
-        limiter.consume(key).then(
+        (this.#stall.stalled ? stalled : limiter).consume(key).then(
           () => true,
           (error: unknown) => {
             if (error instanceof RateLimiterRes) return false;
@@ -241,6 +249,7 @@ export class RedisStore implements ChatStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     clearInterval(this.#heartbeat);
+    this.#stall.stop();
     // Stop heartbeating at once: seats still connected here are freed after one sweep, while
     // seats held for a reconnect keep their grace.
     if (this.#client.status === 'ready') await this.#client.del(this.#aliveKey()).catch(() => 0);
@@ -302,38 +311,5 @@ export class RedisStore implements ChatStore {
       if (message.startsWith('ERR') || message.startsWith('WRONGTYPE')) throw error;
       throw new StoreUnavailableError(message);
     }
-  }
-}
-
-function claimOutcome(reply: ScriptReply): ClaimOutcome {
-  const evicted = departures(reply.evicted);
-  if (reply.code === 'OK' && reply.claimed) {
-    const { peers, replaced, ...claimed } = reply.claimed;
-    return {
-      ok: true,
-      claimed: { ...claimed, peers: Array.isArray(peers) ? peers.map(String) : [], replaced: replaced === '' ? null : replaced },
-      evicted,
-    };
-  }
-  return { ok: false, code: (reply.code ?? 'BAD_REQUEST') as ErrorCode, evicted };
-}
-
-/** Lua's cjson writes an empty list as `{}`. */
-function departures(raw: unknown): Departure[] {
-  return Array.isArray(raw) ? raw.map((entry) => departure(entry as RawDeparture)).filter((d) => d !== undefined) : [];
-}
-
-function departure(raw: RawDeparture | undefined): Departure | undefined {
-  return raw && { room: raw.room, nick: raw.nick, socketId: raw.socketId === '' ? null : raw.socketId, reason: raw.reason };
-}
-
-/** The URL without its password, for logs and error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(unparsable URL)';
   }
 }

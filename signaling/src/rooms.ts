@@ -10,7 +10,7 @@ import {
   type Result,
 } from '@meshchat/protocol';
 import { seatKey } from './seat-key';
-import type { SessionTokens } from './sessions';
+import { seatId, type SessionClaims, type SessionTokens } from './sessions';
 import { StoreUnavailableError, type ChatStore, type ClaimOutcome, type Departure, type Seat } from './store';
 
 export type { Departure, Seat } from './store';
@@ -24,14 +24,27 @@ export interface RoomRegistryOptions {
   /** Rooms that may exist at once; joining an existing room is always possible. */
   maxRooms: number;
   reconnectGraceMs: number;
+  /**
+   * How often a seated member gets a fresh session token. After a restart only tokens issued within
+   * this plus the grace before the restart win a seat back: older ones belong to people long gone.
+   */
+  sessionReissueMs: number;
   /** Seats freed without a request of their own: grace over, or their process gone. */
   onDepart: (departures: Departure[]) => void;
+  /** A fresh token for the member on `socketId`, to replace the one it holds. */
+  onReissue: (socketId: string, session: string) => void;
   log: Logger;
 }
 
 
 /** How many numbered variants of a taken nickname are tried for a suggestion. */
 const SUGGESTIONS = 8;
+/** A seat as this process holds it for a connected socket: enough to re-issue its token. */
+interface LocalSeat {
+  room: string;
+  nick: string;
+  seat: string;
+}
 /** A seat taken back with a session token. */
 type Resumed = JoinedRoom & { replaced: string | null; impostor: string | null; restored: boolean };
 
@@ -54,6 +67,9 @@ export class RoomRegistry {
    * key: a forgotten member coming back with a signed token wins such a seat back.
    */
   readonly #provisional = new Map<string, string>();
+  /** Seats of sockets connected to this process, by socket id. */
+  readonly #local = new Map<string, LocalSeat>();
+  readonly #reissuer: NodeJS.Timeout;
 
   constructor(options: RoomRegistryOptions) {
     this.#options = options;
@@ -70,6 +86,10 @@ export class RoomRegistry {
       }, interval);
       this.#sweeper.unref();
     }
+    this.#reissuer = setInterval(() => {
+      for (const [socketId, { room, nick, seat }] of this.#local) options.onReissue(socketId, options.sessions.mint(room, nick, seat));
+    }, options.sessionReissueMs);
+    this.#reissuer.unref();
   }
 
   roomCount(): Promise<number> {
@@ -93,7 +113,7 @@ export class RoomRegistry {
     if (nick === undefined) return fail('NICK_INVALID');
     const room = normalizeRoom(rawRoom);
     if (room === undefined) return fail('ROOM_INVALID');
-    const claimed = await this.#claim(socketId, room, nick, capacity ?? this.#options.maxRoomSize);
+    const claimed = await this.#claim(socketId, room, nick, capacity ?? this.#options.maxRoomSize, seatId());
     if (!claimed.ok && claimed.code === 'NICK_TAKEN') {
       const suggestion = await this.#freeNickLike(room, nick);
       return suggestion === undefined ? claimed : { ...claimed, suggestion };
@@ -113,23 +133,37 @@ export class RoomRegistry {
    * it is a new claim, and members who came after the restart have not heard of it.
    */
   async resume(socketId: string, session: string): Promise<Result<Resumed>> {
-    const resumed = this.#settle(await this.#store.resume(socketId, session));
-    if (resumed.ok) return { ...resumed, impostor: null, restored: false };
     const claims = this.#options.sessions.verify(session);
-    if (resumed.code !== 'SESSION_INVALID' || !claims || claims.issuedAt >= this.#options.startedAt || !this.#restarting()) return resumed;
+    if (!claims) return fail('SESSION_INVALID');
+    const resumed = this.#settle(socketId, await this.#store.resume(socketId, claims.seat));
+    if (resumed.ok) return { ...resumed, impostor: null, restored: false };
+    if (resumed.code !== 'SESSION_INVALID' || !(await this.#restorable(claims))) return resumed;
     const room = normalizeRoom(claims.room);
     const nick = normalizeNick(claims.nick);
     if (room === undefined || nick === undefined) return resumed;
     const seat = `${room}\n${seatKey(nick)}`;
     const impostor = this.#provisional.get(seat) ?? null;
-    let claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize);
+    let claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize, claims.seat);
     if (!claimed.ok && claimed.code === 'NICK_TAKEN' && impostor !== null) {
       await this.#store.kick(room, seatKey(nick));
       this.#provisional.delete(seat);
-      claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize);
+      this.#local.delete(impostor);
+      claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize, claims.seat);
       return claimed.ok ? { ...claimed, impostor, restored: true } : claimed;
     }
     return claimed.ok ? { ...claimed, impostor: null, restored: true } : claimed;
+  }
+
+  /**
+   * Whether a token this store does not know may win its seat back: only while this process has
+   * just started, only for a token issued before the start and recently enough that its member was
+   * still there (tokens are re-issued every `sessionReissueMs`), and never for a seat left or kicked.
+   */
+  async #restorable({ room, nick, issuedAt }: SessionClaims): Promise<boolean> {
+    const { startedAt, sessionReissueMs, reconnectGraceMs } = this.#options;
+    if (!this.#restarting() || issuedAt >= startedAt || issuedAt < startedAt - sessionReissueMs - reconnectGraceMs) return false;
+    const revoked = await this.#store.revokedAt(`${room}\n${seatKey(nick)}`);
+    return revoked === undefined || revoked < issuedAt;
   }
 
   /** A nickname like `nick` nobody in `room` holds: `nick2`, `nick3`, … (shortened to fit), if one of the first few is free. */
@@ -152,30 +186,33 @@ export class RoomRegistry {
     return false;
   }
 
-  async #claim(socketId: string, room: string, nick: string, capacity: number): Promise<Result<JoinedRoom & { replaced: string | null }>> {
-    const outcome = await this.#store.claim({
-      socketId,
-      room,
-      nick,
-      key: seatKey(nick),
-      session: this.#options.sessions.mint(room, nick),
-      capacity,
-      maxRooms: this.#options.maxRooms,
-    });
-    return this.#settle(outcome);
+  async #claim(socketId: string, room: string, nick: string, capacity: number, seat: string): Promise<Result<JoinedRoom & { replaced: string | null }>> {
+    const outcome = await this.#store.claim({ socketId, room, nick, key: seatKey(nick), session: seat, capacity, maxRooms: this.#options.maxRooms });
+    return this.#settle(socketId, outcome);
   }
 
-  /** The socket left on purpose: free the nickname now. */
-  leave(socketId: string): Promise<Departure | undefined> {
-    return this.#store.leave(socketId);
+  /** The socket left on purpose: free the nickname now, and with it every token for it. */
+  async leave(socketId: string): Promise<Departure | undefined> {
+    this.#local.delete(socketId);
+    return this.#revoke(await this.#store.leave(socketId));
   }
 
-  /** An admin removes `rawNick` from `rawRoom`, online or not. */
+  /** An admin removes `rawNick` from `rawRoom`, online or not; its tokens go with it. */
   async kick(rawRoom: string, rawNick: string): Promise<Departure | undefined> {
     const room = normalizeRoom(rawRoom);
     const nick = normalizeNick(rawNick);
     if (room === undefined || nick === undefined) return undefined;
-    return this.#store.kick(room, seatKey(nick));
+    const departure = await this.#revoke(await this.#store.kick(room, seatKey(nick)));
+    if (departure?.socketId) this.#local.delete(departure.socketId);
+    return departure;
+  }
+
+  /** A seat left on purpose: its tokens win nothing back, until they are too old to anyway. */
+  async #revoke(departure: Departure | undefined): Promise<Departure | undefined> {
+    if (!departure) return undefined;
+    const { sessionReissueMs, reconnectGraceMs } = this.#options;
+    await this.#store.revoke(`${departure.room}\n${seatKey(departure.nick)}`, Date.now(), sessionReissueMs + 2 * reconnectGraceMs);
+    return departure;
   }
 
   /**
@@ -183,6 +220,7 @@ export class RoomRegistry {
    * the store is away the hold waits for it to come back.
    */
   disconnect(socketId: string): void {
+    this.#local.delete(socketId);
     this.#background(async () => {
       const holdId = randomBytes(12).toString('base64url');
       const seat = await this.#store.hold(socketId, this.#options.reconnectGraceMs, holdId);
@@ -199,18 +237,24 @@ export class RoomRegistry {
   /** Stop timers and wait for bookkeeping under way; the registry is not used afterwards. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
+    clearInterval(this.#reissuer);
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 
-  #settle(outcome: ClaimOutcome): Result<JoinedRoom & { replaced: string | null }> {
+  /** The store's outcome as the client sees it: the seat's id becomes a freshly signed token. */
+  #settle(socketId: string, outcome: ClaimOutcome): Result<JoinedRoom & { replaced: string | null }> {
     this.#depart(outcome.evicted);
-    return outcome.ok ? { ok: true, ...outcome.claimed } : fail(outcome.code);
+    if (!outcome.ok) return fail(outcome.code);
+    const { room, nick, session: seat } = outcome.claimed;
+    this.#local.set(socketId, { room, nick, seat });
+    return { ok: true, ...outcome.claimed, session: this.#options.sessions.mint(room, nick, seat) };
   }
 
   #depart(departures: (Departure | undefined)[]): void {
     const gone = departures.filter((departure) => departure !== undefined);
+    for (const { socketId } of gone) if (socketId !== null) this.#local.delete(socketId);
     if (gone.length > 0) this.#options.onDepart(gone);
   }
 

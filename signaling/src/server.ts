@@ -13,6 +13,7 @@ import {
   MAX_SOCKET_PAYLOAD_BYTES,
   RATE_LIMITS,
   RECONNECT_GRACE_MS,
+  SESSION_REISSUE_MS,
   SHUTDOWN_NOTICE_TIMEOUT_MS,
   TURN_CREDENTIAL_TTL_SECONDS,
   type RateLimits,
@@ -28,7 +29,7 @@ import { Hub, type ChatServer, type ChatSocket } from './hub';
 import { MemoryStore } from './memory-store';
 import { RedisStore } from './redis-store';
 import { RoomRegistry } from './rooms';
-import { SessionTokens, randomSecret } from './sessions';
+import { SESSION_SECRET_MIN_BYTES, SessionTokens, WeakSecretError, randomSecret } from './sessions';
 import type { ChatStore } from './store';
 import { startStun, type StunService } from './stun';
 import { Throttle } from './throttle';
@@ -97,6 +98,13 @@ export interface SignalingOptions {
    * set. Default: a random one, which does not survive a restart.
    */
   sessionSecret?: string | undefined;
+  /** How often seated members get a fresh session token (see `RoomRegistryOptions`). Default 2 min. */
+  sessionReissueMs?: number;
+  /**
+   * With the memory store: a file that keeps which seats were left or kicked, so a restarted server
+   * refuses their old tokens. Default: none (the CLI keeps one beside the session secret).
+   */
+  revocationsFile?: string | undefined;
   /**
    * Share rooms, nicknames, the pairing queue and rate limits with every process using this Redis
    * (e.g. `redis://127.0.0.1:6379`). Default: none, everything in this process.
@@ -130,7 +138,7 @@ const DEFAULT_REDIS_PREFIX = 'meshchat:';
 /** The store the options ask for: the one given, Redis at `redisUrl`, or this process's memory. */
 async function openStore(options: SignalingOptions, log: Logger): Promise<ChatStore> {
   if (options.store) return options.store;
-  if (!options.redisUrl) return new MemoryStore();
+  if (!options.redisUrl) return new MemoryStore({ revocationsFile: options.revocationsFile });
   return RedisStore.connect({
     url: options.redisUrl,
     prefix: options.redisPrefix ?? DEFAULT_REDIS_PREFIX,
@@ -145,6 +153,9 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
   const corsOrigins = new Set(options.corsOrigins ?? []);
   const trustProxy = options.trustProxy ?? false;
   const startedAt = Date.now();
+  if (options.sessionSecret !== undefined && Buffer.byteLength(options.sessionSecret) < SESSION_SECRET_MIN_BYTES) {
+    throw new WeakSecretError(`a session secret needs at least ${SESSION_SECRET_MIN_BYTES} bytes`);
+  }
   const store = await openStore(options, log);
   const throttle = new Throttle(options.rateLimits ?? RATE_LIMITS, store);
   const handshakeMs = options.handshakeDeadlineMs ?? HANDSHAKE_DEADLINE_MS;
@@ -171,7 +182,9 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     maxRoomSize: options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE,
     maxRooms: options.maxRooms ?? MAX_ROOMS,
     reconnectGraceMs: options.reconnectGraceMs ?? RECONNECT_GRACE_MS,
+    sessionReissueMs: options.sessionReissueMs ?? SESSION_REISSUE_MS,
     onDepart: (departures) => departures.forEach((departure) => hub.announceDeparture(departure)),
+    onReissue: (socketId, session) => hub.emitterOf(socketId).emit('session', { session }),
     log,
   });
 
@@ -189,7 +202,8 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     addressOf: (request) => guard.addressOf(request),
     staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
     health: async () => {
-      const roomCount = store.healthy ? await rooms.roomCount().catch(() => null) : null;
+      // A store that has just stalled is not waited for: an answer of 503 within HEALTH_DEADLINE_MS.
+      const roomCount = store.healthy ? await withDeadline(rooms.roomCount(), HEALTH_DEADLINE_MS).catch(() => null) : null;
       const healthy = roomCount !== null;
       return {
         status: healthy ? 200 : 503,
@@ -298,6 +312,15 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ event: 'listening', url }, 'signaling server listening');
   return { url, port, stunPort: stunService?.port, close, closed };
+}
+
+/** How long `/healthz` waits for the store before it answers 503. */
+const HEALTH_DEADLINE_MS = 1_500;
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadline')), ms)));
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** Send the notice; done when the client acknowledges it, goes away, or takes too long. */

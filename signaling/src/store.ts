@@ -118,6 +118,14 @@ export interface ChatStore {
   isQueued(socketId: string): Promise<boolean>;
 
   /**
+   * Revoke the session tokens of `seat` (`room\nkey`) issued up to `at`, for `ttlMs`: a member who
+   * left or was kicked cannot have the seat back with an old token, even from a restarted server.
+   */
+  revoke(seat: string, at: number, ttlMs: number): Promise<void>;
+  /** When the tokens of `seat` were last revoked, if within its time to live. */
+  revokedAt(seat: string): Promise<number | undefined>;
+
+  /**
    * The secret session tokens are signed with: `candidate` unless the store already holds one
    * (with Redis, the first process to start sets it and every other process uses the same).
    */

@@ -140,7 +140,7 @@ describe('hostile input to the signaling server', () => {
   it('a socket that floods past its budget is cut off, logs a summary, and costs others nothing', async () => {
     // The real CLI with its real log, so the log's size is what an operator's disk would take.
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--no-static', '--port', '0', ...(await storeFlags())], {
-      env: { ...process.env, LOG_LEVEL: 'info', SESSION_SECRET: 'test-secret' },
+      env: { ...process.env, LOG_LEVEL: 'info', SESSION_SECRET: 'test-secret-of-at-least-32-bytes!' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let logBytes = 0;
@@ -189,7 +189,7 @@ describe('hostile input to the signaling server', () => {
   });
 
   it('after a restart, a stranger who grabs a nickname first does not get to keep it', async () => {
-    const sessionSecret = 'the same secret across restarts';
+    const sessionSecret = 'the same secret across restarts, 32+ bytes';
     const first = await startServer({ sessionSecret, reconnectGraceMs: 10_000 });
     const alice = await connect(first.url, { reconnection: false });
     const bob = await connect(first.url, { reconnection: false });
@@ -220,7 +220,7 @@ describe('hostile input to the signaling server', () => {
   });
 
   it('after a restart, members who joined since hear of a seat given back', async () => {
-    const sessionSecret = 'the same secret across restarts';
+    const sessionSecret = 'the same secret across restarts, 32+ bytes';
     const first = await startServer({ sessionSecret, reconnectGraceMs: 10_000 });
     const alice = await connect(first.url, { reconnection: false });
     const { session } = await joined(alice, 'alice', 'r');

@@ -13,6 +13,10 @@ export interface RedisProcess {
   port: number;
   /** Stop it as a crash would (SIGKILL). With `persist`, data written so far survives a `start()`. */
   kill(): Promise<void>;
+  /** Freeze it (SIGSTOP): connections stay open and nothing is answered, as with a stalled host. */
+  pause(): void;
+  /** Let a paused one go on (SIGCONT). */
+  resume(): void;
   /** Start it again on the same port and data folder. */
   start(): Promise<void>;
   /** Stop it for good and remove its data folder. */
@@ -88,6 +92,8 @@ export async function startRedis(options: RedisProcessOptions = {}): Promise<Red
     port,
     kill,
     start,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     async stop() {
       await kill();
       process.off('exit', killNow);

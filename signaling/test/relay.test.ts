@@ -108,7 +108,7 @@ describe('pairing strangers', () => {
     assert.deepEqual([atX.nick, atX.peers, atX.capacity], ['xena', [], 2]);
     assert.deepEqual([atY.nick, atY.peers, atY.capacity], ['yuri', ['xena'], 2]);
     assert.deepEqual(await xHearsY, [{ nick: 'yuri' }]);
-    assert.deepEqual(await z.emitWithAck('join', { nick: 'zed', room: atX.room }), { ok: false, code: 'ROOM_FULL' });
+    assert.deepEqual(await z.emitWithAck('join', { nick: 'zed', room: atX.room }), { ok: false, code: 'ROOM_INVALID' }, 'a pair- room is not joined by name');
 
     const atY2 = nextEvent(y, 'signal');
     await y.emitWithAck('signal', { to: 'xena', data: OFFER });

@@ -10,6 +10,7 @@ import type {
   ServerToClientEvents,
   SignalData,
 } from '@meshchat/protocol';
+import { SESSION_TOKEN_MAX_LENGTH } from '@meshchat/protocol';
 import { tabCertificate } from './identity';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -44,6 +45,8 @@ export interface SessionEvents {
   paired(joined: JoinedRoom): void;
   announce(text: string): void;
   kicked(room: string): void;
+  /** A fresh token for our seat (already checked to be a string of a token's size). */
+  reissued(session: string): void;
   shutdown(): void;
   refused(event: string, code: ErrorCode): void;
 }
@@ -223,6 +226,10 @@ export class SignalingSession {
     socket.on('paired', (joined) => events.paired(joined));
     socket.on('announce', ({ text }) => events.announce(text));
     socket.on('kicked', ({ room }) => events.kicked(room));
+    socket.on('session', (event: unknown) => {
+      const session = (event as { session?: unknown } | null)?.session;
+      if (typeof session === 'string' && session.length >= 16 && session.length <= SESSION_TOKEN_MAX_LENGTH) events.reissued(session);
+    });
     // The event is the news; the server's own words are English, so the page says it in the reader's language.
     socket.on('server-shutdown', (_notice, ack) => {
       ack();

@@ -195,6 +195,11 @@ export class Lobby {
         this.error = () => msg(str`An admin removed you from ${room}.`);
         hooks.changed();
       },
+      reissued: (session) => {
+        if (this.screen !== 'room') return;
+        this.#seat = session;
+        this.#keepSeat();
+      },
       shutdown: () => hooks.notice(msg('The signaling server is shutting down. Chats you are in keep working.')),
       refused: (event, code) => hooks.notice(refusedText(event, code)),
     };

@@ -1,4 +1,4 @@
-import { fail, joinRequestSchema, noPayloadSchema, resumeRequestSchema, signalRequestSchema } from '@meshchat/protocol';
+import { fail, isPairRoom, joinRequestSchema, noPayloadSchema, resumeRequestSchema, signalRequestSchema } from '@meshchat/protocol';
 import { handler, roomChannel, type Handlers, type Hub } from '../hub';
 
 /** Joining, resuming and leaving a room, and relaying signals to its members. */
@@ -9,6 +9,8 @@ export function roomHandlers(hub: Hub): Handlers {
       'join',
       handler(joinRequestSchema, async (socket, { nick, room }) => {
         if (await store.isQueued(socket.id)) return fail('ALREADY_QUEUED');
+        // Rooms for two strangers are made by pairing only: nobody walks into one by its name.
+        if (room !== undefined && isPairRoom(room.trim())) return fail('ROOM_INVALID');
         const joined = await rooms.join(socket.id, nick, room);
         if (joined.ok) {
           hub.seat(socket.id, joined);
