@@ -94,9 +94,12 @@ export class BackFill {
   #asked = 0;
   readonly #answeredAt = new WeakMap<Link, number>();
   readonly #copies: Copy[] = [];
-  /** Messages shown as they were said (the newest, far more than an answer holds): not shown again among the earlier ones. */
+  /**
+   * Messages shown as they were said (the newest, far more than an answer holds), by author and id:
+   * not shown again among the earlier ones. Keyed by both, so nobody's live line hides another's history.
+   */
   readonly #live = new Inbox(MAX_LIVE);
-  /** Messages to the room heard as they were said, waiting for their signatures (which follow them). */
+  /** Messages to the room heard as they were said, waiting for their signatures (which follow them), by author and id. */
   readonly #unsigned = new Map<string, { by: string; ts: number; text: string }>();
   /** Copies are checked one frame after another, so what `earlier` shows follows the order they came in. */
   #checking: Promise<void> = Promise.resolve();
@@ -134,7 +137,7 @@ export class BackFill {
 
   /** Our message to the room, signed into our chain (in the order written) unless we keep it out of history; kept if signed. */
   async sign({ id, ts, text }: { id: string; ts: number; text: string }): Promise<Chained | undefined> {
-    this.#live.accept(id);
+    this.#live.accept(said(this.#me, id));
     await this.#keys;
     const signer = this.#signer;
     if (!this.options.shared || !this.options.shareMine() || !signer) return undefined;
@@ -145,9 +148,9 @@ export class BackFill {
 
   /** A message to the room arrived as it was said: kept once its author's signature follows it. */
   heard(from: Holder, message: Extract<TextMessage, { type: 'chat' }>): void {
-    this.#live.accept(message.id);
+    this.#live.accept(said(from.nick, message.id));
     if (!this.options.shared) return;
-    this.#unsigned.set(message.id, { by: from.nick, ts: message.ts, text: message.text });
+    this.#unsigned.set(said(from.nick, message.id), { by: from.nick, ts: message.ts, text: message.text });
     if (this.#unsigned.size > MAX_UNSIGNED) this.#unsigned.delete(this.#unsigned.keys().next().value ?? '');
   }
 
@@ -156,10 +159,10 @@ export class BackFill {
    * way to the screen). One that does not is not kept: given on, it would look like our forgery.
    */
   signed(from: Holder, { id, n, prev, sig }: Signature): void {
-    const message = this.#unsigned.get(id);
+    const message = this.#unsigned.get(said(from.nick, id));
     const key = from.signingKey;
-    if (!message || message.by !== from.nick || !key) return;
-    this.#unsigned.delete(id);
+    if (!message || !key) return;
+    this.#unsigned.delete(said(from.nick, id));
     const record: HistoryRecord = { ...message, ...key, id, n, prev, sig };
     void verifySignature(key.alg, key.key, signedBytes(this.options.room, record), sig).then((valid) => {
       if (valid) this.archive.keep(record);
@@ -206,12 +209,14 @@ export class BackFill {
       }),
     );
     this.#checking = this.#checking.then(async () => {
+      const keys = present();
       for (const copy of await checked) {
         this.#copies.push(copy);
-        // A checked copy is ours to give on too; a message whose signature fails is not.
-        if (copy.valid) this.archive.keep(copy.record);
+        // Ours to give on only if signed with the key its author showed us on our own link: a
+        // holder's word for an absent author's key is not ours to pass on as theirs.
+        if (copy.valid && keys.get(copy.record.by) === copy.record.key) this.archive.keep(copy.record);
       }
-      this.earlier = merge(this.#copies, present()).filter((entry) => entry.kind !== 'message' || !this.#live.has(entry.record.id));
+      this.earlier = merge(this.#copies, keys).filter((entry) => entry.kind !== 'message' || !this.#live.has(said(entry.record.by, entry.record.id)));
       this.#changed();
     }).catch((error: unknown) => console.warn('meshchat: could not check history', error));
     return true;
@@ -228,6 +233,9 @@ export class BackFill {
     return this.#keys;
   }
 }
+
+/** A message's identity: its id is only unique to its author. */
+const said = (by: string, id: string) => `${by}\n${id}`;
 
 /** `holder`'s own link once it is open (and in a private room proved), if that is soon. */
 async function opened(holder: Holder): Promise<Link | undefined> {

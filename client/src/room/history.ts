@@ -55,12 +55,28 @@ export class Archive {
     return recent.slice(-Math.min(limit, this.limits.count));
   }
 
+  /**
+   * Past the count, the oldest record of whoever holds the most goes first: one author writing a
+   * lot (or an impostor's flood of self-signed records) pushes out their own, never others'.
+   */
   #trim(): void {
     const oldest = this.#clock() - this.limits.ms;
-    while (this.#records.length > 0 && (this.#records.length > this.limits.count || (this.#records[0]?.ts ?? 0) < oldest)) {
-      const gone = this.#records.shift();
-      if (gone) this.#slots.delete(slotOf(gone));
+    while (this.#records.length > 0 && (this.#records[0]?.ts ?? 0) < oldest) this.#drop(0);
+    if (this.#records.length <= this.limits.count) return;
+    const held = new Map<string, number>();
+    for (const { by } of this.#records) held.set(by, (held.get(by) ?? 0) + 1);
+    while (this.#records.length > this.limits.count) {
+      const most = Math.max(...held.values());
+      const index = this.#records.findIndex((record) => held.get(record.by) === most);
+      const by = this.#records[index]?.by ?? '';
+      held.set(by, most - 1);
+      this.#drop(index);
     }
+  }
+
+  #drop(index: number): void {
+    const [gone] = this.#records.splice(index, 1);
+    if (gone) this.#slots.delete(slotOf(gone));
   }
 }
 
@@ -76,9 +92,10 @@ export interface Copy {
 
 /**
  * How a message of the room's history is known: `verified`, signed with the key its author, here
- * now, showed on our own link (or our own); `relayed`, signed by a key only the holders vouch for;
- * `conflict`, copies that cannot all be true (two messages in one place of a chain, a chain whose
- * links do not match, or two keys under one name at once), all shown, none picked.
+ * now, showed on our own link (or our own); `relayed`, an absent author's, signed by a key only the
+ * holders vouch for; `conflict`, copies that cannot all be true (two messages in one place of a
+ * chain, a chain whose links do not match, two keys under one name at once, or a key other than the
+ * one a present author showed us), all shown, none picked.
  */
 export type Provenance = { how: 'verified' | 'relayed' | 'conflict'; holders: readonly string[] };
 
@@ -161,8 +178,11 @@ export function merge(copies: readonly Copy[], present: ReadonlyMap<string, stri
           const record = variant[0]?.record;
           if (!record) continue;
           const unchained = previous !== undefined && record.prev !== previous;
+          // An author here now has one key, the one shown on our own link: words under another key
+          // in their name are not theirs to relay, whoever vouches for them.
+          const otherKey = present.has(by) && present.get(by) !== key;
           const known: Provenance['how'] =
-            (here?.size ?? 0) > 1 || unchained || conflicting.has(`${by}\n${key}`) ? 'conflict' : present.get(by) === key ? 'verified' : 'relayed';
+            (here?.size ?? 0) > 1 || unchained || otherKey || conflicting.has(`${by}\n${key}`) ? 'conflict' : present.get(by) === key ? 'verified' : 'relayed';
           out.push({ kind: 'message', record, known: { how: known, holders: sortedUnique(variant.map((copy) => copy.holder)) } });
         }
       }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { ChatLine } from '../../src/room';
 import { proofKey } from '../../src/room';
+import { Signer, newKeyPair, publicKey } from '../../src/room/signing';
 import { FakeNet, until, type Member } from './fake-net';
 
 let net: FakeNet;
@@ -39,10 +40,12 @@ describe('the room\'s history for people who join later', () => {
     const dave = net.join('dave');
     const expected = ['alice: hi all (verified alice+bob)', 'bob: hi alice (verified alice+bob)', 'carol: I have to go (relayed alice+bob)'];
     await until(() => earlier(dave).join('\n') === expected.join('\n'), 'dave has the history from both');
-    // Messages said after dave came are live lines, not history, and what dave got he gives on.
+    // Messages said after dave came are live lines, not history. What dave got he gives on only where
+    // he saw the author's key himself: alice's and bob's, not carol's (he has only their word for it).
     await alice.room.sayToAll('welcome dave');
     await until(() => dave.log.lines.some((line) => line.text === 'welcome dave'), 'dave hears alice');
-    await until(() => dave.room.history.archive.size === 4 && bob.room.history.archive.size === 4, 'dave and bob keep it, signed');
+    await until(() => dave.room.history.archive.size === 3 && bob.room.history.archive.size === 4, 'dave and bob keep it, signed');
+    assert.deepEqual(dave.room.history.archive.answer(10, 0).map((record) => record.by), ['alice', 'bob', 'alice']);
     assert.deepEqual(earlier(dave).length, 3);
   });
 
@@ -155,5 +158,61 @@ describe('the room\'s history for people who join later', () => {
     assert.deepEqual(earlier(mallory), []);
     const dave = net.join('dave', secret);
     await until(() => earlier(dave).length === 1, 'a member who proved the secret gets it');
+  });
+
+  it('live lines that reuse someone else\'s message ids do not hide that person\'s history from a newcomer', async () => {
+    net = new FakeNet();
+    const alice = net.join('alice');
+    const mallory = net.join('mallory');
+    for (const member of [alice, mallory]) await until(linked(member, 1), 'linked');
+    for (let i = 1; i <= 5; i++) await alice.room.sayToAll(`alice ${i}`);
+    await until(() => mallory.room.history.archive.size === 5, 'mallory holds alice\'s five');
+    const ids = alice.room.history.archive.answer(10, 0).map((record) => record.id);
+    // Mallory holds back her answer, says five lines under alice's ids, then answers.
+    let next = 0;
+    net.meddle = (from, message) => {
+      if (from !== 'mallory') return undefined;
+      if (message.type === 'history') return 'drop';
+      return message.type === 'chat' ? { ...message, id: ids[next++ % ids.length] ?? message.id } : undefined;
+    };
+    const dave = net.join('dave');
+    const real = ['alice 1', 'alice 2', 'alice 3', 'alice 4', 'alice 5'].map((text) => `alice: ${text} (verified alice)`);
+    await until(() => earlier(dave).join('\n') === real.join('\n'), 'dave has alice\'s answer');
+    await until(linked(dave, 2), 'dave links with both');
+    for (let i = 1; i <= 5; i++) await mallory.room.sayToAll(`mallory ${i}`);
+    await until(() => dave.log.lines.filter((line) => line.from === 'mallory').length === 5, 'dave hears mallory\'s five');
+    net.meddle = undefined;
+    net.link('mallory', 'dave')?.send({ type: 'history', records: [], done: true });
+    await until(() => net.frames.some((frame) => frame.from === 'mallory' && frame.to === 'dave' && frame.message.type === 'history'), 'mallory answers');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(earlier(dave), real, "alice's history stands");
+  });
+
+  it('a forgery a holder was given is not given on: a later newcomer never sees it as the absent author\'s', async () => {
+    const { alice, bob } = await chatted();
+    net.leave('carol');
+    const mallory = net.join('mallory');
+    await until(linked(mallory, 2), 'mallory links');
+    // Mallory's key signs a record in carol's name: valid as a signature, not carol's.
+    const { alg, pair } = await newKeyPair();
+    const key = await publicKey(pair);
+    const forger = new Signer({ alg, key, privateKey: pair.privateKey, room: 'lobby', me: 'carol' });
+    const ts = Date.now();
+    const text = 'the meeting moved, new link https://evil.example/meet';
+    const forged = { by: 'carol', alg, key, id: 'forged-1', ts, text, ...(await forger.sign({ id: 'forged-1', ts, text })) };
+    net.meddle = (from, message) => (from === 'mallory' && message.type === 'history' ? { ...message, records: [...message.records, forged] } : undefined);
+    const dave = net.join('dave');
+    await until(() => earlier(dave).some((line) => line.includes('evil.example')), 'dave is shown the forgery, as only mallory vouches');
+    assert.ok(earlier(dave).some((line) => line.includes('evil.example') && line.includes('relayed mallory')));
+    await until(() => dave.room.history.archive.size >= 2, 'dave keeps what he could check');
+    net.meddle = undefined;
+    net.leave('mallory');
+    const erin = net.join('erin');
+    await until(() => earlier(erin).some((line) => line.startsWith('carol: I have to go')), 'erin has the history');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(earlier(erin).some((line) => line.includes('evil.example')), false, 'nobody gives the forgery on');
+    assert.equal(dave.room.history.archive.answer(200, 0).some((record) => record.text === text), false);
+    void alice;
+    void bob;
   });
 });

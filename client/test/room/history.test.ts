@@ -163,18 +163,44 @@ describe('merging the copies members give', () => {
     assert.deepEqual(texts(merge(withValid, new Map())), ['carol: one (relayed bob)', 'carol: two (conflict bob)']);
   });
 
-  it('messages from a key whose time does not overlap another\'s (the author came back in a new tab) are no conflict', async () => {
+  it('messages from a key whose time does not overlap another\'s (the author came back in a new tab) are no conflict while the author is away', async () => {
     const before = await author('carol');
     const after = await author('carol');
     const records = [await before.say('first visit', 1000), await after.say('second visit', 5000)];
-    assert.deepEqual(texts(merge(await copies('bob', records), new Map([['carol', after.key]]))), [
-      'carol: first visit (relayed bob)',
-      'carol: second visit (verified bob)',
+    assert.deepEqual(texts(merge(await copies('bob', records), new Map())), ['carol: first visit (relayed bob)', 'carol: second visit (relayed bob)']);
+  });
+
+  it('a present author\'s name under any key but the one they showed us is a conflict, never relayed', async () => {
+    const alice = await author('alice');
+    const mallory = await author('alice');
+    const forged = [await mallory.say('forged one', 1000), await mallory.say('forged two', 2000)];
+    const real = [await alice.say('real', 5000)];
+    assert.deepEqual(texts(merge(await copies('mallory', [...forged, ...real]), new Map([['alice', alice.key]]))), [
+      'alice: forged one (conflict mallory)',
+      'alice: forged two (conflict mallory)',
+      'alice: real (verified mallory)',
     ]);
   });
 });
 
 describe('what a member holds', () => {
+  it('one author\'s flood pushes out their own oldest records, never another author\'s', async () => {
+    const archive = new Archive({ count: 200, ms: 3_600_000 });
+    const alice = await author('alice');
+    const mallory = await author('mallory');
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) archive.keep(await alice.say(`alice ${i}`, now - 1000 + i));
+    for (let i = 0; i < 400; i++) archive.keep(await mallory.say(`flood ${i}`, now + i));
+    const held = archive.answer(200, 0);
+    assert.equal(held.length, 200);
+    assert.equal(held.filter((record) => record.by === 'alice').length, 5, "alice's five stay");
+    assert.equal(held.filter((record) => record.by === 'mallory')[0]?.text, 'flood 205', "mallory's oldest went");
+    // Alone, an author still gets the whole count.
+    const solo = new Archive({ count: 3, ms: 3_600_000 });
+    for (let i = 0; i < 5; i++) solo.keep(await alice.say(`solo ${i}`, now + i));
+    assert.deepEqual(solo.answer(10, 0).map((record) => record.text), ['solo 2', 'solo 3', 'solo 4']);
+  });
+
   it('keeps each message once, the newest 200 and none older than the window; answers oldest first within what was asked', async () => {
     let now = 1_000_000;
     const archive = new Archive({ count: 3, ms: 10_000 }, () => now);
