@@ -2,7 +2,7 @@
 // straight onto its data channel (no app code in the way), and raw sockets speak to the server.
 // Each test asserts what the victim would notice: their page keeps working and nothing is lost.
 import { io } from 'socket.io-client';
-import { INBOUND_RATES } from '../../client/src/net/inbound-budget';
+import { NEW_LINK_OFFERS } from '../../client/src/net/link-slot';
 import { CAPTURE_CHANNELS, SignalingProcess, User, expect, fillJoin, newPage, reloadPastQuestion, test, type Captured, type InitScripts } from '../fixtures';
 
 /** In the victim's page: the longest the main thread went without running a 10 ms timer. */
@@ -146,17 +146,39 @@ test('300 offers from one member: at most one negotiation at a time, no page err
   }
   await alice.say('still chatting');
   await expect(carol.lines('public').filter({ hasText: 'still chatting' })).toHaveCount(1);
-  // Each offer that gets through builds a connection: no more than mallory's signal budget allows
-  // over the time the flood took to arrive (which a busy machine stretches, so it is measured).
+  // Offers that would build a connection have a budget of their own per person: a few at once,
+  // then one every few seconds, over the time the flood took to arrive (a busy machine stretches it).
   const madeAt = (await alice.page.evaluate(() => (window as unknown as Captured).__madeAt)).filter((at) => at > before);
   const spanMs = Math.max(...madeAt) - Math.min(...madeAt);
-  const { burst, perSecond } = INBOUND_RATES.signal;
-  const allowed = Math.floor(burst + (perSecond * spanMs) / 1000) + 1;
+  const allowed = Math.floor(NEW_LINK_OFFERS.burst + spanMs / NEW_LINK_OFFERS.everyMs) + 1;
   console.log(
     `[measure] 300 relayed offers built ${madeAt.length} RTCPeerConnections in the victim's page over ${Math.round(spanMs)} ms (budget ${allowed}); longest stall ${Math.round(await longestStall(alice))} ms`,
   );
   expect(madeAt.length).toBeLessThanOrEqual(allowed);
   expect(errors).toEqual([]);
+});
+
+test('offers with 282 media sections build nothing in the victim\'s page, and chat goes on', async ({ join, server }) => {
+  const alice = await join('alice', 'sections', [CAPTURE_CHANNELS, WATCH_STALLS]);
+  const carol = await join('carol', 'sections');
+  await alice.connectedTo('carol');
+  await resetStalls(alice);
+  const before = await alice.page.evaluate(() => performance.now());
+  const mallory = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  const section = (i: number) => `m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:${i}\r\na=recvonly\r\na=rtpmap:96 VP8/90000\r\n`;
+  const sdp = `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\n${Array.from({ length: 282 }, (_, i) => section(i)).join('')}`;
+  try {
+    await new Promise<void>((resolve) => mallory.once('connect', () => resolve()));
+    expect((await mallory.emitWithAck('join', { nick: 'mallory', room: 'sections' })).ok).toBe(true);
+    for (let i = 0; i < 60; i++) await mallory.timeout(5_000).emitWithAck('signal', { to: 'alice', data: { type: 'offer', sdp } }).catch(() => undefined);
+  } finally {
+    mallory.disconnect();
+  }
+  await alice.say('still chatting');
+  await expect(carol.lines('public').filter({ hasText: 'still chatting' })).toHaveCount(1);
+  const made = (await alice.page.evaluate(() => (window as unknown as Captured).__madeAt)).filter((at) => at > before).length;
+  console.log(`[measure] 60 offers of ${Math.round(sdp.length / 1024)} KB with 282 media sections built ${made} RTCPeerConnections; longest stall ${Math.round(await longestStall(alice))} ms`);
+  expect(made).toBe(0);
 });
 
 test('after a server restart, an impostor with the same nickname cannot take over the open link', async ({ browser }) => {

@@ -5,6 +5,21 @@ import type { Link } from './link';
 const HELD_CANDIDATES = 64;
 /** A held offer older than this has been given up on by its sender (its link times out at 20 s). */
 const HELD_OFFER_MS = 20_000;
+/**
+ * Media sections an offer may have: the data channel, a microphone, a camera and a screen, with
+ * room to spare. A call needs no more; an offer with hundreds would make a transceiver each.
+ */
+export const MAX_MEDIA_SECTIONS = 8;
+/**
+ * Offers that build a new connection, per person: a few at once (a reload, a retry), then one every
+ * few seconds. Each costs a connection's set-up on the main thread; a flood of them is refused.
+ */
+export const NEW_LINK_OFFERS = { burst: 4, everyMs: 5_000 } as const;
+
+/** How many media sections (`m=` lines) an SDP has. */
+export function mediaSections(sdp: string): number {
+  return sdp.match(/^m=/gm)?.length ?? 0;
+}
 
 /**
  * The one link to one remote person. An offer never replaces an open link: it is held (the newest
@@ -17,6 +32,8 @@ export class LinkSlot {
   #link: Link | undefined;
   #held: { offer: SignalData; candidates: SignalData[]; at: number } | undefined;
   readonly #create: (initiator: boolean) => Link;
+  /** What is left of the new-link budget, and when it was counted. */
+  #newLinks: { left: number; at: number } = { left: NEW_LINK_OFFERS.burst, at: 0 };
 
   constructor(create: (initiator: boolean) => Link) {
     this.#create = create;
@@ -37,6 +54,10 @@ export class LinkSlot {
   signal(data: SignalData, now = Date.now()): void {
     const link = this.#link;
     if (data.type === 'offer') {
+      if (mediaSections(data.sdp) > MAX_MEDIA_SECTIONS) {
+        console.warn(`meshchat: refused an offer with ${mediaSections(data.sdp)} media sections`);
+        return;
+      }
       // The other side adding media to the link we have: the same ICE session, offered again.
       if (link?.open && link.renegotiates?.(data.sdp)) {
         link.signal(data);
@@ -49,6 +70,7 @@ export class LinkSlot {
         link.probe();
         return;
       }
+      if (!this.#mayBuild(now)) return;
       this.#held = undefined;
       link?.close();
       this.#put(false).signal(data);
@@ -90,6 +112,16 @@ export class LinkSlot {
   /** Send on the link if it is open; `false` when it is not (or the send failed). */
   send(message: PeerMessage): boolean {
     return this.#link?.open === true && this.#link.send(message);
+  }
+
+  /** Whether an offer may build one more connection now (a token bucket per person). */
+  #mayBuild(now: number): boolean {
+    const budget = this.#newLinks;
+    budget.left = Math.min(NEW_LINK_OFFERS.burst, budget.left + (now - budget.at) / NEW_LINK_OFFERS.everyMs);
+    budget.at = now;
+    if (budget.left < 1) return false;
+    budget.left -= 1;
+    return true;
   }
 
   #put(initiator: boolean): Link {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PeerMessage, SignalData } from '@meshchat/protocol';
 import type { Link, LinkState } from '../../src/net/link';
-import { LinkSlot } from '../../src/net/link-slot';
+import { LinkSlot, MAX_MEDIA_SECTIONS, NEW_LINK_OFFERS } from '../../src/net/link-slot';
 
 /** A stand-in for PeerLink that records what the slot does with it (WebRTC itself is tested in e2e). */
 class FakeLink implements Link {
@@ -125,6 +125,33 @@ describe('one link per person', () => {
     bob.forget(open, 60_000);
     assert.equal(bob.link, undefined);
     assert.equal(made.length, 1);
+  });
+
+  it('refuses an offer with more media sections than a call needs, on an open link or a new one', () => {
+    const { slot, made } = slots();
+    const sections = (count: number) => `v=0\r\n${'m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n'.repeat(count)}`;
+    const bob = slot('bob');
+    bob.signal({ type: 'offer', sdp: sections(282) }, 0);
+    assert.equal(made.length, 0, 'no connection built for a 282-section offer');
+    bob.signal({ type: 'offer', sdp: sections(MAX_MEDIA_SECTIONS) }, 0);
+    assert.equal(made.length, 1, 'a call-sized one is answered');
+    const open = made[0] as FakeLink;
+    open.state = 'connected';
+    open.renegotiates = () => true;
+    bob.signal({ type: 'offer', sdp: sections(282) }, 0);
+    assert.equal(open.signals.length, 1, 'a renegotiation with 282 sections never reaches the link');
+    bob.signal({ type: 'offer', sdp: sections(4) }, 0);
+    assert.equal(open.signals.length, 2);
+  });
+
+  it('builds at most a few connections from a burst of offers, then one every few seconds', () => {
+    const { slot, made } = slots();
+    const bob = slot('bob');
+    for (let i = 0; i < 60; i++) bob.signal({ type: 'offer', sdp: `v=${i}` }, 1_000 + i * 10);
+    assert.equal(made.length, NEW_LINK_OFFERS.burst, `${made.length} connections for 60 offers`);
+    bob.signal({ type: 'offer', sdp: 'v=later' }, 1_600 + NEW_LINK_OFFERS.everyMs);
+    assert.equal(made.length, NEW_LINK_OFFERS.burst + 1, 'the budget refills');
+    assert.deepEqual(made.at(-1)?.signals, [{ type: 'offer', sdp: 'v=later' }]);
   });
 
   it('ignores answers and candidates for links it does not have', () => {
