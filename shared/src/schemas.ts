@@ -74,6 +74,12 @@ export const signalDataSchema = z.discriminatedUnion('type', [
     key: base64url(128),
     mac: z.optional(text(1, 128)),
   }),
+  /**
+   * One end of a relayed link caught `via` changing, dropping or reordering a frame (`tampered`), or
+   * heard nothing through it any more (`silent`): it tells the other end (through the server, not
+   * through `via`), which then stops sending that way too.
+   */
+  z.object({ type: z.literal('relay-failed'), session: relaySession, via: rawNick, why: z.enum(['tampered', 'silent']), mac: z.optional(text(1, 128)) }),
 ]);
 
 export const signalRequestSchema = z.object({ to: rawNick, data: signalDataSchema });

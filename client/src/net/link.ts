@@ -8,8 +8,8 @@ export type LinkState = 'connecting' | 'connected' | 'failed' | 'closed';
 export type LinkFailure =
   | { why: 'closed' }
   | { why: 'timeout' }
-  /** An open link stopped hearing from its peer: a network went away or changed. */
-  | { why: 'silent' }
+  /** An open link stopped hearing from its peer: a network went away or changed (`reported`: the other end of a relayed link heard nothing and told us). */
+  | { why: 'silent'; reported?: true }
   | { why: 'no-route' }
   | { why: 'turn-refused' }
   | { why: 'turn-error'; detail: string }
@@ -18,8 +18,8 @@ export type LinkFailure =
   | { why: 'version'; theirs: number; ours: number }
   /** They sent more than anyone chatting would; the link was closed to keep the page responsive. */
   | { why: 'flood' }
-  /** The person relaying the link changed, dropped, replayed or reordered a sealed frame. */
-  | { why: 'tampered'; via: string }
+  /** The person relaying the link changed, dropped, replayed or reordered a sealed frame (`reported`: the other end caught it and told us). */
+  | { why: 'tampered'; via: string; reported?: true }
   | { why: 'error'; detail: string };
 
 /** The media a link carries: the microphone, the camera, or a shared screen. */

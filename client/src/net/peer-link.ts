@@ -12,6 +12,7 @@ import {
   type PeerMessage,
   type SignalData,
 } from '@meshchat/protocol';
+import { Heartbeat, type HeartbeatTimes } from './heartbeat';
 import { sdpFingerprint } from './fingerprint';
 import { withDtx } from './sdp';
 import { ownFrame } from './own-frames';
@@ -51,13 +52,9 @@ const PROBE_TIMEOUT_MS = 3_000;
 const DISCONNECTED_GRACE_MS = 2_000;
 /**
  * Chromium takes 6 s or more to call a link whose network changed "disconnected". So an open link
- * that has brought nothing for `QUIET_MS` asks (a ping, answered at once), and one that has brought
- * nothing for `SILENT_MS` is failed and re-made. Checked every `HEARTBEAT_MS`; a check that runs
- * late (the page was busy, and what arrived meanwhile may still wait in its queue) judges nothing.
+ * that has brought nothing for 2 s asks, and one that has brought nothing for 4.5 s is failed and re-made.
  */
-const HEARTBEAT_MS = 1_000;
-const QUIET_MS = 2_000;
-const SILENT_MS = 4_500;
+const HEARTBEAT: HeartbeatTimes = { quietMs: 2_000, silentMs: 4_500 };
 /** Places for media the answering side may ask for on one link: a microphone, a camera and a screen, with room to spare. */
 const MAX_TRANSCEIVER_REQUESTS = 4;
 
@@ -82,10 +79,10 @@ export class PeerLink implements Link {
   readonly #budget: InboundBudget;
   #probe: ReturnType<typeof setTimeout> | undefined;
   #silent: ReturnType<typeof setTimeout> | undefined;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
-  /** When this link last brought anything, and when the heartbeat last ran (performance.now()). */
-  #heard = 0;
-  #beat = 0;
+  readonly #heartbeat = new Heartbeat(HEARTBEAT, {
+    ping: () => this.open && this.send({ type: 'ping' }),
+    silent: () => this.open && this.#fail({ why: 'silent' }),
+  });
   /** The sender of each kind of media we send on this link, once we first sent it. */
   readonly #senders = new Map<MediaKind, RTCRtpSender>();
   #transceiverRequests = 0;
@@ -115,8 +112,7 @@ export class PeerLink implements Link {
       clearTimeout(this.#timer);
       this.#peer.send(encodePeerMessage(HELLO));
       this.#openFileChannel();
-      this.#heard = this.#beat = performance.now();
-      this.#heartbeat = setInterval(() => this.#listen(), HEARTBEAT_MS);
+      this.#heartbeat.start();
       this.#setState('connected');
       void this.#reportRoute();
     });
@@ -303,7 +299,7 @@ export class PeerLink implements Link {
     clearTimeout(this.#timer);
     clearTimeout(this.#probe);
     clearTimeout(this.#silent);
-    clearInterval(this.#heartbeat);
+    this.#heartbeat.stop();
     this.#state = 'closed';
     this.#peer.destroy();
   }
@@ -327,7 +323,7 @@ export class PeerLink implements Link {
     channel.bufferedAmountLowThreshold = FILE_BUFFER_LOW_BYTES;
     channel.addEventListener('message', ({ data }: MessageEvent<ArrayBuffer | string>) => {
       const parsed = typeof data === 'string' ? undefined : parseFileChunk(data);
-      this.#heard = performance.now();
+      this.#heartbeat.heard();
       if (parsed?.ok) this.#options.onChunk(parsed.id, parsed.data);
       else this.#options.onDropped();
     });
@@ -356,15 +352,6 @@ export class PeerLink implements Link {
         this.#fail(this.#turnError ?? (this.#usesTurn ? { why: 'turn-silent' } : { why: 'no-route' }));
       }
     });
-  }
-
-  #listen(now = performance.now()): void {
-    const late = now - this.#beat > HEARTBEAT_MS * 1.5;
-    this.#beat = now;
-    if (late || !this.open) return;
-    const quiet = now - this.#heard;
-    if (quiet >= SILENT_MS) this.#fail({ why: 'silent' });
-    else if (quiet >= QUIET_MS) this.send({ type: 'ping' });
   }
 
   /** A sender added since the last negotiation takes its shape as soon as the negotiation ends, not at the governor's next round. */
@@ -410,7 +397,7 @@ export class PeerLink implements Link {
   #receive(raw: Uint8Array | string): void {
     // Frames can arrive before simple-peer says "connect" (it waits for stats first): they count.
     if (this.#state === 'failed' || this.#state === 'closed') return;
-    this.#heard = performance.now();
+    this.#heartbeat.heard();
     if (!this.#budget.take('frame', performance.now())) {
       this.#fail({ why: 'flood' });
       return;
@@ -445,7 +432,7 @@ export class PeerLink implements Link {
     clearTimeout(this.#timer);
     clearTimeout(this.#probe);
     clearTimeout(this.#silent);
-    clearInterval(this.#heartbeat);
+    this.#heartbeat.stop();
     this.#state = 'failed';
     this.#peer.destroy();
     this.#options.onState('failed', reason);

@@ -1,5 +1,6 @@
 import { HELLO, MAX_PEER_FRAME_BYTES, encodePeerMessage, parsePeerFrame, type PeerMessage, type SignalData } from '@meshchat/protocol';
 import { base64url, fromBase64url } from './base64';
+import { Heartbeat, type HeartbeatTimes } from './heartbeat';
 import type { Link, LinkFailure, LinkHooks, LinkState } from './link';
 import { ownFrame } from './own-frames';
 
@@ -91,8 +92,14 @@ export interface RelayFrame {
 const RELAYED_TYPES = new Set<PeerMessage['type']>(['hello', 'key', 'chat', 'signed', 'private', 'ack', 'typing', 'ping', 'pong']);
 
 /** A relayed link that has carried nothing of theirs within this time is given up. */
-const OPEN_TIMEOUT_MS = 10_000;
+const OPEN_TIMEOUT_MS = 6_000;
 const PROBE_TIMEOUT_MS = 5_000;
+/**
+ * An open relayed link is listened to like our own links, with room for its two hops: a third
+ * person who stops passing frames on (or goes away unnoticed) fails it within seconds, and what
+ * waited for an acknowledgement goes again another way.
+ */
+const HEARTBEAT: HeartbeatTimes = { quietMs: 3_000, silentMs: 7_000 };
 
 export interface RelayLinkOptions extends Pick<LinkHooks, 'budget' | 'onMessage' | 'onState' | 'onDropped'> {
   nick: string;
@@ -119,6 +126,10 @@ export class RelayLink implements Link {
   #opening: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #probe: ReturnType<typeof setTimeout> | undefined;
+  readonly #heartbeat = new Heartbeat(HEARTBEAT, {
+    ping: () => this.send({ type: 'ping' }),
+    silent: () => this.#fail({ why: 'silent' }),
+  });
 
   constructor(options: RelayLinkOptions) {
     this.nick = options.nick;
@@ -225,8 +236,10 @@ export class RelayLink implements Link {
       return;
     }
     const { message } = parsed;
+    this.#heartbeat.heard();
     if (this.#state === 'connecting') {
       clearTimeout(this.#timer);
+      this.#heartbeat.start();
       this.#state = 'connected';
       if (!options.proposer) this.send(HELLO);
       options.onState('connected');
@@ -244,6 +257,7 @@ export class RelayLink implements Link {
   };
 
   #stop(): void {
+    this.#heartbeat.stop();
     clearTimeout(this.#timer);
     clearTimeout(this.#probe);
     this.#probe = undefined;

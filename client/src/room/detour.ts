@@ -1,5 +1,5 @@
 import type { Result, SignalData } from '@meshchat/protocol';
-import { base64url, relayKeyPair, relayKeys, type RelayKeyPair, type RelayKeys, type RelayLink } from '../net';
+import { base64url, relayKeyPair, relayKeys, type LinkFailure, type RelayKeyPair, type RelayKeys, type RelayLink } from '../net';
 import { linkProof, verifyLinkProof } from './private-room';
 
 /** What a detour needs from the room. */
@@ -15,12 +15,24 @@ export interface DetourRoom {
 }
 
 type RelaySignal = Extract<SignalData, { type: 'relay-offer' | 'relay-answer' }>;
+type FailureReport = Extract<SignalData, { type: 'relay-failed' }>;
 
 /** A proposal the server could not deliver times out like one nobody answered. */
 const ignore = () => undefined;
 
 /** A proposal that got no answer within this time is given up, and the next person who reaches them asked. */
 const ANSWER_TIMEOUT_MS = 5_000;
+/**
+ * A third person whose relayed link carried nothing (or went silent) is not asked again for this
+ * long, doubling with each failure: others who reach both are tried first.
+ */
+const BACKOFF_FIRST_MS = 30_000;
+const BACKOFF_MAX_MS = 10 * 60_000;
+/**
+ * Proposals answered per person: a few at once, then one every ten seconds. Each answer is a signal
+ * of ours through the server, so proposals must not be able to spend our signal budget for us.
+ */
+const ANSWERS = { burst: 3, everyMs: 10_000 } as const;
 
 /**
  * The way to one person through a third when our own link to them does not form: which third
@@ -39,6 +51,12 @@ export class Detour {
   readonly #distrusted = new Set<string>();
   /** People asked and not answered since things last changed: not asked again until then. */
   readonly #asked = new Set<string>();
+  /** People whose relayed link for this pair failed without tampering: not asked until `until`. */
+  readonly #backoff = new Map<string, { until: number; failures: number }>();
+  /** Proposes again once the earliest back-off ends, if nobody else could be asked. */
+  #afterBackoff: ReturnType<typeof setTimeout> | undefined;
+  /** What is left of the budget for answering proposals, and when it was counted. */
+  #answers: { left: number; at: number } = { left: ANSWERS.burst, at: 0 };
 
   constructor(nick: string, room: DetourRoom, make: (via: string, session: string, keys: RelayKeys, proposer: boolean) => RelayLink) {
     this.#nick = nick;
@@ -55,9 +73,15 @@ export class Detour {
   propose(): void {
     const state = this.link?.state;
     if (state === 'connected' || state === 'connecting' || this.#pending) return;
-    // Each person once, until someone says whom they reach again or our own link fails again.
-    const via = this.#room.vias(this.#nick).find((each) => !this.#distrusted.has(each) && !this.#asked.has(each));
-    if (via === undefined) return;
+    // Each person once, until someone says whom they reach again or our own link fails again; one
+    // whose relayed link failed only after their back-off.
+    const now = Date.now();
+    const candidates = this.#room.vias(this.#nick).filter((each) => !this.#distrusted.has(each) && !this.#asked.has(each));
+    const via = candidates.find((each) => (this.#backoff.get(each)?.until ?? 0) <= now);
+    if (via === undefined) {
+      this.#retryAfterBackoff(candidates, now);
+      return;
+    }
     this.#asked.add(via);
     const session = base64url(crypto.getRandomValues(new Uint8Array(16)));
     const mine = relayKeyPair();
@@ -83,6 +107,8 @@ export class Detour {
   async offered(offer: RelaySignal): Promise<void> {
     const { session, via, key } = offer;
     if (via === this.#room.me || via === this.#nick || this.#distrusted.has(via) || !this.#room.reaches(via)) return;
+    // Only while our own link to them does not work, and only so often.
+    if (this.#room.reaches(this.#nick) || !this.#mayAnswer(Date.now())) return;
     if (!(await this.#proved(offer.mac, `to ${this.#room.me}`, `relay-offer ${session} ${via} ${key}`))) return;
     const mine = await relayKeyPair();
     const keys = await relayKeys(mine, key, { me: this.#room.me, nick: this.#nick, via, session, offerKey: key, answerKey: mine.key });
@@ -122,13 +148,59 @@ export class Detour {
     if (this.link?.via === via) this.link.lost();
   }
 
-  /** The relayed link failed; if `via` tampered with it, `via` is not asked again. */
-  failed(link: RelayLink, tampered: boolean): void {
-    if (tampered) this.#distrusted.add(link.via);
+  /**
+   * The relayed link failed. If `via` tampered with it, `via` is never asked again for this pair; if
+   * it carried nothing or went silent, `via` waits out a back-off. Either way, when we found out
+   * ourselves the other end is told, through the server, so it stops sending that way too.
+   */
+  failed(link: RelayLink, reason: LinkFailure | undefined): void {
+    if (reason?.why === 'tampered') this.#distrusted.add(link.via);
+    else if (reason?.why === 'timeout' || reason?.why === 'silent') {
+      const failures = (this.#backoff.get(link.via)?.failures ?? 0) + 1;
+      this.#backoff.set(link.via, { failures, until: Date.now() + Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (failures - 1)) });
+    }
+    const why = reason?.why === 'tampered' ? 'tampered' : reason?.why === 'silent' ? 'silent' : undefined;
+    if (why && !(reason && 'reported' in reason && reason.reported)) void this.#report(link, why);
     if (this.link === link) this.link = undefined;
   }
 
+  /** The other end found `via` tampering or silent: our end of that link fails the same way. */
+  async reported(report: FailureReport): Promise<void> {
+    const link = this.link;
+    if (!link || link.session !== report.session || link.via !== report.via) return;
+    if (!(await this.#proved(report.mac, `to ${this.#room.me}`, `relay-failed ${report.session} ${report.via} ${report.why}`))) return;
+    if (this.link !== link) return;
+    link.fail(report.why === 'tampered' ? { why: 'tampered', via: link.via, reported: true as const } : { why: 'silent', reported: true as const });
+  }
+
+  async #report(link: RelayLink, why: FailureReport['why']): Promise<void> {
+    const mac = await this.#mac(`relay-failed ${link.session} ${link.via} ${why}`, `to ${this.#nick}`);
+    this.#room.relay(this.#nick, { type: 'relay-failed', session: link.session, via: link.via, why, ...mac }, ignore);
+  }
+
+  /** Nobody can be asked now, but someone will be once their back-off ends. */
+  #retryAfterBackoff(candidates: readonly string[], now: number): void {
+    const ends = candidates.map((each) => this.#backoff.get(each)?.until ?? now).filter((until) => until > now);
+    if (ends.length === 0 || this.#afterBackoff !== undefined) return;
+    this.#afterBackoff = setTimeout(() => {
+      this.#afterBackoff = undefined;
+      this.propose();
+    }, Math.min(...ends) - now);
+  }
+
+  /** Whether a proposal may be answered now (a token bucket per person). */
+  #mayAnswer(now: number): boolean {
+    const budget = this.#answers;
+    budget.left = Math.min(ANSWERS.burst, budget.left + (now - budget.at) / ANSWERS.everyMs);
+    budget.at = now;
+    if (budget.left < 1) return false;
+    budget.left -= 1;
+    return true;
+  }
+
   close(): void {
+    clearTimeout(this.#afterBackoff);
+    this.#afterBackoff = undefined;
     this.#cancel();
     this.link?.close();
     this.link = undefined;

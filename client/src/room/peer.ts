@@ -226,6 +226,10 @@ export class Peer {
       void this.#detour.answered(data);
       return;
     }
+    if (data.type === 'relay-failed') {
+      void this.#detour.reported(data);
+      return;
+    }
     try {
       this.#slot.signal(data);
     } catch (error: unknown) {
@@ -490,7 +494,7 @@ export class Peer {
         }
         if (state === 'failed') {
           const tampered = reason?.why === 'tampered';
-          this.#detour.failed(link, tampered);
+          this.#detour.failed(link, reason);
           this.#detourTold = undefined;
           if (tampered) this.#room.tell({ type: 'relay-tampered', nick: this.nick, via });
           // Someone else may reach them both; and what waited on this link goes on the next one.

@@ -30,6 +30,8 @@ class FakeLink implements Link {
   chunkBytes() {
     return 0;
   }
+  /** Whether an offer renegotiates this link; the tests that need it say so. */
+  renegotiates?: (sdp: string) => boolean;
   probes = 0;
   probe() {
     this.probes += 1;

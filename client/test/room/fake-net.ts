@@ -105,6 +105,8 @@ export class FakeNet {
   readonly links: FakeLink[] = [];
   /** Who the server says is away: signals to them are refused. */
   readonly away = new Set<string>();
+  /** Every signal sent through the server, as it left its sender. */
+  readonly signals: { from: string; to: string; data: SignalData }[] = [];
 
   /** `nick` joins from `browser` (its certificate): the server tells everyone already in, and the newcomer links up with them. */
   join(nick: string, proofKey?: CryptoKey, browser = `${nick}'s browser`): Member {
@@ -177,6 +179,7 @@ export class FakeNet {
   }
 
   #relay(from: string, to: string, data: SignalData, answered: (result: Result) => void): void {
+    this.signals.push({ from, to, data });
     later(() => {
       const code: ErrorCode | undefined = this.away.has(to) ? 'PEER_AWAY' : this.members.has(to) ? undefined : 'PEER_NOT_FOUND';
       answered(code ? { ok: false, code } : { ok: true });

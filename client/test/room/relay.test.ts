@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { base64url, relayKeyPair } from '../../src/net';
 import { proofKey, receiptState } from '../../src/room';
 import { FakeNet, heard, until, type Member } from './fake-net';
 
@@ -141,5 +142,79 @@ describe('two people whose own link does not form', () => {
     assert.deepEqual(alice.room.people.get('bob'), { state: 'connected', via: 'carol', verification: 'verified' });
     alice.room.sayTo('bob', 'members only');
     await until(() => heard(bob).includes('alice: members only'), 'bob has it');
+  });
+
+  it('a third who accepts and carries nothing is left for another who reaches both, and waits out a back-off', async () => {
+    net = new FakeNet();
+    net.block('alice', 'bob');
+    // mallory passes nothing on; she comes first, so she is asked first.
+    net.meddle = (from, message) => (from === 'mallory' && message.type === 'relayed' ? 'drop' : undefined);
+    const started = Date.now();
+    const alice = net.join('alice');
+    const bob = net.join('bob');
+    net.join('mallory');
+    net.join('carol');
+    await until(() => via(alice, 'bob') === 'carol' && via(bob, 'alice') === 'carol', 'alice and bob talk through carol', 25_000);
+    const askedMallory = () => net.signals.filter(({ data }) => data.type === 'relay-offer' && data.via === 'mallory').length;
+    console.log(`[measure] with a black-holing third person present, the pair linked through the honest one in ${Date.now() - started} ms; mallory was asked ${askedMallory()} time(s)`);
+    alice.room.sayTo('bob', 'through carol');
+    await until(() => heard(bob).includes('alice: through carol'), 'bob has it');
+    // Carol goes: mallory, the only one left who reaches both, waits out her back-off first.
+    net.leave('carol');
+    await until(() => via(alice, 'bob') === undefined, 'the way through carol is gone');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(askedMallory(), 1, 'mallory is not asked again while her back-off runs');
+  });
+
+  it('a third who goes silent after the link opened: both ends notice, and what waited goes through another', async () => {
+    const { alice, bob } = await blockedPair();
+    net.join('dave');
+    await until(() => alice.room.people.get('dave')?.state === 'connected' && bob.room.people.get('dave')?.state === 'connected', 'dave is linked with both');
+    net.meddle = (from, message) => (from === 'carol' && message.type === 'relayed' ? 'drop' : undefined);
+    alice.room.sayTo('bob', 'said while carol was silent');
+    await until(() => via(alice, 'bob') === 'dave' && via(bob, 'alice') === 'dave', 'they move to dave', 20_000);
+    await until(() => heard(bob).includes('alice: said while carol was silent'), 'bob has it, through dave');
+    await until(() => receipts(alice).every((state) => state === 'delivered'), 'and alice knows');
+  });
+
+  it('a third who tampers is reported by the receiving end: the sender stops sending that way and nothing it sent is lost', async () => {
+    const { alice, bob } = await blockedPair();
+    net.join('dave');
+    await until(() => alice.room.people.get('dave')?.state === 'connected' && bob.room.people.get('dave')?.state === 'connected', 'dave is linked with both');
+    net.meddle = (from, message) => (from === 'carol' && message.type === 'relayed' && message.from === 'alice' ? { ...message, box: `${message.box.startsWith('A') ? 'B' : 'A'}${message.box.slice(1)}` } : undefined);
+    alice.room.sayTo('bob', 'one');
+    alice.room.sayTo('bob', 'two');
+    alice.room.sayTo('bob', 'three');
+    await until(() => alice.notices.some((notice) => notice.type === 'relay-tampered' && notice.nick === 'bob' && notice.via === 'carol'), 'alice, the sender, is told');
+    await until(() => via(alice, 'bob') === 'dave', 'alice sends through dave now');
+    await until(() => ['alice: one', 'alice: two', 'alice: three'].every((line) => heard(bob).includes(line)), 'bob has all three');
+    await until(() => receipts(alice).every((state) => state === 'delivered'), 'each delivered');
+  });
+
+  it('proposals are answered only while the own link is down, and at a bounded rate', async () => {
+    net = new FakeNet();
+    net.block('mallory', 'bob');
+    const bob = net.join('bob');
+    const mallory = net.join('mallory');
+    const carol = net.join('carol');
+    await until(() => bob.room.people.get('carol')?.state === 'connected' && carol.room.people.get('mallory')?.state === 'connected', 'carol links with both');
+    const { key } = await relayKeyPair();
+    const offer = () => ({ type: 'relay-offer' as const, session: base64url(crypto.getRandomValues(new Uint8Array(16))), via: 'carol', key });
+    const answers = () => net.signals.filter(({ from, data }) => from === 'bob' && data.type === 'relay-answer').length;
+    const before = answers();
+    for (let i = 0; i < 100; i++) bob.room.signal('mallory', offer());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const answered = answers() - before;
+    console.log(`[measure] 100 relay proposals from one person: the victim answered ${answered}`);
+    assert.ok(answered <= 3, `${answered} answers to 100 proposals`);
+    // Someone whose own link to us works gets no answer at all.
+    const linked = net.join('dave');
+    await until(() => bob.room.people.get('dave')?.state === 'connected', 'dave links with bob');
+    const withLink = answers();
+    for (let i = 0; i < 10; i++) bob.room.signal('dave', offer());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(answers(), withLink, 'no answer to someone we reach ourselves');
+    void mallory;
+    void linked;
   });
 });

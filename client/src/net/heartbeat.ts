@@ -1,0 +1,53 @@
+/** How quiet a link may be before it asks, and before it is given up. */
+export interface HeartbeatTimes {
+  /** Brought nothing this long: ask (a ping, answered at once). */
+  quietMs: number;
+  /** Brought nothing this long: the link is failed as silent. */
+  silentMs: number;
+}
+
+const BEAT_MS = 1_000;
+
+/**
+ * Tells a link that stopped carrying from one that is merely idle, for any kind of link: once a
+ * second it looks at when the link last brought anything, pings when it has been quiet, and calls
+ * it silent when even the ping brought nothing back. A check that runs late (the page was busy, and
+ * what arrived meanwhile may still wait in its queue) judges nothing.
+ */
+export class Heartbeat {
+  #heard = 0;
+  #beat = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #times: HeartbeatTimes;
+  readonly #link: { ping(): void; silent(): void };
+
+  constructor(times: HeartbeatTimes, link: { ping(): void; silent(): void }) {
+    this.#times = times;
+    this.#link = link;
+  }
+
+  /** The link opened: listening starts now. */
+  start(): void {
+    this.#heard = this.#beat = performance.now();
+    this.#timer ??= setInterval(() => this.#listen(), BEAT_MS);
+  }
+
+  /** Something came on the link. */
+  heard(): void {
+    this.#heard = performance.now();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #listen(now = performance.now()): void {
+    const late = now - this.#beat > BEAT_MS * 1.5;
+    this.#beat = now;
+    if (late) return;
+    const quiet = now - this.#heard;
+    if (quiet >= this.#times.silentMs) this.#link.silent();
+    else if (quiet >= this.#times.quietMs) this.#link.ping();
+  }
+}
