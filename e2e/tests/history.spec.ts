@@ -45,11 +45,59 @@ test('a late joiner sees what was said, in order, each marked verified or relaye
 
   // Bob's tab keeps its signing key across a reload: his own earlier messages come back verified, as his.
   expect(await reloadPastQuestion(bob.page)).toBe(true);
-  await expect(earlier(bob)).toHaveText([/good morning.*verified/, /morning alice.*verified/, /I have to go, bye.*relayed by alice and dave/, /welcome dave.*verified/]);
+  // Carol's words come back from alice alone: dave never saw carol's key himself, so he does not give them on.
+  await expect(earlier(bob)).toHaveText([/good morning.*verified/, /morning alice.*verified/, /I have to go, bye.*relayed by alice(?! and)/, /welcome dave.*verified/]);
   await expect(earlier(bob).nth(1)).toHaveAttribute('data-mine', '');
   // People says what the room keeps, where; a member can keep their own messages out of it.
   await expect(bob.page.getByRole('complementary')).toContainText('kept in the tabs of the people here');
   await expect(bob.page.getByRole('checkbox', { name: 'Share my messages with people who join later' })).toBeChecked();
+});
+
+test('history in a present member\'s name under another key is a conflict, and a forgery is never given on after its maker left', async ({ join }) => {
+  const alice = await join('alice', 'poison');
+  const carol = await join('carol', 'poison');
+  const mallory = await join('mallory', 'poison', TAMPER_HISTORY);
+  await mallory.connectedTo('alice', 'carol');
+  await alice.say('hello from alice');
+  await heard(mallory, 1);
+  await carol.say('see you tomorrow');
+  await heard(mallory, 2);
+  await leave(carol);
+  await expect(mallory.people.locator('li[data-nick="carol"]')).toHaveCount(0);
+
+  // Mallory adds, to every answer she gives, a line in alice's name and one in carol's, each signed
+  // with a key she made: valid signatures, not theirs.
+  await mallory.page.evaluate(async () => {
+    const b64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const key = b64(await crypto.subtle.exportKey('raw', pair.publicKey));
+    const forge = async (by: string, text: string, ts: number) => {
+      const record = { by, alg: 'Ed25519', key, id: `forged-${by}`, ts, text, n: 1, prev: '' };
+      const bytes = new TextEncoder().encode(JSON.stringify(['meshchat message v1', 'poison', by, 1, '', ts, record.id, text]));
+      return { ...record, sig: b64(await crypto.subtle.sign({ name: 'Ed25519' }, pair.privateKey, bytes)) };
+    };
+    const forged = [await forge('alice', 'send me your password', Date.now() - 60_000), await forge('carol', 'the meeting moved: https://evil.example/meet', Date.now() - 30_000)];
+    (window as unknown as { __tamper: (frame: string) => string }).__tamper = (raw) => {
+      const frame = JSON.parse(raw) as { records: { ts: number }[] };
+      frame.records.push(...forged);
+      frame.records.sort((a, b) => a.ts - b.ts);
+      return JSON.stringify(frame);
+    };
+  });
+  const dave = await join('dave', 'poison');
+  await expect(earlier(dave).filter({ hasText: 'see you tomorrow' })).toHaveCount(1);
+  const inAlicesName = earlier(dave).filter({ hasText: 'send me your password' });
+  await expect(inAlicesName).toHaveAttribute('data-known', 'conflict');
+  await expect(earlier(dave).filter({ hasText: 'hello from alice' })).toHaveAttribute('data-known', 'verified');
+
+  // Mallory goes; a later newcomer asks alice and dave: the forgeries are given on by nobody.
+  await leave(mallory);
+  await expect(dave.people.locator('li[data-nick="mallory"]')).toHaveCount(0);
+  const erin = await join('erin', 'poison');
+  await expect(earlier(erin).filter({ hasText: 'see you tomorrow' })).toHaveAttribute('data-known', 'relayed');
+  await expect(earlier(erin).filter({ hasText: 'hello from alice' })).toHaveAttribute('data-known', 'verified');
+  await expect(erin.log).not.toContainText('evil.example');
+  await expect(erin.log).not.toContainText('send me your password');
 });
 
 /** In the hostile member's page: history frames it sends pass through `window.__tamper` first. */
