@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import puppeteer, { type Browser, type BrowserContext, type ElementHandle, type Page } from 'puppeteer-core';
 import { untilTestEnds } from './processes';
 import { EXPECT_TIMEOUT_MS } from './limits';
@@ -222,5 +221,4 @@ async function windowIn(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-/** axe-core's source, to run in a Firefox page (@axe-core/playwright drives Playwright pages only). */
-export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+export { AXE_SOURCE } from './axe';

@@ -1,29 +1,34 @@
-import { violations } from '../axe';
+import type { Page } from '@playwright/test';
+import { COLOUR_RULES, violations } from '../axe';
 import { expect, test } from '../fixtures';
 
-for (const colorScheme of ['light', 'dark'] as const) {
-  test(`axe finds nothing on the join screen, the room and a private conversation (${colorScheme})`, async ({ openPage, join }) => {
-    const page = await openPage('?room=axe');
-    await page.emulateMedia({ colorScheme });
-    await expect(page.getByRole('textbox', { name: 'Nickname' })).toBeVisible();
-    expect(await violations(page), 'join screen').toEqual([]);
-
-    const alice = await join('alice', 'axe');
-    const bob = await join('bob', 'axe');
-    await alice.page.emulateMedia({ colorScheme });
-    await alice.connectedTo('bob');
-    await alice.say('hello https://example.com');
-    await bob.say('hi alice');
-    await bob.say('/msg alice psst');
-    await expect(alice.lines('private')).toHaveCount(1);
-    await expect(alice.receipt('hello')).toHaveAttribute('data-receipt', 'delivered');
-    expect(await violations(alice.page), 'room').toEqual([]);
-
-    await alice.conversation(/Private: bob/).click();
-    await expect(alice.lines('private')).toHaveText([/private from bob: psst/]);
-    expect(await violations(alice.page), 'private conversation').toEqual([]);
-  });
+/** Every rule on the screen as it is in light colours, then the colour rules again in dark, switched in place. */
+async function bothThemes(page: Page, screen: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await violations(page), `${screen} (light)`).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await violations(page, COLOUR_RULES), `${screen} (dark)`).toEqual([]);
 }
+
+test('axe finds nothing on the join screen, the room and a private conversation, light and dark', async ({ openPage, join }) => {
+  const page = await openPage('?room=axe');
+  await expect(page.getByRole('textbox', { name: 'Nickname' })).toBeVisible();
+  await bothThemes(page, 'join screen');
+
+  const alice = await join('alice', 'axe');
+  const bob = await join('bob', 'axe');
+  await alice.connectedTo('bob');
+  await alice.say('hello https://example.com');
+  await bob.say('hi alice');
+  await bob.say('/msg alice psst');
+  await expect(alice.lines('private')).toHaveCount(1);
+  await expect(alice.receipt('hello')).toHaveAttribute('data-receipt', 'delivered');
+  await bothThemes(alice.page, 'room');
+
+  await alice.conversation(/Private: bob/).click();
+  await expect(alice.lines('private')).toHaveText([/private from bob: psst/]);
+  await bothThemes(alice.page, 'private conversation');
+});
 
 test('the whole chat works from the keyboard alone, and new messages are announced politely', async ({ openPage, join }) => {
   const bob = await join('bob', 'keys');

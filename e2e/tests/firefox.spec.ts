@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { AXE_TAGS } from '../axe';
 import { AXE_SOURCE, FIREFOX_DOWNLOADS, FirefoxUser, NO_FIREFOX } from '../firefox';
 
 test.skip(NO_FIREFOX !== '', NO_FIREFOX);
@@ -261,11 +262,11 @@ test('a Chromium and a Firefox stranger are paired into a room of their own', as
 test('axe finds nothing in Firefox on the join screen and in the room', async ({ firefox, join, server }) => {
   const axe = async (page: FirefoxUser['page']) => {
     await page.evaluate(AXE_SOURCE);
-    const found = await page.evaluate(async () => {
+    const found = await page.evaluate(async (tags: string[]) => {
       const axe = (window as unknown as { axe: { run(options: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const results = await axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+      const results = await axe.run({ runOnly: tags });
       return results.violations.flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${violation.help} at ${node.target.join(' ')}`));
-    });
+    }, AXE_TAGS);
     return found;
   };
   const alice = await FirefoxUser.open(firefox, `${server.url}/?room=axe`, 'alice');
