@@ -84,6 +84,7 @@ function parseFlags() {
       static: { type: 'string' },
       'no-static': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      'check-flags': { type: 'boolean' },
     },
     strict: true,
   }).values;
@@ -122,6 +123,15 @@ const redisUrl = parsed['redis-url'] ?? (process.env.REDIS_URL || undefined);
 if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) fatal('--redis-url wants a redis:// or rediss:// URL');
 const redisPrefix = parsed['redis-prefix'] ?? 'meshchat:';
 if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) fatal('--redis-prefix wants 1-64 letters, digits, _ : . or -');
+
+const maxConnections = integer('--max-connections', parsed['max-connections'], MAX_CONNECTIONS, 1, 10_000_000);
+const livenessTtlMs = integer('--liveness-ttl', parsed['liveness-ttl'], LIVENESS_TTL_MS, 300, 3600 * 1000);
+const port = integer('--port', parsed.port ?? process.env.PORT, 9090, 0, 65535);
+const maxRoomSize = integer('--max-room-size', parsed['max-room-size'], DEFAULT_MAX_ROOM_SIZE, 2, MAX_ROOM_SIZE_LIMIT);
+const reconnectGraceMs = integer('--reconnect-grace', parsed['reconnect-grace'], RECONNECT_GRACE_MS, 0, 24 * 3600 * 1000);
+const turnTtlSeconds = integer('--turn-ttl', parsed['turn-ttl'], TURN_CREDENTIAL_TTL_SECONDS, 1, 7 * 24 * 3600);
+// `npm start` asks this first, so a bad flag is answered before the client is built.
+if (parsed['check-flags']) process.exit(0);
 
 const state = process.env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state');
 const secretFile = parsed['session-secret-file'] ?? path.join(state, 'meshchat', 'session-secret');
@@ -169,15 +179,15 @@ const server = await createSignalingServer({
   sessionSecret: sessionSecret(),
   // Seats left or kicked, beside the secret: a restarted server refuses their old tokens.
   revocationsFile: redisUrl === undefined ? path.join(path.dirname(secretFile), 'session-revocations.json') : undefined,
-  maxConnections: integer('--max-connections', parsed['max-connections'], MAX_CONNECTIONS, 1, 10_000_000),
+  maxConnections,
   redisUrl,
   redisPrefix,
-  livenessTtlMs: integer('--liveness-ttl', parsed['liveness-ttl'], LIVENESS_TTL_MS, 300, 3600 * 1000),
+  livenessTtlMs,
   host: parsed.host ?? '127.0.0.1',
-  port: integer('--port', parsed.port ?? process.env.PORT, 9090, 0, 65535),
-  maxRoomSize: integer('--max-room-size', parsed['max-room-size'], DEFAULT_MAX_ROOM_SIZE, 2, MAX_ROOM_SIZE_LIMIT),
+  port,
+  maxRoomSize,
   corsOrigins: parsed['cors-origin'] ?? [],
-  reconnectGraceMs: integer('--reconnect-grace', parsed['reconnect-grace'], RECONNECT_GRACE_MS, 0, 24 * 3600 * 1000),
+  reconnectGraceMs,
   adminToken: process.env.ADMIN_TOKEN || undefined,
   staticDir: parsed['no-static'] ? null : (parsed.static ?? undefined),
   trustProxy: parsed['trust-proxy'] ?? false,
@@ -189,7 +199,7 @@ const server = await createSignalingServer({
   stunUrls,
   turnUrls,
   turnSecret,
-  turnTtlSeconds: integer('--turn-ttl', parsed['turn-ttl'], TURN_CREDENTIAL_TTL_SECONDS, 1, 7 * 24 * 3600),
+  turnTtlSeconds,
   logLevel: process.env.LOG_LEVEL ?? 'info',
 }).catch((error: unknown) => {
   // Bad flags exit 2; a server that cannot start (port taken, Redis unreachable) exits 1.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,24 @@ describe('npm start, stopped like a service', () => {
       assert.equal(await survivors(pid, sent + 5_000), '', 'a process npm start made outlived it by 5 s');
       assert.ok(Date.now() - sent < 5_000, `npm start took ${Date.now() - sent} ms to stop`);
       assert.equal(await portIsFree(Number(new URL(server.url).port)), true, 'the port is still taken');
+    });
+  }
+});
+
+describe('npm start reads its flags first', () => {
+  for (const [args, status, said] of [
+    [['--help'], 0, /Usage: meshchat-signaling/],
+    [['--port', 'nope'], 2, /--port must be a whole number/],
+    [['--no-such-flag'], 2, /Unknown option '--no-such-flag'/],
+  ] as const) {
+    it(`npm start -- ${args.join(' ')} answers at once, without building the client`, () => {
+      const started = Date.now();
+      const result = spawnSync('npm', ['start', '--', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      const output = `${result.stdout}${result.stderr}`;
+      assert.equal(result.status, status, output);
+      assert.match(output, said);
+      assert.doesNotMatch(output, /vite|building/i, 'no build ran');
+      assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     });
   }
 });

@@ -1,0 +1,12 @@
+#!/bin/sh
+# `npm start`: build the web client and serve it. The flags are read first, so --help and a bad
+# flag are answered at once, before a build; then the server replaces this shell (exec), so
+# signals reach it as they would a service's own process.
+set -e
+cli=signaling/src/cli.ts
+for arg in "$@"; do
+  case "$arg" in -h | --help) exec node --import tsx "$cli" --help ;; esac
+done
+node --import tsx "$cli" --check-flags "$@"
+npm run build
+exec node --import tsx "$cli" "$@"
