@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import * as protocol from '@meshchat/protocol';
 
 /**
  * How much of each time limit the slowest run of each wait used: every test against its timeout,
@@ -27,7 +28,19 @@ interface Options {
   show?: number;
 }
 
-const EXPLICIT_TIMEOUT = /timeout:\s*([\d_]+)/;
+/** A `timeout:` written as a sum of numbers and the protocol's named limits (`RECONNECT_GRACE_MS + 10_000`). */
+const EXPLICIT_TIMEOUT = /timeout:\s*([A-Z\d_]+(?:\s*\+\s*[A-Z\d_]+)*)/;
+
+/** The value of such a sum, or `undefined` if it names something other than a numeric limit. */
+function limitValue(expression: string): number | undefined {
+  let total = 0;
+  for (const term of expression.split('+').map((each) => each.trim())) {
+    const value = /^[\d_]+$/.test(term) ? Number(term.replaceAll('_', '')) : (protocol as Record<string, unknown>)[term];
+    if (typeof value !== 'number') return undefined;
+    total += value;
+  }
+  return total;
+}
 
 export default class HeadroomReporter implements Reporter {
   readonly #waits = new Map<string, Wait>();
@@ -85,7 +98,8 @@ export default class HeadroomReporter implements Reporter {
     for (let index = line - 1; index < Math.min(lines.length, line + 5); index++) {
       const text = lines[index] ?? '';
       const explicit = EXPLICIT_TIMEOUT.exec(text);
-      if (explicit?.[1]) return Number(explicit[1].replaceAll('_', ''));
+      const value = explicit?.[1] === undefined ? undefined : limitValue(explicit[1]);
+      if (value !== undefined) return value;
       if (text.trimEnd().endsWith(';')) break;
     }
     return this.options.expectTimeoutMs;

@@ -59,3 +59,6 @@ const CONTEXTS = [
 ];
 
 export const XSS_PAYLOADS: string[] = CONTEXTS.flatMap((context) => VECTORS.map(context));
+
+/** Each vector once, its context taking turns: every kind of payload, a fifth of the count. */
+export const EACH_VECTOR_ONCE: string[] = VECTORS.map((vector, i) => (CONTEXTS[i % CONTEXTS.length] ?? ((each: string) => each))(vector));
