@@ -28,8 +28,12 @@ interface Options {
   show?: number;
 }
 
-/** A `timeout:` written as a sum of numbers and the protocol's named limits (`RECONNECT_GRACE_MS + 10_000`). */
-const EXPLICIT_TIMEOUT = /timeout:\s*([A-Z\d_]+(?:\s*\+\s*[A-Z\d_]+)*)/;
+/**
+ * A `timeout` written in the statement: `timeout: 30_000`, a sum of numbers and the protocol's named
+ * limits (`RECONNECT_GRACE_MS + 10_000`), or something this cannot read (`timeout: limitMs`, or the
+ * shorthand `timeout,`).
+ */
+const EXPLICIT_TIMEOUT = /\btimeout(?:\s*:\s*([^,}\n]+)|\s*[,}])/;
 
 /** The value of such a sum, or `undefined` if it names something other than a numeric limit. */
 function limitValue(expression: string): number | undefined {
@@ -46,6 +50,8 @@ export default class HeadroomReporter implements Reporter {
   readonly #waits = new Map<string, Wait>();
   readonly #sources = new Map<string, string[]>();
   readonly #file = process.env.E2E_HEADROOM_FILE;
+  /** Tests left out, by title, with the reason each gave. */
+  readonly #skipped = new Map<string, string>();
 
   constructor(private readonly options: Options) {
     if (this.#file && existsSync(this.#file)) {
@@ -57,15 +63,25 @@ export default class HeadroomReporter implements Reporter {
     // A wait that failed used its whole limit by definition; the test's failure reports it.
     if (step.category !== 'expect' || step.error || !step.location || insideExpect(step)) return;
     const { file, line } = step.location;
-    this.#record('expect', `${relative(process.cwd(), file)}:${line}`, test.title, this.#expectLimit(file, line), step.duration);
+    const limit = this.#expectLimit(file, line);
+    if (limit !== undefined) this.#record('expect', `${relative(process.cwd(), file)}:${line}`, test.title, limit, step.duration);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    if (result.status === 'skipped') {
+      const why = test.annotations.find((annotation) => annotation.type === 'skip')?.description ?? 'no reason given';
+      this.#skipped.set(test.title, why);
+    }
     if (result.status !== 'passed') return;
     this.#record('test', `${relative(process.cwd(), test.location.file)}:${test.location.line}`, test.title, test.timeout, result.duration);
   }
 
   onEnd(): void {
+    // Said again at the end, where a reader looks: a suite left out is never a silent pass.
+    if (this.#skipped.size > 0) {
+      console.log('\nSkipped, and why:');
+      for (const [title, why] of this.#skipped) console.log(`  ${title.slice(0, 70)}: ${why}`);
+    }
     const waits = [...this.#waits.values()];
     if (this.#file) writeFileSync(this.#file, JSON.stringify(waits, null, 1));
     const tightest = waits.sort((a, b) => b.maxMs / b.limitMs - a.maxMs / a.limitMs).slice(0, this.options.show ?? 8);
@@ -91,15 +107,17 @@ export default class HeadroomReporter implements Reporter {
     this.#waits.set(key, wait);
   }
 
-  /** The `{ timeout }` written in the statement that starts at this line, else the default. */
-  #expectLimit(file: string, line: number): number {
+  /**
+   * The `{ timeout }` written in the statement that starts at this line, else the default;
+   * `undefined` when one is written that cannot be read here (the wait is then left out, not misjudged).
+   */
+  #expectLimit(file: string, line: number): number | undefined {
     let lines = this.#sources.get(file);
     if (!lines) this.#sources.set(file, (lines = readFileSync(file, 'utf8').split('\n')));
     for (let index = line - 1; index < Math.min(lines.length, line + 5); index++) {
       const text = lines[index] ?? '';
       const explicit = EXPLICIT_TIMEOUT.exec(text);
-      const value = explicit?.[1] === undefined ? undefined : limitValue(explicit[1]);
-      if (value !== undefined) return value;
+      if (explicit) return explicit[1] === undefined ? undefined : limitValue(explicit[1].trim());
       if (text.trimEnd().endsWith(';')) break;
     }
     return this.options.expectTimeoutMs;

@@ -13,9 +13,10 @@ import { CONFIGS, PAIRS, cellText, enter, labBrowsers, matrixTable, runMatrix, s
 
 /**
  * An init script that keeps every text frame this page's data channels carry, both ways, in
- * `window.__wire`; with `tamper`, it changes one character of every sealed frame it passes on.
+ * `window.__wire`. The sealed frames it passes on go as they are (`honest`), with one character
+ * changed (`tamper`), or not at all (`black-hole`).
  */
-const WIRE = (tamper: boolean) => {
+const WIRE = (mode: string) => {
   const wire: string[] = ((window as unknown as { __wire: string[] }).__wire = []);
   const keep = (channel: RTCDataChannel) =>
     channel.addEventListener('message', ({ data }: MessageEvent<unknown>) => {
@@ -26,7 +27,8 @@ const WIRE = (tamper: boolean) => {
     let frame = data;
     if (typeof frame === 'string') {
       wire.push(frame);
-      if (tamper && frame.includes('"type":"relayed"')) {
+      if (mode === 'black-hole' && frame.includes('"type":"relayed"')) return;
+      if (mode === 'tamper' && frame.includes('"type":"relayed"')) {
         const parsed = JSON.parse(frame) as { box: string };
         parsed.box = (parsed.box.startsWith('A') ? 'B' : 'A') + parsed.box.slice(1);
         frame = JSON.stringify(parsed);
@@ -82,7 +84,7 @@ test.describe('links across NATs', () => {
     }
   });
 
-  test('a pair behind two symmetric NATs talks through a third person, who reads nothing of it; a third who tampers is caught', async () => {
+  test('a pair behind two symmetric NATs talks through a third person, who reads nothing of it; a third who tampers is caught, one who carries nothing is left', async () => {
     test.setTimeout(180_000);
     const lab = NatLab.create(SITES.filter(({ name }) => ['open', 'sym1', 'sym2'].includes(name)));
     let browsers = new Map<string, BrowserContext>();
@@ -98,7 +100,7 @@ test.describe('links across NATs', () => {
 
       await test.step('sealed: private messages, receipts, typing and room messages go through cy, who sees none of their words', async () => {
         const third = await context('open').newPage();
-        await third.addInitScript(WIRE, false);
+        await third.addInitScript(WIRE, 'honest');
         const cy = new User(third, 'cy');
         await third.goto(`${server.url}/?room=sealed`);
         await fillJoin(third, 'cy');
@@ -135,13 +137,15 @@ test.describe('links across NATs', () => {
 
       await test.step('a third person who changes what it carries is caught, and nothing it changed is shown', async () => {
         const third = await context('open').newPage();
-        await third.addInitScript(WIRE, true);
+        await third.addInitScript(WIRE, 'tamper');
         await third.goto(`${server.url}/?room=tampered`);
         await fillJoin(third, 'cy');
         const ann = new User(await enter(context('sym1'), server.url, 'tampered', 'ann'), 'ann');
         const bea = new User(await enter(context('sym2'), server.url, 'tampered', 'bea'), 'bea');
         // bea (the answerer) is warned when ann's first sealed frame arrives changed; neither shows a working link through cy.
         await expect(bea.lines('notice').filter({ hasText: 'Warning: cy changed, dropped or replayed messages' })).toBeVisible({ timeout: 20_000 });
+        // ann, who sent what cy changed, is told too: bea reported it through the server.
+        await expect(ann.lines('notice').filter({ hasText: 'Warning: cy changed, dropped or replayed messages' })).toBeVisible();
         await ann.say('/msg bea are you there');
         for (const [user, other] of [[ann, 'bea'], [bea, 'ann']] as const) {
           await expect(user.people.locator(`li[data-nick="${other}"]`)).not.toHaveAttribute('data-via', 'cy');
@@ -149,6 +153,31 @@ test.describe('links across NATs', () => {
         await expect(ann.receipt('are you there')).not.toHaveAttribute('data-receipt', 'delivered');
         await expect(bea.lines('private')).toHaveCount(0);
         await Promise.all([third, ann.page, bea.page].map((page) => page.close()));
+      });
+
+      await test.step('a third person who accepts and carries nothing is left for an honest one', async () => {
+        const hole = await context('open').newPage();
+        await hole.addInitScript(WIRE, 'black-hole');
+        await hole.goto(`${server.url}/?room=hole`);
+        await fillJoin(hole, 'mal');
+        await expect(hole.getByRole('log', { name: 'Messages' })).toBeVisible();
+        const honest = await context('open').newPage();
+        await honest.addInitScript(WIRE, 'honest');
+        await honest.goto(`${server.url}/?room=hole`);
+        await fillJoin(honest, 'cy');
+        await expect(honest.getByRole('log', { name: 'Messages' })).toBeVisible();
+        const started = Date.now();
+        const ann = new User(await enter(context('sym1'), server.url, 'hole', 'ann'), 'ann');
+        const bea = new User(await enter(context('sym2'), server.url, 'hole', 'bea'), 'bea');
+        for (const [user, other] of [[ann, 'bea'], [bea, 'ann']] as const) {
+          await expect(user.people.locator(`li[data-nick="${other}"]`)).toHaveAttribute('data-via', 'cy', { timeout: 40_000 });
+        }
+        console.log(`[measure] with a black-holing third person (asked first), ann and bea talk through the honest one ${Date.now() - started} ms after joining`);
+        await ann.say('/msg bea through cy at last');
+        await bea.conversation(/ann/).click();
+        await expect(bea.lines('private').filter({ hasText: 'through cy at last' })).toBeVisible();
+        await expect(ann.receipt('through cy at last')).toHaveAttribute('data-receipt', 'delivered');
+        await Promise.all([hole, honest, ann.page, bea.page].map((page) => page.close()));
       });
     } finally {
       await Promise.all([...browsers.values()].map((browser) => browser.close()));
