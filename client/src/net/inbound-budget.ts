@@ -25,19 +25,36 @@ export const INBOUND_RATES = {
 
 export type InboundKind = keyof typeof INBOUND_RATES;
 
-/** Token buckets, one per kind, for one remote person. Pure: the clock is passed in. */
+/** A token bucket: `rate.burst` at once, refilled at `rate.perSecond`. Pure: the clock is passed in (ms). */
+export class TokenBucket {
+  readonly #rate: Rate;
+  #left: number;
+  #at: number | undefined;
+
+  constructor(rate: Rate) {
+    this.#rate = rate;
+    this.#left = rate.burst;
+  }
+
+  /** Take one token; `false` once the budget is used up. */
+  take(now: number): boolean {
+    const { perSecond, burst } = this.#rate;
+    this.#left = Math.min(burst, this.#left + ((now - (this.#at ?? now)) / 1000) * perSecond);
+    this.#at = now;
+    if (this.#left < 1) return false;
+    this.#left -= 1;
+    return true;
+  }
+}
+
+/** Token buckets, one per kind, for one remote person. */
 export class InboundBudget {
-  readonly #tokens = new Map<InboundKind, { left: number; at: number }>();
+  readonly #buckets = new Map<InboundKind, TokenBucket>();
 
   /** Charge one `kind`; `false` once the person is over that budget. */
   take(kind: InboundKind, now: number): boolean {
-    const { perSecond, burst } = INBOUND_RATES[kind];
-    const bucket = this.#tokens.get(kind) ?? { left: burst, at: now };
-    bucket.left = Math.min(burst, bucket.left + ((now - bucket.at) / 1000) * perSecond);
-    bucket.at = now;
-    this.#tokens.set(kind, bucket);
-    if (bucket.left < 1) return false;
-    bucket.left -= 1;
-    return true;
+    let bucket = this.#buckets.get(kind);
+    if (!bucket) this.#buckets.set(kind, (bucket = new TokenBucket(INBOUND_RATES[kind])));
+    return bucket.take(now);
   }
 }

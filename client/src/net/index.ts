@@ -2,7 +2,7 @@
 // knows nothing of rooms' contents or of Lit. May import only @meshchat/protocol and its own files.
 export { base64url, fromBase64url } from './base64';
 export { keptInTab, tabCertificate } from './identity';
-export { InboundBudget } from './inbound-budget';
+export { InboundBudget, TokenBucket } from './inbound-budget';
 export type { Link, LinkFactory, LinkFailure, LinkHooks, LinkRoute, LinkState, MediaKind, VideoShape } from './link';
 export { LinkSlot } from './link-slot';
 export { peerLinks } from './peer-link';

@@ -1,4 +1,5 @@
 import type { PeerMessage, SignalData } from '@meshchat/protocol';
+import { TokenBucket } from './inbound-budget';
 import type { Link } from './link';
 
 /** Candidates kept for a held offer; a real one trickles a handful. */
@@ -14,7 +15,7 @@ export const MAX_MEDIA_SECTIONS = 8;
  * Offers that build a new connection, per person: a few at once (a reload, a retry), then one every
  * few seconds. Each costs a connection's set-up on the main thread; a flood of them is refused.
  */
-export const NEW_LINK_OFFERS = { burst: 4, everyMs: 5_000 } as const;
+export const NEW_LINK_OFFERS = { burst: 4, perSecond: 1 / 5 } as const;
 
 /** How many media sections (`m=` lines) an SDP has. */
 export function mediaSections(sdp: string): number {
@@ -32,8 +33,7 @@ export class LinkSlot {
   #link: Link | undefined;
   #held: { offer: SignalData; candidates: SignalData[]; at: number } | undefined;
   readonly #create: (initiator: boolean) => Link;
-  /** What is left of the new-link budget, and when it was counted. */
-  #newLinks: { left: number; at: number } = { left: NEW_LINK_OFFERS.burst, at: 0 };
+  readonly #newLinks = new TokenBucket(NEW_LINK_OFFERS);
 
   constructor(create: (initiator: boolean) => Link) {
     this.#create = create;
@@ -70,7 +70,7 @@ export class LinkSlot {
         link.probe();
         return;
       }
-      if (!this.#mayBuild(now)) return;
+      if (!this.#newLinks.take(now)) return;
       this.#held = undefined;
       link?.close();
       this.#put(false).signal(data);
@@ -112,16 +112,6 @@ export class LinkSlot {
   /** Send on the link if it is open; `false` when it is not (or the send failed). */
   send(message: PeerMessage): boolean {
     return this.#link?.open === true && this.#link.send(message);
-  }
-
-  /** Whether an offer may build one more connection now (a token bucket per person). */
-  #mayBuild(now: number): boolean {
-    const budget = this.#newLinks;
-    budget.left = Math.min(NEW_LINK_OFFERS.burst, budget.left + (now - budget.at) / NEW_LINK_OFFERS.everyMs);
-    budget.at = now;
-    if (budget.left < 1) return false;
-    budget.left -= 1;
-    return true;
   }
 
   #put(initiator: boolean): Link {

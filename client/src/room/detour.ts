@@ -1,5 +1,5 @@
 import type { Result, SignalData } from '@meshchat/protocol';
-import { base64url, relayKeyPair, relayKeys, type LinkFailure, type RelayKeyPair, type RelayKeys, type RelayLink } from '../net';
+import { TokenBucket, base64url, relayKeyPair, relayKeys, type LinkFailure, type RelayKeyPair, type RelayKeys, type RelayLink } from '../net';
 import { linkProof, verifyLinkProof } from './private-room';
 
 /** What a detour needs from the room. */
@@ -32,7 +32,7 @@ const BACKOFF_MAX_MS = 10 * 60_000;
  * Proposals answered per person: a few at once, then one every ten seconds. Each answer is a signal
  * of ours through the server, so proposals must not be able to spend our signal budget for us.
  */
-const ANSWERS = { burst: 3, everyMs: 10_000 } as const;
+const ANSWERS = { burst: 3, perSecond: 1 / 10 } as const;
 
 /**
  * The way to one person through a third when our own link to them does not form: which third
@@ -55,8 +55,8 @@ export class Detour {
   readonly #backoff = new Map<string, { until: number; failures: number }>();
   /** Proposes again once the earliest back-off ends, if nobody else could be asked. */
   #afterBackoff: ReturnType<typeof setTimeout> | undefined;
-  /** What is left of the budget for answering proposals, and when it was counted. */
-  #answers: { left: number; at: number } = { left: ANSWERS.burst, at: 0 };
+  /** The budget for answering their proposals. */
+  readonly #answers = new TokenBucket(ANSWERS);
 
   constructor(nick: string, room: DetourRoom, make: (via: string, session: string, keys: RelayKeys, proposer: boolean) => RelayLink) {
     this.#nick = nick;
@@ -108,7 +108,7 @@ export class Detour {
     const { session, via, key } = offer;
     if (via === this.#room.me || via === this.#nick || this.#distrusted.has(via) || !this.#room.reaches(via)) return;
     // Only while our own link to them does not work, and only so often.
-    if (this.#room.reaches(this.#nick) || !this.#mayAnswer(Date.now())) return;
+    if (this.#room.reaches(this.#nick) || !this.#answers.take(Date.now())) return;
     if (!(await this.#proved(offer.mac, `to ${this.#room.me}`, `relay-offer ${session} ${via} ${key}`))) return;
     const mine = await relayKeyPair();
     const keys = await relayKeys(mine, key, { me: this.#room.me, nick: this.#nick, via, session, offerKey: key, answerKey: mine.key });
@@ -186,16 +186,6 @@ export class Detour {
       this.#afterBackoff = undefined;
       this.propose();
     }, Math.min(...ends) - now);
-  }
-
-  /** Whether a proposal may be answered now (a token bucket per person). */
-  #mayAnswer(now: number): boolean {
-    const budget = this.#answers;
-    budget.left = Math.min(ANSWERS.burst, budget.left + (now - budget.at) / ANSWERS.everyMs);
-    budget.at = now;
-    if (budget.left < 1) return false;
-    budget.left -= 1;
-    return true;
   }
 
   close(): void {

@@ -151,7 +151,7 @@ describe('one link per person', () => {
     const bob = slot('bob');
     for (let i = 0; i < 60; i++) bob.signal({ type: 'offer', sdp: `v=${i}` }, 1_000 + i * 10);
     assert.equal(made.length, NEW_LINK_OFFERS.burst, `${made.length} connections for 60 offers`);
-    bob.signal({ type: 'offer', sdp: 'v=later' }, 1_600 + NEW_LINK_OFFERS.everyMs);
+    bob.signal({ type: 'offer', sdp: 'v=later' }, 1_600 + 1000 / NEW_LINK_OFFERS.perSecond);
     assert.equal(made.length, NEW_LINK_OFFERS.burst + 1, 'the budget refills');
     assert.deepEqual(made.at(-1)?.signals, [{ type: 'offer', sdp: 'v=later' }]);
   });
