@@ -254,7 +254,7 @@ export class RedisStore implements ChatStore {
     // seats held for a reconnect keep their grace.
     if (this.#client.status === 'ready') await this.#client.del(this.#aliveKey()).catch(() => 0);
     this.#closed = true;
-    await Promise.all([this.#client, this.#pub, this.#sub].map((client) => client.quit().catch(() => client.disconnect())));
+    await Promise.all([this.#client, this.#pub, this.#sub].map(farewell));
   }
 
   async #ready(timeoutMs: number): Promise<void> {
@@ -312,4 +312,18 @@ export class RedisStore implements ChatStore {
       throw new StoreUnavailableError(message);
     }
   }
+}
+
+/** How long a closing store waits for Redis to acknowledge QUIT before it just drops the connection. */
+const QUIT_WAIT_MS = 1_000;
+
+/** Close one connection: politely when Redis answers, at once when it is gone or stalled (QUIT would wait forever). */
+async function farewell(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS)));
+    await Promise.race([client.quit().catch(() => undefined), waited]);
+    clearTimeout(timer);
+  }
+  client.disconnect();
 }
