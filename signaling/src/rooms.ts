@@ -207,11 +207,16 @@ export class RoomRegistry {
     return departure;
   }
 
-  /** A seat left on purpose: its tokens win nothing back, until they are too old to anyway. */
+  /**
+   * A seat left on purpose: its tokens win nothing back, until they are too old to anyway. The seat
+   * is free whether or not this is recorded (a store that fails here does not undo the leave).
+   */
   async #revoke(departure: Departure | undefined): Promise<Departure | undefined> {
     if (!departure) return undefined;
-    const { sessionReissueMs, reconnectGraceMs } = this.#options;
-    await this.#store.revoke(`${departure.room}\n${seatKey(departure.nick)}`, Date.now(), sessionReissueMs + 2 * reconnectGraceMs);
+    const { sessionReissueMs, reconnectGraceMs, log } = this.#options;
+    await this.#store.revoke(`${departure.room}\n${seatKey(departure.nick)}`, Date.now(), sessionReissueMs + 2 * reconnectGraceMs).catch((error: unknown) => {
+      log.warn({ event: 'revoke-failed', room: departure.room, err: String(error) }, 'could not record a seat as left; its tokens stay valid until they age out');
+    });
     return departure;
   }
 
