@@ -114,7 +114,11 @@ export default class HeadroomReporter implements Reporter {
   #expectLimit(file: string, line: number): number | undefined {
     let lines = this.#sources.get(file);
     if (!lines) this.#sources.set(file, (lines = readFileSync(file, 'utf8').split('\n')));
-    for (let index = line - 1; index < Math.min(lines.length, line + 5); index++) {
+    // A chained wait (`expect.poll(…, { timeout }).toBe(…)`) is reported at its last line: the
+    // statement starts after the previous one ends.
+    let start = line - 1;
+    while (start > 0 && line - start < 15 && !/[;{}]\s*$/.test(lines[start - 1] ?? ';')) start -= 1;
+    for (let index = start; index < Math.min(lines.length, line + 5); index++) {
       const text = lines[index] ?? '';
       const explicit = EXPLICIT_TIMEOUT.exec(text);
       if (explicit) return explicit[1] === undefined ? undefined : limitValue(explicit[1].trim());
