@@ -159,8 +159,7 @@ export class Detour {
       const failures = (this.#backoff.get(link.via)?.failures ?? 0) + 1;
       this.#backoff.set(link.via, { failures, until: Date.now() + Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (failures - 1)) });
     }
-    const why = reason?.why === 'tampered' ? 'tampered' : reason?.why === 'silent' ? 'silent' : undefined;
-    if (why && !(reason && 'reported' in reason && reason.reported)) void this.#report(link, why);
+    if ((reason?.why === 'tampered' || reason?.why === 'silent') && !reason.reported) void this.#report(link, reason.why);
     if (this.link === link) this.link = undefined;
   }
 
