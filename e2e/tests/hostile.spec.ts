@@ -199,7 +199,7 @@ test('after a server restart, an impostor with the same nickname cannot take ove
   const port = server.port;
   await server.stop('SIGKILL');
   await server.start(port);
-  await expect(bob.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(bob.lines('notice').filter({ hasText: 'Back after' })).toHaveCount(1, { timeout: 20_000 });
   const impostor = await enter('alice');
   await expect(impostor.log).toContainText('with bob');
   // The impostor's offer reaches bob while his link to the real alice is open: it waits, the link stays.
@@ -207,7 +207,7 @@ test('after a server restart, an impostor with the same nickname cannot take ove
   await expect(bob.lines('public').filter({ hasText: 'it is still me' })).toHaveCount(1);
   await alice.page.evaluate(() => ((window as unknown as { __cut: boolean }).__cut = false));
   // The real alice resumes with her signed token; the impostor is put out of the room.
-  await expect(alice.lines('notice').filter({ hasText: 'Reconnected' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(alice.lines('notice').filter({ hasText: 'Back after' })).toHaveCount(1, { timeout: 20_000 });
   await expect(impostor.page.getByRole('alert')).toContainText('removed you');
   await alice.say('and still me after');
   await expect(bob.lines('public')).toHaveText([/alice: it is still me/, /alice: and still me after/]);

@@ -48,7 +48,7 @@ test('a static build on its own origin chats through the signaling server; other
   await fillJoin(alicePage, 'alice');
   // A deep link on the static host still lands on the app, as an invitation to its room.
   const bobPage = await openWatched(browser, `${site.origin}/some/deep/link?room=static`);
-  await expect(bobPage.getByRole('heading', { name: "You're invited to static" })).toBeVisible();
+  await expect(bobPage.getByRole('heading', { name: 'Join static' })).toBeVisible();
   await fillJoin(bobPage, 'bob');
   const [alice, bob] = [new User(alicePage, 'alice'), new User(bobPage, 'bob')];
   await bob.connectedTo('alice');

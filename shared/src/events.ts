@@ -33,6 +33,11 @@ export interface ClientToServerEvents {
   join: (request: JoinRequest, ack: (result: JoinResult) => void) => void;
   resume: (request: ResumeRequest, ack: (result: JoinResult) => void) => void;
   leave: (ack: Ack) => void;
+  /**
+   * The page is going away (closed, reloaded, navigated elsewhere): when this connection drops, its
+   * seat is kept only for a reload, not the whole reconnect grace. No answer.
+   */
+  bye: () => void;
   /** Is this connection still alive? Answered at once; a page that stopped hearing a peer asks. */
   alive: (ack: Ack) => void;
   /** Relay an offer, answer or ICE candidate to one member of your room. */

@@ -30,6 +30,13 @@ export const PAIR_ROOM_SIZE = 2;
 /** How long a dropped socket keeps its nickname and room for a reconnect with its session token. */
 export const RECONNECT_GRACE_MS = 30_000;
 
+/**
+ * How long a page that said goodbye (closed, reloaded, navigated away) keeps its seat: long enough
+ * for a reload to take it back (a reload here resumes within RELOAD_MEASURED; see docs), short
+ * enough that the others see it leave within seconds.
+ */
+export const RELOAD_GRACE_MS = 2_000;
+
 /** Longest session token a client may present (they name the room and nickname, and are signed). */
 export const SESSION_TOKEN_MAX_LENGTH = 512;
 /**

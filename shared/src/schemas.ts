@@ -157,6 +157,8 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history'), records: z.array(historyRecordSchema).check(z.maxLength(HISTORY_CHUNK_RECORDS)), done: z.boolean() }),
   /** Is this link alive? Answered with `pong` at once; sent when the other side seems to be re-connecting. */
   z.object({ type: z.enum(['ping', 'pong']) }),
+  /** The sender's page is being closed (or reloaded): its link ends on purpose, not through a fault. */
+  z.object({ type: z.literal('bye') }),
   /** In a private room: proof of the room secret, bound to this link's DTLS fingerprints. */
   z.object({ type: z.literal('proof'), mac: text(1, 128) }),
   /** The receiver has every chat and private message of this sender up to `seq`. */

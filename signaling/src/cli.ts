@@ -10,6 +10,7 @@ import {
   LIVENESS_TTL_MS,
   MAX_ROOM_SIZE_LIMIT,
   RECONNECT_GRACE_MS,
+  RELOAD_GRACE_MS,
   TURN_CREDENTIAL_TTL_SECONDS,
 } from '@meshchat/protocol';
 import { createSignalingServer } from './server';
@@ -22,6 +23,7 @@ const USAGE = `Usage: meshchat-signaling [options]
   --max-room-size N      members per room, 2-${MAX_ROOM_SIZE_LIMIT} (default ${DEFAULT_MAX_ROOM_SIZE})
   --cors-origin ORIGIN   a browser origin allowed to connect; repeat for more (default: same origin only)
   --reconnect-grace MS   how long a dropped user keeps nickname and room (default 30000)
+  --reload-grace MS      how long a user who closed or reloaded the page keeps them (default ${RELOAD_GRACE_MS})
   --stun-port PORT       answer STUN on this UDP port and hand it to browsers (default 3478; 0 picks one)
   --stun-host HOST       interface STUN listens on (default: all interfaces, whatever --host is)
   --no-stun              answer no STUN (browsers then offer only addresses their own network knows)
@@ -66,6 +68,7 @@ function parseFlags() {
       'max-room-size': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'reconnect-grace': { type: 'string' },
+      'reload-grace': { type: 'string' },
       stun: { type: 'string', multiple: true },
       'stun-port': { type: 'string' },
       'stun-host': { type: 'string' },
@@ -129,6 +132,7 @@ const livenessTtlMs = integer('--liveness-ttl', parsed['liveness-ttl'], LIVENESS
 const port = integer('--port', parsed.port ?? process.env.PORT, 9090, 0, 65535);
 const maxRoomSize = integer('--max-room-size', parsed['max-room-size'], DEFAULT_MAX_ROOM_SIZE, 2, MAX_ROOM_SIZE_LIMIT);
 const reconnectGraceMs = integer('--reconnect-grace', parsed['reconnect-grace'], RECONNECT_GRACE_MS, 0, 24 * 3600 * 1000);
+const reloadGraceMs = integer('--reload-grace', parsed['reload-grace'], RELOAD_GRACE_MS, 0, 24 * 3600 * 1000);
 const turnTtlSeconds = integer('--turn-ttl', parsed['turn-ttl'], TURN_CREDENTIAL_TTL_SECONDS, 1, 7 * 24 * 3600);
 // `npm start` asks this first, so a bad flag is answered before the client is built.
 if (parsed['check-flags']) process.exit(0);
@@ -188,6 +192,7 @@ const server = await createSignalingServer({
   maxRoomSize,
   corsOrigins: parsed['cors-origin'] ?? [],
   reconnectGraceMs,
+  reloadGraceMs,
   adminToken: process.env.ADMIN_TOKEN || undefined,
   staticDir: parsed['no-static'] ? null : (parsed.static ?? undefined),
   trustProxy: parsed['trust-proxy'] ?? false,

@@ -24,6 +24,8 @@ export interface RoomRegistryOptions {
   /** Rooms that may exist at once; joining an existing room is always possible. */
   maxRooms: number;
   reconnectGraceMs: number;
+  /** How long the seat of a page that said goodbye is kept: time for a reload to take it back. */
+  reloadGraceMs: number;
   /**
    * How often a seated member gets a fresh session token. After a restart only tokens issued within
    * this plus the grace before the restart win a seat back: older ones belong to people long gone.
@@ -58,6 +60,10 @@ export class RoomRegistry {
   readonly #options: RoomRegistryOptions;
   /** Grace timers of seats whose socket dropped on this process, by hold id. */
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Seats held for sockets that dropped on this process, by socket id: a late goodbye still shortens the hold. */
+  readonly #held = new Map<string, { seat: Seat; holdId: string }>();
+  /** Sockets whose page said goodbye before they dropped. */
+  readonly #goodbyes = new Set<string>();
   /** Bookkeeping that failed while the store was away; run again when it is back. */
   #retries: (() => Promise<void>)[] = [];
   readonly #inFlight = new Set<Promise<void>>();
@@ -221,22 +227,45 @@ export class RoomRegistry {
   }
 
   /**
-   * The socket dropped: hold its seat for the reconnect grace, then free it. Never throws; while
-   * the store is away the hold waits for it to come back.
+   * The page on `socketId` is going away (closed, reloaded, navigated elsewhere): its seat is held
+   * only for a reload, whether the goodbye comes before its socket drops or just after.
+   */
+  goodbye(socketId: string, dropped: boolean): void {
+    const held = this.#held.get(socketId);
+    if (held) this.#expireAfter(socketId, held.seat, held.holdId, this.#options.reloadGraceMs, 'left');
+    else if (!dropped) this.#goodbyes.add(socketId);
+  }
+
+  /**
+   * The socket dropped: hold its seat for the reconnect grace (a reload's, if its page said
+   * goodbye), then free it. Never throws; while the store is away the hold waits for it to come back.
    */
   disconnect(socketId: string): void {
     this.#local.delete(socketId);
     this.#background(async () => {
       const holdId = randomBytes(12).toString('base64url');
       const seat = await this.#store.hold(socketId, this.#options.reconnectGraceMs, holdId);
+      const saidGoodbye = this.#goodbyes.delete(socketId);
       if (!seat) return;
-      const timer = setTimeout(() => {
-        this.#graceTimers.delete(holdId);
-        this.#background(async () => this.#depart([await this.#store.expire(seat.room, seatKey(seat.nick), holdId)]));
-      }, this.#options.reconnectGraceMs);
-      timer.unref();
-      this.#graceTimers.set(holdId, timer);
+      const { reloadGraceMs, reconnectGraceMs } = this.#options;
+      this.#expireAfter(socketId, seat, holdId, saidGoodbye ? reloadGraceMs : reconnectGraceMs, saidGoodbye ? 'left' : 'disconnected');
     });
+  }
+
+  /** Free the seat held as `holdId` after `ms`, unless it was resumed; those who stay are told it left for `reason`. */
+  #expireAfter(socketId: string, seat: Seat, holdId: string, ms: number, reason: Departure['reason']): void {
+    clearTimeout(this.#graceTimers.get(holdId));
+    this.#held.set(socketId, { seat, holdId });
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(holdId);
+      this.#held.delete(socketId);
+      this.#background(async () => {
+        const departure = await this.#store.expire(seat.room, seatKey(seat.nick), holdId);
+        this.#depart([departure && { ...departure, reason }]);
+      });
+    }, ms);
+    timer.unref();
+    this.#graceTimers.set(holdId, timer);
   }
 
   /** Stop timers and wait for bookkeeping under way; the registry is not used afterwards. */
@@ -245,6 +274,7 @@ export class RoomRegistry {
     clearInterval(this.#reissuer);
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
+    this.#held.clear();
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 

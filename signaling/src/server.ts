@@ -13,6 +13,7 @@ import {
   MAX_SOCKET_PAYLOAD_BYTES,
   RATE_LIMITS,
   RECONNECT_GRACE_MS,
+  RELOAD_GRACE_MS,
   SESSION_REISSUE_MS,
   SHUTDOWN_NOTICE_TIMEOUT_MS,
   TURN_CREDENTIAL_TTL_SECONDS,
@@ -47,6 +48,8 @@ export interface SignalingOptions {
   adminToken?: string | undefined;
   /** How long a dropped socket keeps its seat. Default 30 s. */
   reconnectGraceMs?: number;
+  /** How long the seat of a page that said goodbye is kept, for a reload. Default 2 s. */
+  reloadGraceMs?: number;
   /** Folder of the built web client to serve; `null` serves none. Default `client/dist`. */
   staticDir?: string | null | undefined;
   /** pino level; `silent` in tests. Default `info`. */
@@ -182,6 +185,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     maxRoomSize: options.maxRoomSize ?? DEFAULT_MAX_ROOM_SIZE,
     maxRooms: options.maxRooms ?? MAX_ROOMS,
     reconnectGraceMs: options.reconnectGraceMs ?? RECONNECT_GRACE_MS,
+    reloadGraceMs: options.reloadGraceMs ?? RELOAD_GRACE_MS,
     sessionReissueMs: options.sessionReissueMs ?? SESSION_REISSUE_MS,
     onDepart: (departures) => departures.forEach((departure) => hub.announceDeparture(departure)),
     onReissue: (socketId, session) => hub.emitterOf(socketId).emit('session', { session }),

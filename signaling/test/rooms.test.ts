@@ -152,6 +152,44 @@ describe('reconnect grace', () => {
     assert.deepEqual(await signal, [{ from: 'bob', data: OFFER }]);
   });
 
+  it('a page that says goodbye keeps its seat only for a reload: taken back within it, or "left" once it is over', async () => {
+    const { url } = await startServer({ reconnectGraceMs: 30_000, reloadGraceMs: 400 });
+    const [a, b] = await Promise.all([connect(url), connect(url)]);
+    const first = await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    const bobHearsLeave = record(b, 'peer-left');
+    // A reload: goodbye, then the page comes back with its token within the window.
+    a.emit('bye');
+    a.disconnect();
+    const reloaded = await connect(url);
+    const resumed = await reloaded.emitWithAck('resume', { session: first.session });
+    assert.equal(resumed.ok, true, JSON.stringify(resumed));
+    await sleep(600);
+    assert.deepEqual(bobHearsLeave, [], 'a reload is not a leave');
+
+    // A closed tab: goodbye, and nobody comes back. The room hears "left" after the window, not the 30 s grace.
+    const left = nextEvent(b, 'peer-left', 2_000);
+    const closed = Date.now();
+    reloaded.emit('bye');
+    reloaded.disconnect();
+    assert.deepEqual(await left, [{ nick: 'alice', reason: 'left' }]);
+    const after = Date.now() - closed;
+    assert.ok(after >= 350 && after < 1_500, `left ${after} ms after the goodbye`);
+    assert.equal((await join(await connect(url), 'alice', 'r')).ok, true, 'the name is free again');
+  });
+
+  it('a drop without a goodbye keeps the whole reconnect grace', async () => {
+    const { url } = await startServer({ reconnectGraceMs: 1_500, reloadGraceMs: 100 });
+    const [a, b] = await Promise.all([connect(url), connect(url)]);
+    await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    const left = nextEvent(b, 'peer-left', 3_000);
+    const dropped = Date.now();
+    a.disconnect();
+    assert.deepEqual(await left, [{ nick: 'alice', reason: 'disconnected' }]);
+    assert.ok(Date.now() - dropped >= 1_400, 'held for the reconnect grace, not a reload');
+  });
+
   it('frees the nickname and tells the room when the grace runs out', async () => {
     const { url } = await startServer({ reconnectGraceMs: 200 });
     const [a, b, c] = await Promise.all([connect(url), connect(url), connect(url)]);

@@ -88,6 +88,13 @@ export class SignalingSession {
     this.#socket.disconnect();
   }
 
+  /** The page is going away: the seat is kept only long enough for a reload to take it back. */
+  goodbye(): void {
+    if (!this.#socket.connected) return;
+    this.#socket.emit('bye');
+    this.#socket.disconnect();
+  }
+
   /** What links need before any is made: the ICE servers, and this tab's certificate. */
   async prepare(nick: string): Promise<void> {
     await this.#loadIce(nick);

@@ -18,7 +18,8 @@ export function shownIn(line: ChatLine, view: string | undefined, me: string): b
 
 /**
  * The lines that continue a run: the same sender's message right after their previous one in the
- * same conversation, within `RUN_GAP_MS`. Files, notices and warnings always stand alone.
+ * same conversation, within `RUN_GAP_MS`; files offered one after another group the same way.
+ * Notices and warnings always stand alone.
  */
 export function continuations(lines: readonly ChatLine[], me: string): Set<ChatLine> {
   const runs = new Set<ChatLine>();
@@ -31,7 +32,7 @@ export function continuations(lines: readonly ChatLine[], me: string): Set<ChatL
     if (
       previous &&
       !line.echo &&
-      (line.kind === 'public' || line.kind === 'private') &&
+      (line.kind === 'public' || line.kind === 'private' || line.kind === 'file') &&
       previous.kind === line.kind &&
       previous.from === line.from &&
       line.ts - previous.ts >= 0 &&

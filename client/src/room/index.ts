@@ -16,3 +16,4 @@ export type { Arrival, Notice } from './notices';
 export type { PeerView } from './peer';
 export { newRoomSecret, privateRoomId, proofKey, secretFromHash } from './private-room';
 export { Room } from './room';
+export { standingOf, type Standing } from './standing';

@@ -2,6 +2,7 @@ import type { Transfer } from './files';
 import type { Provenance } from './history';
 import type { Receipt, ReceiptState } from './delivery';
 import { receiptState } from './delivery';
+import type { Standing } from './notices';
 
 /** One line of the message log. Lines are replaced, never changed, so a line object renders once. */
 export interface ChatLine {
@@ -22,6 +23,8 @@ export interface ChatLine {
   transfers?: readonly Transfer[];
   /** A message of the room's history, said before we came: how we know it is its author's. */
   known?: Provenance;
+  /** A line about how someone stands (their link, their coming and going): whom, and what it says. */
+  about?: { nick: string; is: Standing['is'] | 'left'; via?: string };
 }
 
 const MAX_LINES = 2_000;
@@ -38,6 +41,8 @@ export class Log {
   #lastId = 0;
   /** Our messages still waiting for someone, by message id: the line that shows them. */
   readonly #receipts = new Map<string, number>();
+  /** Lines that tell how something stands while it goes on (a person's link, the server), by what they are about. */
+  readonly #standing = new Map<string, number>();
   readonly #changed: () => void;
 
   constructor(changed: () => void) {
@@ -65,6 +70,26 @@ export class Log {
       return kept ?? { id: ++this.#lastId, ...line };
     });
     this.#changed();
+  }
+
+  /**
+   * Tell how `key` stands (a person's link, the signaling server): its line is changed in place
+   * while the story goes on, so an incident is one line however often it changes.
+   */
+  put(key: string, line: Omit<ChatLine, 'id'>): void {
+    const id = this.#standing.get(key);
+    const index = id === undefined ? -1 : this.lines.findLastIndex((each) => each.id === id);
+    if (id === undefined || index < 0) {
+      this.#standing.set(key, this.add(line));
+      return;
+    }
+    this.lines = this.lines.with(index, { id, ...line });
+    this.#changed();
+  }
+
+  /** The story of `key` is over: its line stays as it reads, and what comes next is a new line. */
+  settle(key: string): void {
+    this.#standing.delete(key);
   }
 
   /** A line from the app itself (not from a person). */
@@ -98,5 +123,6 @@ export class Log {
     this.lines = [];
     this.earlier = [];
     this.#receipts.clear();
+    this.#standing.clear();
   }
 }

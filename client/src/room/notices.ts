@@ -17,9 +17,18 @@ export type Notice =
   | { type: 'private-unverified'; to: string; text: string }
   | { type: 'private-gone'; to: string; text: string }
   | { type: 'outbox-full'; nick: string }
-  | { type: 'link-back'; nick: string }
+  /**
+   * A link incident's line begins with how it began (`link-lost`, or `link-none`: no link formed
+   * at all) and ends with how it stands: `link-waiting`, `relayed`, `peer-away`, or `link-back`
+   * (`seconds` after it began).
+   */
+  | { type: 'link-none'; nick: string }
+  | { type: 'link-waiting'; nick: string }
+  | { type: 'link-back'; nick: string; seconds: number }
+  /** The server keeps `nick`'s seat while their connection is down. */
+  | { type: 'peer-away'; nick: string }
   | { type: 'link-lost'; nick: string; reason: LinkFailure | undefined }
-  /** Our own link to `nick` does not work; `via` carries what we say to each other, sealed. */
+  /** Our own link to `nick` does not work; `via` carries what we say to each other, sealed (the end of an incident's line). */
   | { type: 'relayed'; nick: string; via: string }
   /** `via` changed, dropped or replayed what it carried between us and `nick`, and carries nothing more. */
   | { type: 'relay-tampered'; nick: string; via: string }
@@ -41,6 +50,24 @@ export type Notice =
   /** `cap` people already send their camera in the call: ours stays off until one of them stops. */
   | { type: 'cameras-full'; cap: number }
   | { type: 'device'; device: 'microphone' | 'camera' | 'screen'; why: 'denied' | 'missing' | 'failed' };
+
+/**
+ * How a person stands with us, as People shows it and the log tells it: both read this one value,
+ * so they cannot disagree (see standing.ts).
+ * - `new`: in the room, our first link to them still forming;
+ * - `here`: our own link to them works;
+ * - `lost`: our own link broke (or never formed) and nobody carries what we say;
+ * - `relayed`: our own link does not work, and `via` carries what we say to each other;
+ * - `away`: the server keeps their seat while their connection is down;
+ * - `leaving`: their page said goodbye (closed or reloading): they leave unless a reload brings them back.
+ */
+export type Standing =
+  | { is: 'new' }
+  | { is: 'here' }
+  | { is: 'lost'; reason: LinkFailure | undefined }
+  | { is: 'relayed'; via: string }
+  | { is: 'away' }
+  | { is: 'leaving' };
 
 /** Someone else's message or file offer arrived, for the interface to count and call attention to. */
 export interface Arrival {

@@ -26,11 +26,12 @@ import { Detour, type DetourRoom } from './detour';
 import type { Notice } from './notices';
 import { Proof } from './proof';
 import { Retry } from './retry';
+import { standingOf, type Standing } from './standing';
 
 /** What People shows about one person. */
 export interface PeerView {
   /** The link's state, or `away`: their seat is held while their connection is down, so no link can form until they are back. */
-  state: LinkState | 'away';
+  state: LinkState | 'away' | 'leaving';
   /** Known once the link is open. */
   route?: LinkRoute;
   /** Our own link to them does not work, and this person carries what we say to each other, sealed. */
@@ -137,8 +138,6 @@ export class Peer {
   readonly #detour: Detour;
   #detourAfter: ReturnType<typeof setTimeout> | undefined;
   #wantsDetour = false;
-  /** The last "talking through" notice, not said again for the same person. */
-  #detourTold: string | undefined;
   /** Whether they are typing, in the room or privately to us: the timer that ends the notice. */
   readonly #typing = new Map<Scope, ReturnType<typeof setTimeout>>();
   /** When we last told them we were typing to them privately. */
@@ -146,6 +145,10 @@ export class Peer {
   #disposed = false;
   /** Whether our own link was usable when we last looked, to tell the room once when it becomes so. */
   #wasDirect = false;
+  /** Whether our own link to them has ever worked: a link that forms after that is a link come back. */
+  #everUp = false;
+  /** Their page said goodbye (closed or reloading): their link ends on purpose, and they leave unless they are back soon. */
+  #leaving = false;
 
   constructor(nick: string, room: PeerRoom) {
     this.nick = nick;
@@ -163,9 +166,20 @@ export class Peer {
 
   /** What People shows of them: our own link, or the relayed one while ours does not work. */
   get view(): PeerView {
+    if (this.#leaving) return { ...this.#direct, state: 'leaving' };
     const relayed = this.#detour.link;
     if (this.direct || !relayed?.open) return this.#direct;
     return { state: 'connected', via: relayed.via, ...(this.#room.proofKey ? { verification: 'verified' as const } : {}) };
+  }
+
+  /** How they stand with us: what People shows and the log tells. */
+  get standing(): Standing {
+    return standingOf(this.view, this.#everUp);
+  }
+
+  /** Our page is going away: tell them on the link we use, so they read our leaving as leaving, not as a fault. */
+  sayGoodbye(): void {
+    this.send({ type: 'bye' });
   }
 
   /** Our own link to them, when it is open and (in a private room) proved: files and relaying go on it alone. */
@@ -435,6 +449,7 @@ export class Peer {
   /** A frame on one of their links: what belongs to the link is handled here; the room routes the rest. */
   #message(link: Link, message: PeerMessage): void {
     if (message.type === 'chat' || message.type === 'private') this.received(link, message);
+    else if (message.type === 'bye') this.#saidGoodbye();
     else if (message.type === 'proof') void this.#proof.check(link, message.mac);
     else if (message.type === 'key') this.#keyed(link, { alg: message.alg, key: message.key });
     else if (this.#trustedOn(link)) this.#room.route(this, message);
@@ -461,7 +476,8 @@ export class Peer {
       onState: (state, reason) => {
         // A link that ends after its person left has nobody left to tell.
         if (this.#disposed) return;
-        this.update({ state });
+        // Why it failed is part of what People shows, in the same change as the failure.
+        this.update(state === 'failed' && reason ? { state, problem: reason } : { state });
         if (state === 'connected') this.#opened(link);
         if (state === 'failed') this.#lost(link, reason);
         this.#room.changed();
@@ -486,16 +502,12 @@ export class Peer {
         if (this.#disposed) return;
         if (state === 'connected') this.#sendKey(link);
         if (state === 'connected' && !this.direct) {
-          const told = `${via}`;
-          if (this.#detourTold !== told) this.#room.tell({ type: 'relayed', nick: this.nick, via });
-          this.#detourTold = told;
           this.flush();
           this.reacknowledge();
         }
         if (state === 'failed') {
           const tampered = reason?.why === 'tampered';
           this.#detour.failed(link, reason);
-          this.#detourTold = undefined;
           if (tampered) this.#room.tell({ type: 'relay-tampered', nick: this.nick, via });
           // Someone else may reach them both; and what waited on this link goes on the next one.
           this.considerDetour();
@@ -536,7 +548,8 @@ export class Peer {
   }
 
   #opened(link: Link): void {
-    if (this.#retry.retrying) this.#room.tell({ type: 'link-back', nick: this.nick });
+    this.#everUp = true;
+    this.#leaving = false;
     this.#retry.stop();
     this.reachSent = undefined;
     this.#checkIdentity(link);
@@ -551,6 +564,8 @@ export class Peer {
     if (reason) this.#direct = { ...this.#direct, problem: reason };
     this.#room.linkLost(this, reason);
     this.stopTyping();
+    // A page that said goodbye offers a new link itself if it comes back (a reload): nothing to try.
+    if (this.#leaving) return;
     // A link that worked and broke: the way round, if there is one, is taken at once.
     this.#wantDetour();
     this.flush();
@@ -562,11 +577,13 @@ export class Peer {
       this.#slot.connect();
       this.#room.changed();
     });
-    // One line an incident, with its first reason: the attempts to bring it back are silent, whatever
-    // they run into, until the link is back (or they leave).
-    const lost: Notice = { type: 'link-lost', nick: this.nick, reason };
-    if (this.#retry.told === undefined) this.#room.tell(lost);
-    this.#retry.told = JSON.stringify(lost);
+  }
+
+  /** They said goodbye: their link ending is no fault, and nothing is tried until they are back (a reload) or gone. */
+  #saidGoodbye(): void {
+    this.#leaving = true;
+    this.#retry.stop();
+    this.#room.changed();
   }
 
   /**

@@ -5,19 +5,11 @@ const RETRY_MAX_MS = 10_000;
 const FLOOD_ATTEMPT = 8;
 
 /**
- * Bringing one person's lost link back: how many attempts so far, the timer of the next, and the
- * notice last shown about the loss (said once, not at every attempt).
+ * Bringing one person's lost link back: how many attempts so far, and the timer of the next.
  */
 export class Retry {
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** The notice last shown for this loss. */
-  told: string | undefined;
-
-  /** Whether a link was lost and is being brought back. */
-  get retrying(): boolean {
-    return this.#attempt > 0;
-  }
 
   /** After a flood, the next attempt waits the longest. */
   flooded(): void {
@@ -44,6 +36,5 @@ export class Retry {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#attempt = 0;
-    this.told = undefined;
   }
 }

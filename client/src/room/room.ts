@@ -2,6 +2,7 @@ import {
   CLOCK_AHEAD_MS,
   FILE_MAX_BYTES,
   RECONNECT_GRACE_MS,
+  RELOAD_GRACE_MS,
   TYPING_INTERVAL_MS,
   type LeaveReason,
   type PeerMessage,
@@ -19,6 +20,7 @@ import { CALL_DEFAULTS, type CallSettings } from './governor';
 import type { ChatLine, Log } from './log';
 import type { Arrival, Notice } from './notices';
 import { Peer, type PeerRoom, type PeerView } from './peer';
+import { Standings } from './standing';
 
 export interface RoomOptions {
   /** Our own nickname in the room. */
@@ -85,6 +87,14 @@ export class Room implements PeerRoom {
    * have no open link to: gone for good unless they are back within the server's reconnect grace.
    */
   readonly #unlisted = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The log's account of each person's link, told from their standing. */
+  readonly #standings: Standings;
+  /**
+   * The line saying whom we joined, while it may still change: the server lists seats kept for
+   * people whose connection is down (or who just closed their page), and the line names only
+   * those who turn out to be here.
+   */
+  #entered: Extract<Notice, { type: 'entered' }> | undefined;
 
   constructor(options: RoomOptions) {
     this.#options = options;
@@ -92,6 +102,7 @@ export class Room implements PeerRoom {
     this.proofKey = options.proofKey;
     this.links = options.links;
     this.#log = options.log;
+    this.#standings = new Standings(options.log, options.words);
     this.files = new FileTransfers({
       // Files go on our own links only: a relayed link carries no file channel.
       send: (nick, message) => this.#peers.get(nick)?.sendDirect(message) ?? false,
@@ -157,7 +168,9 @@ export class Room implements PeerRoom {
 
   /** We came in: link up with everyone already here (the newcomer offers), and ask them for the room's history. */
   enter(room: string | undefined, peers: readonly string[]): void {
-    this.tell({ type: 'entered', nick: this.me, room, peers, history: this.history.options.shared });
+    this.#entered = { type: 'entered', nick: this.me, room, peers, history: this.history.options.shared };
+    this.#log.put('entered', { kind: 'notice', text: this.#options.words(this.#entered), ts: Date.now() });
+    if (peers.length === 0) this.#log.settle('entered');
     this.history.entered(peers);
     for (const nick of peers) this.#add(nick).connect();
   }
@@ -181,8 +194,9 @@ export class Room implements PeerRoom {
     for (const other of this.#peers.values()) other.viaLost(nick);
     this.files.lost(nick, 'peer-left');
     const count = peer.dropOutbox();
+    this.#standings.gone(nick);
     if (count > 0) this.tell({ type: 'left-unreceived', nick, count });
-    this.tell({ type: 'peer-left', nick, reason });
+    this.#log.add({ kind: 'notice', text: this.#options.words({ type: 'peer-left', nick, reason }), ts: Date.now(), about: { nick, is: 'left' } });
   }
 
   /**
@@ -302,6 +316,11 @@ export class Room implements PeerRoom {
     }
   }
 
+  /** Our page is going away (closed, reloaded, navigated elsewhere): everyone is told it is on purpose. */
+  goodbye(): void {
+    for (const peer of this.#peers.values()) peer.sayGoodbye();
+  }
+
   /** The page is being left (`true`), or stayed after all: then acknowledge what waited. */
   holdAcks(holding: boolean): void {
     this.holdingAcks = holding;
@@ -309,15 +328,23 @@ export class Room implements PeerRoom {
     for (const peer of this.#peers.values()) peer.reacknowledge();
   }
 
-  /** The server does not know `nick` in this room: unless our link to them is open, they have that long to come back. */
+  /**
+   * The server does not know `nick` in this room: unless our link to them is open, they have the
+   * server's reconnect grace to come back in (a reload's, if their page said goodbye).
+   */
   unlisted(nick: string): void {
-    if (this.#unlisted.has(nick) || this.#peers.get(nick)?.link?.open) return;
+    const peer = this.#peers.get(nick);
+    // A page that said goodbye may not have closed its link yet: it counts as gone all the same.
+    const leaving = peer?.standing.is === 'leaving';
+    if (this.#unlisted.has(nick) || (peer?.link?.open && !leaving)) return;
+    const grace = leaving ? RELOAD_GRACE_MS : RECONNECT_GRACE_MS;
     const timer = setTimeout(() => {
       this.#unlisted.delete(nick);
-      if (this.#peers.get(nick)?.link?.open) return;
-      this.left(nick, 'disconnected');
+      const now = this.#peers.get(nick);
+      if (now?.link?.open && now.standing.is !== 'leaving') return;
+      this.left(nick, grace === RELOAD_GRACE_MS ? 'left' : 'disconnected');
       this.changed();
-    }, RECONNECT_GRACE_MS);
+    }, grace);
     this.#unlisted.set(nick, timer);
   }
 
@@ -419,7 +446,25 @@ export class Room implements PeerRoom {
 
   changed(): void {
     this.#reachSoon();
+    for (const peer of this.#peers.values()) this.#standings.review(peer.nick, peer.standing);
+    this.#reviewEntered();
     this.#options.changed();
+  }
+
+  /** The join line names only who is here; it settles once nobody it names is still being linked to. */
+  #reviewEntered(): void {
+    const entered = this.#entered;
+    if (!entered) return;
+    const listed = entered.peers.map((nick) => this.#peers.get(nick)).filter((peer) => peer !== undefined);
+    const here = listed.filter((peer) => !['away', 'leaving'].includes(peer.standing.is)).map(({ nick }) => nick);
+    if (here.join('\n') !== entered.peers.join('\n')) {
+      this.#entered = { ...entered, peers: here };
+      this.#log.put('entered', { kind: 'notice', text: this.#options.words(this.#entered), ts: Date.now() });
+    }
+    if (listed.every((peer) => peer.standing.is !== 'new')) {
+      this.#entered = undefined;
+      this.#log.settle('entered');
+    }
   }
 
   /** Tell everyone we have a working link to whom we have one to, when that changed since they last heard. */

@@ -216,6 +216,21 @@ export const chatAppStyles = css`
     flex-wrap: wrap;
     margin: 0.25rem 0;
   }
+  .previous {
+    max-width: 32rem;
+    margin: 1rem auto 0;
+    padding: 0.5rem;
+    border: 1px solid var(--accent);
+    border-radius: 0.25rem;
+  }
+  .copy-by-hand {
+    display: grid;
+    gap: 0.25rem;
+    flex-basis: 100%;
+  }
+  .confirm.move {
+    border-color: var(--accent);
+  }
   .history-info,
   .history-info p {
     margin: 0;

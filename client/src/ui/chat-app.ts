@@ -16,6 +16,7 @@ import type {
   SendMessageEvent,
 } from './events';
 import { LANGUAGES, currentLanguage, useLanguage, type Language } from './i18n';
+import { isPairRoom } from '@meshchat/protocol';
 import { newRoomSecret, secretFromHash } from '../room';
 import './join-screen';
 import './message-composer';
@@ -33,6 +34,16 @@ function signalingWords(state: SignalingState): string {
     case 'offline':
       return msg('Offline: chats keep flowing between browsers; reconnecting…');
   }
+}
+
+/** A chat with a stranger is named after them, once they are there. */
+function strangerWords(nick: string | undefined): string {
+  return nick === undefined ? msg('You and the stranger') : msg(str`You and ${nick}`);
+}
+
+function strangerMessage(nick: string | undefined): string {
+  const stranger = nick ?? msg('the stranger');
+  return msg(str`Message ${stranger}`);
 }
 
 function typingWords(nicks: readonly string[]): string {
@@ -64,6 +75,8 @@ export class ChatApp extends LitElement {
     dragging: { state: true },
     notifications: { state: true },
     confirmingLeave: { state: true },
+    linkCopied: { state: true },
+    movingTo: { state: true },
   };
 
   readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceTransportPolicy: iceTransportPolicy(), callSettings: callSettings() });
@@ -85,6 +98,11 @@ export class ChatApp extends LitElement {
   declare dragging: boolean;
   /** Whether desktop notifications may be shown, as of the last time we asked. */
   declare notifications: Permission;
+  /** The invite link was just copied, or could not be: then it is shown to copy by hand. Never written into the log. */
+  declare linkCopied: 'copied' | 'failed' | undefined;
+  #linkCopiedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A link to another private room was opened in this tab while in a room: its secret, until the user chooses. */
+  declare movingTo: string | undefined;
 
   /**
    * Render at once after a quiet spell, and otherwise at most once per animation frame, however
@@ -160,8 +178,9 @@ export class ChatApp extends LitElement {
     const { chat } = this;
     switch (chat.screen) {
       case 'join':
-        return html`<mc-join-screen
+        return html`${this.#previousRoom()}<mc-join-screen
           .room=${roomFromLocation()}
+          .nick=${chat.nick}
           .privateRoom=${secretFromHash(location.hash) !== undefined}
           .historyShared=${historyShared()}
           .error=${chat.error?.() ?? ''}
@@ -189,7 +208,7 @@ export class ChatApp extends LitElement {
             @dragleave=${() => (this.dragging = false)}
             @drop=${this.#drop}
           >
-            ${this.#conversations()} ${this.#call()}
+            ${this.#moveQuestion()} ${this.#conversations()} ${this.#call()}
             <mc-message-log .lines=${chat.lines} .earlier=${chat.earlier} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
             <p class="typing">${typingWords(chat.typers())}</p>
             ${chat.people.size > 0
@@ -200,11 +219,14 @@ export class ChatApp extends LitElement {
                     <button class="primary" @click=${() => void chat.findAnotherStranger()}>${msg('Find another stranger')}</button>
                   </p>`
                 : html`<p class="alone">
-                    ${msg('Nobody else is here yet. Send the invite link to the people you want here.')}
-                    <button class="primary" @click=${() => void this.#copyLink()}>${msg('Copy the invite link')}</button>
+                    ${msg('Nobody else is here yet. Send the invite link to the people you want here.')} ${this.#inviteButton('primary')}
                   </p>`}
             <mc-message-composer
-              .placeholder=${chat.view === undefined ? msg('To everyone in the room') : msg(str`To ${chat.view} only`)}
+              .placeholder=${chat.view !== undefined
+                ? msg(str`To ${chat.view} only`)
+                : chat.withStranger
+                  ? strangerMessage(chat.people.keys().next().value)
+                  : msg('To everyone in the room')}
               @send-message=${(event: SendMessageEvent) => chat.submit(event.text)}
               @draft=${(event: DraftEvent) => chat.typed(event.text)}
               @send-files=${(event: SendFilesEvent) => void chat.sendFiles(event.files)}
@@ -343,7 +365,7 @@ export class ChatApp extends LitElement {
         : nothing}
     </button>`;
     return html`<nav aria-label=${msg('Conversations')}>
-      ${tab(undefined, msg('Everyone'), chat.conversations.roomUnread)}
+      ${tab(undefined, chat.withStranger ? strangerWords(chat.people.keys().next().value) : msg('Everyone'), chat.conversations.roomUnread)}
       ${chat.conversations.private.map(
         (nick) =>
           html`<span class="private-tab"
@@ -402,7 +424,7 @@ export class ChatApp extends LitElement {
           </button>`
         : nothing}
       ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
-      ${chat.withStranger ? nothing : html`<button @click=${() => void this.#copyLink()}>${msg('Copy the invite link')}</button>`}
+      ${chat.withStranger ? nothing : this.#inviteButton()}
       ${chat.withStranger ? nothing : this.#historyInfo()}
       ${this.confirmingLeave
         ? html`<div class="confirm" role="alertdialog" aria-labelledby="leave-question" @keydown=${(event: KeyboardEvent) => {
@@ -448,7 +470,34 @@ export class ChatApp extends LitElement {
     this.chat.leave();
   }
 
-  readonly #onHashChange = () => this.requestUpdate();
+  /** A pasted link with another private room's secret changes only the fragment: asked, never followed unasked. */
+  readonly #onHashChange = () => {
+    const secret = secretFromHash(location.hash);
+    if (this.chat.screen === 'room' && secret !== undefined && secret !== this.chat.secret) this.movingTo = secret;
+    this.requestUpdate();
+  };
+
+  #move(go: boolean): void {
+    const secret = this.movingTo;
+    this.movingTo = undefined;
+    if (!go || secret === undefined) {
+      history.replaceState(null, '', this.#ownLink());
+      return;
+    }
+    const nick = this.chat.nick;
+    this.chat.leave();
+    void this.chat.joinPrivate(nick, secret);
+  }
+
+  #moveQuestion() {
+    if (this.movingTo === undefined) return nothing;
+    const here = this.chat.secret ? msg('this private room') : this.chat.withStranger ? msg('the chat with a stranger') : this.chat.room;
+    return html`<div class="confirm move" role="alertdialog" aria-labelledby="move-question">
+      <p id="move-question">${msg(str`This link is for another private room. Leave ${here} and join it?`)}</p>
+      <button class="primary" @click=${() => this.#move(true)}>${msg('Leave and join')}</button>
+      <button @click=${() => this.#move(false)}>${msg(str`Stay in ${here}`)}</button>
+    </div>`;
+  }
   readonly #onNarrow = () => {
     this.narrow = this.#narrowQuery.matches;
     if (!this.narrow) this.drawerOpen = false;
@@ -573,13 +622,41 @@ export class ChatApp extends LitElement {
     else target?.focus();
   }
 
+  /** A link to another room opened in this tab: the room it was in is offered to go back to, never taken back unasked. */
+  #previousRoom() {
+    const previous = this.chat.lobby.previous;
+    if (!previous) return nothing;
+    const name = previous.secret !== undefined ? msg('the private room') : isPairRoom(previous.room) ? msg('the chat with a stranger') : previous.room;
+    return html`<p class="previous">
+      ${msg(str`This tab was in ${name}. You opened a link to another room: joining it leaves ${name}.`)}
+      <button @click=${() => void this.chat.backToPrevious()}>${msg(str`Back to ${name}`)}</button>
+    </p>`;
+  }
+
+  /** Copy the invite link: said beside the button, for a moment; where the clipboard is refused, the link is shown there to copy by hand. */
+  #inviteButton(kind = '') {
+    const copied = this.linkCopied;
+    return html`<button class=${kind} @click=${() => void this.#copyLink()}>${msg('Copy the invite link')}</button>
+      ${copied === 'copied' ? html`<span class="copied">${msg('Link copied.')}</span>` : nothing}
+      ${copied === 'failed'
+        ? html`<label class="copy-by-hand"
+            ><span>${msg('Copy this link to invite people:')}</span>
+            <input readonly .value=${this.#inviteLink()} @focus=${(event: FocusEvent) => (event.target as HTMLInputElement).select()}
+          /></label>`
+        : nothing}`;
+  }
+
   async #copyLink(): Promise<void> {
-    const link = this.#inviteLink();
+    clearTimeout(this.#linkCopiedTimer);
     try {
-      await navigator.clipboard.writeText(link);
-      this.chat.notice(msg(str`Room link copied: ${link}`));
+      await navigator.clipboard.writeText(this.#inviteLink());
+      this.linkCopied = 'copied';
+      this.chat.announce(msg('Link copied.'));
+      this.#linkCopiedTimer = setTimeout(() => (this.linkCopied = undefined), 4_000);
     } catch {
-      this.chat.notice(msg(str`Copy this link to invite people: ${link}`));
+      this.linkCopied = 'failed';
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLInputElement>('.copy-by-hand input')?.focus();
     }
   }
 }

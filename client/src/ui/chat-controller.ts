@@ -1,10 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { msg, str } from '@lit/localize';
-import { isPairRoom, type JoinedRoom } from '@meshchat/protocol';
+import { isPairRoom, normalizeRoom, type JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
-import { Conversations, Log, Room, parseCommand, tabSigningKeys, type Arrival, type ChainState, type SigningKeys, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView, type Watching } from '../room';
+import { Conversations, Log, Room, parseCommand, secretFromHash, tabSigningKeys, type Arrival, type ChainState, type SigningKeys, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView, type Watching } from '../room';
 import { Attention } from './attention';
-import { historyLimits, historyShared } from './config';
+import { historyLimits, historyShared, roomFromLocation } from './config';
 import { ComparedEvent } from './events';
 import { Lobby, type Screen, type SignalingState } from './lobby';
 import { helpLines, linkWords, noticeText } from './words';
@@ -126,6 +126,13 @@ export class ChatController implements ReactiveController {
       entered: (joined, key) => this.#enter(joined, key),
       left: () => this.#reset(),
       present: (peers) => this.#room?.present(peers),
+      pointsAt: (seat) => {
+        const secret = secretFromHash(location.hash);
+        if (seat.secret !== undefined || secret !== undefined) return secret === seat.secret;
+        // A chat with a stranger has no address of its own: the bare page is its reload.
+        const room = roomFromLocation();
+        return isPairRoom(seat.room) ? room === '' : normalizeRoom(room) === seat.room;
+      },
       room: {
         peerJoined: (nick) => this.#room?.joined(nick),
         peerLeft: (nick, reason) => this.#room?.left(nick, reason),
@@ -133,6 +140,10 @@ export class ChatController implements ReactiveController {
         signal: (from, data) => this.#room?.signal(from, data),
       },
       notice: (text) => this.notice(text),
+      outage: (text, over) => {
+        this.#log.put('signaling', { kind: 'notice', text, ts: Date.now() });
+        if (over) this.#log.settle('signaling');
+      },
       changed: () => this.#changed(),
     });
     const session = this.lobby.session;
@@ -402,8 +413,25 @@ export class ChatController implements ReactiveController {
     this.#room?.holdAcks(false);
   };
 
+  /**
+   * The page is going away for good or for a reload: say goodbye, to the people here on our links
+   * and to the server, so the others see us leave within seconds (not after a drop's long grace)
+   * and a reload still takes the seat back. Restored from the back/forward cache, it connects again.
+   */
+  readonly #onPageHide = () => {
+    if (this.screen !== 'room') return;
+    this.#room?.goodbye();
+    this.lobby.session.goodbye();
+  };
+
+  readonly #onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted) this.lobby.session.connect();
+  };
+
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.#onVisibility);
+    window.addEventListener('pagehide', this.#onPageHide);
+    window.addEventListener('pageshow', this.#onPageShow);
     window.addEventListener('beforeunload', this.#onLeaving);
     for (const event of BACK_EVENTS) window.addEventListener(event, this.#stay, { capture: true });
     this.lobby.session.connect();
@@ -411,10 +439,17 @@ export class ChatController implements ReactiveController {
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.removeEventListener('pagehide', this.#onPageHide);
+    window.removeEventListener('pageshow', this.#onPageShow);
     window.removeEventListener('beforeunload', this.#onLeaving);
     for (const event of BACK_EVENTS) window.removeEventListener(event, this.#stay, { capture: true });
     this.lobby.forget();
     this.lobby.session.disconnect();
+  }
+
+  /** Go back to the room this tab was in before a link to another room was opened in it. */
+  backToPrevious(): Promise<void> {
+    return this.lobby.back();
   }
 
   join(nick: string, room: string): Promise<void> {
@@ -536,6 +571,12 @@ export class ChatController implements ReactiveController {
   /** Offer files to the conversation on screen: everyone in the room, or one peer. */
   async sendFiles(files: readonly File[]): Promise<void> {
     await this.#room?.sendFiles(files, this.view);
+  }
+
+  /** Say something to a screen reader only, politely (what the screen shows of it is shown elsewhere). */
+  announce(text: string): void {
+    this.announcement = text;
+    this.#changed();
   }
 
   /** Show a line from the app itself (not from a person). */

@@ -16,6 +16,7 @@ type Field = 'nick' | 'room';
 export class JoinScreen extends LitElement {
   static override properties = {
     room: { type: String },
+    nick: { type: String },
     privateRoom: { type: Boolean },
     historyShared: { type: Boolean },
     error: { type: String },
@@ -28,6 +29,8 @@ export class JoinScreen extends LitElement {
   };
 
   declare room: string;
+  /** The nickname to start from: the one used last in this tab (after Leave), or none. */
+  declare nick: string;
   /** The page's link carries a private room's secret: join that, not a named room. */
   declare privateRoom: boolean;
   /** Whether the page's link lets the room's members give its recent messages to people who join later. */
@@ -48,6 +51,7 @@ export class JoinScreen extends LitElement {
   constructor() {
     super();
     this.room = '';
+    this.nick = '';
     this.privateRoom = false;
     this.historyShared = true;
     this.error = '';
@@ -164,7 +168,7 @@ export class JoinScreen extends LitElement {
     return html`
       <form @submit=${this.#join} novalidate>
         ${invited
-          ? html`<h2>${msg(str`You're invited to ${this.room}`)}</h2>`
+          ? html`<h2>${msg(str`Join ${this.room}`)}</h2>`
           : this.privateRoom
             ? nothing
             : html`<p class="intro">${msg('A private group chat that goes straight from browser to browser. Nothing you say is stored on a server.')}</p>`}
@@ -176,6 +180,7 @@ export class JoinScreen extends LitElement {
             maxlength=${NICK_MAX_LENGTH * 2}
             required
             autofocus
+            .value=${this.nick}
             aria-invalid=${invalid === 'nick' ? 'true' : 'false'}
             aria-describedby=${described('nick')}
             @input=${this.#limitNick}
@@ -246,12 +251,13 @@ export class JoinScreen extends LitElement {
     input.select();
   }
 
-  /** Put the offered nickname in the field, ready to join with (Enter or Join). */
+  /** Join with the offered nickname: one press, as the button says. */
   #useSuggestion(): void {
     const input = this.renderRoot.querySelector<HTMLInputElement>('input[name=nick]');
     if (!input || !this.suggestion) return;
     input.value = this.suggestion;
     input.focus();
+    this.renderRoot.querySelector('form')?.requestSubmit();
   }
 
   #invalidField(): Field | undefined {

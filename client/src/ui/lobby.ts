@@ -2,7 +2,7 @@ import { msg, str } from '@lit/localize';
 import { normalizeNick, type ErrorCode, type JoinedRoom, type JoinResult } from '@meshchat/protocol';
 import { SignalingSession, type KeptSeat, type SessionEvents } from '../net';
 import { privateRoomId, proofKey } from '../room';
-import { errorText, refusedText, unreachableText } from './words';
+import { durationText, errorText, refusedText, unreachableText } from './words';
 
 export type Screen = 'join' | 'waiting' | 'room';
 export type SignalingState = 'connecting' | 'online' | 'offline';
@@ -15,9 +15,13 @@ export interface LobbyHooks {
   left(): void;
   /** After the seat was taken back, the server says who is here. */
   present(peers: readonly string[]): void;
+  /** Whether the page's address points at the room `seat` is in (a reload), not at another room (a link followed in this tab). */
+  pointsAt(seat: KeptSeat): boolean;
   /** What the server tells about the room's people goes to the room. */
   room: Pick<SessionEvents, 'peerJoined' | 'peerLeft' | 'signal'>;
   notice(text: string): void;
+  /** How the signaling server stands, as one line an outage, changed in place; `over`: the outage has ended. */
+  outage(text: string, over: boolean): void;
   changed(): void;
 }
 
@@ -48,10 +52,17 @@ export class Lobby {
   capacity = 0;
   /** The private room's secret (from the link's fragment) while in one. */
   secret: string | undefined;
+  /**
+   * The room this tab was in when a link to another room was opened in it: not taken back (a link
+   * goes where it points), but offered on the join screen to go back to.
+   */
+  previous: KeptSeat | undefined;
   readonly session: SignalingSession;
   readonly #hooks: LobbyHooks;
   /** The seat's token, to take it back after the signaling connection drops. */
   #seat = '';
+  /** While the signaling server is away (or said it would go): since when, and how it began, in words. */
+  #outage: { since: number; opening: () => string } | undefined;
 
   constructor(signalingUrl: string, hooks: LobbyHooks) {
     this.#hooks = hooks;
@@ -99,6 +110,7 @@ export class Lobby {
     this.session.stopIce();
     this.secret = undefined;
     this.#seat = '';
+    this.#outage = undefined;
     this.#hooks.left();
   }
 
@@ -114,6 +126,7 @@ export class Lobby {
   }
 
   #enter(joined: JoinedRoom, secret?: string, key?: CryptoKey): void {
+    this.previous = undefined;
     this.secret = secret;
     this.screen = 'room';
     this.error = undefined;
@@ -127,6 +140,13 @@ export class Lobby {
 
   #keepSeat(): void {
     this.session.keepSeat({ session: this.#seat, nick: this.nick, room: this.room, ...(this.secret ? { secret: this.secret } : {}) });
+  }
+
+  /** Go back to the room this tab was in before a link to another one was opened in it. */
+  back(): Promise<void> {
+    const seat = this.previous;
+    this.previous = undefined;
+    return seat ? this.#resumeKept(seat) : Promise.resolve();
   }
 
   /** The page was reloaded in a room: take the seat back with its token (or the name again, if the server forgot it). */
@@ -149,13 +169,16 @@ export class Lobby {
       .takeSeatBack({ session: this.#seat, nick: this.nick, room: this.room })
       .catch(() => undefined);
     if (!result) return;
+    const outage = this.#outage ?? { since: Date.now(), opening: () => msg('Lost the signaling server.') };
+    this.#outage = undefined;
+    const seconds = Math.max(1, Math.round((Date.now() - outage.since) / 1000));
     if (!result.ok) {
-      this.#hooks.notice(msg(str`Could not get your seat back: ${errorText(result.code)}`));
+      this.#hooks.outage(`${outage.opening()} ${msg(str`Could not get your seat back: ${errorText(result.code)}`)}`, true);
       return;
     }
     this.#seat = result.session;
     this.#keepSeat();
-    this.#hooks.notice(msg('Reconnected to the signaling server.'));
+    this.#hooks.outage(`${outage.opening()} ${msg(str`Back after ${durationText(seconds)}.`)}`, true);
     this.#hooks.present(result.peers);
     this.#hooks.changed();
   }
@@ -167,7 +190,12 @@ export class Lobby {
         this.signaling = 'online';
         if (this.screen === 'room' && this.#seat) void this.#reclaim();
         const kept = this.screen === 'join' && !this.busy ? this.session.keptSeat() : undefined;
-        if (kept) void this.#resumeKept(kept);
+        if (kept && hooks.pointsAt(kept)) void this.#resumeKept(kept);
+        else if (kept) {
+          this.previous = kept;
+          this.nick = kept.nick;
+          this.session.forgetSeat();
+        }
         hooks.changed();
       },
       offline: () => {
@@ -177,7 +205,7 @@ export class Lobby {
       lost: () => {
         this.signaling = 'offline';
         if (this.screen === 'room') {
-          hooks.notice(msg('Lost the signaling server. Chats keep flowing over direct links; nobody new can join until it is back.'));
+          this.#outageBegan(() => msg('Lost the signaling server.'));
         }
         if (this.screen === 'waiting') this.screen = 'join';
         hooks.changed();
@@ -200,9 +228,18 @@ export class Lobby {
         this.#seat = session;
         this.#keepSeat();
       },
-      shutdown: () => hooks.notice(msg('The signaling server is shutting down. Chats you are in keep working.')),
+      shutdown: () => {
+        if (this.screen !== 'room') return;
+        this.#outageBegan(() => msg('The signaling server is shutting down.'));
+      },
       refused: (event, code) => hooks.notice(refusedText(event, code)),
     };
+  }
+
+  /** The signaling server is away: one line, begun the first time, saying chats go on. */
+  #outageBegan(opening: () => string): void {
+    this.#outage ??= { since: Date.now(), opening };
+    this.#hooks.outage(`${this.#outage.opening()} ${msg('Chats keep flowing over direct links; nobody new can join until it is back.')}`, false);
   }
 
   #refuse(code: ErrorCode, suggestion?: unknown): void {

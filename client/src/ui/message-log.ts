@@ -311,7 +311,7 @@ export class MessageLog extends LitElement {
     const run = continues ? 'more' : 'head';
     const known = line.known ? html` <span class="known">${provenanceText(line.known)}</span>` : nothing;
     if (line.kind === 'file') {
-      return html`<div class="line" data-kind="file" data-run="head" data-from=${from} data-to=${line.to ?? ''} data-private=${other ?? nothing} ?data-mine=${mine}>
+      return html`<div class="line" data-kind="file" data-run=${run} data-from=${from} data-to=${line.to ?? ''} data-private=${other ?? nothing} ?data-mine=${mine}>
         ${time} ${who}<span class="body"><mc-file-card .transfers=${line.transfers ?? []}></mc-file-card></span>
       </div>`;
     }

@@ -113,17 +113,25 @@ export function sizeText(bytes: number, locale: string = currentLanguage()): str
     unit += 1;
   }
   const maximumFractionDigits = unit === 0 || value >= 100 ? 0 : 1;
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits }).format(value);
+  // "391 bytes": a count of bytes in words (short, it reads "391 byte"); larger units as symbols.
+  const unitDisplay = unit === 0 ? 'long' : 'short';
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[unit], unitDisplay, maximumFractionDigits }).format(value);
 }
 
-/** The state of a link, its route and its verification, in a few words. */
+/** "3 s", "2 min 5 s": how long something lasted, in the reader's language. */
+export function durationText(seconds: number, locale: string = currentLanguage()): string {
+  const minutes = Math.floor(seconds / 60);
+  const unit = (value: number, name: 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  return minutes === 0 ? unit(seconds, 'second') : [unit(minutes, 'minute'), ...(seconds % 60 ? [unit(seconds % 60, 'second')] : [])].join(' ');
+}
+
 /**
  * The state of our link to someone, in plain words: a direct link is just "connected"; a link
  * through a relay server or another person says so; a private room's proof says whether they
  * showed they hold the room's secret.
  */
 export function linkWords({ state, route, via, verification }: PeerView): string {
-  const states = { connecting: msg('connecting'), connected: msg('connected'), failed: msg('cannot connect'), closed: msg('disconnected'), away: msg('away') };
+  const states = { connecting: msg('connecting'), connected: msg('connected'), failed: msg('cannot connect'), closed: msg('disconnected'), away: msg('away'), leaving: msg('leaving…') };
   const verifications = { verifying: msg('checking the room secret'), verified: msg('has the room secret'), failed: msg('FAILED the room secret check') };
   const how = via === undefined ? route === 'relayed' && msg('through a relay server') : msg(str`relayed via ${via}`);
   return [states[state], how, verification && verifications[verification]].filter(Boolean).join(' · ');
@@ -149,7 +157,8 @@ export function noticeText(notice: Notice): string {
         return msg(str`You are talking to a stranger, as ${notice.nick}. Nobody else can join this chat.`);
       }
       const where = notice.room ?? msg('the private room');
-      if (notice.peers.length === 0) return msg(str`You joined ${where} as ${notice.nick}. Nobody else is here yet.`);
+      // That nobody else is here yet the page says beside the invite button, not twice.
+      if (notice.peers.length === 0) return msg(str`You joined ${where} as ${notice.nick}.`);
       return notice.history
         ? msg(str`You joined ${where} as ${notice.nick}, with ${notice.peers.join(', ')}. Their browsers give you the room's recent messages, each marked with how it is known to be its author's.`)
         : msg(str`You joined ${where} as ${notice.nick}, with ${notice.peers.join(', ')}. This room keeps no history: what was said before you came is not shown.`);
@@ -168,17 +177,23 @@ export function noticeText(notice: Notice): string {
       return msg(str`${notice.to} is not in the room any more, so the private message was not sent: ${notice.text}`);
     case 'outbox-full':
       return msg(str`Too many messages are waiting for ${notice.nick}'s link to come back; this one was not queued for them.`);
+    case 'link-none':
+      return msg(str`No direct link to ${notice.nick} yet.`);
+    case 'link-waiting':
+      return msg('Messages to them wait until it is back.');
     case 'link-back':
-      return msg(str`The direct link to ${notice.nick} is back.`);
+      return msg(str`Linked directly after ${durationText(notice.seconds)}.`);
+    case 'peer-away':
+      return msg(str`${notice.nick}'s connection dropped: their seat is kept, and messages to them wait until they are back.`);
     case 'link-lost': {
       // The browser's own error text says nothing to a person: it waits in Connection details.
       const reason = notice.reason;
       const why = reason === undefined ? '' : ` (${reason.why === 'error' ? msg('the connection failed') : linkFailureText(reason)})`;
-      return msg(str`Lost the direct link to ${notice.nick}${why}. Messages to them wait until it is back.`);
+      return msg(str`Lost the direct link to ${notice.nick}${why}.`);
     }
     case 'relayed':
       return msg(
-        str`No direct link to ${notice.nick} yet: your messages to each other go through ${notice.via}, sealed so that ${notice.via} can neither read nor change them.`,
+        str`Your messages to each other now go through ${notice.via}, sealed so that ${notice.via} can neither read nor change them.`,
       );
     case 'relay-tampered':
       return msg(

@@ -50,6 +50,13 @@ export function roomHandlers(hub: Hub): Handlers {
         return { ok: true };
       }),
     ],
+    [
+      'bye',
+      handler(noPayloadSchema, (socket) => {
+        rooms.goodbye(socket.id, socket.disconnected);
+        return { ok: true };
+      }),
+    ],
     // Costs nothing: what matters to the page is that an answer comes back on this connection.
     ['alive', handler(noPayloadSchema, async () => ({ ok: true }))],
     [
