@@ -257,6 +257,13 @@ test('a Chromium and a Firefox stranger are paired into a room of their own', as
   await expect(yuri.lines('public')).toHaveText([/xena: hello from a Firefox stranger/]);
   await yuri.say('hello back');
   await xena.shows('public', 'hello back', 'yuri');
+  // Each names the chat after the other, in either browser; there is no "Everyone" between two.
+  await expect(yuri.conversation('You and xena')).toBeVisible();
+  await xena.until('the chat is named after yuri, and the box says whom it is for', () => {
+    const tab = window.__mc.all('[data-view]')[0];
+    const box = window.__mc.all('textarea')[0];
+    return tab?.textContent?.trim() === 'You and yuri' && box?.getAttribute('placeholder') === 'Message yuri';
+  });
 });
 
 test('axe finds nothing in Firefox on the join screen and in the room', async ({ firefox, join, server }) => {

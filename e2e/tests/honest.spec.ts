@@ -17,6 +17,10 @@ test('a closed tab (Chromium or Firefox) leaves within seconds as "left", receip
   // A reload says goodbye too, and still takes the seat back: nobody sees bob leave.
   const reloading = Date.now();
   await reloadPastQuestion(bob.page);
+  // The seat is back once the room shows again (the join screen never does in between).
+  await expect(bob.page.getByRole('log', { name: 'Messages' })).toBeVisible();
+  const seatMs = Date.now() - reloading;
+  await expect(bob.page.getByRole('button', { name: 'Join', exact: true })).toHaveCount(0);
   await bob.connectedTo('alice', 'carol');
   const reloadMs = Date.now() - reloading;
   await alice.connectedTo('bob');
@@ -39,7 +43,7 @@ test('a closed tab (Chromium or Firefox) leaves within seconds as "left", receip
   await alice.say('anyone?');
   await expect(alice.receipt('anyone?')).toHaveCount(0);
   await expect(alice.lines('notice').filter({ hasText: 'Nobody else is connected yet' })).toHaveCount(1);
-  console.log(`[measure] goodbye: reload → seat back and linked ${reloadMs} ms; Chromium tab closed → "left" at the others ${goneMs} ms; Firefox ${firefoxGoneMs} ms`);
+  console.log(`[measure] goodbye: reload → seat back ${seatMs} ms, linked ${reloadMs} ms; Chromium tab closed → "left" at the others ${goneMs} ms; Firefox ${firefoxGoneMs} ms`);
   expect(goneMs, 'left by its goodbye, not after the 30 s grace').toBeLessThan(15_000);
 });
 

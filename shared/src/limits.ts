@@ -32,8 +32,9 @@ export const RECONNECT_GRACE_MS = 30_000;
 
 /**
  * How long a page that said goodbye (closed, reloaded, navigated away) keeps its seat: long enough
- * for a reload to take it back (a reload here resumes within RELOAD_MEASURED; see docs), short
- * enough that the others see it leave within seconds.
+ * for a reload to take it back (measured on a 2-core test machine: 0.3 s quiet, 1.6 s under load,
+ * from the reload to the seat back and linked), short enough that the others see it leave within
+ * about 2 s rather than a dropped connection's 30 s.
  */
 export const RELOAD_GRACE_MS = 2_000;
 

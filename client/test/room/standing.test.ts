@@ -98,6 +98,18 @@ describe('what the log says about a person and what People shows', () => {
     agrees(alice, 'bob');
   });
 
+  it('the join line names only who turns out to be here: not someone whose seat is held while they are away', async () => {
+    net = new FakeNet();
+    net.join('alice');
+    net.join('kim');
+    net.away.add('kim');
+    const carol = net.join('carol');
+    await until(() => carol.room.people.get('kim')?.state === 'away', 'carol finds kim away');
+    const entered = carol.notices.filter((notice) => notice.type === 'entered').at(-1);
+    assert.deepEqual(entered?.type === 'entered' && entered.peers, ['alice']);
+    assert.equal(carol.log.lines.filter((line) => line.text === 'entered').length, 1, 'still one join line');
+  });
+
   it('a page that says goodbye is "leaving", with no line about a lost link; its leave is one line', async () => {
     net = new FakeNet();
     const alice = net.join('alice');
