@@ -6,7 +6,7 @@ import * as protocol from '@meshchat/protocol';
 /**
  * How much of each time limit the slowest run of each wait used: every test against its timeout,
  * and every `expect` against its own `{ timeout }` or the configured default. Limits are set from
- * these figures measured on a busy 2-core machine (see the README), and this prints the tightest
+ * these figures measured on a busy 2-core machine (see docs/testing.md), and this prints the tightest
  * after every run, so a limit that grows thin shows before it fails.
  *
  * With `E2E_HEADROOM_FILE` set, figures accumulate across runs in that JSON file (the repeat loop

@@ -3,7 +3,7 @@
 // reach beyond it: the "internet" is one bridge on TEST-NET-3 (203.0.113.0/24) whose default route
 // ends in a cable to nowhere, routers have no default route, and every namespace is deleted (with
 // whatever still runs in it) on close.
-// See ../shared/WEBRTC-TESTING.md, "Simulating other networks".
+// See docs/testing.md, "The NAT lab".
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

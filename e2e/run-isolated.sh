@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run a command in a network namespace of its own: loopback plus a veth pair that leads nowhere.
 # WebRTC then gathers host candidates (Chromium finds none on loopback alone), and no packet
-# can leave the machine. See ../shared/WEBRTC-TESTING.md.
+# can leave the machine. See docs/testing.md, "WebRTC with no network".
 set -eu
 if [ "${MESHCHAT_IN_NETNS:-}" = 1 ]; then
   ip link set lo up

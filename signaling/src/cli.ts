@@ -35,7 +35,7 @@ const USAGE = `Usage: meshchat-signaling [options]
   --csp-connect ORIGIN   another signaling server the served page may use via ?signal=; repeatable
   --trust-proxy          behind a reverse proxy: rate-limit by the X-Forwarded-For address
   --redis-url URL        share rooms and nicknames with other processes through Redis ($REDIS_URL),
-                         e.g. redis://:password@10.0.0.5:6379; see "Scaling out" in the README
+                         e.g. redis://:password@10.0.0.5:6379; see docs/deploying.md, "Scaling out"
   --redis-prefix PREFIX  prefix of this deployment's Redis keys (default meshchat:)
   --liveness-ttl MS      with Redis: free the seats of a process silent this long (default ${LIVENESS_TTL_MS})
   --max-connections N    connections held at once, from everyone (default ${MAX_CONNECTIONS}); keep it below ulimit -n

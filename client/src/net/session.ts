@@ -66,7 +66,7 @@ export class SignalingSession {
   constructor(url: string, events: SessionEvents) {
     this.#url = url;
     // WebSocket only: no long-polling, so signaling processes behind a load balancer need no sticky
-    // sessions (see "Scaling out" in the README). Every browser with WebRTC has WebSocket.
+    // sessions (see "Scaling out" in docs/deploying.md). Every browser with WebRTC has WebSocket.
     this.#socket = io(url, { autoConnect: false, reconnectionDelayMax: 3_000, transports: ['websocket'] });
     this.#listen(events);
   }
