@@ -1,9 +1,7 @@
 import {
-  TYPING_SHOW_MS,
   nickKey,
   type PeerMessage,
   type Result,
-  type Scope,
   type SignalData,
   type Signature,
   type SigningAlgorithm,
@@ -14,80 +12,21 @@ import {
   LinkSlot,
   RelayLink,
   type Link,
-  type LinkFactory,
   type LinkFailure,
-  type LinkRoute,
-  type LinkState,
   type RelayFrame,
   type RelayKeys,
 } from '../net';
-import { Acks, Inbox, Outbox, type Unsequenced } from './delivery';
-import { Detour, type DetourRoom } from './detour';
-import type { Notice } from './notices';
+import type { Unsequenced } from './delivery';
+import { Mailbox } from './mailbox';
+import { Detour } from './detour';
 import { Proof } from './proof';
 import { Retry } from './retry';
 import { standingOf, type Standing } from './standing';
 
-/** What People shows about one person. */
-export interface PeerView {
-  /** The link's state, or `away`: their seat is held while their connection is down, so no link can form until they are back. */
-  state: LinkState | 'away' | 'leaving';
-  /** Known once the link is open. */
-  route?: LinkRoute;
-  /** Our own link to them does not work, and this person carries what we say to each other, sealed. */
-  via?: string;
-  /** A short code from both DTLS fingerprints, the same on both ends, to compare out of band. */
-  safety?: string;
-  /** In a private room: whether the peer proved, on this very link, that it holds the secret. */
-  verification?: 'verifying' | 'verified' | 'failed';
-  /** For Connection details: the open link's candidate types, ours ↔ theirs ("host ↔ srflx"). */
-  candidates?: string;
-  /** For Connection details: why their link last broke or failed to form. */
-  problem?: LinkFailure;
-}
+import type { PeerRoom as RoomOfPeers, PeerView } from './peer-room';
 
-/** What a person needs from the room they are in. */
-export interface PeerRoom extends DetourRoom {
-  /** The page is being left: nothing is acknowledged until it turns out to stay. */
-  readonly holdingAcks: boolean;
-  /** Our signing key, once made: sent on each link, and bound into its safety code. */
-  readonly ownKey: { alg: SigningAlgorithm; key: string } | undefined;
-  readonly links: LinkFactory;
-  /** Hand a frame sealed for `to` to `via`, who reaches them; `false` when our link to `via` cannot take it. */
-  carry(via: string, to: string, frame: RelayFrame): boolean;
-  tell(notice: Notice): void;
-  /** The server does not know this person in the room: they leave unless they are back in time. */
-  unlisted(nick: string): void;
-  /** A warning about this person, shown where their messages show. */
-  warn(peer: Peer, notice: Notice): void;
-  receipt(messageId: string, list: 'sent' | 'delivered' | 'lost', nick: string): void;
-  /** A frame from this person, for the room to route to the feature it is for. */
-  route(peer: Peer, message: PeerMessage): void;
-  /** A message from this person, shown once (the first time it arrives). */
-  show(peer: Peer, message: TextMessage): void;
-  chunk(peer: Peer, id: string, data: Uint8Array): void;
-  /** Our own link to this person became usable (open, and in a private room proved). */
-  directUp(peer: Peer, link: Link): void;
-  /** A media track of this person's arrived on our own, proved link to them. */
-  mediaArrived(peer: Peer, track: MediaStreamTrack, stream: MediaStream): void;
-  /** This person's link went down: what was on it (file transfers) stops. */
-  linkLost(peer: Peer, reason: LinkFailure | undefined): void;
-  /**
-   * The DTLS fingerprint this name's links showed before (kept after its person leaves: the name
-   * is what someone else could take), and from now on `fingerprint`.
-   */
-  fingerprintOf(nick: string, fingerprint: string): string | undefined;
-  dropped(): void;
-  changed(): void;
-}
-
-/**
- * A backlog (messages that waited for a link, with their signatures) goes out at most this many
- * frames at a time, every this often: well within what every receiver accepts from one person
- * (`INBOUND_RATES.frame`).
- */
-const FLUSH_SLICE = 50;
-const FLUSH_SLICE_MS = 1_000;
+export type { PeerView } from './peer-room';
+export type PeerRoom = RoomOfPeers<Peer>;
 
 /**
  * A person our own link has not reached by then (or whose link broke) is reached through someone
@@ -98,7 +37,7 @@ const DETOUR_AFTER_MS = 5_000;
 /**
  * One remote person in the room, and everything about them: their link and its retries, what we
  * wrote them and they have not acknowledged, what they showed us, their proof of the room's secret,
- * whether they are typing, and what they may still send. Leaving is `dispose()`.
+ * and what they may still send. Leaving is `dispose()`.
  *
  * What happens to their messages when the link drops: the link fails, `#lost` schedules a new one
  * (one side offers: the nickname that sorts first); our messages wait in the outbox, and when a
@@ -110,38 +49,18 @@ export class Peer {
   readonly budget = new InboundBudget();
   /** The key they sign their room messages with, as their own link (or a relayed one) showed it. */
   signingKey: { alg: SigningAlgorithm; key: string } | undefined;
-  /** Whom they say they have a link to: who could carry what we say to someone we cannot reach. */
-  reach: ReadonlySet<string> = new Set();
-  /** The list of whom we reach that their current link has carried, so it goes again only when it changed. */
-  reachSent: string | undefined;
   /** What People shows of our own link to them. */
   #direct: PeerView = { state: 'connecting' };
   readonly #room: PeerRoom;
   readonly #slot: LinkSlot;
-  readonly #outbox = new Outbox();
-  /** Signatures of our room messages they have not acknowledged yet, by message id. */
-  readonly #signatures = new Map<string, Signature>();
-  readonly #inbox = new Inbox();
-  readonly #acks = new Acks((seq) => {
-    const link = this.#path;
-    if (link?.open && !this.#room.holdingAcks) link.send({ type: 'ack', seq });
-  });
+  readonly #mail: Mailbox;
   readonly #proof: Proof;
-  /** The highest sequence number each link has carried, so a link sends each pending message once. */
-  readonly #flushed = new WeakMap<Link, number>();
-  /** The highest sequence number each link has brought us, acknowledged again when the link opens. */
-  readonly #received = new WeakMap<Link, number>();
-  #flushLater: ReturnType<typeof setTimeout> | undefined;
   /** Bringing their link back after it was lost. */
   readonly #retry = new Retry();
   /** Reaching them through someone else while our own link does not work. */
   readonly #detour: Detour;
   #detourAfter: ReturnType<typeof setTimeout> | undefined;
   #wantsDetour = false;
-  /** Whether they are typing, in the room or privately to us: the timer that ends the notice. */
-  readonly #typing = new Map<Scope, ReturnType<typeof setTimeout>>();
-  /** When we last told them we were typing to them privately. */
-  typingSentAt = -Infinity;
   #disposed = false;
   /** Whether our own link was usable when we last looked, to tell the room once when it becomes so. */
   #wasDirect = false;
@@ -154,6 +73,13 @@ export class Peer {
     this.nick = nick;
     this.#room = room;
     this.#proof = new Proof(this, room.proofKey, (notice) => room.tell(notice));
+    this.#mail = new Mailbox({
+      path: () => this.#path,
+      trusted: () => this.trusted,
+      holdingAcks: () => room.holdingAcks,
+      receipt: (messageId, list) => room.receipt(messageId, list, nick),
+      show: (message) => room.show(this, message),
+    });
     this.#slot = new LinkSlot((initiator) => this.#makeLink(initiator));
     this.#detour = new Detour(nick, room, (via, session, keys, proposer) => this.#makeRelayLink(via, session, keys, proposer));
     this.#detourAfter = setTimeout(() => this.#wantDetour(), DETOUR_AFTER_MS);
@@ -210,7 +136,7 @@ export class Peer {
 
   /** Our messages they have not acknowledged yet. */
   get unacknowledged(): number {
-    return this.#outbox.pending.length;
+    return this.#mail.unacknowledged;
   }
 
   /** Offer them a link, unless one is open. */
@@ -278,113 +204,44 @@ export class Peer {
 
   /** Queue a message for them (`flush` sends it); `false` when their outbox is full. */
   queue(message: Unsequenced): boolean {
-    return this.#outbox.add(message) !== undefined;
+    return this.#mail.queue(message);
   }
 
-  /**
-   * The signature of our room message, made after it went: sent at once if the message has gone on
-   * the link we use now (or they have it), else right behind it when it goes; and again with it if
-   * it goes again, until they acknowledge it.
-   */
+  /** The signature of our room message, made after it went (see `Mailbox.vouch`). */
   vouch(signature: Signature): void {
-    const pending = this.#outbox.pending.find((message) => message.id === signature.id);
-    const link = this.#path;
-    if (pending) this.#signatures.set(signature.id, signature);
-    const gone = !pending || (link !== undefined && pending.seq <= (this.#flushed.get(link) ?? 0));
-    if (gone && link?.open && this.trusted) link.send(signature);
+    this.#mail.vouch(signature);
   }
 
   /** Send whatever is pending that the current link has not carried yet, oldest first. */
   flush(): void {
-    const link = this.#path;
-    if (!link?.open || !this.trusted || this.#flushLater !== undefined) return;
-    let flushed = this.#flushed.get(link) ?? 0;
-    let sent = 0;
-    for (const message of this.#outbox.pending) {
-      if (message.seq <= flushed) continue;
-      // A long backlog goes out in slices, within the receiver's inbound budget for one person.
-      if (sent >= FLUSH_SLICE) {
-        this.#flushLater = setTimeout(() => {
-          this.#flushLater = undefined;
-          this.flush();
-        }, FLUSH_SLICE_MS);
-        break;
-      }
-      if (!link.send(message)) break;
-      const signature = this.#signatures.get(message.id);
-      if (signature) link.send(signature);
-      sent += signature ? 2 : 1;
-      flushed = message.seq;
-      this.#room.receipt(message.id, 'sent', this.nick);
-    }
-    this.#flushed.set(link, flushed);
+    this.#mail.flush();
   }
 
   /** They have everything up to `seq`. */
   acked(seq: number): void {
-    for (const message of this.#outbox.ack(seq)) {
-      this.#signatures.delete(message.id);
-      this.#room.receipt(message.id, 'delivered', this.nick);
-    }
+    this.#mail.acked(seq);
   }
 
   /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
   received(link: Link, message: TextMessage): void {
-    this.#received.set(link, Math.max(this.#received.get(link) ?? 0, message.seq));
+    this.#mail.brought(link, message);
     if (this.#trustedOn(link)) this.show(message);
     else if (this.view.verification !== 'failed') this.#proof.hold(message);
   }
 
   /** Show a message once, however often it arrives, and acknowledge it every time. */
   show(message: TextMessage): void {
-    const fresh = this.#inbox.accept(message.id);
-    this.#acknowledge(message.seq);
-    if (fresh) this.#room.show(this, message);
+    this.#mail.show(message);
   }
 
-  /**
-   * Messages can arrive on a link before it counts as open here, and their acknowledgements then
-   * had no open link to go on: the sender, whose link did carry them, would never send them again
-   * and their receipts would stay at ✓ for good. So when a link opens, acknowledge everything it
-   * has brought so far, cumulatively (sound: a link is ordered, and a sender re-sends oldest first).
-   */
+  /** Acknowledge again everything the link we use now has brought (see `Mailbox.reacknowledge`). */
   reacknowledge(): void {
-    const link = this.#path;
-    const seq = link && this.#received.get(link);
-    if (seq !== undefined && this.trusted) this.#acknowledge(seq);
+    this.#mail.reacknowledge();
   }
 
   /** Nothing more will reach them: what waits for them is marked lost. Returns how many. */
   dropOutbox(): number {
-    const pending = this.#outbox.ack(Infinity);
-    this.#signatures.clear();
-    for (const message of pending) this.#room.receipt(message.id, 'lost', this.nick);
-    return pending.length;
-  }
-
-  /** They are typing in `scope`: shown until they stop saying so. */
-  typing(scope: Scope): void {
-    clearTimeout(this.#typing.get(scope));
-    this.#typing.set(
-      scope,
-      setTimeout(() => {
-        this.#typing.delete(scope);
-        this.#room.changed();
-      }, TYPING_SHOW_MS),
-    );
-    this.#room.changed();
-  }
-
-  isTyping(scope: Scope): boolean {
-    return this.#typing.has(scope);
-  }
-
-  stopTyping(scope?: Scope): void {
-    for (const each of scope ? [scope] : (['room', 'private'] as const)) {
-      clearTimeout(this.#typing.get(each));
-      this.#typing.delete(each);
-    }
-    this.#room.changed();
+    return this.#mail.dropOutbox();
   }
 
   /**
@@ -427,17 +284,10 @@ export class Peer {
     this.#disposed = true;
     this.#slot.clear();
     this.#proof.dispose();
-    clearTimeout(this.#flushLater);
-    this.#flushLater = undefined;
-    this.#acks.dispose();
+    this.#mail.dispose();
     this.#retry.stop();
-    this.stopTyping();
     clearTimeout(this.#detourAfter);
     this.#detour.close();
-  }
-
-  #acknowledge(seq: number): void {
-    this.#acks.add(seq);
   }
 
   /** Whether what comes on `link` counts: a relayed link proved the secret as it was made; ours must prove it. */
@@ -551,7 +401,6 @@ export class Peer {
     this.#everUp = true;
     this.#leaving = false;
     this.#retry.stop();
-    this.reachSent = undefined;
     this.#checkIdentity(link);
     this.#sendKey(link);
     void this.#proof.start(link);
@@ -563,7 +412,6 @@ export class Peer {
     this.#slot.forget(link);
     if (reason) this.#direct = { ...this.#direct, problem: reason };
     this.#room.linkLost(this, reason);
-    this.stopTyping();
     // A page that said goodbye offers a new link itself if it comes back (a reload): nothing to try.
     if (this.#leaving) return;
     // A link that worked and broke: the way round, if there is one, is taken at once.

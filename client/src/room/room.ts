@@ -3,7 +3,6 @@ import {
   FILE_MAX_BYTES,
   RECONNECT_GRACE_MS,
   RELOAD_GRACE_MS,
-  TYPING_INTERVAL_MS,
   type LeaveReason,
   type PeerMessage,
   type Result,
@@ -20,7 +19,9 @@ import { CALL_DEFAULTS, type CallSettings } from './governor';
 import type { ChatLine, Log } from './log';
 import type { Arrival, Notice } from './notices';
 import { Peer, type PeerRoom, type PeerView } from './peer';
+import { Reach } from './reach';
 import { Standings } from './standing';
+import { Typing } from './typing';
 
 export interface RoomOptions {
   /** Our own nickname in the room. */
@@ -56,8 +57,6 @@ type Route<T extends PeerMessage['type']> = (peer: Peer, message: Extract<PeerMe
  */
 const TS_BEHIND_MS = 7 * 24 * 3600_000;
 
-/** Whom we reach is told a moment after it changes, once for a burst of changes. */
-const REACH_AFTER_MS = 100;
 
 /**
  * The room we are in: one `Peer` per other person (joining is creating one, leaving is disposing
@@ -77,11 +76,12 @@ export class Room implements PeerRoom {
   readonly #log: Log;
   readonly #peers = new Map<string, Peer>();
   readonly #routes = new Map<PeerMessage['type'], (peer: Peer, message: PeerMessage) => void>();
-  /** When we last told the room we were typing. */
-  #typingSentAt = -Infinity;
+  /** Who is typing to us, and when we last told each conversation we were. */
+  readonly #typing = new Typing(() => this.changed());
+  /** Who reaches whom, for pairs that cannot link directly. */
+  readonly #reach = new Reach();
   /** The DTLS fingerprint each name's links have shown, to tell when someone else answers to it. */
   readonly #fingerprints = new Map<string, string>();
-  #reachLater: ReturnType<typeof setTimeout> | undefined;
   /**
    * People the server no longer lists (after an outage, or it refused a signal for them) and we
    * have no open link to: gone for good unless they are back within the server's reconnect grace.
@@ -109,7 +109,7 @@ export class Room implements PeerRoom {
       link: (nick) => this.#peers.get(nick)?.direct,
     });
     this.#on('ack', (peer, { seq }) => peer.acked(seq));
-    this.#on('typing', (peer, { scope }) => peer.typing(scope));
+    this.#on('typing', (peer, { scope }) => this.#typing.heard(peer.nick, scope));
     this.#on('file-offer', (peer, offer) => this.#fileOffered(peer, offer));
     this.call = new Call({
       linked: () => [...this.#peers.values()].flatMap((peer) => (peer.direct ? [{ nick: peer.nick, link: peer.direct }] : [])),
@@ -195,6 +195,8 @@ export class Room implements PeerRoom {
     this.files.lost(nick, 'peer-left');
     const count = peer.dropOutbox();
     this.#standings.gone(nick);
+    this.#typing.stopped(nick);
+    this.#reach.forget(nick);
     if (count > 0) this.tell({ type: 'left-unreceived', nick, count });
     this.#log.add({ kind: 'notice', text: this.#options.words({ type: 'peer-left', nick, reason }), ts: Date.now(), about: { nick, is: 'left' } });
   }
@@ -265,27 +267,23 @@ export class Room implements PeerRoom {
   /** We are typing to the room (`to` undefined) or to one person: say so, at most once a second. */
   typed(to: string | undefined, now = Date.now()): void {
     const peer = to === undefined ? undefined : this.#peers.get(to);
-    const last = to === undefined ? this.#typingSentAt : (peer?.typingSentAt ?? -Infinity);
-    if (now - last < TYPING_INTERVAL_MS) return;
-    if (to === undefined) {
-      this.#typingSentAt = now;
-      for (const each of this.#peers.values()) if (each.trusted) each.send({ type: 'typing', scope: 'room' });
-    } else if (peer) {
-      peer.typingSentAt = now;
+    if ((to !== undefined && !peer) || !this.#typing.tell(to, now)) return;
+    if (peer) {
       if (peer.trusted) peer.send({ type: 'typing', scope: 'private' });
+      return;
     }
+    for (const each of this.#peers.values()) if (each.trusted) each.send({ type: 'typing', scope: 'room' });
   }
 
   /** A line went out: the next keystroke says we are typing again at once. */
   sent(): void {
-    this.#typingSentAt = -Infinity;
-    for (const peer of this.#peers.values()) peer.typingSentAt = -Infinity;
+    this.#typing.sent();
   }
 
   /** Who is typing in the room (`view` undefined), or privately to us. */
   typers(view: string | undefined): string[] {
-    if (view !== undefined) return this.#peers.get(view)?.isTyping('private') ? [view] : [];
-    return this.nicks.filter((nick) => this.#peers.get(nick)?.isTyping('room'));
+    if (view !== undefined) return this.#peers.has(view) && this.#typing.is(view, 'private') ? [view] : [];
+    return this.nicks.filter((nick) => this.#typing.is(nick, 'room'));
   }
 
   /** Offer files to everyone in the room (`view` undefined), or to one person. */
@@ -360,7 +358,8 @@ export class Room implements PeerRoom {
     this.call.leave();
     for (const peer of this.#peers.values()) peer.dispose();
     this.#peers.clear();
-    clearTimeout(this.#reachLater);
+    this.#typing.dispose();
+    this.#reach.dispose();
     this.files.clear();
   }
 
@@ -371,7 +370,7 @@ export class Room implements PeerRoom {
   }
 
   vias(nick: string): string[] {
-    return [...this.#peers.values()].filter((peer) => peer.nick !== nick && peer.direct && peer.reach.has(nick)).map((peer) => peer.nick);
+    return [...this.#peers.values()].filter((peer) => peer.nick !== nick && peer.direct && this.#reach.reaches(peer.nick, nick)).map((peer) => peer.nick);
   }
 
   reaches(via: string): boolean {
@@ -410,7 +409,7 @@ export class Room implements PeerRoom {
       text: message.text,
       ts: message.ts > now + CLOCK_AHEAD_MS || message.ts < now - TS_BEHIND_MS ? now : message.ts,
     });
-    peer.stopTyping(isPrivate ? 'private' : 'room');
+    this.#typing.stopped(peer.nick, isPrivate ? 'private' : 'room');
     this.#options.arrived({ from: peer.nick, private: isPrivate, text: message.text, file: false });
   }
 
@@ -419,6 +418,7 @@ export class Room implements PeerRoom {
   }
 
   directUp(peer: Peer, link: Link): void {
+    this.#reach.linked(peer.nick);
     this.call.linked(peer.nick, link);
     this.history.linked(peer);
   }
@@ -429,6 +429,7 @@ export class Room implements PeerRoom {
 
   linkLost(peer: Peer, reason: LinkFailure | undefined): void {
     if (reason?.why === 'silent') this.#options.silent?.();
+    this.#typing.stopped(peer.nick);
     this.call.gone(peer.nick);
     this.files.lost(peer.nick, 'link-lost');
     for (const other of this.#peers.values()) other.viaLost(peer.nick);
@@ -469,24 +470,15 @@ export class Room implements PeerRoom {
 
   /** Tell everyone we have a working link to whom we have one to, when that changed since they last heard. */
   #reachSoon(): void {
-    if (this.#reachLater !== undefined || this.#peers.size === 0) return;
-    this.#reachLater = setTimeout(() => {
-      this.#reachLater = undefined;
-      const nicks = [...this.#peers.values()].filter((peer) => peer.direct).map(({ nick }) => nick);
-      const list = nicks.join('\n');
-      for (const peer of this.#peers.values()) {
-        if (!peer.direct || peer.reachSent === list) continue;
-        if (peer.sendDirect({ type: 'reach', nicks })) peer.reachSent = list;
-      }
-    }, REACH_AFTER_MS);
+    if (this.#peers.size > 0) this.#reach.soon(() => [...this.#peers.values()]);
   }
 
   /** `via` says whom it reaches: a relayed link through it to someone it no longer reaches ends; others may start. */
   #reached(via: Peer, nicks: readonly string[]): void {
-    via.reach = new Set(nicks);
+    this.#reach.heard(via.nick, nicks);
     for (const peer of this.#peers.values()) {
       if (peer === via) continue;
-      if (!via.reach.has(peer.nick)) peer.viaLost(via.nick);
+      if (!this.#reach.reaches(via.nick, peer.nick)) peer.viaLost(via.nick);
       else peer.considerDetour(true);
     }
   }
@@ -545,7 +537,7 @@ export class Room implements PeerRoom {
     if (!transfer) return;
     const isPrivate = offer.scope === 'private';
     this.#log.add({ kind: 'file', from: peer.nick, ...(isPrivate ? { to: this.me } : {}), text: offer.name, ts: Date.now(), transfers: [transfer] });
-    peer.stopTyping();
+    this.#typing.stopped(peer.nick);
     this.#options.arrived({ from: peer.nick, private: isPrivate, text: offer.name, file: true });
   }
 }

@@ -1,0 +1,57 @@
+import type { PeerMessage, SigningAlgorithm, TextMessage } from '@meshchat/protocol';
+import type { Link, LinkFactory, LinkFailure, LinkRoute, LinkState, RelayFrame } from '../net';
+import type { DetourRoom } from './detour';
+import type { Notice } from './notices';
+
+/** What People shows about one person. */
+export interface PeerView {
+  /** The link's state, or `away`: their seat is held while their connection is down, so no link can form until they are back. */
+  state: LinkState | 'away' | 'leaving';
+  /** Known once the link is open. */
+  route?: LinkRoute;
+  /** Our own link to them does not work, and this person carries what we say to each other, sealed. */
+  via?: string;
+  /** A short code from both DTLS fingerprints, the same on both ends, to compare out of band. */
+  safety?: string;
+  /** In a private room: whether the peer proved, on this very link, that it holds the secret. */
+  verification?: 'verifying' | 'verified' | 'failed';
+  /** For Connection details: the open link's candidate types, ours ↔ theirs ("host ↔ srflx"). */
+  candidates?: string;
+  /** For Connection details: why their link last broke or failed to form. */
+  problem?: LinkFailure;
+}
+
+/** What a person needs from the room they are in; `P` is the person (a `Peer`). */
+export interface PeerRoom<P> extends DetourRoom {
+  /** The page is being left: nothing is acknowledged until it turns out to stay. */
+  readonly holdingAcks: boolean;
+  /** Our signing key, once made: sent on each link, and bound into its safety code. */
+  readonly ownKey: { alg: SigningAlgorithm; key: string } | undefined;
+  readonly links: LinkFactory;
+  /** Hand a frame sealed for `to` to `via`, who reaches them; `false` when our link to `via` cannot take it. */
+  carry(via: string, to: string, frame: RelayFrame): boolean;
+  tell(notice: Notice): void;
+  /** The server does not know this person in the room: they leave unless they are back in time. */
+  unlisted(nick: string): void;
+  /** A warning about this person, shown where their messages show. */
+  warn(peer: P, notice: Notice): void;
+  receipt(messageId: string, list: 'sent' | 'delivered' | 'lost', nick: string): void;
+  /** A frame from this person, for the room to route to the feature it is for. */
+  route(peer: P, message: PeerMessage): void;
+  /** A message from this person, shown once (the first time it arrives). */
+  show(peer: P, message: TextMessage): void;
+  chunk(peer: P, id: string, data: Uint8Array): void;
+  /** Our own link to this person became usable (open, and in a private room proved). */
+  directUp(peer: P, link: Link): void;
+  /** A media track of this person's arrived on our own, proved link to them. */
+  mediaArrived(peer: P, track: MediaStreamTrack, stream: MediaStream): void;
+  /** This person's link went down: what was on it (file transfers) stops. */
+  linkLost(peer: P, reason: LinkFailure | undefined): void;
+  /**
+   * The DTLS fingerprint this name's links showed before (kept after its person leaves: the name
+   * is what someone else could take), and from now on `fingerprint`.
+   */
+  fingerprintOf(nick: string, fingerprint: string): string | undefined;
+  dropped(): void;
+  changed(): void;
+}
