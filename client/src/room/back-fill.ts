@@ -13,6 +13,8 @@ import {
 import type { Link } from '../net';
 import { Inbox } from './delivery';
 import { Archive, merge, type Copy, type Earlier, type HistoryLimits } from './history';
+import type { ChatLine } from './log';
+import type { Notice } from './notices';
 import { Signer, messageHash, signedBytes, verifySignature } from './signing';
 
 /** How far a key's chain in a room has come: its last number and that message's hash. */
@@ -232,6 +234,14 @@ export class BackFill {
   get ready(): Promise<unknown> {
     return this.#keys;
   }
+
+  /** The key each person here showed us, and ours: what their earlier messages are verified against. */
+  presentKeys(people: Iterable<{ nick: string; signingKey: { key: string } | undefined }>): Map<string, string> {
+    const keys = new Map<string, string>();
+    for (const peer of people) if (peer.signingKey) keys.set(peer.nick, peer.signingKey.key);
+    if (this.key) keys.set(this.#me, this.key.key);
+    return keys;
+  }
 }
 
 /** A message's identity: its id is only unique to its author. */
@@ -261,4 +271,16 @@ export function chunks(records: readonly HistoryRecord[]): Extract<PeerMessage, 
   }
   frames.push({ type: 'history', records: part, done: true });
   return frames;
+}
+
+/** What the people here gave us of the room's history, as log lines above the live ones (`words` puts notices in the reader's language). */
+export function earlierLines(earlier: readonly Earlier[], words: (notice: Notice) => string): Omit<ChatLine, 'id'>[] {
+  return earlier.map((entry) => {
+    if (entry.kind === 'message') {
+      const { by, text, ts } = entry.record;
+      return { kind: 'public', from: by, text, ts, known: entry.known };
+    }
+    if (entry.kind === 'gap') return { kind: 'notice', text: words({ type: 'history-gap', nick: entry.by, count: entry.count }), ts: entry.ts };
+    return { kind: 'warning', from: entry.by, text: words({ type: 'history-unverifiable', nick: entry.by, holders: entry.holders }), ts: entry.ts };
+  });
 }

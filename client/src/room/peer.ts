@@ -103,6 +103,11 @@ export class Peer {
     return standingOf(this.view, this.#everUp);
   }
 
+  /** Whether our own link to them is open, and whether their page said goodbye: what decides if they are gone when the server no longer lists them. */
+  get listing(): { open: boolean; leaving: boolean } {
+    return { open: this.#slot.link?.open === true, leaving: this.#leaving };
+  }
+
   /** Our page is going away: tell them on the link we use, so they read our leaving as leaving, not as a fault. */
   sayGoodbye(): void {
     this.send({ type: 'bye' });

@@ -6,6 +6,10 @@ export interface Reachable {
   readonly nick: string;
   readonly direct: unknown;
   sendDirect(message: { type: 'reach'; nicks: string[] }): boolean;
+  /** Our link to `via` broke, or `via` no longer reaches them: a relayed link through `via` ends. */
+  viaLost(via: string): void;
+  /** Someone who may carry what we say to each other changed: a relayed link may be tried again. */
+  considerDetour(afresh: boolean): void;
 }
 
 /**
@@ -14,20 +18,38 @@ export interface Reachable {
  * it changed. The room owns it; `Room.changed` asks for a new telling.
  */
 export class Reach {
+  readonly #people: () => readonly Reachable[];
   /** Whom each person says they have a link to, by their nickname. */
   readonly #theirs = new Map<string, ReadonlySet<string>>();
   /** The list of whom we reach that each person's current link has carried. */
   readonly #told = new Map<string, string>();
   #later: ReturnType<typeof setTimeout> | undefined;
 
+  constructor(people: () => readonly Reachable[]) {
+    this.#people = people;
+  }
+
   /** Whether `via` says it has a working link to `nick`. */
   reaches(via: string, nick: string): boolean {
     return this.#theirs.get(via)?.has(nick) ?? false;
   }
 
-  /** `via` says whom it reaches now. */
+  /** Who, with our own link to them working, says they reach `nick`: who could carry what we say to each other. */
+  vias(nick: string): string[] {
+    return this.#people()
+      .filter((peer) => peer.nick !== nick && peer.direct && this.reaches(peer.nick, nick))
+      .map((peer) => peer.nick);
+  }
+
+  /** `via` says whom it reaches now: a relayed link through it to someone it no longer reaches ends; others may start. */
   heard(via: string, nicks: readonly string[]): void {
-    this.#theirs.set(via, new Set(nicks));
+    const reach = new Set(nicks);
+    this.#theirs.set(via, reach);
+    for (const peer of this.#people()) {
+      if (peer.nick === via) continue;
+      if (!reach.has(peer.nick)) peer.viaLost(via);
+      else peer.considerDetour(true);
+    }
   }
 
   /** A new link to `nick`: it has carried nothing yet, so the next telling goes on it. */
@@ -41,11 +63,11 @@ export class Reach {
   }
 
   /** Tell everyone we have a working link to whom we have one to, soon, where it changed since they last heard. */
-  soon(people: () => readonly Reachable[]): void {
+  soon(): void {
     if (this.#later !== undefined) return;
     this.#later = setTimeout(() => {
       this.#later = undefined;
-      const all = people();
+      const all = this.#people();
       const nicks = all.filter((peer) => peer.direct).map(({ nick }) => nick);
       const list = nicks.join('\n');
       for (const peer of all) {

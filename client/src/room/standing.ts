@@ -48,6 +48,12 @@ export class Standings {
   /** The standing last told of each person. */
   readonly #told = new Map<string, Standing>();
   readonly #incidents = new Map<string, Incident>();
+  /**
+   * The line saying whom we joined, while it may still change: the server lists seats kept for
+   * people whose connection is down (or who just closed their page), and the line names only
+   * those who turn out to be here.
+   */
+  #entered: Extract<Notice, { type: 'entered' }> | undefined;
 
   constructor(log: StandingLog, words: (notice: Notice) => string) {
     this.#log = log;
@@ -76,6 +82,34 @@ export class Standings {
     const status: Notice =
       standing.is === 'relayed' ? { type: 'relayed', nick, via: standing.via } : standing.is === 'away' ? { type: 'peer-away', nick } : { type: 'link-waiting', nick };
     this.#put(nick, open, status, standing);
+  }
+
+  /** We came in, with the people the server listed. */
+  entered(notice: Extract<Notice, { type: 'entered' }>): void {
+    this.#entered = notice;
+    this.#log.put('entered', { kind: 'notice', text: this.#words(notice), ts: Date.now() });
+    if (notice.peers.length === 0) this.#settleEntered();
+  }
+
+  /** The join line names only who is here; it settles once nobody it names is still being linked to. */
+  reviewEntered(standing: (nick: string) => Standing | undefined): void {
+    const entered = this.#entered;
+    if (!entered) return;
+    const listed = entered.peers.flatMap((nick) => {
+      const now = standing(nick);
+      return now ? [{ nick, now }] : [];
+    });
+    const here = listed.filter(({ now }) => now.is !== 'away' && now.is !== 'leaving').map(({ nick }) => nick);
+    if (here.join('\n') !== entered.peers.join('\n')) {
+      this.#entered = { ...entered, peers: here };
+      this.#log.put('entered', { kind: 'notice', text: this.#words(this.#entered), ts: Date.now() });
+    }
+    if (listed.every(({ now }) => now.is !== 'new')) this.#settleEntered();
+  }
+
+  #settleEntered(): void {
+    this.#entered = undefined;
+    this.#log.settle('entered');
   }
 
   /** They left: their incident, if any, is over as it stands, and nothing more is told of them. */
