@@ -6,5 +6,5 @@ export { InboundBudget, TokenBucket } from './inbound-budget';
 export type { Link, LinkFactory, LinkFailure, LinkHooks, LinkRoute, LinkState, MediaKind, VideoShape } from './link';
 export { LinkSlot } from './link-slot';
 export { peerLinks } from './peer-link';
-export { RelayLink, relayKeyPair, relayKeys, type RelayFrame, type RelayKeyPair, type RelayKeys } from './relay-link';
+export { RelayLink, relayKeyPair, relayKeys, type RelayFrame, type RelayKeyPair, type RelayKeys, type RelayLinkOptions } from './relay-link';
 export { SignalingSession, type KeptSeat, type SessionEvents } from './session';

@@ -1,5 +1,16 @@
-import type { Result, SignalData } from '@meshchat/protocol';
-import { TokenBucket, base64url, relayKeyPair, relayKeys, type LinkFailure, type RelayKeyPair, type RelayKeys, type RelayLink } from '../net';
+import { nickKey, type PeerMessage, type Result, type SignalData } from '@meshchat/protocol';
+import {
+  RelayLink,
+  TokenBucket,
+  base64url,
+  relayKeyPair,
+  relayKeys,
+  type LinkFailure,
+  type LinkState,
+  type RelayKeyPair,
+  type RelayKeys,
+  type RelayLinkOptions,
+} from '../net';
 import { linkProof, verifyLinkProof } from './private-room';
 
 /** What a detour needs from the room. */
@@ -13,6 +24,24 @@ export interface DetourRoom {
   /** Send a signal to `to` through the signaling server; `answered` gets its verdict. */
   relay(to: string, data: SignalData, answered: (result: Result) => void): void;
 }
+
+/** What a way round needs from the person it is to: how our own link to them stands, and where its frames go. */
+export interface OwnLink {
+  /** Our own link to them works. */
+  direct(): boolean;
+  /** Their seat is held while they are away: nothing can reach them. */
+  away(): boolean;
+  /** Hooks for each relayed link made: its frames, and its state as it changes (after the detour's own bookkeeping). */
+  relayHooks(via: string): Pick<RelayLinkOptions, 'budget' | 'onDropped' | 'carry'>;
+  relayMessage(link: RelayLink, message: PeerMessage): void;
+  relayState(link: RelayLink, state: LinkState, reason: LinkFailure | undefined): void;
+}
+
+/**
+ * A person our own link has not reached by then (or whose link broke) is reached through someone
+ * else who reaches them both, while our own link keeps trying; when it opens, traffic moves back.
+ */
+const DETOUR_AFTER_MS = 5_000;
 
 type RelaySignal = Extract<SignalData, { type: 'relay-offer' | 'relay-answer' }>;
 type FailureReport = Extract<SignalData, { type: 'relay-failed' }>;
@@ -45,7 +74,6 @@ export class Detour {
   link: RelayLink | undefined;
   readonly #nick: string;
   readonly #room: DetourRoom;
-  readonly #make: (via: string, session: string, keys: RelayKeys, proposer: boolean) => RelayLink;
   #pending: { session: string; via: string; mine: Promise<RelayKeyPair>; timer: ReturnType<typeof setTimeout> } | undefined;
   /** People who changed or dropped this pair's frames. */
   readonly #distrusted = new Set<string>();
@@ -57,11 +85,42 @@ export class Detour {
   #afterBackoff: ReturnType<typeof setTimeout> | undefined;
   /** The budget for answering their proposals. */
   readonly #answers = new TokenBucket(ANSWERS);
+  readonly #own: OwnLink;
+  /** Whether a way round is wanted: our own link has not worked for a while, or broke. */
+  #wanted = false;
+  #wantLater: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
 
-  constructor(nick: string, room: DetourRoom, make: (via: string, session: string, keys: RelayKeys, proposer: boolean) => RelayLink) {
+  constructor(nick: string, room: DetourRoom, own: OwnLink) {
     this.#nick = nick;
     this.#room = room;
-    this.#make = make;
+    this.#own = own;
+    this.#wantLater = setTimeout(() => this.want(), DETOUR_AFTER_MS);
+  }
+
+  /** Our own link has not worked for a while, or broke: reach them through someone else if anyone can. */
+  want(): void {
+    clearTimeout(this.#wantLater);
+    if (this.#own.direct()) return;
+    this.#wanted = true;
+    this.consider(true);
+  }
+
+  /** Our own link works again: no way round is wanted (a relayed link up now stays until it ends). */
+  unwant(): void {
+    this.#wanted = false;
+  }
+
+  /**
+   * Propose reaching them through someone else if a way round is wanted and someone reaches both
+   * of us (only the side whose nickname sorts first proposes). `afresh`: something changed (whom
+   * someone reaches, or our own link failed again), so people asked before are asked again.
+   */
+  consider(afresh = false): void {
+    if (this.#closed || !this.#wanted || this.#own.direct() || this.#own.away()) return;
+    if (nickKey(this.#room.me) >= nickKey(this.#nick)) return;
+    if (afresh) this.reconsider();
+    else this.propose();
   }
 
   /** Who carries the open relayed link. */
@@ -101,6 +160,15 @@ export class Detour {
   reconsider(): void {
     this.#asked.clear();
     this.propose();
+  }
+
+  /** A relayed-link proposal, answer or failure report that came through the server; `false` for any other signal. */
+  signal(data: SignalData): boolean {
+    if (data.type === 'relay-offer') void this.offered(data);
+    else if (data.type === 'relay-answer') void this.answered(data);
+    else if (data.type === 'relay-failed') void this.reported(data);
+    else return false;
+    return true;
   }
 
   /** They proposed talking through `via`: answer if we reach `via` too and the proposal is theirs. */
@@ -187,7 +255,28 @@ export class Detour {
     }, Math.min(...ends) - now);
   }
 
+  /** A link through `via`, sealed with keys only they and we hold. */
+  #make(via: string, session: string, keys: RelayKeys, proposer: boolean): RelayLink {
+    const link: RelayLink = new RelayLink({
+      ...this.#own.relayHooks(via),
+      nick: this.#nick,
+      via,
+      session,
+      keys,
+      proposer,
+      onMessage: (message) => this.#own.relayMessage(link, message),
+      onState: (state, reason) => {
+        if (this.#closed) return;
+        if (state === 'failed') this.failed(link, reason);
+        this.#own.relayState(link, state, reason);
+      },
+    });
+    return link;
+  }
+
   close(): void {
+    this.#closed = true;
+    clearTimeout(this.#wantLater);
     clearTimeout(this.#afterBackoff);
     this.#afterBackoff = undefined;
     this.#cancel();

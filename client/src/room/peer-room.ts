@@ -48,10 +48,11 @@ export interface PeerRoom<P> extends DetourRoom {
   /** This person's link went down: what was on it (file transfers) stops. */
   linkLost(peer: P, reason: LinkFailure | undefined): void;
   /**
-   * The DTLS fingerprint this name's links showed before (kept after its person leaves: the name
-   * is what someone else could take), and from now on `fingerprint`.
+   * A link of our own to this person opened: if the name's earlier links showed another DTLS
+   * fingerprint (kept after its person leaves: the name is what someone else could take), someone
+   * else, another browser, now answers to it.
    */
-  fingerprintOf(nick: string, fingerprint: string): string | undefined;
+  linkOpened(peer: P, link: Link): void;
   dropped(): void;
   changed(): void;
 }

@@ -3,7 +3,6 @@ import {
   type PeerMessage,
   type Result,
   type SignalData,
-  type Signature,
   type SigningAlgorithm,
   type TextMessage,
 } from '@meshchat/protocol';
@@ -13,13 +12,12 @@ import {
   RelayLink,
   type Link,
   type LinkFailure,
-  type RelayFrame,
-  type RelayKeys,
+  type LinkState,
 } from '../net';
-import type { Unsequenced } from './delivery';
 import { Mailbox } from './mailbox';
 import { Detour } from './detour';
 import { Proof } from './proof';
+import { Keys } from './keys';
 import { Retry } from './retry';
 import { standingOf, type Standing } from './standing';
 
@@ -28,11 +26,6 @@ import type { PeerRoom as RoomOfPeers, PeerView } from './peer-room';
 export type { PeerView } from './peer-room';
 export type PeerRoom = RoomOfPeers<Peer>;
 
-/**
- * A person our own link has not reached by then (or whose link broke) is reached through someone
- * else who reaches them both, while our own link keeps trying; when it opens, traffic moves back.
- */
-const DETOUR_AFTER_MS = 5_000;
 
 /**
  * One remote person in the room, and everything about them: their link and its retries, what we
@@ -48,19 +41,21 @@ export class Peer {
   readonly nick: string;
   readonly budget = new InboundBudget();
   /** The key they sign their room messages with, as their own link (or a relayed one) showed it. */
-  signingKey: { alg: SigningAlgorithm; key: string } | undefined;
+  get signingKey(): { alg: SigningAlgorithm; key: string } | undefined {
+    return this.#keys.theirs;
+  }
   /** What People shows of our own link to them. */
   #direct: PeerView = { state: 'connecting' };
   readonly #room: PeerRoom;
   readonly #slot: LinkSlot;
-  readonly #mail: Mailbox;
+  /** What goes between us, message by message: outbox, inbox, acknowledgements. */
+  readonly mail: Mailbox;
   readonly #proof: Proof;
+  readonly #keys: Keys;
   /** Bringing their link back after it was lost. */
   readonly #retry = new Retry();
   /** Reaching them through someone else while our own link does not work. */
-  readonly #detour: Detour;
-  #detourAfter: ReturnType<typeof setTimeout> | undefined;
-  #wantsDetour = false;
+  readonly detour: Detour;
   #disposed = false;
   /** Whether our own link was usable when we last looked, to tell the room once when it becomes so. */
   #wasDirect = false;
@@ -73,7 +68,12 @@ export class Peer {
     this.nick = nick;
     this.#room = room;
     this.#proof = new Proof(this, room.proofKey, (notice) => room.tell(notice));
-    this.#mail = new Mailbox({
+    this.#keys = new Keys(
+      () => room.ownKey,
+      () => this.#slot.link,
+      (link, ours, theirs) => void this.#proof.keyed(link, ours, theirs),
+    );
+    this.mail = new Mailbox({
       path: () => this.#path,
       trusted: () => this.trusted,
       holdingAcks: () => room.holdingAcks,
@@ -81,8 +81,17 @@ export class Peer {
       show: (message) => room.show(this, message),
     });
     this.#slot = new LinkSlot((initiator) => this.#makeLink(initiator));
-    this.#detour = new Detour(nick, room, (via, session, keys, proposer) => this.#makeRelayLink(via, session, keys, proposer));
-    this.#detourAfter = setTimeout(() => this.#wantDetour(), DETOUR_AFTER_MS);
+    this.detour = new Detour(nick, room, {
+      direct: () => this.direct !== undefined,
+      away: () => this.#direct.state === 'away',
+      relayHooks: (via) => ({
+        budget: this.budget,
+        carry: (frame) => room.carry(via, nick, frame),
+        onDropped: () => room.dropped(),
+      }),
+      relayMessage: (link, message) => this.#message(link, message),
+      relayState: (link, state, reason) => this.#relayState(link, state, reason),
+    });
   }
 
   /** Our own link to them (not a relayed one). */
@@ -93,7 +102,7 @@ export class Peer {
   /** What People shows of them: our own link, or the relayed one while ours does not work. */
   get view(): PeerView {
     if (this.#leaving) return { ...this.#direct, state: 'leaving' };
-    const relayed = this.#detour.link;
+    const relayed = this.detour.link;
     if (this.direct || !relayed?.open) return this.#direct;
     return { state: 'connected', via: relayed.via, ...(this.#room.proofKey ? { verification: 'verified' as const } : {}) };
   }
@@ -108,11 +117,6 @@ export class Peer {
     return { open: this.#slot.link?.open === true, leaving: this.#leaving };
   }
 
-  /** Our page is going away: tell them on the link we use, so they read our leaving as leaving, not as a fault. */
-  sayGoodbye(): void {
-    this.send({ type: 'bye' });
-  }
-
   /** Our own link to them, when it is open and (in a private room) proved: files and relaying go on it alone. */
   get direct(): Link | undefined {
     const link = this.#slot.link;
@@ -121,7 +125,7 @@ export class Peer {
 
   /** What we say to them goes here: our own link when it works, else the relayed one. */
   get #path(): Link | undefined {
-    const relayed = this.#detour.link;
+    const relayed = this.detour.link;
     return this.direct ?? (relayed?.open ? relayed : this.#slot.link);
   }
 
@@ -137,11 +141,6 @@ export class Peer {
   /** In a private room, only a person who proved the secret is spoken to. */
   get trusted(): boolean {
     return this.#room.proofKey === undefined || this.view.verification === 'verified';
-  }
-
-  /** Our messages they have not acknowledged yet. */
-  get unacknowledged(): number {
-    return this.#mail.unacknowledged;
   }
 
   /** Offer them a link, unless one is open. */
@@ -163,18 +162,7 @@ export class Peer {
   /** A signal they sent through the server, within what a person's negotiation takes. */
   signal(data: SignalData): void {
     if (!this.budget.take('signal', performance.now())) return;
-    if (data.type === 'relay-offer') {
-      void this.#detour.offered(data);
-      return;
-    }
-    if (data.type === 'relay-answer') {
-      void this.#detour.answered(data);
-      return;
-    }
-    if (data.type === 'relay-failed') {
-      void this.#detour.reported(data);
-      return;
-    }
+    if (this.detour.signal(data)) return;
     try {
       this.#slot.signal(data);
     } catch (error: unknown) {
@@ -185,68 +173,11 @@ export class Peer {
     }
   }
 
-  /** A sealed frame of theirs that `via` passed on to us. */
-  relayed(via: string, frame: RelayFrame): void {
-    this.#detour.frame(via, frame);
-  }
-
-  /** Our link to `via` broke, or `via` no longer reaches them: a relayed link through `via` ends. */
-  viaLost(via: string): void {
-    this.#detour.viaLost(via);
-  }
-
-  /**
-   * Propose reaching them through someone else if our own link has not worked for a while, and
-   * someone reaches both of us. `afresh`: something changed (whom someone reaches, or our own link
-   * failed again), so people asked before without an answer are asked again.
-   */
-  considerDetour(afresh = false): void {
-    if (this.#disposed || !this.#wantsDetour || this.direct || this.#direct.state === 'away') return;
-    if (nickKey(this.#room.me) >= nickKey(this.nick)) return;
-    if (afresh) this.#detour.reconsider();
-    else this.#detour.propose();
-  }
-
-  /** Queue a message for them (`flush` sends it); `false` when their outbox is full. */
-  queue(message: Unsequenced): boolean {
-    return this.#mail.queue(message);
-  }
-
-  /** The signature of our room message, made after it went (see `Mailbox.vouch`). */
-  vouch(signature: Signature): void {
-    this.#mail.vouch(signature);
-  }
-
-  /** Send whatever is pending that the current link has not carried yet, oldest first. */
-  flush(): void {
-    this.#mail.flush();
-  }
-
-  /** They have everything up to `seq`. */
-  acked(seq: number): void {
-    this.#mail.acked(seq);
-  }
-
   /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
   received(link: Link, message: TextMessage): void {
-    this.#mail.brought(link, message);
-    if (this.#trustedOn(link)) this.show(message);
+    this.mail.brought(link, message);
+    if (this.#trustedOn(link)) this.mail.show(message);
     else if (this.view.verification !== 'failed') this.#proof.hold(message);
-  }
-
-  /** Show a message once, however often it arrives, and acknowledge it every time. */
-  show(message: TextMessage): void {
-    this.#mail.show(message);
-  }
-
-  /** Acknowledge again everything the link we use now has brought (see `Mailbox.reacknowledge`). */
-  reacknowledge(): void {
-    this.#mail.reacknowledge();
-  }
-
-  /** Nothing more will reach them: what waits for them is marked lost. Returns how many. */
-  dropOutbox(): number {
-    return this.#mail.dropOutbox();
   }
 
   /**
@@ -265,7 +196,7 @@ export class Peer {
   update(change: Partial<PeerView>): void {
     this.#direct = { ...this.#direct, ...change };
     const direct = this.direct;
-    if (direct) this.#wantsDetour = false;
+    if (direct) this.detour.unwant();
     if (direct && !this.#wasDirect && !this.#disposed) this.#room.directUp(this, direct);
     this.#wasDirect = direct !== undefined;
     this.#room.changed();
@@ -274,9 +205,9 @@ export class Peer {
   /** Our signing key is made: send it on the links open now (later links send it as they open). */
   keyReady(): void {
     const own = this.#slot.link;
-    if (own?.open) this.#sendKey(own);
-    const relayed = this.#detour.link;
-    if (relayed?.open) this.#sendKey(relayed);
+    if (own?.open) this.#keys.send(own);
+    const relayed = this.detour.link;
+    if (relayed?.open) this.#keys.send(relayed);
   }
 
   /** They sent what nobody asked for, or more: their own link is cut, as for a flood, and retried later. */
@@ -289,10 +220,9 @@ export class Peer {
     this.#disposed = true;
     this.#slot.clear();
     this.#proof.dispose();
-    this.#mail.dispose();
+    this.mail.dispose();
     this.#retry.stop();
-    clearTimeout(this.#detourAfter);
-    this.#detour.close();
+    this.detour.close();
   }
 
   /** Whether what comes on `link` counts: a relayed link proved the secret as it was made; ours must prove it. */
@@ -306,7 +236,7 @@ export class Peer {
     if (message.type === 'chat' || message.type === 'private') this.received(link, message);
     else if (message.type === 'bye') this.#saidGoodbye();
     else if (message.type === 'proof') void this.#proof.check(link, message.mac);
-    else if (message.type === 'key') this.#keyed(link, { alg: message.alg, key: message.key });
+    else if (message.type === 'key') this.#keys.heard(link, { alg: message.alg, key: message.key });
     else if (this.#trustedOn(link)) this.#room.route(this, message);
   }
 
@@ -341,76 +271,32 @@ export class Peer {
     return link;
   }
 
-  /** A link through `via`, sealed with keys only they and we hold. */
-  #makeRelayLink(via: string, session: string, keys: RelayKeys, proposer: boolean): RelayLink {
-    const link: RelayLink = new RelayLink({
-      nick: this.nick,
-      via,
-      session,
-      keys,
-      proposer,
-      budget: this.budget,
-      carry: (frame) => this.#room.carry(via, this.nick, frame),
-      onMessage: (message) => this.#message(link, message),
-      onDropped: () => this.#room.dropped(),
-      onState: (state, reason) => {
-        if (this.#disposed) return;
-        if (state === 'connected') this.#sendKey(link);
-        if (state === 'connected' && !this.direct) {
-          this.flush();
-          this.reacknowledge();
-        }
-        if (state === 'failed') {
-          const tampered = reason?.why === 'tampered';
-          this.#detour.failed(link, reason);
-          if (tampered) this.#room.tell({ type: 'relay-tampered', nick: this.nick, via });
-          // Someone else may reach them both; and what waited on this link goes on the next one.
-          this.considerDetour();
-          this.flush();
-        }
-        this.#room.changed();
-      },
-    });
-    return link;
-  }
-
-  #sendKey(link: Link): void {
-    const own = this.#room.ownKey;
-    if (!own) return;
-    link.send({ type: 'key', ...own });
-    this.#bindKeys(link);
-  }
-
-  /** Their signing key came on `link`: kept, and bound with ours into our own link's safety code. */
-  #keyed(link: Link, key: { alg: SigningAlgorithm; key: string }): void {
-    this.signingKey = key;
-    this.#bindKeys(link);
-  }
-
-  #bindKeys(link: Link): void {
-    const ours = this.#room.ownKey;
-    const theirs = this.signingKey;
-    if (link instanceof RelayLink || link !== this.#slot.link || !ours || !theirs) return;
-    void this.#proof.keyed(link, `${ours.alg}:${ours.key}`, `${theirs.alg}:${theirs.key}`);
-  }
-
-  /** Our own link has not worked for a while: reach them through someone else if anyone can. */
-  #wantDetour(): void {
-    clearTimeout(this.#detourAfter);
-    if (this.direct) return;
-    this.#wantsDetour = true;
-    this.considerDetour(true);
+  /** A relayed link's state changed (after the detour's own bookkeeping). */
+  #relayState(link: RelayLink, state: LinkState, reason: LinkFailure | undefined): void {
+    if (this.#disposed) return;
+    if (state === 'connected') this.#keys.send(link);
+    if (state === 'connected' && !this.direct) {
+      this.mail.flush();
+      this.mail.reacknowledge();
+    }
+    if (state === 'failed') {
+      if (reason?.why === 'tampered') this.#room.tell({ type: 'relay-tampered', nick: this.nick, via: link.via });
+      // Someone else may reach them both; and what waited on this link goes on the next one.
+      this.detour.consider();
+      this.mail.flush();
+    }
+    this.#room.changed();
   }
 
   #opened(link: Link): void {
     this.#everUp = true;
     this.#leaving = false;
     this.#retry.stop();
-    this.#checkIdentity(link);
-    this.#sendKey(link);
+    this.#room.linkOpened(this, link);
+    this.#keys.send(link);
     void this.#proof.start(link);
-    this.flush();
-    this.reacknowledge();
+    this.mail.flush();
+    this.mail.reacknowledge();
   }
 
   #lost(link: Link, reason: LinkFailure | undefined): void {
@@ -420,8 +306,8 @@ export class Peer {
     // A page that said goodbye offers a new link itself if it comes back (a reload): nothing to try.
     if (this.#leaving) return;
     // A link that worked and broke: the way round, if there is one, is taken at once.
-    this.#wantDetour();
-    this.flush();
+    this.detour.want();
+    this.mail.flush();
     if (reason?.why === 'flood') this.#retry.flooded();
     // Only one side offers, so two offers never cross: the one whose nickname sorts first.
     this.#retry.schedule(nickKey(this.#room.me) < nickKey(this.nick), () => {
@@ -451,15 +337,4 @@ export class Peer {
     else if (result.code !== 'NOT_IN_ROOM') this.#room.tell({ type: 'refused', event: 'signal', code: result.code });
   }
 
-  /**
-   * A link opened: if the name's earlier links showed another DTLS fingerprint, someone else (another
-   * browser) now answers to it. Say so plainly, where their messages show, as Signal says
-   * "safety number changed".
-   */
-  #checkIdentity(link: Link): void {
-    const remote = link.fingerprints?.remote;
-    if (!remote) return;
-    const known = this.#room.fingerprintOf(this.nick, remote);
-    if (known !== undefined && known !== remote) this.#room.warn(this, { type: 'identity-changed', nick: this.nick });
-  }
 }

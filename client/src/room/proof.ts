@@ -14,9 +14,8 @@ export interface Prover {
   readonly disposed: boolean;
   readonly verification: 'verifying' | 'verified' | 'failed' | undefined;
   update(change: { safety?: string; verification?: 'verifying' | 'verified' | 'failed' }): void;
-  show(message: TextMessage): void;
-  flush(): void;
-  dropOutbox(): number;
+  /** Their mail: held messages are shown once the link is proved, and what waits goes out (or is dropped). */
+  readonly mail: { show(message: TextMessage): void; flush(): void; dropOutbox(): number };
 }
 
 /**
@@ -89,11 +88,11 @@ export class Proof {
     this.dispose();
     peer.update({ verification: proved ? 'verified' : 'failed' });
     if (proved) {
-      for (const message of held) peer.show(message);
-      peer.flush();
+      for (const message of held) peer.mail.show(message);
+      peer.mail.flush();
       return;
     }
-    peer.dropOutbox();
+    peer.mail.dropOutbox();
     this.#say({ type: 'unverified', nick: peer.nick, why });
   }
 }

@@ -6,10 +6,8 @@ export interface Reachable {
   readonly nick: string;
   readonly direct: unknown;
   sendDirect(message: { type: 'reach'; nicks: string[] }): boolean;
-  /** Our link to `via` broke, or `via` no longer reaches them: a relayed link through `via` ends. */
-  viaLost(via: string): void;
-  /** Someone who may carry what we say to each other changed: a relayed link may be tried again. */
-  considerDetour(afresh: boolean): void;
+  /** Their way round: a relayed link through `via` ends when `via` no longer reaches them; others may be tried. */
+  readonly detour: { viaLost(via: string): void; consider(afresh: boolean): void };
 }
 
 /**
@@ -47,8 +45,8 @@ export class Reach {
     this.#theirs.set(via, reach);
     for (const peer of this.#people()) {
       if (peer.nick === via) continue;
-      if (!reach.has(peer.nick)) peer.viaLost(via);
-      else peer.considerDetour(true);
+      if (!reach.has(peer.nick)) peer.detour.viaLost(via);
+      else peer.detour.consider(true);
     }
   }
 

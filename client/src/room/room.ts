@@ -76,7 +76,7 @@ export class Room implements PeerRoom {
     };
     this.#files = new RoomFiles(said);
     this.files = this.#files.transfers;
-    this.#on('ack', (peer, { seq }) => peer.acked(seq));
+    this.#on('ack', (peer, { seq }) => peer.mail.acked(seq));
     this.#on('typing', (peer, { scope }) => this.#typing.heard(peer.nick, scope));
     this.#on('file-offer', (peer, offer) => this.#files.offered(peer, offer));
     this.call = new Call({
@@ -93,7 +93,7 @@ export class Room implements PeerRoom {
       const target = this.#peers.get(to);
       if (target && target !== peer) target.sendDirect({ type: 'relayed', from: peer.nick, session, n, box });
     });
-    this.#on('relayed', (peer, { from, session, n, box }) => this.#peers.get(from)?.relayed(peer.nick, { session, n, box }));
+    this.#on('relayed', (peer, { from, session, n, box }) => this.#peers.get(from)?.detour.frame(peer.nick, { session, n, box }));
     this.history = new BackFill(
       this.me,
       options.signing ?? Promise.resolve(undefined),
@@ -125,7 +125,7 @@ export class Room implements PeerRoom {
 
   /** Our messages someone has not acknowledged yet, counted once per recipient. */
   get unacknowledged(): number {
-    return [...this.#peers.values()].reduce((count, peer) => count + peer.unacknowledged, 0);
+    return [...this.#peers.values()].reduce((count, peer) => count + peer.mail.unacknowledged, 0);
   }
 
   /** Our signing key, once made. */
@@ -156,9 +156,9 @@ export class Room implements PeerRoom {
     this.#peers.delete(nick);
     peer.dispose();
     this.call.gone(nick);
-    for (const other of this.#peers.values()) other.viaLost(nick);
+    for (const other of this.#peers.values()) other.detour.viaLost(nick);
     this.files.lost(nick, 'peer-left');
-    const count = peer.dropOutbox();
+    const count = peer.mail.dropOutbox();
     this.#standings.gone(nick);
     this.#typing.stopped(nick);
     this.#reach.forget(nick);
@@ -229,13 +229,13 @@ export class Room implements PeerRoom {
 
   /** Our page is going away (closed, reloaded, navigated elsewhere): everyone is told it is on purpose. */
   goodbye(): void {
-    for (const peer of this.#peers.values()) peer.sayGoodbye();
+    for (const peer of this.#peers.values()) peer.send({ type: 'bye' });
   }
 
   /** The page is being left (`true`), or stayed after all: then acknowledge what waited. */
   holdAcks(holding: boolean): void {
     this.holdingAcks = holding;
-    if (!holding) for (const peer of this.#peers.values()) peer.reacknowledge();
+    if (!holding) for (const peer of this.#peers.values()) peer.mail.reacknowledge();
   }
 
   /** The server does not know `nick` in this room: they leave unless they are back in time (see `Unlisted`). */
@@ -313,13 +313,16 @@ export class Room implements PeerRoom {
     this.#typing.stopped(peer.nick);
     this.call.gone(peer.nick);
     this.files.lost(peer.nick, 'link-lost');
-    for (const other of this.#peers.values()) other.viaLost(peer.nick);
+    for (const other of this.#peers.values()) other.detour.viaLost(peer.nick);
   }
 
-  fingerprintOf(nick: string, fingerprint: string): string | undefined {
-    const known = this.#fingerprints.get(nick);
-    this.#fingerprints.set(nick, fingerprint);
-    return known;
+  linkOpened(peer: Peer, link: Link): void {
+    const remote = link.fingerprints?.remote;
+    if (!remote) return;
+    const known = this.#fingerprints.get(peer.nick);
+    this.#fingerprints.set(peer.nick, remote);
+    // Said plainly, where their messages show, as Signal says "safety number changed".
+    if (known !== undefined && known !== remote) this.warn(peer, { type: 'identity-changed', nick: peer.nick });
   }
 
   dropped(): void {

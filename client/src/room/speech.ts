@@ -52,7 +52,7 @@ export class Speech {
     const taken = to.length > 0 ? this.#post(message, to, line) : [];
     const signed = await signing;
     if (!signed) return;
-    for (const peer of taken) peer.vouch({ type: 'signed', id: message.id, ...signed });
+    for (const peer of taken) peer.mail.vouch({ type: 'signed', id: message.id, ...signed });
   }
 
   /** A private message to `to` (`echo`: typed in the room, and shown there too); `false` when it could not even be queued. */
@@ -89,11 +89,11 @@ export class Speech {
 
   /** Queue a message for each recipient, show it with its receipt, then send it on every open link. Returns who took it. */
   #post(message: Unsequenced, to: readonly Peer[], line: Omit<ChatLine, 'id'>): Peer[] {
-    const taken = to.filter((peer) => peer.queue(message));
+    const taken = to.filter((peer) => peer.mail.queue(message));
     for (const peer of to.filter((peer) => !taken.includes(peer))) this.#hooks.tell({ type: 'outbox-full', nick: peer.nick });
     if (taken.length === 0) return taken;
     this.#hooks.log.post(message.id, { ...line, receipt: { to: taken.map(({ nick }) => nick), sent: [], delivered: [], lost: [] } });
-    for (const peer of taken) peer.flush();
+    for (const peer of taken) peer.mail.flush();
     return taken;
   }
 }
