@@ -17,17 +17,18 @@ export default tseslint.config(
   },
   // simple-peer's stand-ins for Node modules: CommonJS, as simple-peer requires them.
   { files: ['client/shims/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
-  // The client's layers: ui → room → net → protocol. Each layer is entered through its index.
+  // The client's layers: ui → app → room → net → protocol. Each layer is entered through its index.
   ...[
-    { layer: 'net', forbidden: ['../room', '../room/*', '../ui', '../ui/*', 'lit', 'lit/*', '@lit/*'] },
-    { layer: 'room', forbidden: ['../ui', '../ui/*', '../net/*', 'lit', 'lit/*', '@lit/*', 'socket.io-client', 'simple-peer', 'simple-peer/*'] },
-    { layer: 'ui', forbidden: ['../net/*', '../room/*'] },
+    { layer: 'net', forbidden: ['../room', '../room/*', '../app', '../app/*', '../ui', '../ui/*', 'lit', 'lit/*', '@lit/*'] },
+    { layer: 'room', forbidden: ['../ui', '../ui/*', '../app', '../app/*', '../net/*', 'lit', 'lit/*', '@lit/*', 'socket.io-client', 'simple-peer', 'simple-peer/*'] },
+    { layer: 'app', forbidden: ['../ui', '../ui/*', '../net/*', '../room/*', 'lit', 'lit/*', '@lit/*', 'simple-peer', 'simple-peer/*'] },
+    { layer: 'ui', forbidden: ['../net/*', '../room/*', '../app/*'] },
   ].map(({ layer, forbidden }) => ({
     files: [`client/src/${layer}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: forbidden, message: `client/src/${layer} may not import this: layers point one way (ui → room → net), through each layer's index.` }] },
+        { patterns: [{ group: forbidden, message: `client/src/${layer} may not import this: layers point one way (ui → app → room → net), through each layer's index.` }] },
       ],
     },
   })),

@@ -167,7 +167,7 @@ export class ChatApp extends LitElement {
             )}
           </select>
         </label>
-        <p class="status" role="status" data-state=${chat.signaling}><span class="words">${signalingWords(chat.signaling)}</span></p>
+        <p class="status" role="status" data-state=${chat.lobby.signaling}><span class="words">${signalingWords(chat.lobby.signaling)}</span></p>
       </header>
       <main>${this.#screen()}</main>
       <div class="sr-only" aria-live="polite" data-announcer>${chat.announcement}</div>
@@ -183,13 +183,13 @@ export class ChatApp extends LitElement {
           .nick=${chat.nick}
           .privateRoom=${secretFromHash(location.hash) !== undefined}
           .historyShared=${historyShared()}
-          .error=${chat.error?.() ?? ''}
-          .errorField=${chat.errorField}
-          .suggestion=${chat.suggestion}
-          .busy=${chat.busy}
+          .error=${chat.lobby.error?.() ?? ''}
+          .errorField=${chat.lobby.errorField}
+          .suggestion=${chat.lobby.suggestion}
+          .busy=${chat.lobby.busy}
           @join-request=${(event: JoinRequestEvent) => this.#join(event)}
           @create-private=${(event: CreatePrivateEvent) => this.#createPrivate(event)}
-          @pair-request=${(event: PairRequestEvent) => void chat.pair(event.nick)}
+          @pair-request=${(event: PairRequestEvent) => void chat.lobby.pair(event.nick)}
         ></mc-join-screen>`;
       case 'waiting':
         return html`<section class="waiting">
@@ -197,7 +197,7 @@ export class ChatApp extends LitElement {
           <p class="hint">
             ${msg('You will be paired with the next person who presses Talk to a stranger. You two get a room of your own, with no name and no link; what you say goes straight between your browsers.')}
           </p>
-          <button @click=${() => void chat.cancelPairing()}>${msg('Cancel')}</button>
+          <button @click=${() => void chat.lobby.cancelPairing()}>${msg('Cancel')}</button>
         </section>`;
       case 'room':
         return html`<div class="room">
@@ -255,12 +255,12 @@ export class ChatApp extends LitElement {
     return html`<section class="call" aria-label=${msg('Call')}>
       <div class="call-controls">
         ${call.inCall
-          ? html`${control('mute', msg('Mute'), () => chat.toggleMute(), call.muted)}
-            ${control('camera', msg('Camera'), () => void chat.toggleCamera(), call.camera)}
-            ${control('screen', msg('Share screen'), () => void chat.toggleScreen(), call.screen !== undefined)}
-            ${control('leave', msg('Leave call'), () => chat.leaveCall())} ${this.#devicePicker('audioinput', msg('Microphone'))}
+          ? html`${control('mute', msg('Mute'), () => chat.calls.toggleMute(), call.muted)}
+            ${control('camera', msg('Camera'), () => void chat.calls.toggleCamera(), call.camera)}
+            ${control('screen', msg('Share screen'), () => void chat.calls.toggleScreen(), call.screen !== undefined)}
+            ${control('leave', msg('Leave call'), () => chat.calls.leaveCall())} ${this.#devicePicker('audioinput', msg('Microphone'))}
             ${this.#devicePicker('videoinput', msg('Camera to use'))}`
-          : control('join', msg('Join call'), () => void chat.joinCall())}
+          : control('join', msg('Join call'), () => void chat.calls.joinCall())}
       </div>
       ${peers.length > 0
         ? html`<div class="tiles">
@@ -292,12 +292,12 @@ export class ChatApp extends LitElement {
 
   /** Which microphone or camera to use: there is a choice once the browser named more than one. */
   #devicePicker(kind: 'audioinput' | 'videoinput', label: string) {
-    const devices = this.chat.devices[kind];
+    const devices = this.chat.calls.devices[kind];
     if (devices.length < 2) return nothing;
-    const chosen = this.chat.chosen(kind);
+    const chosen = this.chat.calls.chosen(kind);
     return html`<label class="device"
       >${label}
-      <select @change=${(event: Event) => void this.chat.chooseDevice(kind, (event.target as HTMLSelectElement).value)}>
+      <select @change=${(event: Event) => void this.chat.calls.chooseDevice(kind, (event.target as HTMLSelectElement).value)}>
         ${devices.map(
           (device, i) => html`<option value=${device.deviceId} ?selected=${device.deviceId === chosen}>${device.label || msg(str`Device ${i + 1}`)}</option>`,
         )}
@@ -311,11 +311,11 @@ export class ChatApp extends LitElement {
     const { chat } = this;
     const inCall = chat.call.inCall;
     const actions: Record<string, (() => unknown) | undefined> = {
-      [CALL_KEYS.join]: inCall ? undefined : () => chat.joinCall(),
-      [CALL_KEYS.mute]: inCall ? () => chat.toggleMute() : undefined,
-      [CALL_KEYS.camera]: inCall ? () => chat.toggleCamera() : undefined,
-      [CALL_KEYS.screen]: inCall ? () => chat.toggleScreen() : undefined,
-      [CALL_KEYS.leave]: inCall ? () => chat.leaveCall() : undefined,
+      [CALL_KEYS.join]: inCall ? undefined : () => chat.calls.joinCall(),
+      [CALL_KEYS.mute]: inCall ? () => chat.calls.toggleMute() : undefined,
+      [CALL_KEYS.camera]: inCall ? () => chat.calls.toggleCamera() : undefined,
+      [CALL_KEYS.screen]: inCall ? () => chat.calls.toggleScreen() : undefined,
+      [CALL_KEYS.leave]: inCall ? () => chat.calls.leaveCall() : undefined,
     };
     const action = actions[event.code];
     if (!action) return;
@@ -349,7 +349,7 @@ export class ChatApp extends LitElement {
       const each = showing.get(nick) ?? { video: true, screen: true };
       showing.set(nick, figure.hasAttribute('data-call-screen') ? { ...each, screen: seen } : { ...each, video: seen });
     }
-    for (const [nick, watching] of showing) this.chat.showing(nick, watching);
+    for (const [nick, watching] of showing) this.chat.calls.showing(nick, watching);
   }
 
   /** The room and each private conversation, with what is unread in each. */
@@ -486,7 +486,7 @@ export class ChatApp extends LitElement {
     }
     const nick = this.chat.nick;
     this.chat.leave();
-    void this.chat.joinPrivate(nick, secret);
+    void this.chat.lobby.joinPrivate(nick, secret);
   }
 
   #moveQuestion() {
@@ -570,14 +570,14 @@ export class ChatApp extends LitElement {
   #join(event: JoinRequestEvent): void {
     const secret = secretFromHash(location.hash);
     keepHistoryChoice(event.history);
-    void (secret ? this.chat.joinPrivate(event.nick, secret) : this.chat.join(event.nick, event.room));
+    void (secret ? this.chat.lobby.joinPrivate(event.nick, secret) : this.chat.lobby.join(event.nick, event.room));
   }
 
   #createPrivate(event: CreatePrivateEvent): void {
     const secret = newRoomSecret();
     history.replaceState(null, '', `/#${secret}`);
     keepHistoryChoice(event.history);
-    void this.chat.joinPrivate(event.nick, secret);
+    void this.chat.lobby.joinPrivate(event.nick, secret);
   }
 
   /** The link that brings someone here: a private room's carries its secret in the fragment only. */
@@ -629,7 +629,7 @@ export class ChatApp extends LitElement {
     const name = previous.secret !== undefined ? msg('the private room') : isPairRoom(previous.room) ? msg('the chat with a stranger') : previous.room;
     return html`<p class="previous">
       ${msg(str`This tab was in ${name}. You opened a link to another room: joining it leaves ${name}.`)}
-      <button @click=${() => void this.chat.backToPrevious()}>${msg(str`Back to ${name}`)}</button>
+      <button @click=${() => void this.chat.lobby.back()}>${msg(str`Back to ${name}`)}</button>
     </p>`;
   }
 

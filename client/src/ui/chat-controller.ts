@@ -2,12 +2,13 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { msg, str } from '@lit/localize';
 import { isPairRoom, normalizeRoom, type JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
-import { Conversations, Log, Room, parseCommand, secretFromHash, tabSigningKeys, type Arrival, type ChainState, type SigningKeys, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView, type Watching } from '../room';
+import { Conversations, Log, type Room, parseCommand, secretFromHash, tabSigningKeys, type Arrival, type SigningKeys, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView } from '../room';
+import { CallDevices, PageLife, SHARE_MINE_KEY, keepTabSetting, openRoom, tabSetting } from '../app';
 import { Attention } from './attention';
 import { historyLimits, historyShared, roomFromLocation } from './config';
 import { ComparedEvent } from './events';
-import { Lobby, type Screen, type SignalingState } from './lobby';
-import { helpLines, linkWords, noticeText } from './words';
+import { Lobby, type Screen } from './lobby';
+import { commandLines, linkWords, noticeText } from './words';
 
 export type { Screen, SignalingState } from './lobby';
 
@@ -20,83 +21,13 @@ export interface ChatOptions {
 }
 
 /**
- * How long a page that fired beforeunload withholds acknowledgements: a reload or a closed tab is
- * gone well within it; a page still here after it was not left after all (say, a download).
- */
-const LEAVING_MS = 10_000;
-/** What shows the user is back at a page that began to be left. */
-const BACK_EVENTS = ['pointerdown', 'keydown'] as const;
-
-/**
  * Adapts the lobby (getting in), the room (its people and what they say) and the conversation on
  * screen to Lit. Components read its fields and call its methods; every change asks the host to
  * render again.
  */
-/** How often the call screen looks at who is speaking. */
-const SPEAKING_EVERY_MS = 100;
-/** How often the bandwidth governor measures each link and shapes what we send on it. */
-const GOVERN_EVERY_MS = 2_000;
-/** Where the microphone and camera chosen last are kept, per browser. */
-const DEVICE_KEYS = { audioinput: 'meshchat.microphone', videoinput: 'meshchat.camera' } as const;
-export type DeviceKind = keyof typeof DEVICE_KEYS;
-
-/** A chosen device that is not there any more (unplugged, or another browser profile's id). */
-const isGone = (error: unknown) => error instanceof DOMException && (error.name === 'OverconstrainedError' || error.name === 'NotFoundError');
-
-/**
- * The stored choice of `kind`, if storage can be read: its id, and its name, by which it is found
- * again where the browser gives it a new id (as private windows do on every load).
- */
-function chosenDevice(kind: DeviceKind): { id: string; label: string } | undefined {
-  try {
-    const stored: unknown = JSON.parse(localStorage.getItem(DEVICE_KEYS[kind]) ?? 'null');
-    if (typeof stored !== 'object' || stored === null) return undefined;
-    const { id, label } = stored as Record<string, unknown>;
-    return typeof id === 'string' && typeof label === 'string' ? { id, label } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Where a tab keeps whether it shares its own messages, and how far its chain of signed messages in each room has come. */
-const SHARE_MINE_KEY = 'meshchat:share-mine';
-const CHAIN_KEY = (room: string) => `meshchat:chain:${room}`;
-
-/** A setting this tab keeps (sessionStorage), if storage can be read. */
-function tabSetting(key: string): string | null {
-  try {
-    return sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-/** Keep a setting for this tab; where storage is refused, it lasts until the page is left. */
-function keepTabSetting(key: string, value: string): void {
-  try {
-    sessionStorage.setItem(key, value);
-  } catch {
-    // Not kept: a reload starts from the default again.
-  }
-}
-
-/** Where this tab's chain in `room` stood, if it kept that and it reads as one. */
-function keptChain(room: string): ChainState | undefined {
-  try {
-    const kept: unknown = JSON.parse(tabSetting(CHAIN_KEY(room)) ?? 'null');
-    if (typeof kept !== 'object' || kept === null) return undefined;
-    const { key, n, prev } = kept as Record<string, unknown>;
-    return typeof key === 'string' && Number.isSafeInteger(n) && typeof n === 'number' && n > 0 && typeof prev === 'string' ? { key, n, prev } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export class ChatController implements ReactiveController {
-  #speaking: ReturnType<typeof setInterval> | undefined;
-  #governing: ReturnType<typeof setInterval> | undefined;
-  /** The microphones and cameras the browser offers (named only once it gave us one). */
-  devices: { audioinput: MediaDeviceInfo[]; videoinput: MediaDeviceInfo[] } = { audioinput: [], videoinput: [] };
+  /** A call's devices and timers: joining, muting, the camera and screen, the devices chosen. */
+  readonly calls = new CallDevices(() => this.#room, () => this.#changed());
   readonly #callSettings: CallSettings | undefined;
   /** Frames that failed to parse and were dropped. */
   dropped = 0;
@@ -116,8 +47,21 @@ export class ChatController implements ReactiveController {
   #signing: Promise<SigningKeys | undefined> | undefined;
   /** Whether our own messages may be kept by the others and given to people who join later (this tab's choice). */
   #shareMine = tabSetting(SHARE_MINE_KEY) !== 'no';
-  /** Set while the page is being left: nothing is acknowledged until it turns out to stay. */
-  #leaving: ReturnType<typeof setTimeout> | undefined;
+  /** The page's own life: being left, staying after all, saying goodbye, being looked at again. */
+  readonly #page = new PageLife({
+    inRoom: () => this.screen === 'room',
+    othersHere: () => this.people.size > 0,
+    holdAcks: (holding) => this.#room?.holdAcks(holding),
+    goodbye: () => {
+      this.#room?.goodbye();
+      this.lobby.session.goodbye();
+    },
+    restored: () => this.lobby.session.connect(),
+    visible: () => {
+      this.attention.seen();
+      this.#markSeen();
+    },
+  });
 
   constructor(host: ReactiveControllerHost, options: ChatOptions) {
     this.#host = host;
@@ -157,29 +101,6 @@ export class ChatController implements ReactiveController {
 
   get screen(): Screen {
     return this.lobby.screen;
-  }
-
-  get signaling(): SignalingState {
-    return this.lobby.signaling;
-  }
-
-  /** Why the last join or pairing failed, in words of the language shown when it renders. */
-  get error(): (() => string) | undefined {
-    return this.lobby.error;
-  }
-
-  /** The join form's field that error is about. */
-  get errorField(): 'nick' | 'room' | undefined {
-    return this.lobby.errorField;
-  }
-
-  /** A free nickname offered in place of a taken one. */
-  get suggestion(): string | undefined {
-    return this.lobby.suggestion;
-  }
-
-  get busy(): boolean {
-    return this.lobby.busy;
   }
 
   get nick(): string {
@@ -253,226 +174,27 @@ export class ChatController implements ReactiveController {
     return this.#room?.call.people ?? new Map();
   }
 
-  /** Join the call with the microphone; devices are asked for only now. */
-  async joinCall(): Promise<void> {
-    const stream = await this.#media('audioinput');
-    if (!stream || !this.#room) return;
-    this.#room.call.join(stream);
-    // Who is speaking changes with every word: looked at a few times a second while in the call.
-    clearInterval(this.#speaking);
-    this.#speaking = setInterval(() => {
-      const call = this.#room?.call;
-      if (!call?.local.inCall) clearInterval(this.#speaking);
-      else if (call.listen()) this.#changed();
-    }, SPEAKING_EVERY_MS);
-    clearInterval(this.#governing);
-    this.#governing = setInterval(() => void this.#room?.call.govern(), GOVERN_EVERY_MS);
-  }
-
-  async toggleCamera(): Promise<void> {
-    const call = this.#room?.call;
-    if (!call?.local.inCall) return;
-    if (call.local.camera) {
-      call.camera(undefined);
-      return;
-    }
-    if (!call.mayTurnCameraOn()) return;
-    const stream = await this.#media('videoinput');
-    call.camera(stream?.getVideoTracks()[0]);
-  }
-
-  /** Use another microphone or camera from now on (and in later calls in this browser). */
-  async chooseDevice(kind: DeviceKind, id: string): Promise<void> {
-    const label = this.devices[kind].find((device) => device.deviceId === id)?.label ?? '';
-    try {
-      localStorage.setItem(DEVICE_KEYS[kind], JSON.stringify({ id, label }));
-    } catch {
-      // Storage refused (a private window): the choice holds for this call only.
-    }
-    const call = this.#room?.call;
-    if (!call?.local.inCall || (kind === 'videoinput' && !call.local.camera)) return;
-    const track = (await this.#media(kind))?.getTracks()[0];
-    if (!track) return;
-    if (kind === 'audioinput') call.microphone(track);
-    else call.camera(track);
-  }
-
-  /** The id of the device of `kind` chosen last, as the browser lists it now. */
-  chosen(kind: DeviceKind): string | undefined {
-    const chosen = chosenDevice(kind);
-    const devices = this.devices[kind];
-    return (devices.find(({ deviceId }) => deviceId === chosen?.id) ?? devices.find(({ label }) => label !== '' && label === chosen?.label))?.deviceId;
-  }
-
-  /** Whether we show `nick`'s camera and screen now: what we do not show, they do not send. */
-  showing(nick: string, watching: Watching): void {
-    this.#room?.call.show(nick, watching);
-  }
-
-  /** Share a screen, window or tab (the browser asks which), or stop sharing. */
-  async toggleScreen(): Promise<void> {
-    const call = this.#room?.call;
-    if (!call?.local.inCall) return;
-    if (call.local.screen !== undefined) {
-      call.share(undefined);
-      return;
-    }
-    try {
-      const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
-      call.share(stream.getVideoTracks()[0]);
-    } catch (error: unknown) {
-      const name = error instanceof DOMException ? error.name : '';
-      // Closing the browser's picker (NotAllowedError in Chromium) is a choice, not an error to tell about.
-      if (name !== 'AbortError' && name !== 'NotAllowedError') this.#room?.tell({ type: 'device', device: 'screen', why: 'failed' });
-    }
-  }
-
-  toggleMute(): void {
-    const call = this.#room?.call;
-    if (call?.local.inCall) call.mute(!call.local.muted);
-  }
-
-  leaveCall(): void {
-    clearInterval(this.#speaking);
-    clearInterval(this.#governing);
-    this.#room?.call.leave();
-  }
-
-  /** Ask the browser for a device (the one chosen last, if it is still there); if it says no, or there is none, say so and go on without. */
-  async #media(kind: DeviceKind): Promise<MediaStream | undefined> {
-    try {
-      const stream = await this.#open(kind);
-      await this.#listDevices();
-      return stream;
-    } catch (error: unknown) {
-      const name = error instanceof DOMException ? error.name : '';
-      const why = name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : name === 'NotFoundError' ? 'missing' : 'failed';
-      this.#room?.tell({ type: 'device', device: kind === 'audioinput' ? 'microphone' : 'camera', why });
-      return undefined;
-    }
-  }
-
-  /**
-   * The device chosen last: by its id (`exact`: Chromium passes over an `ideal` device while another
-   * is open), else by its name once the browser lists names, else the browser's default.
-   */
-  async #open(kind: DeviceKind): Promise<MediaStream> {
-    const ask = (wanted: MediaTrackConstraints | boolean) => navigator.mediaDevices.getUserMedia(kind === 'audioinput' ? { audio: wanted } : { video: wanted });
-    const chosen = chosenDevice(kind);
-    if (!chosen) return ask(true);
-    try {
-      return await ask({ deviceId: { exact: chosen.id } });
-    } catch (error: unknown) {
-      if (!isGone(error)) throw error;
-    }
-    const stream = await ask(true);
-    const same = (await navigator.mediaDevices.enumerateDevices()).find((device) => device.kind === kind && device.label !== '' && device.label === chosen.label);
-    if (!same || stream.getTracks()[0]?.getSettings().deviceId === same.deviceId) return stream;
-    for (const track of stream.getTracks()) track.stop();
-    return ask({ deviceId: { exact: same.deviceId } }).catch(() => ask(true));
-  }
-
-  /** What microphones and cameras there are, to choose from (their names show once the browser gave us one). */
-  async #listDevices(): Promise<void> {
-    const all = await navigator.mediaDevices.enumerateDevices();
-    this.devices = { audioinput: all.filter(({ kind }) => kind === 'audioinput'), videoinput: all.filter(({ kind }) => kind === 'videoinput') };
-    this.#changed();
-  }
-
-
   /** Our messages someone has not acknowledged yet, counted once per recipient. */
   get unacknowledged(): number {
     return this.#room?.unacknowledged ?? 0;
   }
 
-  readonly #onVisibility = () => {
-    if (document.hidden) return;
-    this.#stay();
-    this.attention.seen();
-    this.#markSeen();
-  };
-
-  /**
-   * The page is being left (a reload, a link followed, the tab closed). What arrives from now on
-   * may never be seen, so it is not acknowledged: its senders keep it and give it to the page that
-   * comes next (a reload resumes the seat) or to this one if it stays after all. With others
-   * here, the browser first asks whether to leave: what was said is kept nowhere.
-   */
-  readonly #onLeaving = (event: BeforeUnloadEvent) => {
-    if (this.screen === 'room' && this.people.size > 0) event.preventDefault();
-    clearTimeout(this.#leaving);
-    this.#leaving = setTimeout(this.#stay, LEAVING_MS);
-    this.#room?.holdAcks(true);
-  };
-
-  /** The page stayed (the user is back at it, or it was a download): acknowledge what waited. */
-  readonly #stay = () => {
-    if (this.#leaving === undefined) return;
-    clearTimeout(this.#leaving);
-    this.#leaving = undefined;
-    this.#room?.holdAcks(false);
-  };
-
-  /**
-   * The page is going away for good or for a reload: say goodbye, to the people here on our links
-   * and to the server, so the others see us leave within seconds (not after a drop's long grace)
-   * and a reload still takes the seat back. Restored from the back/forward cache, it connects again.
-   */
-  readonly #onPageHide = () => {
-    if (this.screen !== 'room') return;
-    this.#room?.goodbye();
-    this.lobby.session.goodbye();
-  };
-
-  readonly #onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted) this.lobby.session.connect();
-  };
-
   hostConnected(): void {
-    document.addEventListener('visibilitychange', this.#onVisibility);
-    window.addEventListener('pagehide', this.#onPageHide);
-    window.addEventListener('pageshow', this.#onPageShow);
-    window.addEventListener('beforeunload', this.#onLeaving);
-    for (const event of BACK_EVENTS) window.addEventListener(event, this.#stay, { capture: true });
+    this.#page.start();
     this.lobby.session.connect();
   }
 
   hostDisconnected(): void {
-    document.removeEventListener('visibilitychange', this.#onVisibility);
-    window.removeEventListener('pagehide', this.#onPageHide);
-    window.removeEventListener('pageshow', this.#onPageShow);
-    window.removeEventListener('beforeunload', this.#onLeaving);
-    for (const event of BACK_EVENTS) window.removeEventListener(event, this.#stay, { capture: true });
+    this.#page.stop();
     this.lobby.forget();
     this.lobby.session.disconnect();
-  }
-
-  /** Go back to the room this tab was in before a link to another room was opened in it. */
-  backToPrevious(): Promise<void> {
-    return this.lobby.back();
-  }
-
-  join(nick: string, room: string): Promise<void> {
-    return this.lobby.join(nick, room);
-  }
-
-  joinPrivate(nick: string, secret: string): Promise<void> {
-    return this.lobby.joinPrivate(nick, secret);
-  }
-
-  pair(nick: string): Promise<void> {
-    return this.lobby.pair(nick);
-  }
-
-  cancelPairing(): Promise<void> {
-    return this.lobby.cancelPairing();
   }
 
   /** The stranger left: out of this room, and in the queue for the next one, under the same name. */
   findAnotherStranger(): Promise<void> {
     const { nick } = this;
     this.leave();
-    return this.pair(nick);
+    return this.lobby.pair(nick);
   }
 
   /** Leave the room: links close, the nickname is freed, back to the join screen. */
@@ -482,8 +204,7 @@ export class ChatController implements ReactiveController {
 
   /** Forget the room: its people, links, queues, timers, transfers and conversations. */
   #reset(): void {
-    clearInterval(this.#speaking);
-    clearInterval(this.#governing);
+    this.calls.stop();
     this.#room?.dispose();
     this.#room = undefined;
     this.conversations.clear();
@@ -506,29 +227,20 @@ export class ChatController implements ReactiveController {
       case 'msg':
         if (room.sayTo(command.to, command.text, true)) this.conversations.replied(command.to);
         break;
-      case 'users': {
-        const others = [...room.people].map(([nick, view]) => `${nick} (${linkWords(view)})`);
-        const summary = [msg(str`${this.nick} (you)`), ...others].join(', ');
-        this.notice(msg(str`In ${this.#roomName()} (${room.people.size + 1} of ${this.capacity}): ${summary}`));
-        break;
-      }
-      case 'help':
-        for (const line of helpLines()) this.notice(line);
-        break;
       case 'quit':
         this.leave();
         break;
-      case 'usage':
-        this.notice(msg('Usage: /msg ‹nick› ‹text›'));
-        break;
-      case 'unknown-nick':
-        this.notice(msg(str`Nobody called "${command.nick}" is in this room. Type /users to see who is.`));
-        break;
-      case 'unknown-command':
-        this.notice(msg(str`Unknown command "/${command.name}". Type /help for the list.`));
-        break;
+      default:
+        for (const line of commandLines(command, () => this.#users(room)) ?? []) this.notice(line);
     }
     room.sent();
+  }
+
+  /** Who is here, in words: what /users says. */
+  #users(room: Room): string {
+    const others = [...room.people].map(([nick, view]) => `${nick} (${linkWords(view)})`);
+    const summary = [msg(str`${this.nick} (you)`), ...others].join(', ');
+    return msg(str`In ${this.#roomName()} (${room.people.size + 1} of ${this.capacity}): ${summary}`);
   }
 
   /** The user compared the safety code `code` with `nick`, and it matched: say so beside it, this session. */
@@ -607,11 +319,10 @@ export class ChatController implements ReactiveController {
     this.#room?.dispose();
     this.#log.clear();
     this.conversations.clear();
-    this.#room = new Room({
-      me: joined.nick,
+    this.#room = openRoom(joined, {
       proofKey,
       links: this.#links,
-      relay: (to, data, answered) => this.lobby.session.signal(to, data, answered),
+      session: this.lobby.session,
       log: this.#log,
       words: noticeText,
       arrived: (arrival) => this.#arrived(arrival),
@@ -620,21 +331,12 @@ export class ChatController implements ReactiveController {
         this.#changed();
       },
       changed: () => this.#changed(),
-      silent: () => this.lobby.session.checkAlive(),
       callSettings: this.#callSettings,
       signing: (this.#signing ??= tabSigningKeys()),
-      // A room with a stranger has no before: nobody is asked, nothing is kept.
-      history: {
-        room: joined.room,
-        shared: historyShared() && !isPairRoom(joined.room),
-        limits: historyLimits(),
-        shareMine: () => this.#shareMine,
-        chain: keptChain(joined.room),
-        // Not kept where storage is refused: after a reload the chain starts again, under the same key.
-        saveChain: (state) => keepTabSetting(CHAIN_KEY(joined.room), JSON.stringify(state)),
-      },
+      history: { shared: historyShared(), limits: historyLimits() },
+      shareMine: () => this.#shareMine,
     });
-    if (this.#leaving !== undefined) this.#room.holdAcks(true);
+    if (this.#page.leaving) this.#room.holdAcks(true);
     this.#room.enter(proofKey ? undefined : joined.room, joined.peers);
     this.attention.showTitle();
   }

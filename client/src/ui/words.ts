@@ -1,7 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { FILE_MAX_BYTES, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, isPairRoom, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
 import type { LinkFailure } from '../net';
-import type { Notice, PeerView, Provenance } from '../room';
+import type { Command, Notice, PeerView, Provenance } from '../room';
 import { currentLanguage } from './i18n';
 
 /** Every server error code, in words a person understands, in the interface's language. */
@@ -63,6 +63,27 @@ export function leaveText(nick: string, reason: LeaveReason): string {
       return msg(str`${nick} lost their connection and left.`);
     case 'kicked':
       return msg(str`${nick} was removed by an admin.`);
+  }
+}
+
+/**
+ * What a command that only tells something says, line by line, in the reader's language (`users`:
+ * who is here, in words); none for a command that does something.
+ */
+export function commandLines(command: Command, users: () => string): string[] | undefined {
+  switch (command.kind) {
+    case 'users':
+      return [users()];
+    case 'help':
+      return helpLines();
+    case 'usage':
+      return [msg('Usage: /msg ‹nick› ‹text›')];
+    case 'unknown-nick':
+      return [msg(str`Nobody called "${command.nick}" is in this room. Type /users to see who is.`)];
+    case 'unknown-command':
+      return [msg(str`Unknown command "/${command.name}". Type /help for the list.`)];
+    default:
+      return undefined;
   }
 }
 

@@ -1,0 +1,177 @@
+import type { Room, Watching } from '../room';
+
+/** How often the call screen looks at who is speaking. */
+const SPEAKING_EVERY_MS = 100;
+/** How often the bandwidth governor measures each link and shapes what we send on it. */
+const GOVERN_EVERY_MS = 2_000;
+/** Where the microphone and camera chosen last are kept, per browser. */
+const DEVICE_KEYS = { audioinput: 'meshchat.microphone', videoinput: 'meshchat.camera' } as const;
+export type DeviceKind = keyof typeof DEVICE_KEYS;
+
+/** A chosen device that is not there any more (unplugged, or another browser profile's id). */
+const isGone = (error: unknown) => error instanceof DOMException && (error.name === 'OverconstrainedError' || error.name === 'NotFoundError');
+
+/**
+ * The stored choice of `kind`, if storage can be read: its id, and its name, by which it is found
+ * again where the browser gives it a new id (as private windows do on every load).
+ */
+function chosenDevice(kind: DeviceKind): { id: string; label: string } | undefined {
+  try {
+    const stored: unknown = JSON.parse(localStorage.getItem(DEVICE_KEYS[kind]) ?? 'null');
+    if (typeof stored !== 'object' || stored === null) return undefined;
+    const { id, label } = stored as Record<string, unknown>;
+    return typeof id === 'string' && typeof label === 'string' ? { id, label } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A call's devices and timers, for the room we are in: the microphone, camera and screen asked of
+ * the browser (the ones chosen last, found again by name where ids change), what devices there are
+ * to choose from, and while in a call, looking at who speaks and governing what each link sends.
+ */
+export class CallDevices {
+  /** The microphones and cameras there are, to choose from. */
+  devices: Record<DeviceKind, MediaDeviceInfo[]> = { audioinput: [], videoinput: [] };
+  readonly #room: () => Room | undefined;
+  readonly #changed: () => void;
+  #speaking: ReturnType<typeof setInterval> | undefined;
+  #governing: ReturnType<typeof setInterval> | undefined;
+
+  constructor(room: () => Room | undefined, changed: () => void) {
+    this.#room = room;
+    this.#changed = changed;
+  }
+
+  /** Join the call with the microphone; devices are asked for only now. */
+  async joinCall(): Promise<void> {
+    const stream = await this.#media('audioinput');
+    if (!stream || !this.#room()) return;
+    this.#room()?.call.join(stream);
+    // Who is speaking changes with every word: looked at a few times a second while in the call.
+    clearInterval(this.#speaking);
+    this.#speaking = setInterval(() => {
+      const call = this.#room()?.call;
+      if (!call?.local.inCall) clearInterval(this.#speaking);
+      else if (call.listen()) this.#changed();
+    }, SPEAKING_EVERY_MS);
+    clearInterval(this.#governing);
+    this.#governing = setInterval(() => void this.#room()?.call.govern(), GOVERN_EVERY_MS);
+  }
+
+  async toggleCamera(): Promise<void> {
+    const call = this.#room()?.call;
+    if (!call?.local.inCall) return;
+    if (call.local.camera) {
+      call.camera(undefined);
+      return;
+    }
+    if (!call.mayTurnCameraOn()) return;
+    const stream = await this.#media('videoinput');
+    call.camera(stream?.getVideoTracks()[0]);
+  }
+
+  /** Use another microphone or camera from now on (and in later calls in this browser). */
+  async chooseDevice(kind: DeviceKind, id: string): Promise<void> {
+    const label = this.devices[kind].find((device) => device.deviceId === id)?.label ?? '';
+    try {
+      localStorage.setItem(DEVICE_KEYS[kind], JSON.stringify({ id, label }));
+    } catch {
+      // Storage refused (a private window): the choice holds for this call only.
+    }
+    const call = this.#room()?.call;
+    if (!call?.local.inCall || (kind === 'videoinput' && !call.local.camera)) return;
+    const track = (await this.#media(kind))?.getTracks()[0];
+    if (!track) return;
+    if (kind === 'audioinput') call.microphone(track);
+    else call.camera(track);
+  }
+
+  /** The id of the device of `kind` chosen last, as the browser lists it now. */
+  chosen(kind: DeviceKind): string | undefined {
+    const chosen = chosenDevice(kind);
+    const devices = this.devices[kind];
+    return (devices.find(({ deviceId }) => deviceId === chosen?.id) ?? devices.find(({ label }) => label !== '' && label === chosen?.label))?.deviceId;
+  }
+
+  /** Whether we show `nick`'s camera and screen now: what we do not show, they do not send. */
+  showing(nick: string, watching: Watching): void {
+    this.#room()?.call.show(nick, watching);
+  }
+
+  /** Share a screen, window or tab (the browser asks which), or stop sharing. */
+  async toggleScreen(): Promise<void> {
+    const call = this.#room()?.call;
+    if (!call?.local.inCall) return;
+    if (call.local.screen !== undefined) {
+      call.share(undefined);
+      return;
+    }
+    try {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      call.share(stream.getVideoTracks()[0]);
+    } catch (error: unknown) {
+      const name = error instanceof DOMException ? error.name : '';
+      // Closing the browser's picker (NotAllowedError in Chromium) is a choice, not an error to tell about.
+      if (name !== 'AbortError' && name !== 'NotAllowedError') this.#room()?.tell({ type: 'device', device: 'screen', why: 'failed' });
+    }
+  }
+
+  toggleMute(): void {
+    const call = this.#room()?.call;
+    if (call?.local.inCall) call.mute(!call.local.muted);
+  }
+
+  leaveCall(): void {
+    this.stop();
+    this.#room()?.call.leave();
+  }
+
+  /** No timer runs on (the room is being left). */
+  stop(): void {
+    clearInterval(this.#speaking);
+    clearInterval(this.#governing);
+  }
+
+  /** Ask the browser for a device (the one chosen last, if it is still there); if it says no, or there is none, say so and go on without. */
+  async #media(kind: DeviceKind): Promise<MediaStream | undefined> {
+    try {
+      const stream = await this.#open(kind);
+      await this.#listDevices();
+      return stream;
+    } catch (error: unknown) {
+      const name = error instanceof DOMException ? error.name : '';
+      const why = name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : name === 'NotFoundError' ? 'missing' : 'failed';
+      this.#room()?.tell({ type: 'device', device: kind === 'audioinput' ? 'microphone' : 'camera', why });
+      return undefined;
+    }
+  }
+
+  /**
+   * The device chosen last: by its id (`exact`: Chromium passes over an `ideal` device while another
+   * is open), else by its name once the browser lists names, else the browser's default.
+   */
+  async #open(kind: DeviceKind): Promise<MediaStream> {
+    const ask = (wanted: MediaTrackConstraints | boolean) => navigator.mediaDevices.getUserMedia(kind === 'audioinput' ? { audio: wanted } : { video: wanted });
+    const chosen = chosenDevice(kind);
+    if (!chosen) return ask(true);
+    try {
+      return await ask({ deviceId: { exact: chosen.id } });
+    } catch (error: unknown) {
+      if (!isGone(error)) throw error;
+    }
+    const stream = await ask(true);
+    const same = (await navigator.mediaDevices.enumerateDevices()).find((device) => device.kind === kind && device.label !== '' && device.label === chosen.label);
+    if (!same || stream.getTracks()[0]?.getSettings().deviceId === same.deviceId) return stream;
+    for (const track of stream.getTracks()) track.stop();
+    return ask({ deviceId: { exact: same.deviceId } }).catch(() => ask(true));
+  }
+
+  /** What microphones and cameras there are, to choose from (their names show once the browser gave us one). */
+  async #listDevices(): Promise<void> {
+    const all = await navigator.mediaDevices.enumerateDevices();
+    this.devices = { audioinput: all.filter(({ kind }) => kind === 'audioinput'), videoinput: all.filter(({ kind }) => kind === 'videoinput') };
+    this.#changed();
+  }
+}
