@@ -264,3 +264,35 @@ export function noticeText(notice: Notice): string {
       );
   }
 }
+
+/** How the signaling connection stands, for the header. */
+export function signalingWords(state: 'connecting' | 'online' | 'offline'): string {
+  switch (state) {
+    case 'connecting':
+      return msg('Connecting…');
+    case 'online':
+      return msg('Online');
+    case 'offline':
+      return msg('Offline: chats keep flowing between browsers; reconnecting…');
+  }
+}
+
+/**
+ * The message box's placeholder: to one person (`view`), to a stranger (`stranger`: their name,
+ * or `null` before they are there), or to the room.
+ */
+export function composerPlaceholder(view: string | undefined, stranger: string | null | undefined): string {
+  if (view !== undefined) return msg(str`To ${view} only`);
+  if (stranger === undefined) return msg('To everyone in the room');
+  const whom = stranger ?? msg('the stranger');
+  return msg(str`Message ${whom}`);
+}
+
+/** Who is typing, under the conversation. */
+export function typingWords(nicks: readonly string[]): string {
+  const [first, second] = nicks;
+  if (first === undefined) return '';
+  if (second === undefined) return msg(str`${first} is typing…`);
+  if (nicks.length === 2) return msg(str`${first} and ${second} are typing…`);
+  return msg('Several people are typing…');
+}
