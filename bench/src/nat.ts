@@ -31,9 +31,10 @@ export async function natBench(options: BenchOptions, log: (line: string) => voi
     log(`NAT lab: skipped, ${why}`);
     return { skipped: why, rounds: 0, cells: [], table: '' };
   }
-  // The smoke run takes one pair per configuration, once: enough that the code cannot rot.
+  // The smoke run takes one pair that links, once: enough that the code cannot rot (the e2e NAT
+  // specs run every pair, failing ones included, through the same lab).
   const rounds = options.smoke ? 1 : 5;
-  const pick = options.smoke ? (pair: { name: string }) => pair.name === 'cone ↔ symmetric' || pair.name === 'cone ↔ cone' : () => true;
+  const pick = options.smoke ? (pair: { name: string }) => pair.name === 'cone ↔ cone' : () => true;
   const lab = NatLab.create(SITES);
   const servers = await startLabServers(lab).catch((error: unknown) => {
     lab.close();

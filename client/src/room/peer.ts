@@ -173,6 +173,12 @@ export class Peer {
     }
   }
 
+  /** A frame of theirs held until they proved the room's secret: they did. */
+  replay(message: PeerMessage): void {
+    if (message.type === 'chat' || message.type === 'private') this.mail.show(message);
+    else this.#room.route(this, message);
+  }
+
   /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
   received(link: Link, message: TextMessage): void {
     this.mail.brought(link, message);
@@ -238,6 +244,7 @@ export class Peer {
     else if (message.type === 'proof') void this.#proof.check(link, message.mac);
     else if (message.type === 'key') this.#keys.heard(link, { alg: message.alg, key: message.key });
     else if (this.#trustedOn(link)) this.#room.route(this, message);
+    else if (link === this.#slot.link && this.view.verification !== 'failed') this.#proof.hold(message);
   }
 
   /** Every new link starts unverified: the proof is per link. Why the last one broke is kept for Connection details. */

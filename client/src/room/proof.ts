@@ -1,4 +1,4 @@
-import type { TextMessage } from '@meshchat/protocol';
+import type { PeerMessage } from '@meshchat/protocol';
 import type { Link } from '../net';
 import type { Notice } from './notices';
 import { linkProof, safetyCode, verifyLinkProof } from './private-room';
@@ -14,8 +14,10 @@ export interface Prover {
   readonly disposed: boolean;
   readonly verification: 'verifying' | 'verified' | 'failed' | undefined;
   update(change: { safety?: string; verification?: 'verifying' | 'verified' | 'failed' }): void;
-  /** Their mail: held messages are shown once the link is proved, and what waits goes out (or is dropped). */
-  readonly mail: { show(message: TextMessage): void; flush(): void; dropOutbox(): number };
+  /** Their mail: what waits for them goes out once the link is proved (or is dropped). */
+  readonly mail: { flush(): void; dropOutbox(): number };
+  /** A frame they sent before proving the secret, taken as if it came now: they proved it. */
+  replay(message: PeerMessage): void;
 }
 
 /**
@@ -28,7 +30,7 @@ export class Proof {
   readonly #key: CryptoKey | undefined;
   readonly #say: (notice: Notice) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #held: TextMessage[] = [];
+  #held: PeerMessage[] = [];
 
   constructor(peer: Prover, key: CryptoKey | undefined, say: (notice: Notice) => void) {
     this.#peer = peer;
@@ -68,8 +70,12 @@ export class Proof {
     this.#settle(proved, 'bad-proof');
   }
 
-  /** A message from them before they proved the secret: shown if they do. */
-  hold(message: TextMessage): void {
+  /**
+   * A frame from them before they proved the secret (a message, or anything else: a request for
+   * the room's history sent the moment their side saw our proof, before ours saw theirs): taken, in
+   * order, if they do.
+   */
+  hold(message: PeerMessage): void {
     if (this.#held.length < MAX_HELD) this.#held.push(message);
   }
 
@@ -88,7 +94,7 @@ export class Proof {
     this.dispose();
     peer.update({ verification: proved ? 'verified' : 'failed' });
     if (proved) {
-      for (const message of held) peer.mail.show(message);
+      for (const message of held) peer.replay(message);
       peer.mail.flush();
       return;
     }
