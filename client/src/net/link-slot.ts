@@ -1,6 +1,6 @@
 import type { PeerMessage, SignalData } from '@meshchat/protocol';
 import { TokenBucket } from './inbound-budget';
-import type { Link } from './link';
+import type { DirectLink } from './link';
 
 /** Candidates kept for a held offer; a real one trickles a handful. */
 const HELD_CANDIDATES = 64;
@@ -30,21 +30,21 @@ export function mediaSections(sdp: string): number {
  * connecting: one incoming negotiation per person. Who offers at all is the room's rule.
  */
 export class LinkSlot {
-  #link: Link | undefined;
+  #link: DirectLink | undefined;
   #held: { offer: SignalData; candidates: SignalData[]; at: number } | undefined;
-  readonly #create: (initiator: boolean) => Link;
+  readonly #create: (initiator: boolean) => DirectLink;
   readonly #newLinks = new TokenBucket(NEW_LINK_OFFERS);
 
-  constructor(create: (initiator: boolean) => Link) {
+  constructor(create: (initiator: boolean) => DirectLink) {
     this.#create = create;
   }
 
-  get link(): Link | undefined {
+  get link(): DirectLink | undefined {
     return this.#link;
   }
 
   /** Open a link as the initiator, unless an open one exists. */
-  connect(): Link {
+  connect(): DirectLink {
     if (this.#link?.open) return this.#link;
     this.#link?.close();
     return this.#put(true);
@@ -99,7 +99,7 @@ export class LinkSlot {
    * The link failed: drop it if it is still the current one (a newer link may have replaced it).
    * An offer held while it was open is answered now, unless its sender has long given up on it.
    */
-  forget(link: Link, now = Date.now()): void {
+  forget(link: DirectLink, now = Date.now()): void {
     if (this.#link !== link) return;
     this.#link = undefined;
     const held = this.#held;
@@ -114,7 +114,7 @@ export class LinkSlot {
     return this.#link?.open === true && this.#link.send(message);
   }
 
-  #put(initiator: boolean): Link {
+  #put(initiator: boolean): DirectLink {
     this.#link = this.#create(initiator);
     return this.#link;
   }

@@ -39,39 +39,46 @@ export interface VideoShape {
 /** How an open link's packets travel: straight between the browsers, or through a TURN relay. */
 export type LinkRoute = 'direct' | 'relayed';
 
-/** The parts of a `PeerLink` the rest of the client relies on (unit tests stand in for it). */
+/**
+ * What any link to a person does, ours or one relayed through a third person: carry frames, say
+ * whether it is open, prove it still reaches them, end.
+ */
 export interface Link {
   readonly nick: string;
   readonly state: LinkState;
   readonly open: boolean;
-  /** The DTLS fingerprints of both ends; known once the link is open. */
+  /** The DTLS fingerprints of both ends; known once the link is open (a relayed link has none). */
   readonly fingerprints: { local: string; remote: string } | undefined;
-  signal(data: SignalData): void;
   send(message: PeerMessage): boolean;
-  sendChunk(id: string, data: Uint8Array): Promise<void>;
   /** Check the open link still reaches its peer; if no answer comes back soon, it fails. */
   probe(): void;
-  /**
-   * Send `track` as this link's `kind`, in place of what it sent, or stop sending it (`null`).
-   * Only links of our own carry media; a relayed link has none.
-   */
-  sendMedia?(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream): void;
-  /** Whether an offer on the open link renegotiates it (media added) rather than starting another one. */
-  renegotiates?(sdp: string): boolean;
-  /** How loud what they send us is right now, 0 to 1; undefined without sound from them. */
-  audioLevel?(): number | undefined;
-  /** Shape what our sender of `kind` sends on this link (the bandwidth governor's answer); nothing before it first sent. */
-  shapeVideo?(kind: 'video' | 'screen', shape: VideoShape): void;
-  /** The link's available outgoing bitrate, as its congestion control measures it, if known. */
-  outgoingBitrate?(): Promise<number | undefined>;
-  /** Ask their microphone to send nothing during silence (Opus DTX), or not; it takes effect at the next negotiation. */
-  quietAudio?(on: boolean): void;
-  chunkBytes(id: string): number;
   /** Bytes sent on the chat channel that have not left the browser yet, for senders of long answers to pace themselves. */
   buffered?(): number;
   /** End the link as failed, for `reason` (they sent what nobody asked for: a flood). */
   fail(reason: LinkFailure): void;
   close(): void;
+}
+
+/**
+ * A link of our own (a `PeerLink`; unit tests stand in for it): made through signals, with a file
+ * channel, and carrying a call's media. A relayed link has none of these.
+ */
+export interface DirectLink extends Link {
+  signal(data: SignalData): void;
+  sendChunk(id: string, data: Uint8Array): Promise<void>;
+  chunkBytes(id: string): number;
+  /** Send `track` as this link's `kind`, in place of what it sent, or stop sending it (`null`). */
+  sendMedia(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream): void;
+  /** Whether an offer on the open link renegotiates it (media added) rather than starting another one. */
+  renegotiates(sdp: string): boolean;
+  /** How loud what they send us is right now, 0 to 1; undefined without sound from them. */
+  audioLevel(): number | undefined;
+  /** Shape what our sender of `kind` sends on this link (the bandwidth governor's answer); nothing before it first sent. */
+  shapeVideo(kind: 'video' | 'screen', shape: VideoShape): void;
+  /** The link's available outgoing bitrate, as its congestion control measures it, if known. */
+  outgoingBitrate(): Promise<number | undefined>;
+  /** Ask their microphone to send nothing during silence (Opus DTX), or not; it takes effect at the next negotiation. */
+  quietAudio(on: boolean): void;
 }
 
 /** What a link tells the person it belongs to. */
@@ -91,4 +98,4 @@ export interface LinkHooks {
   onTrack?(track: MediaStreamTrack, stream: MediaStream): void;
 }
 
-export type LinkFactory = (nick: string, initiator: boolean, hooks: LinkHooks) => Link;
+export type LinkFactory = (nick: string, initiator: boolean, hooks: LinkHooks) => DirectLink;

@@ -13,7 +13,7 @@ import { sdpFingerprint } from './fingerprint';
 import { LinkMedia } from './link-media';
 import { ownFrame } from './own-frames';
 import type { InboundBudget } from './inbound-budget';
-import type { Link, LinkFactory, LinkFailure, LinkHooks, LinkState, MediaKind, VideoShape } from './link';
+import type { DirectLink, LinkFactory, LinkFailure, LinkHooks, LinkState, MediaKind, VideoShape } from './link';
 
 export interface PeerLinkOptions extends LinkHooks {
   /** The remote peer's nickname: every frame on this link is attributed to it. */
@@ -45,7 +45,7 @@ const HEARTBEAT: HeartbeatTimes = { quietMs: 2_000, silentMs: 4_500 };
  * One WebRTC data-channel link to one remote peer: owns its simple-peer instance, its state and
  * its teardown. With `link-media.ts` (what it carries of a call), the only file that touches simple-peer.
  */
-export class PeerLink implements Link {
+export class PeerLink implements DirectLink {
   readonly nick: string;
   readonly initiator: boolean;
   #state: LinkState = 'connecting';

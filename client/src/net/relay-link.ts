@@ -1,4 +1,4 @@
-import { HELLO, MAX_PEER_FRAME_BYTES, encodePeerMessage, parsePeerFrame, type PeerMessage, type SignalData } from '@meshchat/protocol';
+import { HELLO, MAX_PEER_FRAME_BYTES, encodePeerMessage, parsePeerFrame, type PeerMessage } from '@meshchat/protocol';
 import { base64url, fromBase64url } from './base64';
 import { Heartbeat, type HeartbeatTimes } from './heartbeat';
 import type { Link, LinkFailure, LinkHooks, LinkState } from './link';
@@ -150,9 +150,6 @@ export class RelayLink implements Link {
     return this.#state === 'connected';
   }
 
-  /** Nothing is signaled on a relayed link: its keys were agreed before it was made. */
-  signal(_data: SignalData): void {}
-
   send(message: PeerMessage): boolean {
     return this.open && this.#seal(message);
   }
@@ -191,14 +188,6 @@ export class RelayLink implements Link {
       }
       this.#deliver(new Uint8Array(plain));
     });
-  }
-
-  sendChunk(): Promise<void> {
-    return Promise.reject(new Error('files do not go through a relay'));
-  }
-
-  chunkBytes(): number {
-    return 0;
   }
 
   probe(): void {

@@ -1,5 +1,5 @@
 import type { PeerMessage } from '@meshchat/protocol';
-import type { Link, MediaKind } from '../net';
+import type { DirectLink, MediaKind } from '../net';
 import { DTX_ABOVE, videoShape, type CallSettings } from './governor';
 import type { Notice } from './notices';
 
@@ -23,7 +23,7 @@ export interface CallPeer extends CallState {
 /** What the call needs from the room: the people we have a proved link of our own to. */
 export interface CallRoom {
   /** Everyone whose own link to us is open and (in a private room) proved: media goes on no other. */
-  linked(): { nick: string; link: Link }[];
+  linked(): { nick: string; link: DirectLink }[];
   /** Send one frame on our own link to `nick`. */
   sendDirect(nick: string, message: PeerMessage): boolean;
   tell(notice: Notice): void;
@@ -160,7 +160,7 @@ export class Call {
   }
 
   /** A link of our own to `nick` opened: it gets where we stand (and our media once they are in the call too). */
-  linked(nick: string, link: Link): void {
+  linked(nick: string, link: DirectLink): void {
     this.#send(nick, link);
     this.#room.sendDirect(nick, { type: 'call', ...this.#frame() });
   }
@@ -228,13 +228,13 @@ export class Call {
   }
 
   /** The people in the call, with us, that our media goes to: both of us in the call, on a link of our own. */
-  #receivers(): { nick: string; link: Link }[] {
+  #receivers(): { nick: string; link: DirectLink }[] {
     if (!this.#local.inCall) return [];
     return this.#room.linked().filter(({ nick }) => this.#remote.get(nick)?.inCall === true);
   }
 
   /** What our video senders send to `nick`, as the governor says; and whether their microphone saves silence. */
-  #shape(nick: string, link: Link): void {
+  #shape(nick: string, link: DirectLink): void {
     const receivers = this.#receivers().length;
     if (receivers === 0 || this.#remote.get(nick)?.inCall !== true) return;
     const inCall = 1 + [...this.#remote.values()].filter((peer) => peer.inCall).length;
@@ -287,7 +287,7 @@ export class Call {
   }
 
   /** What we send on `link` to `nick`: our tracks while both of us are in the call, nothing otherwise. */
-  #send(nick: string, link: Link): void {
+  #send(nick: string, link: DirectLink): void {
     const sendMedia = link.sendMedia?.bind(link);
     const stream = this.#stream;
     if (!sendMedia || !stream) return;

@@ -1,5 +1,5 @@
 import type { PeerMessage, SigningAlgorithm, TextMessage } from '@meshchat/protocol';
-import type { Link, LinkFactory, LinkFailure, LinkRoute, LinkState, RelayFrame } from '../net';
+import type { DirectLink, Link, LinkFactory, LinkFailure, LinkRoute, LinkState, RelayFrame } from '../net';
 import type { DetourRoom } from './detour';
 import type { Notice } from './notices';
 
@@ -42,7 +42,7 @@ export interface PeerRoom<P> extends DetourRoom {
   show(peer: P, message: TextMessage): void;
   chunk(peer: P, id: string, data: Uint8Array): void;
   /** Our own link to this person became usable (open, and in a private room proved). */
-  directUp(peer: P, link: Link): void;
+  directUp(peer: P, link: DirectLink): void;
   /** A media track of this person's arrived on our own, proved link to them. */
   mediaArrived(peer: P, track: MediaStreamTrack, stream: MediaStream): void;
   /** This person's link went down: what was on it (file transfers) stops. */

@@ -10,6 +10,7 @@ import {
   InboundBudget,
   LinkSlot,
   RelayLink,
+  type DirectLink,
   type Link,
   type LinkFailure,
   type LinkState,
@@ -95,7 +96,7 @@ export class Peer {
   }
 
   /** Our own link to them (not a relayed one). */
-  get link(): Link | undefined {
+  get link(): DirectLink | undefined {
     return this.#slot.link;
   }
 
@@ -118,7 +119,7 @@ export class Peer {
   }
 
   /** Our own link to them, when it is open and (in a private room) proved: files and relaying go on it alone. */
-  get direct(): Link | undefined {
+  get direct(): DirectLink | undefined {
     const link = this.#slot.link;
     return link?.open && this.#trustedOn(link) ? link : undefined;
   }
@@ -248,12 +249,12 @@ export class Peer {
   }
 
   /** Every new link starts unverified: the proof is per link. Why the last one broke is kept for Connection details. */
-  #makeLink(initiator: boolean): Link {
+  #makeLink(initiator: boolean): DirectLink {
     this.#proof.dispose();
     const { problem } = this.#direct;
     this.#direct = problem ? { state: 'connecting', problem } : { state: 'connecting' };
     this.#wasDirect = false;
-    const link: Link = this.#room.links(this.nick, initiator, {
+    const link: DirectLink = this.#room.links(this.nick, initiator, {
       budget: this.budget,
       onSignal: (data) => this.#room.relay(this.nick, data, (result) => this.#signalled(result)),
       onMessage: (message) => this.#message(link, message),
@@ -295,7 +296,7 @@ export class Peer {
     this.#room.changed();
   }
 
-  #opened(link: Link): void {
+  #opened(link: DirectLink): void {
     this.#everUp = true;
     this.#leaving = false;
     this.#retry.stop();
@@ -306,7 +307,7 @@ export class Peer {
     this.mail.reacknowledge();
   }
 
-  #lost(link: Link, reason: LinkFailure | undefined): void {
+  #lost(link: DirectLink, reason: LinkFailure | undefined): void {
     this.#slot.forget(link);
     if (reason) this.#direct = { ...this.#direct, problem: reason };
     this.#room.linkLost(this, reason);

@@ -1,5 +1,5 @@
 import type { LeaveReason, PeerMessage, Result, Scope, SignalData, TextMessage } from '@meshchat/protocol';
-import type { Link, LinkFactory, LinkFailure, RelayFrame } from '../net';
+import type { DirectLink, Link, LinkFactory, LinkFailure, RelayFrame } from '../net';
 import { BackFill, earlierLines } from './back-fill';
 import { Call } from './call';
 import { mark } from './delivery';
@@ -298,7 +298,7 @@ export class Room implements PeerRoom {
     this.files.chunk(peer.nick, id, data);
   }
 
-  directUp(peer: Peer, link: Link): void {
+  directUp(peer: Peer, link: DirectLink): void {
     this.#reach.linked(peer.nick);
     this.call.linked(peer.nick, link);
     this.history.linked(peer);

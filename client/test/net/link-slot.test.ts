@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PeerMessage, SignalData } from '@meshchat/protocol';
-import type { Link, LinkState } from '../../src/net/link';
+import type { DirectLink, LinkState } from '../../src/net/link';
 import { LinkSlot, MAX_MEDIA_SECTIONS, NEW_LINK_OFFERS } from '../../src/net/link-slot';
 
 /** A stand-in for PeerLink that records what the slot does with it (WebRTC itself is tested in e2e). */
-class FakeLink implements Link {
+class FakeLink implements DirectLink {
   state: LinkState = 'connecting';
   signals: SignalData[] = [];
   sent: PeerMessage[] = [];
@@ -31,7 +31,18 @@ class FakeLink implements Link {
     return 0;
   }
   /** Whether an offer renegotiates this link; the tests that need it say so. */
-  renegotiates?: (sdp: string) => boolean;
+  renegotiates: (sdp: string) => boolean = () => false;
+  // No media in this stand-in: calls are tested in real browsers.
+  sendMedia() {}
+  audioLevel() {
+    return undefined;
+  }
+  shapeVideo() {}
+  outgoingBitrate() {
+    return Promise.resolve(undefined);
+  }
+  quietAudio() {}
+
   probes = 0;
   probe() {
     this.probes += 1;

@@ -1,7 +1,7 @@
 // An in-memory stand-in for the signaling server and WebRTC, to run several rooms in one process.
 // Links open once an offer and its answer have crossed; frames arrive in order, a turn later.
 import { HISTORY_DEFAULTS, type ErrorCode, type PeerMessage, type Result, type SignalData } from '@meshchat/protocol';
-import type { Link, LinkFailure, LinkHooks, LinkState } from '../../src/net';
+import type { DirectLink, LinkFailure, LinkHooks, LinkState } from '../../src/net';
 import { Log, Room, type Arrival, type Notice, type SigningKeys } from '../../src/room';
 import { newKeyPair, publicKey } from '../../src/room/signing';
 
@@ -13,7 +13,7 @@ export async function signingKeys(): Promise<SigningKeys> {
 
 const later = (run: () => void) => setImmediate(run);
 
-class FakeLink implements Link {
+class FakeLink implements DirectLink {
   state: LinkState = 'connecting';
   partner: FakeLink | undefined;
 
@@ -64,6 +64,21 @@ class FakeLink implements Link {
   }
 
   probe() {}
+
+  renegotiates() {
+    return false;
+  }
+
+  // No media in this stand-in: calls are tested in real browsers.
+  sendMedia() {}
+  audioLevel() {
+    return undefined;
+  }
+  shapeVideo() {}
+  outgoingBitrate() {
+    return Promise.resolve(undefined);
+  }
+  quietAudio() {}
 
   close() {
     if (this.state === 'closed' || this.state === 'failed') return;

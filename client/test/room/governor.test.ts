@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PeerMessage } from '@meshchat/protocol';
-import type { Link, MediaKind, VideoShape } from '../../src/net';
+import type { DirectLink, MediaKind, VideoShape } from '../../src/net';
 import { withDtx } from '../../src/net/sdp';
 import { Call } from '../../src/room/call';
 import { CALL_DEFAULTS, budgetPerReceiver, videoShape, type CallSettings } from '../../src/room/governor';
@@ -83,7 +83,7 @@ function callWith(nicks: string[], bitrate?: number) {
   const frames: { to: string; message: PeerMessage }[] = [];
   const call = new Call(
     {
-      linked: () => links.map((link) => ({ nick: link.nick, link: link as unknown as Link })),
+      linked: () => links.map((link) => ({ nick: link.nick, link: link as unknown as DirectLink })),
       sendDirect: (to, message) => frames.push({ to, message }) > 0,
       tell: (notice) => notices.push(notice),
       changed: () => undefined,

@@ -177,6 +177,9 @@ describe('a private room on fake links', () => {
     const alice = net.join('alice', secret);
     const bob = net.join('bob', secret);
     await until(() => [alice, bob].every((member) => member.room.people.values().next().value?.verification === 'verified'), 'both verified');
+    // The safety code binds both signing keys too: it shows once both keys have come, which on a
+    // busy machine can be after the proof checked out (the keys are made with WebCrypto meanwhile).
+    await until(() => [alice, bob].every((member) => member.room.people.values().next().value?.safety !== undefined), 'both have a safety code');
     assert.match(alice.room.people.get('bob')?.safety ?? '', /^\d{5} \d{5}$/);
     assert.equal(alice.room.people.get('bob')?.safety, bob.room.people.get('alice')?.safety, 'the same safety code on both ends');
     const mallory = net.join('mallory', other);
