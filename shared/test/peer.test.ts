@@ -35,6 +35,7 @@ describe('peer frames', () => {
       { type: 'file-cancel', id: 'f1' },
       { type: 'file-done', id: 'f1', ok: true },
       { type: 'watch', video: false, screen: true },
+      { type: 'bye' },
     ];
     for (const message of messages) assert.deepEqual(parsePeerFrame(encodePeerMessage(message)), { ok: true, message });
   });

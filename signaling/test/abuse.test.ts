@@ -35,7 +35,7 @@ const GARBAGE: unknown[] = [
 
 /** Every event a client may send, with a well-formed payload, so only the payload is wrong below. */
 const EVENTS: ClientEventName[] = ['join', 'resume', 'signal', 'pair', 'admin'];
-const NO_PAYLOAD: ClientEventName[] = ['leave', 'pair-cancel', 'alive'];
+const NO_PAYLOAD: ClientEventName[] = ['leave', 'pair-cancel', 'alive', 'bye'];
 
 function send(socket: Client, event: string, ...args: unknown[]): Promise<unknown> {
   return (socket.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>)(event, ...args);

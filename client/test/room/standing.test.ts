@@ -124,4 +124,16 @@ describe('what the log says about a person and what People shows', () => {
     net.leave('bob');
     assert.deepEqual(about(alice, 'bob').map((line) => line.about?.is), ['left']);
   });
+
+  it('a "bye" from someone who stays costs only them: they read "leaving", and what they say still arrives', async () => {
+    net = new FakeNet();
+    const alice = net.join('alice');
+    const bob = net.join('bob');
+    await until(() => alice.room.people.get('bob')?.state === 'connected', 'linked');
+    for (let i = 0; i < 5; i++) net.link('bob', 'alice')?.send({ type: 'bye' });
+    await until(() => alice.room.people.get('bob')?.state === 'leaving', 'alice sees bob leaving');
+    void bob.room.sayToAll('still here');
+    await until(() => alice.log.lines.some((line) => line.text === 'still here'), 'his message arrives');
+    assert.deepEqual(about(alice, 'bob'), [], 'nothing is said of a link that never broke');
+  });
 });
