@@ -58,10 +58,8 @@ type Resumed = JoinedRoom & { replaced: string | null; impostor: string | null; 
 export class RoomRegistry {
   readonly #store: ChatStore;
   readonly #options: RoomRegistryOptions;
-  /** Grace timers of seats whose socket dropped on this process, by hold id. */
-  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
-  /** Seats held for sockets that dropped on this process, by socket id: a late goodbye still shortens the hold. */
-  readonly #held = new Map<string, { seat: Seat; holdId: string }>();
+  /** Seats held for sockets that dropped on this process, by socket id, with the timer that frees each: a late goodbye still shortens it. */
+  readonly #held = new Map<string, { seat: Seat; holdId: string; timer: NodeJS.Timeout }>();
   /** Sockets whose page said goodbye before they dropped. */
   readonly #goodbyes = new Set<string>();
   /** Bookkeeping that failed while the store was away; run again when it is back. */
@@ -254,10 +252,8 @@ export class RoomRegistry {
 
   /** Free the seat held as `holdId` after `ms`, unless it was resumed; those who stay are told it left for `reason`. */
   #expireAfter(socketId: string, seat: Seat, holdId: string, ms: number, reason: Departure['reason']): void {
-    clearTimeout(this.#graceTimers.get(holdId));
-    this.#held.set(socketId, { seat, holdId });
+    clearTimeout(this.#held.get(socketId)?.timer);
     const timer = setTimeout(() => {
-      this.#graceTimers.delete(holdId);
       this.#held.delete(socketId);
       this.#background(async () => {
         const departure = await this.#store.expire(seat.room, seatKey(seat.nick), holdId);
@@ -265,15 +261,14 @@ export class RoomRegistry {
       });
     }, ms);
     timer.unref();
-    this.#graceTimers.set(holdId, timer);
+    this.#held.set(socketId, { seat, holdId, timer });
   }
 
   /** Stop timers and wait for bookkeeping under way; the registry is not used afterwards. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     clearInterval(this.#reissuer);
-    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
-    this.#graceTimers.clear();
+    for (const { timer } of this.#held.values()) clearTimeout(timer);
     this.#held.clear();
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
