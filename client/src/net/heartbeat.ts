@@ -51,3 +51,34 @@ export class Heartbeat {
     else if (quiet >= this.#times.quietMs) this.#link.ping();
   }
 }
+
+/**
+ * Asking a link, once at a time, whether it still reaches its peer: a ping, and a deadline that
+ * their pong clears; without one in time the link is failed. Shared by our own and relayed links.
+ */
+export class Probe {
+  readonly #ms: number;
+  readonly #link: { open(): boolean; ping(): void; unanswered(): void };
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(ms: number, link: { open(): boolean; ping(): void; unanswered(): void }) {
+    this.#ms = ms;
+    this.#link = link;
+  }
+
+  /** Ask, unless the link is not open or a question is already out. */
+  ask(): void {
+    if (!this.#link.open() || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#link.unanswered();
+    }, this.#ms);
+    this.#link.ping();
+  }
+
+  /** Their pong came (or the link ended): no deadline runs on. */
+  answered(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

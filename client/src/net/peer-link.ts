@@ -7,7 +7,7 @@ import {
   type SignalData,
 } from '@meshchat/protocol';
 import { routeOf, selectedPair } from './connection-stats';
-import { Heartbeat, type HeartbeatTimes } from './heartbeat';
+import { Heartbeat, Probe, type HeartbeatTimes } from './heartbeat';
 import { FileChannel, chunkBytes } from './file-channel';
 import { sdpFingerprint } from './fingerprint';
 import { LinkMedia } from './link-media';
@@ -57,7 +57,11 @@ export class PeerLink implements DirectLink {
   #turnError: LinkFailure | undefined;
   #files: FileChannel | undefined;
   readonly #budget: InboundBudget;
-  #probe: ReturnType<typeof setTimeout> | undefined;
+  readonly #probe = new Probe(PROBE_TIMEOUT_MS, {
+    open: () => this.open,
+    ping: () => this.send({ type: 'ping' }),
+    unanswered: () => this.#fail({ why: 'timeout' }),
+  });
   #silent: ReturnType<typeof setTimeout> | undefined;
   readonly #heartbeat = new Heartbeat(HEARTBEAT, {
     ping: () => this.open && this.send({ type: 'ping' }),
@@ -175,9 +179,7 @@ export class PeerLink implements DirectLink {
 
   /** Ask the peer whether this link still reaches it; without a pong in time, the link fails. */
   probe(): void {
-    if (!this.open || this.#probe !== undefined) return;
-    this.#probe = setTimeout(() => this.#fail({ why: 'timeout' }), PROBE_TIMEOUT_MS);
-    this.send({ type: 'ping' });
+    this.#probe.ask();
   }
 
   buffered(): number {
@@ -279,10 +281,7 @@ export class PeerLink implements DirectLink {
   readonly #own = {
     send: (message: PeerMessage) => this.send(message),
     fail: (reason: LinkFailure) => this.#fail(reason),
-    ponged: () => {
-      clearTimeout(this.#probe);
-      this.#probe = undefined;
-    },
+    ponged: () => this.#probe.answered(),
   };
 
   #fail(reason: LinkFailure): void {
@@ -294,7 +293,7 @@ export class PeerLink implements DirectLink {
   /** The one way a link ends, on purpose or by a fault: no timer runs on, and the connection goes. */
   #end(state: 'closed' | 'failed'): void {
     clearTimeout(this.#timer);
-    clearTimeout(this.#probe);
+    this.#probe.answered();
     clearTimeout(this.#silent);
     this.#heartbeat.stop();
     this.#state = state;

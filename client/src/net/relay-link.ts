@@ -1,6 +1,6 @@
 import { HELLO, MAX_PEER_FRAME_BYTES, encodePeerMessage, parsePeerFrame, type PeerMessage } from '@meshchat/protocol';
 import { base64url, fromBase64url } from './base64';
-import { Heartbeat, type HeartbeatTimes } from './heartbeat';
+import { Heartbeat, Probe, type HeartbeatTimes } from './heartbeat';
 import type { Link, LinkFailure, LinkHooks, LinkState } from './link';
 import { ownFrame } from './own-frames';
 
@@ -125,7 +125,11 @@ export class RelayLink implements Link {
   #sealing: Promise<void> = Promise.resolve();
   #opening: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #probe: ReturnType<typeof setTimeout> | undefined;
+  readonly #probe = new Probe(PROBE_TIMEOUT_MS, {
+    open: () => this.open,
+    ping: () => this.send({ type: 'ping' }),
+    unanswered: () => this.#fail({ why: 'timeout' }),
+  });
   readonly #heartbeat = new Heartbeat(HEARTBEAT, {
     ping: () => this.send({ type: 'ping' }),
     silent: () => this.#fail({ why: 'silent' }),
@@ -191,9 +195,7 @@ export class RelayLink implements Link {
   }
 
   probe(): void {
-    if (!this.open || this.#probe !== undefined) return;
-    this.#probe = setTimeout(() => this.#fail({ why: 'timeout' }), PROBE_TIMEOUT_MS);
-    this.send({ type: 'ping' });
+    this.#probe.ask();
   }
 
   /** `via` can no longer carry it (they left, or a link to them broke): no frame of it can arrive. */
@@ -239,17 +241,13 @@ export class RelayLink implements Link {
   readonly #own = {
     send: (message: PeerMessage) => this.send(message),
     fail: (reason: LinkFailure) => this.#fail(reason),
-    ponged: () => {
-      clearTimeout(this.#probe);
-      this.#probe = undefined;
-    },
+    ponged: () => this.#probe.answered(),
   };
 
   #stop(): void {
     this.#heartbeat.stop();
     clearTimeout(this.#timer);
-    clearTimeout(this.#probe);
-    this.#probe = undefined;
+    this.#probe.answered();
   }
 
   #fail(reason: LinkFailure): void {
