@@ -20,11 +20,11 @@ export type Notice =
   /**
    * A link incident's line begins with how it began (`link-lost`, or `link-none`: no link formed
    * at all) and ends with how it stands: `link-waiting`, `relayed`, `peer-away`, or `link-back`
-   * (`seconds` after it began).
+   * (`ms` after it began).
    */
   | { type: 'link-none'; nick: string }
   | { type: 'link-waiting'; nick: string }
-  | { type: 'link-back'; nick: string; seconds: number }
+  | { type: 'link-back'; nick: string; ms: number }
   /** The server keeps `nick`'s seat while their connection is down. */
   | { type: 'peer-away'; nick: string }
   | { type: 'link-lost'; nick: string; reason: LinkFailure | undefined }

@@ -181,7 +181,7 @@ export class Peer {
   }
 
   /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
-  received(link: Link, message: TextMessage): void {
+  #received(link: Link, message: TextMessage): void {
     this.mail.brought(link, message);
     if (this.#trustedOn(link)) this.mail.show(message);
     else if (this.view.verification !== 'failed') this.#proof.hold(message);
@@ -240,7 +240,7 @@ export class Peer {
 
   /** A frame on one of their links: what belongs to the link is handled here; the room routes the rest. */
   #message(link: Link, message: PeerMessage): void {
-    if (message.type === 'chat' || message.type === 'private') this.received(link, message);
+    if (message.type === 'chat' || message.type === 'private') this.#received(link, message);
     else if (message.type === 'bye') this.#saidGoodbye();
     else if (message.type === 'proof') void this.#proof.check(link, message.mac);
     else if (message.type === 'key') this.#keys.heard(link, { alg: message.alg, key: message.key });

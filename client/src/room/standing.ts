@@ -70,7 +70,7 @@ export class Standings {
     if (standing.is === 'leaving' || standing.is === 'new') return;
     if (standing.is === 'here') {
       if (!incident) return;
-      this.#put(nick, incident, { type: 'link-back', nick, seconds: Math.max(1, Math.round((now - incident.since) / 1000)) }, standing);
+      this.#put(nick, incident, { type: 'link-back', nick, ms: now - incident.since }, standing);
       this.#settle(nick);
       return;
     }

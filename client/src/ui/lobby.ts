@@ -171,14 +171,13 @@ export class Lobby {
     if (!result) return;
     const outage = this.#outage ?? { since: Date.now(), opening: () => msg('Lost the signaling server.') };
     this.#outage = undefined;
-    const seconds = Math.max(1, Math.round((Date.now() - outage.since) / 1000));
     if (!result.ok) {
       this.#hooks.outage(`${outage.opening()} ${msg(str`Could not get your seat back: ${errorText(result.code)}`)}`, true);
       return;
     }
     this.#seat = result.session;
     this.#keepSeat();
-    this.#hooks.outage(`${outage.opening()} ${msg(str`Back after ${durationText(seconds)}.`)}`, true);
+    this.#hooks.outage(`${outage.opening()} ${msg(str`Back after ${durationText(Date.now() - outage.since)}.`)}`, true);
     this.#hooks.present(result.peers);
     this.#hooks.changed();
   }

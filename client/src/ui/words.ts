@@ -139,8 +139,9 @@ export function sizeText(bytes: number, locale: string = currentLanguage()): str
   return new Intl.NumberFormat(locale, { style: 'unit', unit: units[unit], unitDisplay, maximumFractionDigits }).format(value);
 }
 
-/** "3 s", "2 min 5 s": how long something lasted, in the reader's language. */
-export function durationText(seconds: number, locale: string = currentLanguage()): string {
+/** "3 sec", "2 min 5 sec": how long something lasted (`ms`, counted as at least a second), in the reader's language. */
+export function durationText(ms: number, locale: string = currentLanguage()): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
   const minutes = Math.floor(seconds / 60);
   const unit = (value: number, name: 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
   return minutes === 0 ? unit(seconds, 'second') : [unit(minutes, 'minute'), ...(seconds % 60 ? [unit(seconds % 60, 'second')] : [])].join(' ');
@@ -203,7 +204,7 @@ export function noticeText(notice: Notice): string {
     case 'link-waiting':
       return msg('Messages to them wait until it is back.');
     case 'link-back':
-      return msg(str`Linked directly after ${durationText(notice.seconds)}.`);
+      return msg(str`Linked directly after ${durationText(notice.ms)}.`);
     case 'peer-away':
       return msg(str`${notice.nick}'s connection dropped: their seat is kept, and messages to them wait until they are back.`);
     case 'link-lost': {
