@@ -52,6 +52,19 @@ export async function startServer(options: SignalingOptions = {}): Promise<Signa
   return server;
 }
 
+/**
+ * Stop `server` and start another on its port with `options`, as a restart does. Session tokens
+ * are stamped to the millisecond, and the new process tells tokens issued before its start from its
+ * own by that stamp; a real restart takes far longer than a millisecond, an in-process one need not,
+ * so the clock is let past the stop before the new server starts.
+ */
+export async function restartServer(server: SignalingServer, options: SignalingOptions = {}): Promise<SignalingServer> {
+  await server.close();
+  const stopped = Date.now();
+  while (Date.now() <= stopped) await sleep(1);
+  return startServer({ ...options, port: server.port });
+}
+
 /** A real socket.io client, connected; disconnected when the test ends. */
 export async function connect(url: string, options: Parameters<typeof io>[1] = {}): Promise<Client> {
   const socket: Client = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });

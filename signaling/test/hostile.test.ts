@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { ADMIN_FAILURES_PER_WINDOW, FLOOD_REFUSALS, RATE_LIMITS } from '@meshchat/protocol';
-import { CLI, OFFER, connect, health, join, joined, nextEvent, record, sleep, startServer, storeFlags } from './helpers';
+import { CLI, OFFER, connect, health, join, joined, nextEvent, record, restartServer, sleep, startServer, storeFlags } from './helpers';
 
 /** A raw engine.io websocket from `localAddress`: resolves once the server's open packet arrives, or `undefined` if refused. */
 function rawSocket(url: string, localAddress = '127.0.0.1'): Promise<WebSocket | undefined> {
@@ -198,8 +198,7 @@ describe('hostile input to the signaling server', () => {
     alice.disconnect();
     bob.disconnect();
     // With Redis the seats outlive the process; in memory they are gone with it.
-    await first.close();
-    const second = await startServer({ sessionSecret, reconnectGraceMs: 10_000, port: first.port });
+    const second = await restartServer(first, { sessionSecret, reconnectGraceMs: 10_000 });
     const impostor = await connect(second.url);
     const grabbed = await join(impostor, 'alice', 'r');
     const kicked = grabbed.ok ? nextEvent(impostor, 'kicked') : undefined;
@@ -225,8 +224,7 @@ describe('hostile input to the signaling server', () => {
     const alice = await connect(first.url, { reconnection: false });
     const { session } = await joined(alice, 'alice', 'r');
     alice.disconnect();
-    await first.close();
-    const second = await startServer({ sessionSecret, reconnectGraceMs: 10_000, port: first.port });
+    const second = await restartServer(first, { sessionSecret, reconnectGraceMs: 10_000 });
     const carol = await connect(second.url);
     const joinedCarol = await joined(carol, 'carol', 'r');
     const heard = nextEvent(carol, 'peer-joined');

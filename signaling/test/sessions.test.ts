@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SessionTokens } from '../src/sessions';
-import { STORE, connect, join, joined, nextEvent, record, runCli, sleep, startServer, storeOptions } from './helpers';
+import { STORE, connect, join, joined, nextEvent, record, runCli, restartServer, sleep, startServer, storeOptions } from './helpers';
 
 const SECRET = 'a session secret of at least 32 bytes, for tests';
 const GRACE_MS = 5_000;
@@ -17,10 +17,7 @@ async function restartable(options: { sessionReissueMs?: number; adminToken?: st
   const first = await startServer(common);
   return {
     first,
-    restart: async () => {
-      await first.close();
-      return startServer({ ...common, port: first.port });
-    },
+    restart: () => restartServer(first, common),
   };
 }
 
