@@ -1,5 +1,5 @@
-// What a call's video senders send, read from outside through getStats: shared by the governor's
-// specs (two to five people beside other tests, and six cameras on their own).
+// What a call sends and receives, read from outside through getStats: shared by the call specs
+// (the governor's with two to six people, and those of calls people see).
 import type { Page } from '@playwright/test';
 import { expect, type Captured, type User } from './fixtures';
 
@@ -100,3 +100,52 @@ export async function followsBudget(user: User, receivers: number, expected: num
     )
     .toBe('within 20%');
 }
+
+/** What has arrived in a tile so far (`nick`'s, or with `screen` their shared screen's): audio energy and decoded video frames. */
+export function received(page: Page, nick: string, screen = false) {
+  return page.evaluate(async ([nick, screen]) => {
+    const app = document.querySelector('mc-chat-app');
+    const where = screen ? `[data-call-screen="${nick}"]` : `[data-call-peer="${nick}"]`;
+    const tile = app?.shadowRoot?.querySelector(`${where} video, ${where} audio`) as HTMLMediaElement | null;
+    const tracks = (tile?.srcObject as MediaStream | null)?.getTracks().map(({ id }) => id) ?? [];
+    let energy = 0;
+    let frames = 0;
+    for (const connection of (window as unknown as Captured).__connections) {
+      if (connection.connectionState !== 'connected') continue;
+      (await connection.getStats()).forEach((report: { type: string; kind?: string; trackIdentifier?: string; totalAudioEnergy?: number; framesDecoded?: number }) => {
+        if (report.type !== 'inbound-rtp' || !tracks.includes(report.trackIdentifier ?? '')) return;
+        if (report.kind === 'audio') energy += report.totalAudioEnergy ?? 0;
+        else frames += report.framesDecoded ?? 0;
+      });
+    }
+    return { energy, frames };
+  }, [nick, screen] as const);
+}
+
+/** How much more arrives from `nick` (or their screen) at `user` over a second and a half. */
+export async function flowing(user: User, nick: string, screen = false) {
+  const before = await received(user.page, nick, screen);
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const after = await received(user.page, nick, screen);
+  return { energy: after.energy - before.energy, frames: after.frames - before.frames };
+}
+
+/** Counts every source given to a media element that already had one: each is a reload, a gap in picture and sound. */
+export const COUNT_RELOADS = () => {
+  const counted = window as unknown as { __reloads: number; __sources: number };
+  counted.__reloads = 0;
+  counted.__sources = 0;
+  const property = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  if (!property?.set || !property.get) return;
+  const { get, set } = property;
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    ...property,
+    set(this: HTMLMediaElement, value: MediaProvider | null) {
+      counted.__sources++;
+      if (get.call(this) !== null) counted.__reloads++;
+      set.call(this, value);
+    },
+  });
+};
+/** What COUNT_RELOADS counted so far, read in the page (Playwright's or puppeteer's `evaluate`). */
+export const RELOADS = () => (window as unknown as { __reloads: number }).__reloads;

@@ -30,6 +30,9 @@ export function launchFirefox(): Promise<Browser> {
       // The test run's own processes: no update checks or telemetry reaching for the network.
       'app.update.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
+      // Calls: a fake microphone (a tone) and camera, and no permission prompt for them.
+      'media.navigator.streams.fake': true,
+      'media.navigator.permission.disabled': true,
       'browser.download.dir': FIREFOX_DOWNLOADS,
       'browser.download.folderList': 2,
       'browser.download.useDownloadDir': true,

@@ -6,40 +6,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { violations } from '../axe';
+import { button, flowing } from '../call-stats';
 import { CAPTURE_CHANNELS, expect, fillJoin, reloadPastQuestion, test, User, type Captured } from '../fixtures';
 
-/** What has arrived in a tile so far (`nick`'s, or with `screen` their shared screen's): audio energy and decoded video frames. */
-function received(page: Page, nick: string, screen = false) {
-  return page.evaluate(async ([nick, screen]) => {
-    const app = document.querySelector('mc-chat-app');
-    const where = screen ? `[data-call-screen="${nick}"]` : `[data-call-peer="${nick}"]`;
-    const tile = app?.shadowRoot?.querySelector(`${where} video, ${where} audio`) as HTMLMediaElement | null;
-    const tracks = (tile?.srcObject as MediaStream | null)?.getTracks().map(({ id }) => id) ?? [];
-    let energy = 0;
-    let frames = 0;
-    for (const connection of (window as unknown as Captured).__connections) {
-      if (connection.connectionState !== 'connected') continue;
-      (await connection.getStats()).forEach((report: { type: string; kind?: string; trackIdentifier?: string; totalAudioEnergy?: number; framesDecoded?: number }) => {
-        if (report.type !== 'inbound-rtp' || !tracks.includes(report.trackIdentifier ?? '')) return;
-        if (report.kind === 'audio') energy += report.totalAudioEnergy ?? 0;
-        else frames += report.framesDecoded ?? 0;
-      });
-    }
-    return { energy, frames };
-  }, [nick, screen] as const);
-}
-
-/** How much more arrives from `nick` (or their screen) at `user` over a second and a half. */
-async function flowing(user: User, nick: string, screen = false) {
-  const before = await received(user.page, nick, screen);
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
-  const after = await received(user.page, nick, screen);
-  return { energy: after.energy - before.energy, frames: after.frames - before.frames };
-}
-
-const button = (user: User, name: string) => user.page.locator('mc-chat-app').getByRole('button', { name, exact: true });
 const tile = (user: User, nick: string) => user.page.locator(`[data-call-peer="${nick}"]`);
 
 test('three people in a call hear and see each other; mute, camera off and leaving reach the others; the chat goes on', async ({ join }) => {
@@ -99,12 +69,14 @@ test('three people in a call hear and see each other; mute, camera off and leavi
   // By keyboard, as every control.
   await button(bob, 'Mute').focus();
   await bob.page.keyboard.press('Enter');
-  await expect(button(bob, 'Mute')).toHaveAttribute('aria-pressed', 'true');
+  await expect(button(bob, 'Unmute'), 'muted, the button says what it does now').toHaveAttribute('aria-pressed', 'true');
+  await expect(bob.page.locator('[data-call-self="camera"]')).toHaveAttribute('data-muted', 'true');
   await expect(tile(alice, 'bob')).toHaveAttribute('data-muted', 'true');
   await expect.poll(async () => (await flowing(alice, 'bob')).energy, { message: 'bob muted: no more sound from him' }).toBeLessThan(1e-6);
 
   await button(carol, 'Camera').click();
-  await expect(tile(alice, 'carol').locator('audio')).toBeAttached();
+  await expect(tile(alice, 'carol')).toHaveAttribute('data-camera', 'false');
+  await expect(tile(alice, 'carol').locator('video')).toBeHidden();
   await expect.poll(async () => (await flowing(alice, 'carol')).frames, { message: 'carol turned her camera off: no more frames' }).toBe(0);
   expect((await flowing(alice, 'carol')).energy, 'carol is still heard').toBeGreaterThan(0);
 
@@ -168,19 +140,21 @@ test('the call by keyboard shortcuts; the microphone chosen is kept for the next
   await expect(button(bob, 'Camera')).toHaveAttribute('aria-pressed', 'false');
   // alice's camera off: bob's may go on.
   await alice.page.keyboard.press('Alt+KeyV');
-  await expect(tile(bob, 'alice').locator('audio')).toBeAttached();
+  await expect(tile(bob, 'alice').locator('video')).toBeHidden();
   await bob.page.keyboard.press('Alt+KeyV');
   await expect(button(bob, 'Camera')).toHaveAttribute('aria-pressed', 'true');
   await expect(tile(alice, 'bob').locator('video')).toBeVisible();
 
   await alice.page.keyboard.press('Alt+KeyM');
-  await expect(button(alice, 'Mute')).toHaveAttribute('aria-pressed', 'true');
+  await expect(button(alice, 'Unmute')).toHaveAttribute('aria-pressed', 'true');
   await expect(tile(bob, 'alice')).toHaveAttribute('data-muted', 'true');
   await alice.page.keyboard.press('Alt+KeyM');
   await expect(tile(bob, 'alice')).toHaveAttribute('data-muted', 'false');
 
   // alice picks another microphone (Chromium's fake devices are three): it is what bob hears from now on.
   const picker = alice.page.locator('mc-chat-app').getByRole('combobox', { name: 'Microphone' });
+  const devices = alice.page.locator('mc-chat-app').getByText('Devices', { exact: true });
+  await devices.click();
   await picker.selectOption({ label: 'Fake Audio Input 2' });
   await expect.poll(() => microphoneSent(alice)).toBe('Fake Audio Input 2');
   await expect.poll(async () => (await flowing(bob, 'alice')).energy, { message: 'bob hears the new microphone' }).toBeGreaterThan(0);
@@ -190,6 +164,7 @@ test('the call by keyboard shortcuts; the microphone chosen is kept for the next
   await expect(button(alice, 'Join call')).toBeVisible();
   await button(alice, 'Join call').click();
   await expect.poll(() => microphoneSent(alice)).toBe('Fake Audio Input 2');
+  await devices.click();
   await expect(picker.locator('option:checked')).toHaveText('Fake Audio Input 2');
 
   await reloadPastQuestion(alice.page);
@@ -197,5 +172,6 @@ test('the call by keyboard shortcuts; the microphone chosen is kept for the next
   await alice.connectedTo('bob');
   await button(alice, 'Join call').click();
   await expect.poll(() => microphoneSent(alice)).toBe('Fake Audio Input 2');
+  await devices.click();
   await expect(picker.locator('option:checked')).toHaveText('Fake Audio Input 2');
 });

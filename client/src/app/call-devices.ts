@@ -1,11 +1,13 @@
-import type { Room, Watching } from '../room';
+import type { Call, Room, Watching } from '../room';
 
 /** How often the call screen looks at who is speaking. */
 const SPEAKING_EVERY_MS = 100;
 /** How often the bandwidth governor measures each link and shapes what we send on it. */
 const GOVERN_EVERY_MS = 2_000;
 /** Where the microphone and camera chosen last are kept, per browser. */
-const DEVICE_KEYS = { audioinput: 'meshchat.microphone', videoinput: 'meshchat.camera' } as const;
+const DEVICE_KEYS = { audioinput: 'meshchat.microphone', videoinput: 'meshchat.camera', audiooutput: 'meshchat.speaker' } as const;
+/** Where turning noise suppression off is kept (it is on unless turned off). */
+const NOISE_KEY = 'meshchat.noise-suppression';
 export type DeviceKind = keyof typeof DEVICE_KEYS;
 
 /** A chosen device that is not there any more (unplugged, or another browser profile's id). */
@@ -17,7 +19,7 @@ const isGone = (error: unknown) => error instanceof DOMException && (error.name 
  */
 function chosenDevice(kind: DeviceKind): { id: string; label: string } | undefined {
   try {
-    const stored: unknown = JSON.parse(localStorage.getItem(DEVICE_KEYS[kind]) ?? 'null');
+    const stored: unknown = JSON.parse(readSetting(DEVICE_KEYS[kind]) ?? 'null');
     if (typeof stored !== 'object' || stored === null) return undefined;
     const { id, label } = stored as Record<string, unknown>;
     return typeof id === 'string' && typeof label === 'string' ? { id, label } : undefined;
@@ -26,6 +28,27 @@ function chosenDevice(kind: DeviceKind): { id: string; label: string } | undefin
   }
 }
 
+/** A setting kept in this browser, if storage can be read. */
+function readSetting(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** Keep a setting in this browser; where storage is refused (a private window), it holds for this page only. */
+function writeSetting(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Nothing to do: the setting holds for this page.
+  }
+}
+
+/** Whether this browser lets a page choose the speaker media plays on. */
+const canChooseSpeaker = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
 /**
  * A call's devices and timers, for the room we are in: the microphone, camera and screen asked of
  * the browser (the ones chosen last, found again by name where ids change), what devices there are
@@ -33,7 +56,11 @@ function chosenDevice(kind: DeviceKind): { id: string; label: string } | undefin
  */
 export class CallDevices {
   /** The microphones and cameras there are, to choose from. */
-  devices: Record<DeviceKind, MediaDeviceInfo[]> = { audioinput: [], videoinput: [] };
+  devices: Record<DeviceKind, MediaDeviceInfo[]> = { audioinput: [], videoinput: [], audiooutput: [] };
+  /** Whether the call is folded to its controls, so the chat keeps the screen (on a phone, most of all). */
+  minimized = false;
+  /** Whether the browser cleans the microphone's sound of steady noise (echo cancellation and gain control are always asked for). */
+  noiseSuppression = readSetting(NOISE_KEY) !== 'off';
   readonly #room: () => Room | undefined;
   readonly #changed: () => void;
   #speaking: ReturnType<typeof setInterval> | undefined;
@@ -42,6 +69,30 @@ export class CallDevices {
   constructor(room: () => Room | undefined, changed: () => void) {
     this.#room = room;
     this.#changed = changed;
+  }
+
+  /** The room's call, while we are in a room. */
+  get call(): Call | undefined {
+    return this.#room()?.call;
+  }
+
+  /** The speaker chosen last, where the browser lets a page choose one (undefined: the system's own). */
+  get speaker(): string | undefined {
+    return this.devices.audiooutput.length > 1 ? this.chosen('audiooutput') : undefined;
+  }
+
+  toggleMinimized(): void {
+    this.minimized = !this.minimized;
+    this.#changed();
+  }
+
+  /** Turn noise suppression on or off, for the microphone in use now and later calls in this browser. */
+  async setNoiseSuppression(on: boolean): Promise<void> {
+    this.noiseSuppression = on;
+    writeSetting(NOISE_KEY, on ? 'on' : 'off');
+    this.#changed();
+    const microphone = this.#room()?.call.microphoneTrack;
+    await microphone?.applyConstraints({ ...microphone.getConstraints(), noiseSuppression: on }).catch((error: unknown) => console.warn('meshchat: the microphone kept its noise suppression', error));
   }
 
   /** Join the call with the microphone; devices are asked for only now. */
@@ -75,11 +126,9 @@ export class CallDevices {
   /** Use another microphone or camera from now on (and in later calls in this browser). */
   async chooseDevice(kind: DeviceKind, id: string): Promise<void> {
     const label = this.devices[kind].find((device) => device.deviceId === id)?.label ?? '';
-    try {
-      localStorage.setItem(DEVICE_KEYS[kind], JSON.stringify({ id, label }));
-    } catch {
-      // Storage refused (a private window): the choice holds for this call only.
-    }
+    writeSetting(DEVICE_KEYS[kind], JSON.stringify({ id, label }));
+    // A speaker is used by every tile as it is drawn again.
+    if (kind === 'audiooutput') return this.#changed();
     const call = this.#room()?.call;
     if (!call?.local.inCall || (kind === 'videoinput' && !call.local.camera)) return;
     const track = (await this.#media(kind))?.getTracks()[0];
@@ -153,7 +202,10 @@ export class CallDevices {
    * is open), else by its name once the browser lists names, else the browser's default.
    */
   async #open(kind: DeviceKind): Promise<MediaStream> {
-    const ask = (wanted: MediaTrackConstraints | boolean) => navigator.mediaDevices.getUserMedia(kind === 'audioinput' ? { audio: wanted } : { video: wanted });
+    // The sound a call needs: no echo of the others, an even level, and (unless turned off) no steady noise.
+    const voice = { echoCancellation: true, autoGainControl: true, noiseSuppression: this.noiseSuppression };
+    const ask = (wanted: MediaTrackConstraints | true) =>
+      navigator.mediaDevices.getUserMedia(kind === 'audioinput' ? { audio: { ...voice, ...(wanted === true ? {} : wanted) } } : { video: wanted });
     const chosen = chosenDevice(kind);
     if (!chosen) return ask(true);
     try {
@@ -171,7 +223,8 @@ export class CallDevices {
   /** What microphones and cameras there are, to choose from (their names show once the browser gave us one). */
   async #listDevices(): Promise<void> {
     const all = await navigator.mediaDevices.enumerateDevices();
-    this.devices = { audioinput: all.filter(({ kind }) => kind === 'audioinput'), videoinput: all.filter(({ kind }) => kind === 'videoinput') };
+    const outputs = canChooseSpeaker() ? all.filter(({ kind }) => kind === 'audiooutput') : [];
+    this.devices = { audioinput: all.filter(({ kind }) => kind === 'audioinput'), videoinput: all.filter(({ kind }) => kind === 'videoinput'), audiooutput: outputs };
     this.#changed();
   }
 }

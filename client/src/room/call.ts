@@ -1,24 +1,13 @@
 import type { PeerMessage } from '@meshchat/protocol';
 import type { DirectLink, MediaKind } from '../net';
 import { DTX_ABOVE, videoShape, type CallSettings } from './governor';
+import { CallPeople, OUT, type CallPeer, type CallState } from './call-people';
 import type { Notice } from './notices';
 
-/** Where one person stands in the room's call; `screen` is the id of the stream their shared screen comes in. */
-export interface CallState {
-  inCall: boolean;
-  muted: boolean;
-  camera: boolean;
-  screen?: string | undefined;
-}
+export type { CallPeer, CallState } from './call-people';
 
-/** Someone else in the call, as the call screen shows them: what they say of themselves, and their media. */
-export interface CallPeer extends CallState {
-  stream: MediaStream | undefined;
-  /** Their shared screen, while they share one. */
-  screenStream: MediaStream | undefined;
-  /** Whether what they send is loud enough to be speech, right now. */
-  speaking: boolean;
-}
+/** What just changed in the call, for a screen reader to hear: someone came or went, or one of our own devices went on or off. */
+export type CallEvent = { type: 'joined' | 'left'; nick: string } | { type: 'microphone' | 'camera' | 'screen'; on: boolean };
 
 /** What the call needs from the room: the people we have a proved link of our own to. */
 export interface CallRoom {
@@ -37,11 +26,6 @@ export interface Watching {
 }
 const ALL: Watching = { video: true, screen: true };
 
-const OUT: CallState = { inCall: false, muted: false, camera: false };
-/** An audio level (0 to 1, as RTP carries it) above which someone counts as speaking. */
-const SPEAKING_LEVEL = 0.02;
-/** Someone counts as speaking this long after they were last loud enough: between words, the tile does not flicker. */
-const SPEAKING_HOLD_MS = 1_000;
 
 /**
  * The room's call: our own microphone, camera and shared screen, sent to everyone in the call we
@@ -50,13 +34,19 @@ const SPEAKING_HOLD_MS = 1_000;
  */
 export class Call {
   #local: CallState = OUT;
-  /** The stream our microphone and camera are sent as, and the one a shared screen is (its own, so receivers tell them apart). */
+  /**
+   * The stream our microphone and camera are sent as, and the one a shared screen is (its own, so
+   * receivers tell them apart). Each keeps its id for as long as the room: a link sends a kind in
+   * the stream it first sent it in, and receivers know our screen by the id we announce.
+   */
   #stream: MediaStream | undefined;
   #screen: MediaStream | undefined;
   readonly #tracks = new Map<MediaKind, MediaStreamTrack>();
-  readonly #remote = new Map<string, Omit<CallPeer, 'speaking'>>();
-  /** When each person was last loud enough to count as speaking (performance.now()). */
-  readonly #loud = new Map<string, number>();
+  readonly #remote = new CallPeople();
+  /** Since when anyone we know of has been in the call (Date.now()), while anyone is. */
+  #since: number | undefined;
+  /** What changed last, and when: what the call screen's live region says. */
+  #event: { event: CallEvent; at: number } | undefined;
   /** Which of our videos each person shows (unsent ones are paused), and which of theirs we show. */
   readonly #watchedBy = new Map<string, Watching>();
   readonly #showing = new Map<string, Watching>();
@@ -77,9 +67,32 @@ export class Call {
 
   /** Everyone else in the call, by nickname. */
   get people(): ReadonlyMap<string, CallPeer> {
-    const people = new Map<string, CallPeer>();
-    for (const [nick, peer] of this.#remote) if (peer.inCall) people.set(nick, { ...peer, speaking: this.#speaking(nick, performance.now()) });
-    return people;
+    return this.#remote.people(performance.now());
+  }
+
+  /** The microphone we send now, while in the call. */
+  get microphoneTrack(): MediaStreamTrack | undefined {
+    return this.#tracks.get('audio');
+  }
+
+  /** Who else is in the call, by name. */
+  othersInCall(): string[] {
+    return this.#remote.nicks().sort((a, b) => a.localeCompare(b));
+  }
+
+  /** Since when anyone has been in the call (as far as we saw), while anyone is. */
+  get since(): number | undefined {
+    return this.#since;
+  }
+
+  /** What changed last in the call (for a live region), and when. */
+  get lastEvent(): { event: CallEvent; at: number } | undefined {
+    return this.#event;
+  }
+
+  /** What we show of ourselves: our camera (with our microphone, to be played muted) and our shared screen, while they are on. */
+  get own(): { camera: MediaStream | undefined; screen: MediaStream | undefined } {
+    return { camera: this.#local.camera ? this.#stream : undefined, screen: this.#local.screen !== undefined ? this.#screen : undefined };
   }
 
   /**
@@ -88,20 +101,14 @@ export class Call {
    */
   listen(now = performance.now()): boolean {
     let changed = false;
-    for (const { nick, link } of this.#room.linked()) {
-      const peer = this.#remote.get(nick);
-      if (!peer?.inCall) continue;
-      const before = this.#speaking(nick, now);
-      if (!peer.muted && (link.audioLevel?.() ?? 0) > SPEAKING_LEVEL) this.#loud.set(nick, now);
-      changed ||= this.#speaking(nick, now) !== before;
-    }
+    for (const { nick, link } of this.#room.linked()) changed = this.#remote.heard(nick, link.audioLevel?.() ?? 0, now) || changed;
     return changed;
   }
 
   /** We join with the microphone in `stream`. */
   join(stream: MediaStream): void {
-    this.#stream = stream;
-    for (const track of stream.getAudioTracks()) this.#tracks.set('audio', track);
+    this.#stream ??= new MediaStream();
+    this.#put('audio', stream.getAudioTracks()[0], this.#stream);
     this.#set({ inCall: true, muted: false, camera: false });
   }
 
@@ -109,7 +116,7 @@ export class Call {
   mute(muted: boolean): void {
     const audio = this.#tracks.get('audio');
     if (audio) audio.enabled = !muted;
-    this.#set({ ...this.#local, muted });
+    this.#set({ ...this.#local, muted }, { type: 'microphone', on: !muted });
   }
 
   /**
@@ -118,8 +125,7 @@ export class Call {
    * everyone is there to see.
    */
   mayTurnCameraOn(): boolean {
-    const cameras = [...this.#remote.values()].filter((peer) => peer.inCall && peer.camera).length;
-    if (cameras < this.settings.maxVideoSenders) return true;
+    if (this.#remote.count().cameras < this.settings.maxVideoSenders) return true;
     this.#room.tell({ type: 'cameras-full', cap: this.settings.maxVideoSenders });
     return false;
   }
@@ -133,30 +139,29 @@ export class Call {
 
   /** Turn the camera on with `track`, or off (`undefined`, and the camera is released). */
   camera(track: MediaStreamTrack | undefined): void {
+    const on = track !== undefined;
     this.#put('video', track, this.#stream);
-    this.#set({ ...this.#local, camera: track !== undefined });
+    this.#set({ ...this.#local, camera: on }, on === this.#local.camera ? undefined : { type: 'camera', on });
   }
 
   /** Share a screen (`track`), or stop (`undefined`). It ends by itself when the browser's own "stop sharing" is pressed. */
   share(track: MediaStreamTrack | undefined): void {
-    if (track && !this.#screen) this.#screen = new MediaStream();
+    this.#screen ??= new MediaStream();
     // Text on a screen stays legible: the encoder keeps detail and gives up motion.
     if (track) track.contentHint = 'detail';
     this.#put('screen', track, this.#screen);
     track?.addEventListener('ended', () => {
       if (this.#tracks.get('screen') === track) this.share(undefined);
     });
-    this.#set({ ...this.#local, screen: track ? this.#screen?.id : undefined });
+    const on = track !== undefined;
+    this.#set({ ...this.#local, screen: on ? this.#screen.id : undefined }, on === (this.#local.screen !== undefined) ? undefined : { type: 'screen', on });
   }
 
   /** We leave the call: our devices are released, and nothing more is sent. */
   leave(): void {
-    for (const track of this.#tracks.values()) track.stop();
-    this.#tracks.clear();
+    for (const kind of [...this.#tracks.keys()]) this.#put(kind, undefined, kind === 'screen' ? this.#screen : this.#stream);
     this.#steps.clear();
     this.#set(OUT);
-    this.#stream = undefined;
-    this.#screen = undefined;
   }
 
   /** A link of our own to `nick` opened: it gets where we stand (and our media once they are in the call too). */
@@ -167,12 +172,12 @@ export class Call {
 
   /** `nick` says where they stand: our media goes to them only while both of us are in the call. */
   stated(nick: string, state: CallState): void {
-    const known = this.#remote.get(nick);
-    this.#remote.set(nick, {
-      ...state,
-      stream: state.inCall ? known?.stream : undefined,
-      screenStream: state.inCall && state.screen !== undefined && known?.screenStream?.id === state.screen ? known.screenStream : undefined,
-    });
+    const before = this.#remote.stated(nick, state);
+    if (state.inCall !== (before?.inCall ?? false)) {
+      // The first we hear of someone already in the call is no news of them joining it.
+      if (before !== undefined) this.#event = { event: { type: state.inCall ? 'joined' : 'left', nick }, at: Date.now() };
+      this.#span(before === undefined ? 'found' : 'began', nick);
+    }
     const link = this.#room.linked().find((each) => each.nick === nick)?.link;
     if (link) this.#send(nick, link);
     this.#room.changed();
@@ -180,16 +185,23 @@ export class Call {
 
   /** A track of `nick`'s arrived, in `stream`: their shared screen if they said so, else their microphone and camera. */
   track(nick: string, _track: MediaStreamTrack, stream: MediaStream): void {
-    const known = this.#remote.get(nick) ?? { ...OUT, stream: undefined, screenStream: undefined };
-    const screen = known.screen === stream.id || (known.stream !== undefined && known.stream.id !== stream.id);
-    this.#remote.set(nick, screen ? { ...known, screenStream: stream } : { ...known, stream });
+    this.#remote.track(nick, stream);
     this.#room.changed();
   }
 
-  /** `nick` left the room, or their link went: their tile goes until they say where they stand again. */
-  gone(nick: string): void {
+  /** Our own link to `nick` went: their media goes with it, where they stand stays (a new link tells us again). */
+  unlinked(nick: string): void {
     for (const map of [this.#watchedBy, this.#showing, this.#available, this.#steps]) map.delete(nick);
-    if (this.#remote.delete(nick)) this.#room.changed();
+    if (this.#remote.unlinked(nick)) this.#room.changed();
+  }
+
+  /** `nick` left the room. */
+  gone(nick: string): void {
+    this.unlinked(nick);
+    const wasIn = this.#remote.inCall(nick);
+    if (!this.#remote.gone(nick)) return;
+    if (wasIn) this.#span('began', nick);
+    this.#room.changed();
   }
 
   /** Whether we show `nick`'s camera and screen now: they are told, and send only what we show. */
@@ -230,14 +242,14 @@ export class Call {
   /** The people in the call, with us, that our media goes to: both of us in the call, on a link of our own. */
   #receivers(): { nick: string; link: DirectLink }[] {
     if (!this.#local.inCall) return [];
-    return this.#room.linked().filter(({ nick }) => this.#remote.get(nick)?.inCall === true);
+    return this.#room.linked().filter(({ nick }) => this.#remote.inCall(nick));
   }
 
   /** What our video senders send to `nick`, as the governor says; and whether their microphone saves silence. */
   #shape(nick: string, link: DirectLink): void {
     const receivers = this.#receivers().length;
-    if (receivers === 0 || this.#remote.get(nick)?.inCall !== true) return;
-    const inCall = 1 + [...this.#remote.values()].filter((peer) => peer.inCall).length;
+    if (receivers === 0 || !this.#remote.inCall(nick)) return;
+    const inCall = 1 + this.#remote.count().inCall;
     link.quietAudio?.(this.settings.governor && inCall > DTX_ABOVE);
     const watching = this.#watchedBy.get(nick) ?? ALL;
     const both = this.#local.camera && this.#local.screen !== undefined;
@@ -251,10 +263,6 @@ export class Call {
       const { shape } = videoShape({ kind: 'screen', receivers, available, both, watched: watching.screen, previous: undefined, settings: this.settings });
       link.shapeVideo?.('screen', shape);
     }
-  }
-
-  #speaking(nick: string, now: number): boolean {
-    return now - (this.#loud.get(nick) ?? -Infinity) < SPEAKING_HOLD_MS && this.#remote.get(nick)?.muted === false;
   }
 
   #put(kind: MediaKind, track: MediaStreamTrack | undefined, stream: MediaStream | undefined): void {
@@ -277,8 +285,26 @@ export class Call {
     return screen === undefined ? rest : { ...rest, screen };
   }
 
-  #set(state: CallState): void {
+  /**
+   * Whether anyone is in the call changed with `nick`'s step (ours: `undefined`): the log says when a call begins
+   * (`found`: it was on before we heard of it) and when it ends, with its length, once each.
+   */
+  #span(how: 'began' | 'found', nick: string | undefined): void {
+    const anyone = this.#local.inCall || this.#remote.count().inCall > 0;
+    if (anyone && this.#since === undefined) {
+      this.#since = Date.now();
+      this.#room.tell({ type: 'call-started', nick, found: how === 'found' });
+    } else if (!anyone && this.#since !== undefined) {
+      this.#room.tell({ type: 'call-ended', ms: Date.now() - this.#since });
+      this.#since = undefined;
+    }
+  }
+
+  #set(state: CallState, event?: CallEvent): void {
+    const joining = state.inCall !== this.#local.inCall;
     this.#local = state;
+    if (event) this.#event = { event, at: Date.now() };
+    if (joining) this.#span('began', undefined);
     for (const { nick, link } of this.#room.linked()) {
       this.#send(nick, link);
       this.#room.sendDirect(nick, { type: 'call', ...this.#frame() });
@@ -291,7 +317,7 @@ export class Call {
     const sendMedia = link.sendMedia?.bind(link);
     const stream = this.#stream;
     if (!sendMedia || !stream) return;
-    const both = this.#local.inCall && this.#remote.get(nick)?.inCall === true;
+    const both = this.#local.inCall && this.#remote.inCall(nick);
     const track = (kind: MediaKind) => (both ? (this.#tracks.get(kind) ?? null) : null);
     sendMedia('audio', track('audio'), stream);
     sendMedia('video', track('video'), stream);

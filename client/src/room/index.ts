@@ -2,7 +2,7 @@
 // room's proof, files, and the log. Plain TypeScript, tested without a browser. May import
 // ../net and @meshchat/protocol, never ../ui; what it says to people it says as Notice values.
 export { parseCommand, type Command } from './commands';
-export type { CallPeer, CallState, Watching } from './call';
+export type { Call, CallEvent, CallPeer, CallState, Watching } from './call';
 export { CALL_DEFAULTS, type CallSettings } from './governor';
 export { Conversations, RUN_GAP_MS, continuations, privateWith, shownIn } from './conversations';
 export { receiptState, type Receipt } from './delivery';

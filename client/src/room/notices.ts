@@ -49,6 +49,10 @@ export type Notice =
   /** The browser gave no microphone or camera: not allowed, none there, or it failed. */
   /** `cap` people already send their camera in the call: ours stays off until one of them stops. */
   | { type: 'cameras-full'; cap: number }
+  /** Someone is in the room's call where nobody was: `nick` began it (we did: undefined), or it was on before we heard (`found`). */
+  | { type: 'call-started'; nick: string | undefined; found: boolean }
+  /** Nobody is in the call any more, `ms` after it began (as far as we saw). */
+  | { type: 'call-ended'; ms: number }
   | { type: 'device'; device: 'microphone' | 'camera' | 'screen'; why: 'denied' | 'missing' | 'failed' };
 
 /**

@@ -311,7 +311,7 @@ export class Room implements PeerRoom {
   linkLost(peer: Peer, reason: LinkFailure | undefined): void {
     if (reason?.why === 'silent') this.#options.silent?.();
     this.#typing.stopped(peer.nick);
-    this.call.gone(peer.nick);
+    this.call.unlinked(peer.nick);
     this.files.lost(peer.nick, 'link-lost');
     for (const other of this.#peers.values()) other.detour.viaLost(peer.nick);
   }

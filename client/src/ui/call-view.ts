@@ -1,7 +1,11 @@
 import { html, nothing } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { Watching } from '../room';
+import type { DeviceKind } from '../app';
+import type { CallEvent, Watching } from '../room';
 import type { ChatController } from './chat-controller';
+import { icon } from './call-icons';
+import { callTiles } from './call-tiles';
+import { currentLanguage } from './i18n';
 
 /**
  * The call's keyboard shortcuts (Alt with a letter, by key position so every layout has them), as
@@ -11,60 +15,110 @@ import type { ChatController } from './chat-controller';
 export const CALL_KEYS = { join: 'KeyJ', mute: 'KeyM', camera: 'KeyV', screen: 'KeyS', leave: 'KeyL' } as const;
 const shortcut = (code: string) => `Alt+${code.slice(3)}`;
 
-/** The call: its controls, and a tile for everyone else in it while we are. */
+/** What changed in the call, in words for the live region: our own devices, and who came or went. */
+export function callEventText(event: CallEvent): string {
+  switch (event.type) {
+    case 'microphone':
+      return event.on ? msg('Microphone on') : msg('Microphone off');
+    case 'camera':
+      return event.on ? msg('Camera on') : msg('Camera off');
+    case 'screen':
+      return event.on ? msg('You are sharing your screen') : msg('You stopped sharing your screen');
+    case 'joined':
+      return msg(str`${event.nick} joined the call`);
+    case 'left':
+      return msg(str`${event.nick} left the call`);
+  }
+}
+
+/** "alice", "alice and bob", "alice, bob and carol", in the reader's language. */
+const listText = (nicks: string[]) => new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(nicks);
+const timeText = (at: number) => new Intl.DateTimeFormat(currentLanguage(), { hour: 'numeric', minute: '2-digit' }).format(at);
+
+/**
+ * The room's call, a region named Call: while we are out of it, a bar saying who is in (and since
+ * when) with Join call; while we are in, a bar while we present, the controls in one row, and the
+ * tiles (unless the call is minimized to its controls). A polite live region says what changed.
+ */
 export function callView(chat: ChatController) {
   const call = chat.call;
-  const pressed = (on: boolean) => (on ? 'true' : 'false');
-  const peers = call.inCall ? [...chat.callPeers].sort(([a], [b]) => a.localeCompare(b)) : [];
-  const control = (key: keyof typeof CALL_KEYS, label: string, action: () => unknown, on?: boolean) =>
-    html`<button
-      aria-pressed=${on === undefined ? nothing : pressed(on)}
-      aria-keyshortcuts=${shortcut(CALL_KEYS[key])}
-      title=${`${label} (${shortcut(CALL_KEYS[key])})`}
-      @click=${action}
-    >
-      ${label}
-    </button>`;
-  return html`<section class="call" aria-label=${msg('Call')}>
-    <div class="call-controls">
-      ${call.inCall
-        ? html`${control('mute', msg('Mute'), () => chat.calls.toggleMute(), call.muted)}
-          ${control('camera', msg('Camera'), () => void chat.calls.toggleCamera(), call.camera)}
-          ${control('screen', msg('Share screen'), () => void chat.calls.toggleScreen(), call.screen !== undefined)}
-          ${control('leave', msg('Leave call'), () => chat.calls.leaveCall())} ${devicePicker(chat, 'audioinput', msg('Microphone'))}
-          ${devicePicker(chat, 'videoinput', msg('Camera to use'))}`
-        : control('join', msg('Join call'), () => void chat.calls.joinCall())}
-    </div>
-    ${peers.length > 0
-      ? html`<div class="tiles">
-          ${peers.map(([nick, peer]) =>
-            peer.screenStream
-              ? html`<figure class="screen" data-call-screen=${nick}>
-                  <video autoplay playsinline muted .srcObject=${peer.screenStream}></video>
-                  <figcaption>${msg(str`${nick}'s screen`)}</figcaption>
-                </figure>`
-              : nothing,
-          )}
-          ${peers.map(
-            ([nick, peer]) => html`<figure
-              data-call-peer=${nick}
-              data-muted=${pressed(peer.muted)}
-              data-camera=${pressed(peer.camera)}
-              data-speaking=${pressed(peer.speaking)}
+  const calls = chat.calls;
+  const event = calls.call?.lastEvent;
+  const live = html`<div class="sr-only" role="status" aria-live="polite">${event ? callEventText(event.event) : ''}</div>`;
+  if (!call.inCall) {
+    const others = calls.call?.othersInCall() ?? [];
+    const since = calls.call?.since;
+    return html`<section class="call" aria-label=${msg('Call')}>
+      ${others.length > 0
+        ? html`<div class="call-bar">
+            <span class="who"
+              >${since === undefined ? msg(str`In the call: ${listText(others)}.`) : msg(str`In the call since ${timeText(since)}: ${listText(others)}.`)}</span
             >
-              ${peer.camera
-                ? html`<video autoplay playsinline .srcObject=${peer.stream ?? null}></video>`
-                : html`<audio autoplay .srcObject=${peer.stream ?? null}></audio>`}
-              <figcaption>${peer.muted ? msg(str`${nick} (muted)`) : nick}</figcaption>
-            </figure>`,
-          )}
+            <div class="call-controls">${control('join', icon('join'), msg('Join call'), () => void calls.joinCall())}</div>
+          </div>`
+        : html`<div class="call-controls">${control('join', icon('join'), msg('Join call'), () => void calls.joinCall())}</div>`}
+      ${live}
+    </section>`;
+  }
+  const minimized = calls.minimized;
+  return html`<section class="call" aria-label=${msg('Call')} data-minimized=${minimized ? 'true' : 'false'}>
+    ${call.screen !== undefined
+      ? html`<div class="call-bar presenting">
+          <span class="who">${msg('You are presenting')}</span>
+          <button @click=${() => void calls.toggleScreen()}>${msg('Stop sharing')}</button>
         </div>`
       : nothing}
+    <div class="call-controls">
+      ${control('mute', icon(call.muted ? 'microphone-off' : 'microphone'), call.muted ? msg('Unmute') : msg('Mute'), () => calls.toggleMute(), call.muted)}
+      ${control('camera', icon(call.camera ? 'camera' : 'camera-off'), msg('Camera'), () => void calls.toggleCamera(), call.camera)}
+      ${control('screen', icon('screen'), msg('Share screen'), () => void calls.toggleScreen(), call.screen !== undefined)}
+      ${control('leave', icon('leave'), msg('Leave call'), () => calls.leaveCall())}
+      <button aria-expanded=${minimized ? 'false' : 'true'} @click=${() => calls.toggleMinimized()}>
+        ${icon(minimized ? 'expand' : 'minimize')}<span class="label">${minimized ? msg('Expand call') : msg('Minimize call')}</span>
+      </button>
+      ${deviceMenu(chat)}
+    </div>
+    ${minimized ? nothing : callTiles(chat, calls.speaker)} ${live}
   </section>`;
 }
 
-/** Which microphone or camera to use: there is a choice once the browser named more than one. */
-function devicePicker(chat: ChatController, kind: 'audioinput' | 'videoinput', label: string) {
+/** A call control: its icon, its name (hidden on a phone, kept for screen readers), its shortcut. */
+function control(key: keyof typeof CALL_KEYS, glyph: unknown, label: string, action: () => unknown, on?: boolean) {
+  return html`<button
+    aria-pressed=${on === undefined ? nothing : on ? 'true' : 'false'}
+    aria-keyshortcuts=${shortcut(CALL_KEYS[key])}
+    title=${`${label} (${shortcut(CALL_KEYS[key])})`}
+    @click=${action}
+  >
+    ${glyph}<span class="label">${label}</span>
+  </button>`;
+}
+
+/** The devices the call uses, behind one control: microphone, camera, speaker, and noise suppression. */
+function deviceMenu(chat: ChatController) {
+  const calls = chat.calls;
+  return html`<details>
+    <summary>${msg('Devices')}</summary>
+    <div class="devices">
+      ${devicePicker(chat, 'audioinput', msg('Microphone'))} ${devicePicker(chat, 'videoinput', msg('Camera to use'))}
+      ${devicePicker(chat, 'audiooutput', msg('Speaker'))}
+      <label class="device switch"
+        ><span
+          ><input
+            type="checkbox"
+            role="switch"
+            .checked=${calls.noiseSuppression}
+            @change=${(event: Event) => void calls.setNoiseSuppression((event.target as HTMLInputElement).checked)}
+          />
+          ${msg('Noise suppression')}</span
+        ></label
+      >
+    </div>
+  </details>`;
+}
+
+/** Which microphone, camera or speaker to use: there is a choice once the browser named more than one. */
+function devicePicker(chat: ChatController, kind: DeviceKind, label: string) {
   const devices = chat.calls.devices[kind];
   if (devices.length < 2) return nothing;
   const chosen = chat.calls.chosen(kind);

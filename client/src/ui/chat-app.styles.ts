@@ -74,66 +74,6 @@ export const chatAppStyles = css`
     outline: 3px dashed var(--accent);
     outline-offset: -6px;
   }
-  .call-controls {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.4rem;
-    padding: 0.3rem 0;
-  }
-  .call-controls button[aria-pressed='true'] {
-    outline: 2px solid var(--accent);
-  }
-  .call-controls .device {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.3rem;
-    max-width: 100%;
-  }
-  .call-controls select {
-    max-width: 12rem;
-    min-width: 0;
-  }
-  /* Tiles reflow to the width: one column on a phone, more on a desktop. */
-  .tiles {
-    display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(min(100%, 9rem), 1fr));
-    gap: 0.4rem;
-    max-height: 40vh;
-    overflow: auto;
-    container-type: inline-size;
-  }
-  /* Whoever speaks gets a larger tile where there is room for two columns. */
-  @container (min-width: 20rem) {
-    .tiles [data-speaking='true'] {
-      grid-column: span 2;
-    }
-  }
-  .tiles figure {
-    margin: 0;
-    border: 1px solid var(--border);
-    border-radius: 0.3rem;
-    padding: 0.2rem;
-  }
-  .tiles video {
-    width: 100%;
-    aspect-ratio: 4 / 3;
-    background: #000;
-  }
-  /* A shared screen comes first, across the whole width. */
-  .tiles .screen {
-    grid-column: 1 / -1;
-  }
-  .tiles .screen video {
-    aspect-ratio: 16 / 9;
-    object-fit: contain;
-  }
-  .tiles [data-speaking='true'] {
-    border-color: var(--ok);
-    box-shadow: 0 0 0 2px var(--ok);
-  }
-  .tiles figcaption {
-    font-size: 0.85em;
-  }
   nav {
     display: flex;
     flex-wrap: wrap;

@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Attention, type Permission } from './attention';
 import { chatAppStyles } from './chat-app.styles';
+import { callStyles } from './call-view.styles';
 import { callShortcut, callView, TileSight } from './call-view';
 import { alone, conversationTabs, languagePicker, moveQuestion, peoplePane, previousRoom, waitingScreen, whereWeAre } from './room-panes';
 import { InviteCopy, createPrivate, inviteLink, joinFromForm, ownLink } from './room-links';
@@ -102,7 +103,7 @@ export class ChatApp extends LitElement {
     updateWhenLocaleChanges(this);
   }
 
-  static override styles = chatAppStyles;
+  static override styles = [chatAppStyles, callStyles];
 
   override render() {
     const { chat } = this;

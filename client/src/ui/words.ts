@@ -263,6 +263,11 @@ export function noticeText(notice: Notice): string {
       return msg(
         str`A call carries at most ${notice.cap} cameras at once, and that many are on: yours stays off until someone turns theirs off. You can still share your screen.`,
       );
+    case 'call-started':
+      if (notice.nick === undefined) return msg('You started a call.');
+      return notice.found ? msg(str`A call is on: ${notice.nick} is in it.`) : msg(str`${notice.nick} started a call.`);
+    case 'call-ended':
+      return msg(str`The call ended after ${durationText(notice.ms)}.`);
   }
 }
 

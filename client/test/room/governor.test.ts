@@ -76,6 +76,12 @@ class RecordingLink {
 
 const track = (kind: string) => ({ kind, enabled: true, contentHint: '', stop() {}, addEventListener() {} }) as unknown as MediaStreamTrack;
 const stream = () => ({ id: 'mine', getAudioTracks: () => [track('audio')], addTrack() {}, removeTrack() {} }) as unknown as MediaStream;
+/** The streams the call sends in, as far as it uses them (Node has no MediaStream). */
+(globalThis as { MediaStream?: unknown }).MediaStream ??= class {
+  readonly id = 'sent';
+  addTrack(): void {}
+  removeTrack(): void {}
+};
 
 function callWith(nicks: string[], bitrate?: number) {
   const links = nicks.map((nick) => new RecordingLink(nick, bitrate));
@@ -135,7 +141,10 @@ describe('a call governed', () => {
     assert.equal(call.mayTurnCameraOn(), true);
     call.stated('carol', { inCall: true, muted: false, camera: true });
     assert.equal(call.mayTurnCameraOn(), false);
-    assert.deepEqual(notices, [{ type: 'cameras-full', cap: 2 }]);
+    assert.deepEqual(
+      notices.filter(({ type }) => type === 'cameras-full'),
+      [{ type: 'cameras-full', cap: 2 }],
+    );
     call.leave();
   });
 });

@@ -1,0 +1,32 @@
+import { nothing } from 'lit';
+import { Directive, directive, PartType, type ElementPart, type PartInfo } from 'lit/directive.js';
+
+/** `setSinkId`, where the browser lets a page choose the speaker (not yet in every browser's types). */
+type Sinkable = HTMLMediaElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> };
+
+/**
+ * A `<video>` or `<audio>` element plays `stream` (on speaker `sink`, where the browser lets a
+ * page choose). The stream is given to the element only when it is another stream: giving an
+ * element its own stream again reloads it, which is a gap in the picture and the sound.
+ */
+class Playing extends Directive {
+  constructor(part: PartInfo) {
+    super(part);
+    if (part.type !== PartType.ELEMENT) throw new Error('playing() goes on a media element');
+  }
+
+  override update(part: ElementPart, [stream, sink]: [MediaStream | undefined, string | undefined]) {
+    const element = part.element as Sinkable;
+    if (element.srcObject !== (stream ?? null)) element.srcObject = stream ?? null;
+    if (sink !== undefined && element.setSinkId && element.sinkId !== sink) {
+      element.setSinkId(sink).catch((error: unknown) => console.warn('meshchat: could not use that speaker', error));
+    }
+    return nothing;
+  }
+
+  render(_stream: MediaStream | undefined, _sink?: string | undefined) {
+    return nothing;
+  }
+}
+
+export const playing = directive(Playing);
