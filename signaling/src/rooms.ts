@@ -60,8 +60,10 @@ export class RoomRegistry {
   readonly #options: RoomRegistryOptions;
   /** Seats held for sockets that dropped on this process, by socket id, with the timer that frees each: a late goodbye still shortens it. */
   readonly #held = new Map<string, { seat: Seat; holdId: string; timer: NodeJS.Timeout }>();
-  /** Sockets whose page said goodbye before they dropped. */
+  /** Sockets whose page said goodbye before their seat was held. */
   readonly #goodbyes = new Set<string>();
+  /** Sockets that dropped and whose seats the store is holding now (a goodbye may still come in between). */
+  readonly #holding = new Set<string>();
   /** Bookkeeping that failed while the store was away; run again when it is back. */
   #retries: (() => Promise<void>)[] = [];
   readonly #inFlight = new Set<Promise<void>>();
@@ -231,7 +233,8 @@ export class RoomRegistry {
   goodbye(socketId: string, dropped: boolean): void {
     const held = this.#held.get(socketId);
     if (held) this.#expireAfter(socketId, held.seat, held.holdId, this.#options.reloadGraceMs, 'left');
-    else if (!dropped) this.#goodbyes.add(socketId);
+    // Before the drop, or while its hold is being made (a goodbye that waited on the store): the hold reads it.
+    else if (!dropped || this.#holding.has(socketId)) this.#goodbyes.add(socketId);
   }
 
   /**
@@ -240,10 +243,14 @@ export class RoomRegistry {
    */
   disconnect(socketId: string): void {
     this.#local.delete(socketId);
+    this.#holding.add(socketId);
     this.#background(async () => {
       const holdId = randomBytes(12).toString('base64url');
-      const seat = await this.#store.hold(socketId, this.#options.reconnectGraceMs, holdId);
-      const saidGoodbye = this.#goodbyes.delete(socketId);
+      let saidGoodbye = false;
+      const seat = await this.#store.hold(socketId, this.#options.reconnectGraceMs, holdId).finally(() => {
+        this.#holding.delete(socketId);
+        saidGoodbye = this.#goodbyes.delete(socketId);
+      });
       if (!seat) return;
       const { reloadGraceMs, reconnectGraceMs } = this.#options;
       this.#expireAfter(socketId, seat, holdId, saidGoodbye ? reloadGraceMs : reconnectGraceMs, saidGoodbye ? 'left' : 'disconnected');

@@ -178,6 +178,27 @@ describe('reconnect grace', () => {
     assert.equal((await join(await connect(url), 'alice', 'r')).ok, true, 'the name is free again');
   });
 
+  it('a goodbye that waited on a slow store, while its socket dropped, still leaves after the reload grace', { skip: STORE !== 'redis' && 'Redis only' }, async () => {
+    const { startRedis } = await import('./redis-server');
+    const redis = await startRedis();
+    try {
+      const { url } = await startServer({ reconnectGraceMs: 30_000, reloadGraceMs: 200, redisUrl: redis.url, redisPrefix: 'slow-bye:' });
+      const [a, b] = await Promise.all([connect(url), connect(url)]);
+      await joined(a, 'alice', 'r');
+      await joined(b, 'bob', 'r');
+      const left = nextEvent(b, 'peer-left', 3_000);
+      // The goodbye's budget check and the drop's hold both wait on Redis; the goodbye is answered first.
+      redis.pause();
+      a.emit('bye');
+      a.disconnect();
+      await sleep(150);
+      redis.resume();
+      assert.deepEqual(await left, [{ nick: 'alice', reason: 'left' }], 'not the 30 s grace of a dropped connection');
+    } finally {
+      await redis.stop();
+    }
+  });
+
   it('a drop without a goodbye keeps the whole reconnect grace', async () => {
     const { url } = await startServer({ reconnectGraceMs: 1_500, reloadGraceMs: 100 });
     const [a, b] = await Promise.all([connect(url), connect(url)]);
