@@ -3,7 +3,7 @@
 // restarts anyone's picture or sound.
 import { violations } from '../axe';
 import { COUNT_RELOADS, RELOADS, button, flowing } from '../call-stats';
-import { CAPTURE_CHANNELS, expect, test, type User } from '../fixtures';
+import { CAPTURE_CHANNELS, expect, test, type Captured, type User } from '../fixtures';
 
 const region = (user: User) => user.page.locator('mc-chat-app').getByRole('region', { name: 'Call', exact: true });
 const announced = (user: User) => region(user).getByRole('status');
@@ -129,4 +129,51 @@ test('on a 360 px phone the call is one row of controls, and minimized it leaves
   expect(log?.height ?? 0, 'the chat keeps at least half of the screen').toBeGreaterThanOrEqual(740 / 2);
   await alice.say('still chatting on the phone');
   await expect(bob.lines('public').filter({ hasText: 'still chatting on the phone' })).toBeVisible();
+});
+
+test("Call bob from a private conversation: it rings for bob alone and carries media between the two alone, beside the room's call; hanging up and declining say so", async ({ join }) => {
+  test.setTimeout(120_000);
+  const [alice, bob, carol] = [await join('alice', 'ring', CAPTURE_CHANNELS), await join('bob', 'ring', CAPTURE_CHANNELS), await join('carol', 'ring', CAPTURE_CHANNELS)];
+  for (const user of [alice, bob, carol]) await user.connectedTo(...[alice, bob, carol].filter((other) => other !== user).map(({ nick }) => nick));
+  // The room has a call of its own: carol's.
+  await button(carol, 'Join call').click();
+  await expect(region(alice)).toContainText('In the call since');
+
+  await alice.people.locator('li[data-nick="bob"] button[title^="Private conversation"]').click();
+  await expect(button(alice, 'Join call'), 'in a private conversation, the call is with that person').toHaveCount(0);
+  await button(alice, 'Call bob').click();
+  await expect(region(alice)).toContainText('Calling bob…');
+  const ringing = bob.page.locator('mc-chat-app').getByRole('group', { name: 'Call from alice' });
+  await expect(ringing).toContainText('alice is calling you.');
+  await expect(carol.page.locator('.ringing'), 'it rings for bob alone').toHaveCount(0);
+  await ringing.getByRole('button', { name: 'Answer' }).click();
+  await expect(region(alice)).toContainText('In a call with bob');
+  await expect.poll(async () => (await flowing(alice, 'bob')).energy, { message: 'alice hears bob' }).toBeGreaterThan(0);
+  await expect.poll(async () => (await flowing(bob, 'alice')).energy, { message: 'bob hears alice' }).toBeGreaterThan(0);
+  // carol, in the room's call, gets nothing from either, and sees neither in it.
+  await expect(carol.page.locator('[data-call-peer]')).toHaveCount(0);
+  const inbound = () =>
+    carol.page.evaluate(async () => {
+      let bytes = 0;
+      for (const connection of (window as unknown as Captured).__connections) {
+        (await connection.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
+          if (report.type === 'inbound-rtp') bytes += report.bytesReceived ?? 0;
+        });
+      }
+      return bytes;
+    });
+  const before = await inbound();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(await inbound(), 'no media reaches carol').toBe(before);
+
+  // bob hangs up: the call ends for alice too, with a line.
+  await button(bob, 'Leave call').click();
+  await expect(alice.lines('notice').filter({ hasText: 'bob hung up: the call with them ended.' })).toHaveCount(1);
+  await expect(button(alice, 'Call bob')).toBeVisible();
+  // Called again, bob declines: alice is told, and is out of the call.
+  await button(alice, 'Call bob').click();
+  await ringing.getByRole('button', { name: 'Decline' }).click();
+  await expect(alice.lines('notice').filter({ hasText: 'bob declined the call.' })).toHaveCount(1);
+  await expect(button(alice, 'Call bob')).toBeVisible();
+  await expect(ringing).toHaveCount(0);
 });

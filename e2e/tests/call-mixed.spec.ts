@@ -1,5 +1,6 @@
 // A call across the two engines: Chromium and Firefox hear and see each other, find the call from
-// its bar, see Unmute, get a screen shared twice, and chat beside it reloads no tile in either.
+// its bar, see Unmute, get a screen shared twice, and chat beside it reloads no tile in either;
+// then Firefox calls Chromium alone from a private conversation.
 import { COUNT_RELOADS, RELOADS, button, flowing } from '../call-stats';
 import { CAPTURE_CHANNELS, expect, test } from '../fixtures';
 import { FirefoxUser, NO_FIREFOX } from '../firefox';
@@ -58,4 +59,14 @@ test('Chromium and Firefox in one call: found from its bar, heard and seen both 
     await button(alice, 'Stop sharing').click();
     await bob.until("alice's screen tile is gone", () => window.__mc.all('[data-call-screen="alice"]').length === 0);
   }
+
+  // A call of two, rung from Firefox's private conversation with alice, answered in Chromium.
+  await button(alice, 'Leave call').click();
+  await bob.click('button', 'Leave call');
+  await bob.click('li[data-nick="alice"] button[title^="Private conversation"]');
+  await bob.click('button', 'Call alice');
+  const ringing = alice.page.locator('mc-chat-app').getByRole('group', { name: 'Call from bob' });
+  await ringing.getByRole('button', { name: 'Answer' }).click();
+  await bob.until('Firefox says it is in a call with alice', () => window.__mc.all('section.call .with').some((line) => window.__mc.text(line).includes('In a call with alice')));
+  await expect.poll(async () => (await flowing(alice, 'bob')).energy, { message: 'alice hears bob in their call of two' }).toBeGreaterThan(0);
 });

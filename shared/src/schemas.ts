@@ -180,8 +180,9 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   /** The receiver got the whole file; `ok` says whether its SHA-256 matched the offer. */
   z.object({ type: z.literal('file-done'), id: messageId, ok: z.boolean() }),
   /**
-   * Where the sender stands in the room's call: in it or not, microphone muted, camera on, and the
-   * id of the stream its shared screen comes in, while it shares one.
+   * Where the sender stands in the call: in it or not, microphone muted, camera on, and the id of
+   * the stream its shared screen comes in, while it shares one. `scope: 'private'`: the call is
+   * with the receiver alone (and rings for them until they answer); otherwise it is the room's.
    */
   z.object({
     type: z.literal('call'),
@@ -189,7 +190,10 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
     muted: z.boolean(),
     camera: z.boolean(),
     screen: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,64}$/))),
+    scope: z.optional(z.literal('private')),
   }),
+  /** The receiver's call with the sender alone rang, and the sender will not answer it. */
+  z.object({ type: z.literal('call-decline') }),
   /**
    * Which of our videos the sender shows now (a tile scrolled away, or a page in the background,
    * shows none): what is not shown is not sent.

@@ -95,11 +95,25 @@ export class CallDevices {
     await microphone?.applyConstraints({ ...microphone.getConstraints(), noiseSuppression: on }).catch((error: unknown) => console.warn('meshchat: the microphone kept its noise suppression', error));
   }
 
-  /** Join the call with the microphone; devices are asked for only now. */
-  async joinCall(): Promise<void> {
+  /** Answer `nick`'s ringing: out of any call we are in, into theirs. */
+  async answer(nick: string): Promise<void> {
+    if (this.#room()?.call.local.inCall) this.leaveCall();
+    await this.joinCall(nick);
+  }
+
+  /** Do not answer `nick`'s ringing. */
+  decline(nick: string): void {
+    this.#room()?.call.decline(nick);
+  }
+
+  /**
+   * Join the room's call, or (`partner`) call them alone, with the microphone; devices are asked
+   * for only now.
+   */
+  async joinCall(partner?: string): Promise<void> {
     const stream = await this.#media('audioinput');
     if (!stream || !this.#room()) return;
-    this.#room()?.call.join(stream);
+    this.#room()?.call.join(stream, partner);
     // Who is speaking changes with every word: looked at a few times a second while in the call.
     clearInterval(this.#speaking);
     this.#speaking = setInterval(() => {

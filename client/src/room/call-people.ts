@@ -4,7 +4,15 @@ export interface CallState {
   muted: boolean;
   camera: boolean;
   screen?: string | undefined;
+  /** Someone else's call is with us alone, not the room's (ours never says: see `Call.partner`). */
+  private?: boolean | undefined;
 }
+
+/** What just changed in the call, for a screen reader to hear: someone came or went, or one of our own devices went on or off. */
+export type CallEvent = { type: 'joined' | 'left'; nick: string } | { type: 'microphone' | 'camera' | 'screen'; on: boolean };
+
+/** Which of the others count, for one question about the call: those in the room's call, or our partner in a call of two. */
+export type InCall = (nick: string, state: CallState) => boolean;
 
 /** Someone else in the call, as the call screen shows them: what they say of themselves, and their media. */
 export interface CallPeer extends CallState {
@@ -43,15 +51,15 @@ export class CallPeople {
     return this.#states.get(nick)?.inCall === true;
   }
 
-  /** How many others are in the call, and how many of them send their camera. */
-  count(): { inCall: number; cameras: number } {
-    const states = [...this.#states.values()].filter((state) => state.inCall);
-    return { inCall: states.length, cameras: states.filter((state) => state.camera).length };
+  /** How many others are in the call `which` names, and how many of them send their camera. */
+  count(which: InCall): { inCall: number; cameras: number } {
+    const states = [...this.#states].filter(([nick, state]) => state.inCall && which(nick, state));
+    return { inCall: states.length, cameras: states.filter(([, state]) => state.camera).length };
   }
 
-  /** Who is in the call, by nickname. */
-  nicks(): string[] {
-    return [...this.#states].flatMap(([nick, state]) => (state.inCall ? [nick] : []));
+  /** Who is in the call `which` names, by nickname. */
+  nicks(which: InCall): string[] {
+    return [...this.#states].flatMap(([nick, state]) => (state.inCall && which(nick, state) ? [nick] : []));
   }
 
   /** `nick` says where they stand; the state they stood in before (undefined the first time we hear). */
@@ -80,11 +88,11 @@ export class CallPeople {
     return this.#states.delete(nick);
   }
 
-  /** Everyone else in the call, with their media; `now` decides who is speaking. */
-  people(now: number): Map<string, CallPeer> {
+  /** Everyone else in the call `which` names, with their media; `now` decides who is speaking. */
+  people(now: number, which: InCall): Map<string, CallPeer> {
     const people = new Map<string, CallPeer>();
     for (const [nick, state] of this.#states) {
-      if (!state.inCall) continue;
+      if (!state.inCall || !which(nick, state)) continue;
       const media = this.#media.get(nick);
       people.set(nick, { ...state, stream: media?.stream, screenStream: state.screen !== undefined ? media?.screen : undefined, speaking: this.#speaking(nick, now) });
     }

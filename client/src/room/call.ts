@@ -1,13 +1,12 @@
 import type { PeerMessage } from '@meshchat/protocol';
 import type { DirectLink, MediaKind } from '../net';
-import { DTX_ABOVE, videoShape, type CallSettings } from './governor';
-import { CallPeople, OUT, type CallPeer, type CallState } from './call-people';
+import { Governing, type Watching } from './call-governing';
+import { CallPeople, OUT, type CallEvent, type CallPeer, type CallState, type InCall } from './call-people';
+import type { CallSettings } from './governor';
 import type { Notice } from './notices';
 
-export type { CallPeer, CallState } from './call-people';
-
-/** What just changed in the call, for a screen reader to hear: someone came or went, or one of our own devices went on or off. */
-export type CallEvent = { type: 'joined' | 'left'; nick: string } | { type: 'microphone' | 'camera' | 'screen'; on: boolean };
+export type { CallEvent, CallPeer, CallState } from './call-people';
+export type { Watching } from './call-governing';
 
 /** What the call needs from the room: the people we have a proved link of our own to. */
 export interface CallRoom {
@@ -19,21 +18,18 @@ export interface CallRoom {
   changed(): void;
 }
 
-/** Which of someone's videos a page shows: their camera's tile, and their shared screen's. */
-export interface Watching {
-  video: boolean;
-  screen: boolean;
-}
-const ALL: Watching = { video: true, screen: true };
-
+/** In the room's call: anyone whose call is not a call of two with us. */
+const inRoomCall: InCall = (_nick, state) => state.private !== true;
 
 /**
- * The room's call: our own microphone, camera and shared screen, sent to everyone in the call we
- * have a link of our own to, and what everyone else in it sends us. Joining is per person; the
- * chat goes on beside it.
+ * The call: the room's, or a call of two (`partner`) rung from a private conversation. Our own
+ * microphone, camera and shared screen go to everyone in the same call we have a link of our own
+ * to, and we get what they send. Joining is per person; the chat goes on beside it.
  */
 export class Call {
   #local: CallState = OUT;
+  /** Who our call is with, when it is a call of two; undefined in the room's call. */
+  #partner: string | undefined;
   /**
    * The stream our microphone and camera are sent as, and the one a shared screen is (its own, so
    * receivers tell them apart). Each keeps its id for as long as the room: a link sends a kind in
@@ -43,31 +39,34 @@ export class Call {
   #screen: MediaStream | undefined;
   readonly #tracks = new Map<MediaKind, MediaStreamTrack>();
   readonly #remote = new CallPeople();
-  /** Since when anyone we know of has been in the call (Date.now()), while anyone is. */
+  readonly #governing: Governing;
+  /** Those whose ringing we declined (until they hang up). */
+  readonly #declined = new Set<string>();
+  /** Since when anyone we know of has been in the room's call (Date.now()), while anyone is. */
   #since: number | undefined;
   /** What changed last, and when: what the call screen's live region says. */
   #event: { event: CallEvent; at: number } | undefined;
-  /** Which of our videos each person shows (unsent ones are paused), and which of theirs we show. */
-  readonly #watchedBy = new Map<string, Watching>();
-  readonly #showing = new Map<string, Watching>();
-  /** Each link's measured available outgoing bitrate, and the camera step the governor took on it. */
-  readonly #available = new Map<string, number | undefined>();
-  readonly #steps = new Map<string, number | undefined>();
   readonly #room: CallRoom;
   readonly settings: CallSettings;
 
   constructor(room: CallRoom, settings: CallSettings) {
     this.#room = room;
     this.settings = settings;
+    this.#governing = new Governing(settings, (nick, message) => room.sendDirect(nick, message));
   }
 
   get local(): CallState {
     return this.#local;
   }
 
-  /** Everyone else in the call, by nickname. */
+  /** Who our call is with, while it is a call of two. */
+  get partner(): string | undefined {
+    return this.#partner;
+  }
+
+  /** Everyone else in our call (or, out of any, in the room's), by nickname. */
   get people(): ReadonlyMap<string, CallPeer> {
-    return this.#remote.people(performance.now());
+    return this.#remote.people(performance.now(), this.#ours);
   }
 
   /** The microphone we send now, while in the call. */
@@ -75,12 +74,18 @@ export class Call {
     return this.#tracks.get('audio');
   }
 
-  /** Who else is in the call, by name. */
+  /** Who is in the room's call, by name (but us). */
   othersInCall(): string[] {
-    return this.#remote.nicks().sort((a, b) => a.localeCompare(b));
+    return this.#remote.nicks(inRoomCall).sort((a, b) => a.localeCompare(b));
   }
 
-  /** Since when anyone has been in the call (as far as we saw), while anyone is. */
+  /** Who is calling us alone and waits for an answer. */
+  ringing(): string[] {
+    const calling: InCall = (nick, state) => state.private === true && !this.#declined.has(nick) && !(this.#local.inCall && this.#partner === nick);
+    return this.#remote.nicks(calling).sort((a, b) => a.localeCompare(b));
+  }
+
+  /** Since when anyone has been in the room's call (as far as we saw), while anyone is. */
   get since(): number | undefined {
     return this.#since;
   }
@@ -105,11 +110,26 @@ export class Call {
     return changed;
   }
 
-  /** We join with the microphone in `stream`. */
-  join(stream: MediaStream): void {
+  /** We join with the microphone in `stream`: the room's call, or (`partner`) a call with them alone, which rings for them. */
+  join(stream: MediaStream, partner?: string): void {
     this.#stream ??= new MediaStream();
     this.#put('audio', stream.getAudioTracks()[0], this.#stream);
+    this.#partner = partner;
     this.#set({ inCall: true, muted: false, camera: false });
+  }
+
+  /** We will not answer `nick`'s ringing: they are told, and it stops here. */
+  decline(nick: string): void {
+    this.#declined.add(nick);
+    this.#room.sendDirect(nick, { type: 'call-decline' });
+    this.#room.changed();
+  }
+
+  /** `nick` declined our call of two: we are told, and leave it. */
+  declined(nick: string): void {
+    if (this.#partner !== nick || !this.#local.inCall) return;
+    this.leave();
+    this.#room.tell({ type: 'call-declined', nick });
   }
 
   /** Mute or unmute the microphone: it keeps its place, and sends silence. */
@@ -125,7 +145,7 @@ export class Call {
    * everyone is there to see.
    */
   mayTurnCameraOn(): boolean {
-    if (this.#remote.count().cameras < this.settings.maxVideoSenders) return true;
+    if (this.#remote.count(this.#ours).cameras < this.settings.maxVideoSenders) return true;
     this.#room.tell({ type: 'cameras-full', cap: this.settings.maxVideoSenders });
     return false;
   }
@@ -160,23 +180,32 @@ export class Call {
   /** We leave the call: our devices are released, and nothing more is sent. */
   leave(): void {
     for (const kind of [...this.#tracks.keys()]) this.#put(kind, undefined, kind === 'screen' ? this.#screen : this.#stream);
-    this.#steps.clear();
+    this.#governing.reset();
     this.#set(OUT);
+    this.#partner = undefined;
   }
 
   /** A link of our own to `nick` opened: it gets where we stand (and our media once they are in the call too). */
   linked(nick: string, link: DirectLink): void {
     this.#send(nick, link);
-    this.#room.sendDirect(nick, { type: 'call', ...this.#frame() });
+    this.#room.sendDirect(nick, { type: 'call', ...this.#frame(nick) });
   }
 
-  /** `nick` says where they stand: our media goes to them only while both of us are in the call. */
+  /** `nick` says where they stand: our media goes to them only while both of us are in the same call. */
   stated(nick: string, state: CallState): void {
     const before = this.#remote.stated(nick, state);
-    if (state.inCall !== (before?.inCall ?? false)) {
+    const was = before?.inCall === true ? before : undefined;
+    if (!state.inCall) this.#declined.delete(nick);
+    if (state.inCall !== (was !== undefined) || (was !== undefined && was.private !== state.private)) {
+      const ours = (each: CallState | undefined) => each?.inCall === true && this.#ours(nick, each);
       // The first we hear of someone already in the call is no news of them joining it.
-      if (before !== undefined) this.#event = { event: { type: state.inCall ? 'joined' : 'left', nick }, at: Date.now() };
+      if (before !== undefined && ours(state) !== ours(was)) this.#event = { event: { type: ours(state) ? 'joined' : 'left', nick }, at: Date.now() };
       this.#span(before === undefined ? 'found' : 'began', nick);
+      // A call of two ends when either hangs up.
+      if (this.#partner === nick && was !== undefined && !state.inCall && this.#local.inCall) {
+        this.leave();
+        this.#room.tell({ type: 'call-hung-up', nick });
+      }
     }
     const link = this.#room.linked().find((each) => each.nick === nick)?.link;
     if (link) this.#send(nick, link);
@@ -191,7 +220,7 @@ export class Call {
 
   /** Our own link to `nick` went: their media goes with it, where they stand stays (a new link tells us again). */
   unlinked(nick: string): void {
-    for (const map of [this.#watchedBy, this.#showing, this.#available, this.#steps]) map.delete(nick);
+    this.#governing.forget(nick);
     if (this.#remote.unlinked(nick)) this.#room.changed();
   }
 
@@ -201,22 +230,20 @@ export class Call {
     const wasIn = this.#remote.inCall(nick);
     if (!this.#remote.gone(nick)) return;
     if (wasIn) this.#span('began', nick);
+    if (this.#partner === nick && this.#local.inCall) this.leave();
     this.#room.changed();
   }
 
   /** Whether we show `nick`'s camera and screen now: they are told, and send only what we show. */
   show(nick: string, showing: Watching): void {
-    const before = this.#showing.get(nick) ?? ALL;
-    if (before.video === showing.video && before.screen === showing.screen) return;
-    this.#showing.set(nick, showing);
-    this.#room.sendDirect(nick, { type: 'watch', ...showing });
+    this.#governing.show(nick, showing);
   }
 
   /** `nick` says which of our videos they show. */
   watched(nick: string, watching: Watching): void {
-    this.#watchedBy.set(nick, watching);
-    const link = this.#room.linked().find((each) => each.nick === nick)?.link;
-    if (link) this.#shape(nick, link);
+    this.#governing.watched(nick, watching);
+    const link = this.#receivers().find((each) => each.nick === nick)?.link;
+    if (link) this.#governing.shape(nick, link, this.#sending());
   }
 
   /**
@@ -226,43 +253,30 @@ export class Call {
    */
   async govern(): Promise<void> {
     if (!this.#local.inCall) return;
-    const links = this.#receivers();
-    await Promise.all(
-      links.map(async ({ nick, link }) => {
-        try {
-          this.#available.set(nick, await link.outgoingBitrate?.());
-        } catch {
-          this.#available.delete(nick);
-        }
-      }),
-    );
-    for (const { nick, link } of this.#receivers()) this.#shape(nick, link);
+    await this.#governing.measure(this.#receivers());
+    this.#shapeAll();
   }
 
-  /** The people in the call, with us, that our media goes to: both of us in the call, on a link of our own. */
+  /** Whether `nick`, standing `state`, is in the call we are in (or, out of any, in the room's). */
+  readonly #ours: InCall = (nick, state) => (this.#local.inCall && this.#partner !== undefined ? nick === this.#partner && state.private === true : inRoomCall(nick, state));
+
+  /** The people our media goes to: in our call, on a link of our own. */
   #receivers(): { nick: string; link: DirectLink }[] {
     if (!this.#local.inCall) return [];
-    return this.#room.linked().filter(({ nick }) => this.#remote.inCall(nick));
+    return this.#room.linked().filter(({ nick }) => {
+      const state = this.#remote.state(nick);
+      return state?.inCall === true && this.#ours(nick, state);
+    });
   }
 
-  /** What our video senders send to `nick`, as the governor says; and whether their microphone saves silence. */
-  #shape(nick: string, link: DirectLink): void {
-    const receivers = this.#receivers().length;
-    if (receivers === 0 || !this.#remote.inCall(nick)) return;
-    const inCall = 1 + this.#remote.count().inCall;
-    link.quietAudio?.(this.settings.governor && inCall > DTX_ABOVE);
-    const watching = this.#watchedBy.get(nick) ?? ALL;
-    const both = this.#local.camera && this.#local.screen !== undefined;
-    const available = this.#available.get(nick);
-    if (this.#local.camera) {
-      const { shape, step } = videoShape({ kind: 'video', receivers, available, both, watched: watching.video, previous: this.#steps.get(nick), settings: this.settings });
-      this.#steps.set(nick, step);
-      link.shapeVideo?.('video', shape);
-    }
-    if (this.#local.screen !== undefined) {
-      const { shape } = videoShape({ kind: 'screen', receivers, available, both, watched: watching.screen, previous: undefined, settings: this.settings });
-      link.shapeVideo?.('screen', shape);
-    }
+  #sending() {
+    const receivers = this.#receivers();
+    return { camera: this.#local.camera, screen: this.#local.screen !== undefined, receivers, inCall: 1 + this.#remote.count(this.#ours).inCall };
+  }
+
+  #shapeAll(): void {
+    const sending = this.#sending();
+    for (const { nick, link } of sending.receivers) this.#governing.shape(nick, link, sending);
   }
 
   #put(kind: MediaKind, track: MediaStreamTrack | undefined, stream: MediaStream | undefined): void {
@@ -279,18 +293,24 @@ export class Call {
     }
   }
 
-  /** Where we stand, as the `call` frame says it (no `screen` key while we share none). */
-  #frame(): CallState {
-    const { screen, ...rest } = this.#local;
-    return screen === undefined ? rest : { ...rest, screen };
+  /**
+   * Where we stand, as the `call` frame to `nick` says it (no `screen` key while we share none). In
+   * a call of two, only our partner hears of it (as `private`); to everyone else we are in no call.
+   */
+  #frame(nick: string): Omit<CallState, 'private'> & { scope?: 'private' } {
+    const { screen, private: _, ...rest } = this.#local;
+    const frame = screen === undefined ? rest : { ...rest, screen };
+    if (this.#partner === undefined || !this.#local.inCall) return frame;
+    return nick === this.#partner ? { ...frame, scope: 'private' } : OUT;
   }
 
   /**
-   * Whether anyone is in the call changed with `nick`'s step (ours: `undefined`): the log says when a call begins
-   * (`found`: it was on before we heard of it) and when it ends, with its length, once each.
+   * Whether anyone is in the room's call changed with `nick`'s step (ours: `undefined`): the log
+   * says when a call begins (`found`: it was on before we heard of it) and when it ends, with its
+   * length, once each.
    */
   #span(how: 'began' | 'found', nick: string | undefined): void {
-    const anyone = this.#local.inCall || this.#remote.count().inCall > 0;
+    const anyone = (this.#local.inCall && this.#partner === undefined) || this.#remote.count(inRoomCall).inCall > 0;
     if (anyone && this.#since === undefined) {
       this.#since = Date.now();
       this.#room.tell({ type: 'call-started', nick, found: how === 'found' });
@@ -307,22 +327,23 @@ export class Call {
     if (joining) this.#span('began', undefined);
     for (const { nick, link } of this.#room.linked()) {
       this.#send(nick, link);
-      this.#room.sendDirect(nick, { type: 'call', ...this.#frame() });
+      this.#room.sendDirect(nick, { type: 'call', ...this.#frame(nick) });
     }
     this.#room.changed();
   }
 
-  /** What we send on `link` to `nick`: our tracks while both of us are in the call, nothing otherwise. */
+  /** What we send on `link` to `nick`: our tracks while both of us are in the same call, nothing otherwise. */
   #send(nick: string, link: DirectLink): void {
     const sendMedia = link.sendMedia?.bind(link);
     const stream = this.#stream;
     if (!sendMedia || !stream) return;
-    const both = this.#local.inCall && this.#remote.inCall(nick);
+    const state = this.#remote.state(nick);
+    const both = this.#local.inCall && state?.inCall === true && this.#ours(nick, state);
     const track = (kind: MediaKind) => (both ? (this.#tracks.get(kind) ?? null) : null);
     sendMedia('audio', track('audio'), stream);
     sendMedia('video', track('video'), stream);
     if (this.#screen) sendMedia('screen', track('screen'), this.#screen);
     // Everyone's share changes when someone joins or leaves: every receiver's shape is looked at again.
-    if (both) for (const each of this.#receivers()) this.#shape(each.nick, each.link);
+    if (both) this.#shapeAll();
   }
 }

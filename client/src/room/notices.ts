@@ -53,6 +53,8 @@ export type Notice =
   | { type: 'call-started'; nick: string | undefined; found: boolean }
   /** Nobody is in the call any more, `ms` after it began (as far as we saw). */
   | { type: 'call-ended'; ms: number }
+  /** `nick` declined our call of two, or hung up on it. */
+  | { type: 'call-declined' | 'call-hung-up'; nick: string }
   | { type: 'device'; device: 'microphone' | 'camera' | 'screen'; why: 'denied' | 'missing' | 'failed' };
 
 /**

@@ -85,7 +85,8 @@ export class Room implements PeerRoom {
       tell: (notice) => this.tell(notice),
       changed: () => this.changed(),
     }, options.callSettings ?? CALL_DEFAULTS);
-    this.#on('call', (peer, { inCall, muted, camera, screen }) => this.call.stated(peer.nick, { inCall, muted, camera, screen }));
+    this.#on('call', (peer, { inCall, muted, camera, screen, scope }) => this.call.stated(peer.nick, { inCall, muted, camera, screen, private: scope === 'private' }));
+    this.#on('call-decline', (peer) => this.call.declined(peer.nick));
     this.#on('watch', (peer, { video, screen }) => this.call.watched(peer.nick, { video, screen }));
     this.#on('reach', (peer, { nicks }) => this.#reach.heard(peer.nick, nicks));
     this.#on('relay', (peer, { to, session, n, box }) => {

@@ -45,23 +45,36 @@ export function callView(chat: ChatController) {
   const calls = chat.calls;
   const event = calls.call?.lastEvent;
   const live = html`<div class="sr-only" role="status" aria-live="polite">${event ? callEventText(event.event) : ''}</div>`;
+  const rings = (calls.call?.ringing() ?? []).map(
+    (nick) => html`<div class="call-bar ringing" role="group" aria-label=${msg(str`Call from ${nick}`)}>
+      <span class="who">${msg(str`${nick} is calling you.`)}</span>
+      <button class="answer" @click=${() => void calls.answer(nick)}>${msg('Answer')}</button>
+      <button @click=${() => calls.decline(nick)}>${msg('Decline')}</button>
+    </div>`,
+  );
   if (!call.inCall) {
     const others = calls.call?.othersInCall() ?? [];
     const since = calls.call?.since;
+    const join = joining(chat);
+    const button = html`<div class="call-controls">${control('join', icon('join'), join.label, join.action)}</div>`;
     return html`<section class="call" aria-label=${msg('Call')}>
-      ${others.length > 0
+      ${rings}
+      ${others.length > 0 && join.room
         ? html`<div class="call-bar">
             <span class="who"
               >${since === undefined ? msg(str`In the call: ${listText(others)}.`) : msg(str`In the call since ${timeText(since)}: ${listText(others)}.`)}</span
             >
-            <div class="call-controls">${control('join', icon('join'), msg('Join call'), () => void calls.joinCall())}</div>
+            ${button}
           </div>`
-        : html`<div class="call-controls">${control('join', icon('join'), msg('Join call'), () => void calls.joinCall())}</div>`}
+        : button}
       ${live}
     </section>`;
   }
   const minimized = calls.minimized;
+  const partner = calls.call?.partner;
   return html`<section class="call" aria-label=${msg('Call')} data-minimized=${minimized ? 'true' : 'false'}>
+    ${rings}
+    ${partner === undefined ? nothing : html`<p class="with">${chat.callPeers.has(partner) ? msg(str`In a call with ${partner}`) : msg(str`Calling ${partner}…`)}</p>`}
     ${call.screen !== undefined
       ? html`<div class="call-bar presenting">
           <span class="who">${msg('You are presenting')}</span>
@@ -80,6 +93,16 @@ export function callView(chat: ChatController) {
     </div>
     ${minimized ? nothing : callTiles(chat, calls.speaker)} ${live}
   </section>`;
+}
+
+/**
+ * What joining means where we are: in a private conversation with someone in the room, calling
+ * them alone ("Call alice", which rings for them); anywhere else, the room's call.
+ */
+function joining(chat: ChatController): { label: string; action: () => void; room: boolean } {
+  const view = chat.view;
+  if (view !== undefined && chat.people.has(view)) return { label: msg(str`Call ${view}`), action: () => void chat.calls.joinCall(view), room: false };
+  return { label: msg('Join call'), action: () => void chat.calls.joinCall(), room: true };
 }
 
 /** A call control: its icon, its name (hidden on a phone, kept for screen readers), its shortcut. */
@@ -137,7 +160,7 @@ export function callShortcut(event: KeyboardEvent, chat: ChatController): void {
   if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || chat.screen !== 'room') return;
   const inCall = chat.call.inCall;
   const actions: Record<string, (() => unknown) | undefined> = {
-    [CALL_KEYS.join]: inCall ? undefined : () => chat.calls.joinCall(),
+    [CALL_KEYS.join]: inCall ? undefined : joining(chat).action,
     [CALL_KEYS.mute]: inCall ? () => chat.calls.toggleMute() : undefined,
     [CALL_KEYS.camera]: inCall ? () => chat.calls.toggleCamera() : undefined,
     [CALL_KEYS.screen]: inCall ? () => chat.calls.toggleScreen() : undefined,

@@ -3,6 +3,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Attention, type Permission } from './attention';
 import { chatAppStyles } from './chat-app.styles';
 import { callStyles } from './call-view.styles';
+import { RingTone } from './ring-tone';
 import { callShortcut, callView, TileSight } from './call-view';
 import { alone, conversationTabs, languagePicker, moveQuestion, peoplePane, previousRoom, waitingScreen, whereWeAre } from './room-panes';
 import { InviteCopy, createPrivate, inviteLink, joinFromForm, ownLink } from './room-links';
@@ -191,6 +192,7 @@ export class ChatApp extends LitElement {
   /** The call's shortcuts, wherever the focus is in the room. */
   readonly #onKey = (event: KeyboardEvent) => callShortcut(event, this.chat);
   /** Which tiles' videos are in sight, told to their senders. */
+  readonly #ring = new RingTone();
   readonly #sight = new TileSight((nick, watching) => this.chat.calls.showing(nick, watching));
   readonly #onVisibility = () => this.#sight.tellShowing();
 
@@ -263,6 +265,7 @@ export class ChatApp extends LitElement {
     window.removeEventListener('keydown', this.#onKey);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#sight.disconnect();
+    this.#ring.stop();
     super.disconnectedCallback();
   }
 
@@ -317,6 +320,7 @@ export class ChatApp extends LitElement {
     super.updated(changed);
     // Each tile's video is watched for being in sight from when it appears.
     this.#sight.watch(this.renderRoot.querySelectorAll('.tiles video'));
+    this.#ring.ring((this.chat.calls.call?.ringing().length ?? 0) > 0);
     const { screen, view } = this.chat;
     const shown = `${screen}\n${view ?? ''}`;
     if (shown === this.#shown) return;

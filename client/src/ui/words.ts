@@ -268,6 +268,10 @@ export function noticeText(notice: Notice): string {
       return notice.found ? msg(str`A call is on: ${notice.nick} is in it.`) : msg(str`${notice.nick} started a call.`);
     case 'call-ended':
       return msg(str`The call ended after ${durationText(notice.ms)}.`);
+    case 'call-declined':
+      return msg(str`${notice.nick} declined the call.`);
+    case 'call-hung-up':
+      return msg(str`${notice.nick} hung up: the call with them ended.`);
   }
 }
 

@@ -23,16 +23,30 @@ const OUT: CallState = { inCall: false, muted: false, camera: false };
 function room(nicks: string[]) {
   const notices: Notice[] = [];
   const frames: { to: string; message: PeerMessage }[] = [];
+  /** What each link was last given to send, per kind of media (null: nothing). */
+  const sending = new Map<string, Map<string, MediaStreamTrack | null>>();
   const call = new Call(
     {
-      linked: () => nicks.map((nick) => ({ nick, link: { sendMedia() {} } as unknown as DirectLink })),
+      linked: () =>
+        nicks.map((nick) => ({
+          nick,
+          link: {
+            sendMedia(kind: string, track: MediaStreamTrack | null) {
+              sending.set(nick, (sending.get(nick) ?? new Map<string, MediaStreamTrack | null>()).set(kind, track));
+            },
+          } as unknown as DirectLink,
+        })),
       sendDirect: (to, message) => frames.push({ to, message }) > 0,
       tell: (notice) => notices.push(notice),
       changed: () => undefined,
     },
     CALL_DEFAULTS,
   );
-  return { call, notices, frames };
+  /** Whom our microphone goes to now. */
+  const hearing = () => [...sending].flatMap(([nick, kinds]) => (kinds.get('audio') ? [nick] : [])).sort();
+  /** The last `call` frame each person got from us. */
+  const told = (nick: string) => frames.filter(({ to, message }) => to === nick && message.type === 'call').at(-1)?.message;
+  return { call, notices, frames, hearing, told };
 }
 
 describe('the call as the room sees it', () => {
@@ -105,6 +119,58 @@ describe('the call as the room sees it', () => {
   });
 });
 
+describe('a call of two, rung from a private conversation', () => {
+  it("carries media between the two alone, even beside the room's call; the others hear of no call", () => {
+    const { call, hearing, told } = room(['bob', 'carol', 'dave']);
+    for (const nick of ['bob', 'carol', 'dave']) call.stated(nick, OUT);
+    call.stated('carol', IN);
+    call.stated('dave', IN);
+    call.join(stream('mic'), 'bob');
+    assert.deepEqual(told('bob'), { type: 'call', inCall: true, muted: false, camera: false, scope: 'private' }, 'it rings for bob');
+    assert.deepEqual(told('carol'), { type: 'call', inCall: false, muted: false, camera: false }, 'carol hears of no call');
+    assert.deepEqual(hearing(), [], 'nothing goes out before bob answers');
+    call.stated('bob', { ...IN, private: true });
+    assert.deepEqual(hearing(), ['bob']);
+    assert.deepEqual([...call.people.keys()], ['bob'], 'the tiles are bob alone');
+    assert.deepEqual(call.othersInCall(), ['carol', 'dave'], "the room's call goes on without us");
+  });
+
+  it("rings for the one called until they answer or decline; a decline ends the caller's call with a line", () => {
+    const bob = room(['alice']);
+    bob.call.stated('alice', OUT);
+    bob.call.stated('alice', { ...IN, private: true });
+    assert.deepEqual(bob.call.ringing(), ['alice']);
+    assert.deepEqual(bob.call.othersInCall(), [], "not the room's call");
+    bob.call.decline('alice');
+    assert.deepEqual(bob.call.ringing(), []);
+    assert.deepEqual(bob.frames.at(-1), { to: 'alice', message: { type: 'call-decline' } });
+
+    const alice = room(['bob']);
+    alice.call.stated('bob', OUT);
+    alice.call.join(stream('mic'), 'bob');
+    alice.call.declined('bob');
+    assert.equal(alice.call.local.inCall, false);
+    assert.deepEqual(alice.notices.at(-1), { type: 'call-declined', nick: 'bob' });
+  });
+
+  it('answered, it ends for both when either hangs up', () => {
+    const { call, notices } = room(['alice']);
+    call.stated('alice', OUT);
+    call.stated('alice', { ...IN, private: true });
+    call.join(stream('mic'), 'alice');
+    assert.deepEqual(call.ringing(), []);
+    assert.equal(call.people.has('alice'), true);
+    call.stated('alice', OUT);
+    assert.equal(call.local.inCall, false);
+    assert.deepEqual(notices.at(-1), { type: 'call-hung-up', nick: 'alice' });
+    assert.equal(
+      notices.some(({ type }) => type === 'call-started'),
+      false,
+      "a call of two is no line about the room's call",
+    );
+  });
+});
+
 describe("the others' media", () => {
   it('keeps the stream a screen came in: shared again, it shows again with no new track', () => {
     const people = new CallPeople();
@@ -114,12 +180,12 @@ describe("the others' media", () => {
     people.track('bob', camera);
     people.stated('bob', { ...IN, screen: 'their-screen' });
     people.track('bob', screen);
-    assert.equal(people.people(0).get('bob')?.screenStream, screen);
+    assert.equal(people.people(0, () => true).get('bob')?.screenStream, screen);
     people.stated('bob', IN);
-    assert.equal(people.people(0).get('bob')?.screenStream, undefined, 'not shown while they do not share');
+    assert.equal(people.people(0, () => true).get('bob')?.screenStream, undefined, 'not shown while they do not share');
     people.stated('bob', { ...IN, screen: 'their-screen' });
-    assert.equal(people.people(0).get('bob')?.screenStream, screen, 'shown again at once');
-    assert.equal(people.people(0).get('bob')?.stream, camera);
+    assert.equal(people.people(0, () => true).get('bob')?.screenStream, screen, 'shown again at once');
+    assert.equal(people.people(0, () => true).get('bob')?.stream, camera);
   });
 
   it('a second stream from someone is their screen even before they said so; a new link starts afresh', () => {
@@ -128,9 +194,9 @@ describe("the others' media", () => {
     people.track('bob', stream('camera'));
     people.track('bob', stream('screen'));
     people.stated('bob', { ...IN, screen: 'screen' });
-    assert.equal(people.people(0).get('bob')?.screenStream?.id, 'screen');
+    assert.equal(people.people(0, () => true).get('bob')?.screenStream?.id, 'screen');
     people.unlinked('bob');
-    assert.equal(people.people(0).get('bob')?.stream, undefined);
+    assert.equal(people.people(0, () => true).get('bob')?.stream, undefined);
     assert.equal(people.inCall('bob'), true);
   });
 });
