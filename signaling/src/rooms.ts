@@ -246,11 +246,15 @@ export class RoomRegistry {
     this.#holding.add(socketId);
     this.#background(async () => {
       const holdId = randomBytes(12).toString('base64url');
-      let saidGoodbye = false;
-      const seat = await this.#store.hold(socketId, this.#options.reconnectGraceMs, holdId).finally(() => {
+      let seat: Seat | undefined;
+      let saidGoodbye: boolean;
+      try {
+        seat = await this.#store.hold(socketId, this.#options.reconnectGraceMs, holdId);
+      } finally {
+        // In the same turn as the hold is recorded below: a goodbye never falls between the two.
         this.#holding.delete(socketId);
         saidGoodbye = this.#goodbyes.delete(socketId);
-      });
+      }
       if (!seat) return;
       const { reloadGraceMs, reconnectGraceMs } = this.#options;
       this.#expireAfter(socketId, seat, holdId, saidGoodbye ? reloadGraceMs : reconnectGraceMs, saidGoodbye ? 'left' : 'disconnected');
