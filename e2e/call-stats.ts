@@ -50,7 +50,8 @@ export async function bitrates(page: Page): Promise<{ bps: number; maxBitrate: n
 /** Video bytes that arrived at `page` in the tile of `nick` over two seconds. */
 export const videoBytesFrom = (page: Page, nick: string) =>
   page.evaluate(async (nick) => {
-    const video = document.querySelector('mc-chat-app')?.shadowRoot?.querySelector(`[data-call-peer="${nick}"] video`) as HTMLVideoElement | null;
+    const call = document.querySelector('mc-chat-app')?.shadowRoot?.querySelector('mc-call')?.shadowRoot;
+    const video = call?.querySelector(`[data-call-peer="${nick}"] video`) as HTMLVideoElement | null;
     const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.id;
     const bytes = async () => {
       let sum = 0;
@@ -106,7 +107,7 @@ export function received(page: Page, nick: string, screen = false) {
   return page.evaluate(async ([nick, screen]) => {
     const app = document.querySelector('mc-chat-app');
     const where = screen ? `[data-call-screen="${nick}"]` : `[data-call-peer="${nick}"]`;
-    const tile = app?.shadowRoot?.querySelector(`${where} video, ${where} audio`) as HTMLMediaElement | null;
+    const tile = app?.shadowRoot?.querySelector('mc-call')?.shadowRoot?.querySelector(`${where} video, ${where} audio`) as HTMLMediaElement | null;
     const tracks = (tile?.srcObject as MediaStream | null)?.getTracks().map(({ id }) => id) ?? [];
     let energy = 0;
     let frames = 0;

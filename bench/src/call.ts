@@ -82,7 +82,7 @@ const firstFrameOf = (page: Page, nick: string) =>
     async (nick) => {
       const give = performance.now() + 30_000;
       while (performance.now() < give) {
-        const video = document.querySelector('mc-chat-app')?.shadowRoot?.querySelector(`[data-call-peer="${nick}"] video`) as HTMLVideoElement | null;
+        const video = document.querySelector('mc-chat-app')?.shadowRoot?.querySelector('mc-call')?.shadowRoot?.querySelector(`[data-call-peer="${nick}"] video`) as HTMLVideoElement | null;
         if (video && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0) return performance.timeOrigin + performance.now();
         await new Promise((resolve) => setTimeout(resolve, 5));
       }

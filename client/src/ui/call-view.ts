@@ -5,15 +5,8 @@ import type { CallEvent, Watching } from '../room';
 import type { ChatController } from './chat-controller';
 import { icon } from './call-icons';
 import { callTiles } from './call-tiles';
+import { CALL_KEYS, joining, shortcut } from './call-keys';
 import { currentLanguage } from './i18n';
-
-/**
- * The call's keyboard shortcuts (Alt with a letter, by key position so every layout has them), as
- * each control's `aria-keyshortcuts` says. J joins, M mutes, V is the camera, S shares the
- * screen, L leaves.
- */
-export const CALL_KEYS = { join: 'KeyJ', mute: 'KeyM', camera: 'KeyV', screen: 'KeyS', leave: 'KeyL' } as const;
-const shortcut = (code: string) => `Alt+${code.slice(3)}`;
 
 /** What changed in the call, in words for the live region: our own devices, and who came or went. */
 export function callEventText(event: CallEvent): string {
@@ -95,16 +88,6 @@ export function callView(chat: ChatController) {
   </section>`;
 }
 
-/**
- * What joining means where we are: in a private conversation with someone in the room, calling
- * them alone ("Call alice", which rings for them); anywhere else, the room's call.
- */
-function joining(chat: ChatController): { label: string; action: () => void; room: boolean } {
-  const view = chat.view;
-  if (view !== undefined && chat.people.has(view)) return { label: msg(str`Call ${view}`), action: () => void chat.calls.joinCall(view), room: false };
-  return { label: msg('Join call'), action: () => void chat.calls.joinCall(), room: true };
-}
-
 /** A call control: its icon, its name (hidden on a phone, kept for screen readers), its shortcut. */
 function control(key: keyof typeof CALL_KEYS, glyph: unknown, label: string, action: () => unknown, on?: boolean) {
   return html`<button
@@ -153,23 +136,6 @@ function devicePicker(chat: ChatController, kind: DeviceKind, label: string) {
       )}
     </select></label
   >`;
-}
-
-/** The call's shortcuts, wherever the focus is in the room. */
-export function callShortcut(event: KeyboardEvent, chat: ChatController): void {
-  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || chat.screen !== 'room') return;
-  const inCall = chat.call.inCall;
-  const actions: Record<string, (() => unknown) | undefined> = {
-    [CALL_KEYS.join]: inCall ? undefined : joining(chat).action,
-    [CALL_KEYS.mute]: inCall ? () => chat.calls.toggleMute() : undefined,
-    [CALL_KEYS.camera]: inCall ? () => chat.calls.toggleCamera() : undefined,
-    [CALL_KEYS.screen]: inCall ? () => chat.calls.toggleScreen() : undefined,
-    [CALL_KEYS.leave]: inCall ? () => chat.calls.leaveCall() : undefined,
-  };
-  const action = actions[event.code];
-  if (!action) return;
-  event.preventDefault();
-  void action();
 }
 
 /**

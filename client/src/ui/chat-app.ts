@@ -2,9 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Attention, type Permission } from './attention';
 import { chatAppStyles } from './chat-app.styles';
-import { callStyles } from './call-view.styles';
-import { RingTone } from './ring-tone';
-import { callShortcut, callView, TileSight } from './call-view';
+import { callEntry, callNeeded, callShortcut } from './call-keys';
 import { alone, conversationTabs, languagePicker, moveQuestion, peoplePane, previousRoom, waitingScreen, whereWeAre } from './room-panes';
 import { InviteCopy, createPrivate, inviteLink, joinFromForm, ownLink } from './room-links';
 import { ChatController } from './chat-controller';
@@ -104,7 +102,7 @@ export class ChatApp extends LitElement {
     updateWhenLocaleChanges(this);
   }
 
-  static override styles = [chatAppStyles, callStyles];
+  static override styles = chatAppStyles;
 
   override render() {
     const { chat } = this;
@@ -159,7 +157,7 @@ export class ChatApp extends LitElement {
             @dragleave=${() => (this.dragging = false)}
             @drop=${this.#drop}
           >
-            ${moveQuestion(this.chat, this.movingTo, (go) => this.#move(go))} ${conversationTabs(chat, (nick) => this.#closeConversation(nick))} ${callView(chat)}
+            ${moveQuestion(this.chat, this.movingTo, (go) => this.#move(go))} ${conversationTabs(chat, (nick) => this.#closeConversation(nick))} ${this.#call()}
             <mc-message-log .lines=${chat.lines} .earlier=${chat.earlier} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
             <p class="typing">${typingWords(chat.typers())}</p>
             ${alone(chat, () => this.#invite.render(() => inviteLink(this.chat), 'primary'))}
@@ -191,10 +189,8 @@ export class ChatApp extends LitElement {
   /** The call: its controls, and a tile for everyone else in it while we are. */
   /** The call's shortcuts, wherever the focus is in the room. */
   readonly #onKey = (event: KeyboardEvent) => callShortcut(event, this.chat);
-  /** Which tiles' videos are in sight, told to their senders. */
-  readonly #ring = new RingTone();
-  readonly #sight = new TileSight((nick, watching) => this.chat.calls.showing(nick, watching));
-  readonly #onVisibility = () => this.#sight.tellShowing();
+  /** The call's own screen, loaded the first time a call is needed (see call-keys.ts). */
+  #callPanel: Promise<unknown> | undefined;
 
   #closeConversation(nick: string): void {
     this.chat.closeView(nick);
@@ -255,7 +251,6 @@ export class ChatApp extends LitElement {
     // File cards live inside the log; their accept, decline and cancel bubble up to here.
     this.addEventListener('file-action', this.#onFileAction);
     window.addEventListener('keydown', this.#onKey);
-    document.addEventListener('visibilitychange', this.#onVisibility);
   }
 
   override disconnectedCallback(): void {
@@ -263,9 +258,6 @@ export class ChatApp extends LitElement {
     this.#narrowQuery.removeEventListener('change', this.#onNarrow);
     this.removeEventListener('file-action', this.#onFileAction);
     window.removeEventListener('keydown', this.#onKey);
-    document.removeEventListener('visibilitychange', this.#onVisibility);
-    this.#sight.disconnect();
-    this.#ring.stop();
     super.disconnectedCallback();
   }
 
@@ -312,15 +304,20 @@ export class ChatApp extends LitElement {
     this.chat.openView(nick);
   }
 
+  /** The call: its own screen once one is needed (loaded then, once), its Join call button until then. */
+  #call() {
+    if (!this.#callPanel && callNeeded(this.chat)) this.#callPanel = import('./call-panel').then(() => this.requestUpdate());
+    return this.#callPanel ? html`<mc-call .chat=${this.chat}></mc-call>` : callEntry(this.chat);
+  }
+
   get #composer(): MessageComposer | null {
     return this.renderRoot.querySelector('mc-message-composer');
   }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    // Each tile's video is watched for being in sight from when it appears.
-    this.#sight.watch(this.renderRoot.querySelectorAll('.tiles video'));
-    this.#ring.ring((this.chat.calls.call?.ringing().length ?? 0) > 0);
+    // The call's screen is drawn again with the app: it reads the same chat.
+    this.renderRoot.querySelector('mc-call')?.requestUpdate();
     const { screen, view } = this.chat;
     const shown = `${screen}\n${view ?? ''}`;
     if (shown === this.#shown) return;
