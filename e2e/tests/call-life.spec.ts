@@ -166,6 +166,20 @@ test("Call bob from a private conversation: it rings for bob alone and carries m
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(await inbound(), 'no media reaches carol').toBe(before);
 
+  // alice's own link to bob breaks: his tile says why nothing comes, and his sound is back once a new link forms.
+  const cut = await alice.page.evaluate(() => {
+    const tile = document.querySelector('mc-chat-app')?.shadowRoot?.querySelector('mc-call')?.shadowRoot?.querySelector('[data-call-peer="bob"] video') as HTMLVideoElement | null;
+    const ids = new Set((tile?.srcObject as MediaStream | null)?.getTracks().map(({ id }) => id));
+    const link = (window as unknown as Captured).__connections.find((connection) => connection.getReceivers().some(({ track }) => ids.has(track.id)));
+    link?.close();
+    return link !== undefined;
+  });
+  expect(cut, "the link that carried bob's sound").toBe(true);
+  await expect(alice.page.locator('[data-call-peer="bob"] .apart')).toHaveText('No direct link: no sound or video from them for now.');
+  await alice.connectedTo('bob');
+  await expect(alice.page.locator('[data-call-peer="bob"] .apart')).toHaveCount(0);
+  await expect.poll(async () => (await flowing(alice, 'bob')).energy, { message: 'alice hears bob again on the new link' }).toBeGreaterThan(0);
+
   // bob hangs up: the call ends for alice too, with a line.
   await button(bob, 'Leave call').click();
   await expect(alice.lines('notice').filter({ hasText: 'bob hung up: the call with them ended.' })).toHaveCount(1);

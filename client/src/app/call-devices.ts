@@ -1,4 +1,4 @@
-import type { Call, Room, Watching } from '../room';
+import type { Call, Notice, Room, Watching } from '../room';
 
 /** How often the call screen looks at who is speaking. */
 const SPEAKING_EVERY_MS = 100;
@@ -45,6 +45,23 @@ function writeSetting(key: string, value: string): void {
     // Nothing to do: the setting holds for this page.
   }
 }
+
+/**
+ * What a refused device means, from the browser's error (undefined: nothing to tell). Closing the
+ * screen picker is a choice, not an error: Chromium and Firefox call it NotAllowedError, as they do
+ * a microphone or camera the page was not allowed; Chromium adds "by system" where the system's
+ * own setting refused the screen.
+ */
+export function deviceFailure(error: unknown, device: 'microphone' | 'camera' | 'screen'): DeviceFailure | undefined {
+  const name = error instanceof DOMException ? error.name : '';
+  const message = error instanceof Error ? error.message : '';
+  if (name === 'NotAllowedError' || name === 'SecurityError') return device !== 'screen' || /by system/i.test(message) ? 'denied' : undefined;
+  if (name === 'AbortError') return device === 'screen' ? undefined : 'failed';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'missing';
+  if (name === 'NotReadableError') return 'busy';
+  return 'failed';
+}
+export type DeviceFailure = Extract<Notice, { type: 'device' }>['why'];
 
 /** Whether this browser lets a page choose the speaker media plays on. */
 const canChooseSpeaker = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
@@ -171,13 +188,16 @@ export class CallDevices {
       call.share(undefined);
       return;
     }
+    if (typeof navigator.mediaDevices?.getDisplayMedia !== 'function') {
+      this.#room()?.tell({ type: 'device', device: 'screen', why: 'unsupported' });
+      return;
+    }
     try {
       const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
       call.share(stream.getVideoTracks()[0]);
     } catch (error: unknown) {
-      const name = error instanceof DOMException ? error.name : '';
-      // Closing the browser's picker (NotAllowedError in Chromium) is a choice, not an error to tell about.
-      if (name !== 'AbortError' && name !== 'NotAllowedError') this.#room()?.tell({ type: 'device', device: 'screen', why: 'failed' });
+      const why = deviceFailure(error, 'screen');
+      if (why) this.#room()?.tell({ type: 'device', device: 'screen', why });
     }
   }
 
@@ -204,9 +224,8 @@ export class CallDevices {
       await this.#listDevices();
       return stream;
     } catch (error: unknown) {
-      const name = error instanceof DOMException ? error.name : '';
-      const why = name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : name === 'NotFoundError' ? 'missing' : 'failed';
-      this.#room()?.tell({ type: 'device', device: kind === 'audioinput' ? 'microphone' : 'camera', why });
+      const device = kind === 'audioinput' ? 'microphone' : 'camera';
+      this.#room()?.tell({ type: 'device', device, why: deviceFailure(error, device) ?? 'denied' });
       return undefined;
     }
   }

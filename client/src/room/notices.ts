@@ -55,7 +55,8 @@ export type Notice =
   | { type: 'call-ended'; ms: number }
   /** `nick` declined our call of two, or hung up on it. */
   | { type: 'call-declined' | 'call-hung-up'; nick: string }
-  | { type: 'device'; device: 'microphone' | 'camera' | 'screen'; why: 'denied' | 'missing' | 'failed' };
+  /** `busy`: another program holds it; `unsupported`: this browser cannot (screens on phones). */
+  | { type: 'device'; device: 'microphone' | 'camera' | 'screen'; why: 'denied' | 'missing' | 'busy' | 'unsupported' | 'failed' };
 
 /**
  * How a person stands with us, as People shows it and the log tells it: both read this one value,

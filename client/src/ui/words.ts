@@ -253,9 +253,12 @@ export function noticeText(notice: Notice): string {
       );
     case 'device': {
       const device = notice.device === 'microphone' ? msg('microphone') : notice.device === 'camera' ? msg('camera') : msg('screen');
+      if (notice.device === 'screen' && notice.why === 'denied') return msg("The system did not allow the browser to share your screen: allow screen recording for the browser in the system's settings.");
+      if (notice.device === 'screen' && notice.why === 'unsupported') return msg('This browser cannot share a screen (phones and tablets cannot). The call goes on.');
       if (notice.why === 'denied') return msg(str`The browser was not allowed to use your ${device}: allow it for this page in the browser's settings to join the call. The chat goes on.`);
       if (notice.why === 'missing') return msg(str`No ${device} was found. The chat goes on.`);
-      return msg(str`Your ${device} could not be started; another program may be using it. The chat goes on.`);
+      if (notice.why === 'busy') return msg(str`Your ${device} is in use by another program, or the system would not give it. The chat goes on.`);
+      return msg(str`Your ${device} could not be started. The chat goes on.`);
     }
     case 'file-unreadable':
       return msg(str`Could not read ${notice.name}, so it was not offered.`);
