@@ -1,4 +1,4 @@
-import type { LinkRoute } from './link';
+import type { LinkRoute, SendStats } from './link';
 
 /**
  * The candidate pair a connection's transport has selected, from its stats; failing that (a
@@ -18,4 +18,24 @@ export function routeOf(stats: RTCStatsReport): { route: LinkRoute; candidates: 
   if (!pair) return undefined;
   const types = [pair.localCandidateId, pair.remoteCandidateId].map((id) => (stats.get(id) as { candidateType?: string } | undefined)?.candidateType);
   return { route: types.includes('relay') ? 'relayed' : 'direct', candidates: types.map((type) => type ?? '?').join(' ↔ ') };
+}
+
+/** What a connection's stats say of the video it sends (every video sender, camera and screen together). */
+export function sendStatsOf(stats: RTCStatsReport): SendStats {
+  const pair = selectedPair(stats);
+  const out: SendStats = { available: pair?.availableOutgoingBitrate, rtt: undefined, bytesSent: 0, packetsSent: 0, packetsLost: 0, at: 0 };
+  const rtts: number[] = [];
+  stats.forEach((report: { type: string; kind?: string; bytesSent?: number; packetsSent?: number; packetsLost?: number; roundTripTime?: number; timestamp: number }) => {
+    if (report.kind !== 'video') return;
+    if (report.type === 'outbound-rtp') {
+      out.bytesSent += report.bytesSent ?? 0;
+      out.packetsSent += report.packetsSent ?? 0;
+      out.at = Math.max(out.at, report.timestamp);
+    } else if (report.type === 'remote-inbound-rtp') {
+      out.packetsLost += Math.max(0, report.packetsLost ?? 0);
+      if (report.roundTripTime !== undefined) rtts.push(report.roundTripTime);
+    }
+  });
+  out.rtt = rtts.length > 0 ? Math.max(...rtts) : pair?.currentRoundTripTime;
+  return out;
 }

@@ -3,7 +3,7 @@
 export { base64url, fromBase64url } from './base64';
 export { keptInTab, tabCertificate } from './identity';
 export { InboundBudget, TokenBucket } from './inbound-budget';
-export type { DirectLink, Link, LinkFactory, LinkFailure, LinkHooks, LinkRoute, LinkState, MediaKind, VideoShape } from './link';
+export type { DirectLink, Link, LinkFactory, LinkFailure, LinkHooks, LinkRoute, LinkState, MediaKind, SendStats, VideoShape } from './link';
 export { LinkSlot } from './link-slot';
 export { peerLinks } from './peer-link';
 export { RelayLink, relayKeyPair, relayKeys, type RelayFrame, type RelayKeyPair, type RelayKeys, type RelayLinkOptions } from './relay-link';

@@ -60,6 +60,24 @@ export interface Link {
 }
 
 /**
+ * What a link's getStats says of the video we send on it: the governor reads a series of these.
+ * Chromium reports the congestion controller's available outgoing bitrate; Firefox does not, and
+ * the governor then goes by loss and round-trip time, which the receivers report to both.
+ */
+export interface SendStats {
+  /** Available outgoing bitrate (bits/s), where the browser reports it. */
+  available: number | undefined;
+  /** Round-trip time (seconds), from the receiver's reports on our video, else the candidate pair. */
+  rtt: number | undefined;
+  /** Video sent so far: bytes and packets, and packets the receiver reported lost. */
+  bytesSent: number;
+  packetsSent: number;
+  packetsLost: number;
+  /** When, in ms (performance.now() or the stats' own clock: only differences count). */
+  at: number;
+}
+
+/**
  * A link of our own (a `PeerLink`; unit tests stand in for it): made through signals, with a file
  * channel, and carrying a call's media. A relayed link has none of these.
  */
@@ -75,8 +93,8 @@ export interface DirectLink extends Link {
   audioLevel(): number | undefined;
   /** Shape what our sender of `kind` sends on this link (the bandwidth governor's answer); nothing before it first sent. */
   shapeVideo(kind: 'video' | 'screen', shape: VideoShape): void;
-  /** The link's available outgoing bitrate, as its congestion control measures it, if known. */
-  outgoingBitrate(): Promise<number | undefined>;
+  /** What the link says of the video we send on it (getStats), while it is open. */
+  sendStats(): Promise<SendStats | undefined>;
   /** Ask their microphone to send nothing during silence (Opus DTX), or not; it takes effect at the next negotiation. */
   quietAudio(on: boolean): void;
 }

@@ -6,14 +6,14 @@ import {
   type PeerMessage,
   type SignalData,
 } from '@meshchat/protocol';
-import { routeOf, selectedPair } from './connection-stats';
+import { routeOf, sendStatsOf } from './connection-stats';
 import { Heartbeat, Probe, type HeartbeatTimes } from './heartbeat';
 import { FileChannel, chunkBytes } from './file-channel';
 import { sdpFingerprint } from './fingerprint';
 import { LinkMedia } from './link-media';
 import { ownFrame } from './own-frames';
 import type { InboundBudget } from './inbound-budget';
-import type { DirectLink, LinkFactory, LinkFailure, LinkHooks, LinkState, MediaKind, VideoShape } from './link';
+import type { DirectLink, LinkFactory, LinkFailure, LinkHooks, LinkState, MediaKind, SendStats, VideoShape } from './link';
 
 export interface PeerLinkOptions extends LinkHooks {
   /** The remote peer's nickname: every frame on this link is attributed to it. */
@@ -133,8 +133,8 @@ export class PeerLink implements DirectLink {
     this.#media.shape(kind, shape);
   }
 
-  async outgoingBitrate(): Promise<number | undefined> {
-    return this.open ? selectedPair(await this.#connection.getStats())?.availableOutgoingBitrate : undefined;
+  async sendStats(): Promise<SendStats | undefined> {
+    return this.open ? sendStatsOf(await this.#connection.getStats()) : undefined;
   }
 
   quietAudio(on: boolean): void {

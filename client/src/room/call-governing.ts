@@ -1,6 +1,7 @@
 import type { PeerMessage } from '@meshchat/protocol';
 import type { DirectLink } from '../net';
 import { DTX_ABOVE, videoShape, type CallSettings } from './governor';
+import { LinkEstimate } from './link-estimate';
 
 /** Which of someone's videos a page shows: their camera's tile, and their shared screen's. */
 export interface Watching {
@@ -27,7 +28,7 @@ export interface Sending {
 export class Governing {
   readonly #watchedBy = new Map<string, Watching>();
   readonly #showing = new Map<string, Watching>();
-  readonly #available = new Map<string, number | undefined>();
+  readonly #estimates = new Map<string, LinkEstimate>();
   readonly #steps = new Map<string, number | undefined>();
   readonly #settings: CallSettings;
   readonly #sendDirect: (nick: string, message: PeerMessage) => boolean;
@@ -39,7 +40,7 @@ export class Governing {
 
   /** Our link to `nick` went: what we knew of it goes too. */
   forget(nick: string): void {
-    for (const map of [this.#watchedBy, this.#showing, this.#available, this.#steps]) map.delete(nick);
+    for (const map of [this.#watchedBy, this.#showing, this.#estimates, this.#steps]) map.delete(nick);
   }
 
   /** We left the call: the next one starts from the first step. */
@@ -60,15 +61,13 @@ export class Governing {
     this.#watchedBy.set(nick, watching);
   }
 
-  /** Measure each receiver's link: its available outgoing bitrate, where the browser says. */
+  /** Measure each receiver's link: what it says of the video we send on it (see link-estimate.ts). */
   async measure(receivers: { nick: string; link: DirectLink }[]): Promise<void> {
     await Promise.all(
       receivers.map(async ({ nick, link }) => {
-        try {
-          this.#available.set(nick, await link.outgoingBitrate?.());
-        } catch {
-          this.#available.delete(nick);
-        }
+        const estimate = this.#estimates.get(nick) ?? new LinkEstimate();
+        this.#estimates.set(nick, estimate);
+        estimate.observe(await link.sendStats?.().catch(() => undefined));
       }),
     );
   }
@@ -80,10 +79,14 @@ export class Governing {
     link.quietAudio?.(this.#settings.governor && sending.inCall > DTX_ABOVE);
     const watching = this.#watchedBy.get(nick) ?? ALL;
     const both = sending.camera && sending.screen;
-    const available = this.#available.get(nick);
+    const estimate = this.#estimates.get(nick);
+    const signals = estimate?.take();
+    const available = signals?.available;
     if (sending.camera) {
-      const { shape, step } = videoShape({ kind: 'video', receivers, available, both, watched: watching.video, previous: this.#steps.get(nick), settings: this.#settings });
+      const previous = this.#steps.get(nick);
+      const { shape, step, probed } = videoShape({ kind: 'video', receivers, available, both, watched: watching.video, previous, signals, settings: this.#settings });
       this.#steps.set(nick, step);
+      if (probed) estimate?.probed();
       link.shapeVideo?.('video', shape);
     }
     if (sending.screen) {

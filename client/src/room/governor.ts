@@ -7,6 +7,7 @@
  * nothing at all. Pure: `Call` asks it, and each link applies the answer to its senders.
  */
 import type { VideoShape } from '../net';
+import type { LinkSignals } from './link-estimate';
 
 /** How a room's calls are governed; the page's address or the build may change these (see ui/config.ts). */
 export interface CallSettings {
@@ -39,6 +40,8 @@ const CAMERA_STEPS: readonly { from: number; scale: number; fps: number }[] = [
   { from: 0, scale: 4, fps: 10 },
 ];
 const UP = 1.2;
+/** An estimate under this part of what we send now means the link, not the sender, is what limits. */
+const LINK_LIMITED = 0.85;
 
 /** What a sender of `kind` on one link should send. */
 export interface ShapeInput {
@@ -53,6 +56,8 @@ export interface ShapeInput {
   watched: boolean;
   /** The camera step taken last time on this link, so a boundary does not flap. */
   previous: number | undefined;
+  /** What the governor's last round learned of the link (see link-estimate.ts), where it measured. */
+  signals?: LinkSignals | undefined;
   settings: CallSettings;
 }
 
@@ -63,8 +68,8 @@ export function budgetPerReceiver({ kind, receivers, both, settings }: Pick<Shap
   return Math.round(perReceiver * (kind === 'screen' ? SCREEN_PART : 1 - SCREEN_PART));
 }
 
-/** The shape, and the camera step it took (to pass back as `previous`). */
-export function videoShape(input: ShapeInput): { shape: VideoShape; step: number | undefined } {
+/** The shape, the camera step it took (to pass back as `previous`), and whether that step is a try of a better one. */
+export function videoShape(input: ShapeInput): { shape: VideoShape; step: number | undefined; probed?: boolean } {
   const { kind, available, watched, previous, settings } = input;
   // A shared screen is text people read: full resolution, few frames, and ahead of the camera when the link is short.
   const priority: RTCPriorityType = kind === 'screen' ? 'high' : 'low';
@@ -77,9 +82,27 @@ export function videoShape(input: ShapeInput): { shape: VideoShape; step: number
   if (kind === 'screen') {
     return { shape: { active: watched, maxBitrate, scaleResolutionDownBy: 1, maxFramerate: fits >= 500_000 ? 15 : 5, priority }, step: undefined };
   }
-  const step = cameraStep(fits, previous);
+  const { step, probed } = governedStep(cameraStep(fits, previous), cameraStep(maxBitrate, undefined), input);
   const { scale, fps } = CAMERA_STEPS[step] ?? { scale: 4, fps: 10 };
-  return { shape: { active: watched, maxBitrate, scaleResolutionDownBy: scale, maxFramerate: fps, priority }, step };
+  return { shape: { active: watched, maxBitrate, scaleResolutionDownBy: scale, maxFramerate: fps, priority }, step, probed };
+}
+
+/**
+ * The step the link's signals allow, from the step its estimate alone picks (`byEstimate`) and the
+ * best the budget allows (`best`). An estimate is a reason to go down only while it is under what we
+ * send (else it is small because we send little); congestion takes a step down at once; a link clean
+ * for a while tries the next better step, up to what the budget allows.
+ */
+function governedStep(byEstimate: number, best: number, { previous, signals, available }: ShapeInput): { step: number; probed: boolean } {
+  if (previous === undefined || signals === undefined) return { step: byEstimate, probed: false };
+  // With no estimate (Firefox) the step moves only on congestion and on a try.
+  if (available === undefined) byEstimate = previous;
+  const linkLimited = signals.congested || (available !== undefined && signals.sendBps !== undefined && available < LINK_LIMITED * signals.sendBps);
+  let step = byEstimate > previous && !linkLimited ? previous : byEstimate;
+  if (signals.congested) return { step: Math.max(step, Math.min(previous + 1, CAMERA_STEPS.length - 1)), probed: false };
+  if (step === previous && previous > best && signals.mayProbe) return { step: previous - 1, probed: true };
+  step = Math.max(step, best);
+  return { step, probed: false };
 }
 
 function cameraStep(fits: number, previous: number | undefined): number {

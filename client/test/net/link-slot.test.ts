@@ -38,7 +38,7 @@ class FakeLink implements DirectLink {
     return undefined;
   }
   shapeVideo() {}
-  outgoingBitrate() {
+  sendStats() {
     return Promise.resolve(undefined);
   }
   quietAudio() {}

@@ -75,7 +75,7 @@ class FakeLink implements DirectLink {
     return undefined;
   }
   shapeVideo() {}
-  outgoingBitrate() {
+  sendStats() {
     return Promise.resolve(undefined);
   }
   quietAudio() {}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PeerMessage } from '@meshchat/protocol';
-import type { DirectLink, MediaKind, VideoShape } from '../../src/net';
+import type { DirectLink, MediaKind, SendStats, VideoShape } from '../../src/net';
 import { withDtx } from '../../src/net/sdp';
 import { Call } from '../../src/room/call';
 import { CALL_DEFAULTS, budgetPerReceiver, videoShape, type CallSettings } from '../../src/room/governor';
@@ -66,8 +66,8 @@ class RecordingLink {
   shapeVideo(kind: 'video' | 'screen', shape: VideoShape): void {
     this.shapes.set(kind, shape);
   }
-  outgoingBitrate(): Promise<number | undefined> {
-    return Promise.resolve(this.bitrate);
+  sendStats(): Promise<SendStats | undefined> {
+    return Promise.resolve({ available: this.bitrate, rtt: 0.02, bytesSent: 0, packetsSent: 0, packetsLost: 0, at: 0 });
   }
   quietAudio(on: boolean): void {
     this.quiet = on;
