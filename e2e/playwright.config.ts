@@ -1,10 +1,12 @@
 import { defineConfig, type LaunchOptions } from '@playwright/test';
 import { CHROMIUM_FLAGS, chromium, headlessShell } from './chromium-flags';
 import { EXPECT_TIMEOUT_MS } from './limits';
+import { speakingMicrophone } from './noise-video';
 
+// Every page's microphone talks (see noise-video.ts): calls have speech to hear and to show as speaking.
 const launch = (executablePath: string | undefined): LaunchOptions => ({
   ...(executablePath ? { executablePath } : {}),
-  args: [...CHROMIUM_FLAGS],
+  args: [...CHROMIUM_FLAGS, `--use-file-for-fake-audio-capture=${speakingMicrophone()}`],
 });
 
 const NEEDS_FULL_BROWSER = /attention\.spec\.ts/;

@@ -61,7 +61,7 @@ test('three people in a call hear and see each other; mute, camera off and leavi
     await expect.poll(async () => (await flowing(user, 'alice', true)).frames, { message: `${user.nick} sees alice's screen` }).toBeGreaterThan(0);
     await expect(user.people.locator('li[data-nick="alice"] .call')).toContainText('sharing the screen');
   }
-  // Who speaks shows as they speak (the fake microphone beeps).
+  // Who speaks shows as they speak (the fake microphone talks: see noise-video.ts).
   await expect.poll(() => bob.page.locator('[data-call-peer="alice"]').getAttribute('data-speaking'), { message: 'alice speaking, at bob' }).toBe('true');
   await button(alice, 'Share screen').click();
   for (const user of [bob, carol]) await expect(user.page.locator('[data-call-screen="alice"]')).toHaveCount(0);
