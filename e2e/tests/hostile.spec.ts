@@ -111,6 +111,31 @@ test('5,000 frames to pass on (and absurd reach and call frames) close the asker
   console.log(`[measure] 5,000 frames to pass on: the asker's longest stall ${Math.round(await longestStall(alice))} ms`);
 });
 
+test('a peer that rings and hangs up 400 times, declines calls never made and sends absurd call frames costs the victim one ring bar, no log lines and no stall', async ({ join }) => {
+  const alice = await join('alice', 'ring-flood', WATCH_STALLS);
+  const carol = await join('carol', 'ring-flood');
+  const mallory = await join('mallory', 'ring-flood', CAPTURE_CHANNELS);
+  await alice.connectedTo('carol', 'mallory');
+  await mallory.connectedTo('alice');
+  await resetStalls(alice);
+  const ring = (inCall: boolean) => JSON.stringify({ type: 'call', inCall, muted: false, camera: false, scope: 'private' });
+  await sendRaw(mallory, [
+    ...Array.from({ length: 400 }, (_, i) => ring(i % 2 === 0)),
+    ...Array.from({ length: 50 }, () => JSON.stringify({ type: 'call-decline' })),
+    JSON.stringify({ type: 'call', inCall: true, muted: false, camera: false, scope: 'everyone' }),
+    JSON.stringify({ type: 'call-decline', extra: 'x'.repeat(10_000) }),
+    ring(true),
+  ]);
+  const ringing = alice.page.locator('mc-chat-app').getByRole('group', { name: 'Call from mallory' });
+  await expect(ringing).toHaveCount(1);
+  await alice.say('still here, carol?');
+  await expect(carol.lines('public').filter({ hasText: 'still here, carol?' })).toHaveCount(1);
+  await expect(alice.lines('notice').filter({ hasText: /call/ })).toHaveCount(0);
+  await ringing.getByRole('button', { name: 'Decline' }).click();
+  await expect(ringing).toHaveCount(0);
+  console.log(`[measure] 400 rings and hang-ups, 50 stray declines: the victim's longest stall ${Math.round(await longestStall(alice))} ms`);
+});
+
 test('a long backlog after a lost link is not a flood: 250 waiting messages all arrive, in order', async ({ join }) => {
   const alice = await join('alice', 'backlog');
   const bob = await join('bob', 'backlog', CAPTURE_CHANNELS);

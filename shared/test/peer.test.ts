@@ -36,6 +36,9 @@ describe('peer frames', () => {
       { type: 'file-done', id: 'f1', ok: true },
       { type: 'watch', video: false, screen: true },
       { type: 'bye' },
+      { type: 'call', inCall: true, muted: false, camera: false },
+      { type: 'call', inCall: true, muted: true, camera: true, screen: 'stream-id', scope: 'private' },
+      { type: 'call-decline' },
     ];
     for (const message of messages) assert.deepEqual(parsePeerFrame(encodePeerMessage(message)), { ok: true, message });
   });
@@ -70,6 +73,9 @@ describe('peer frames', () => {
       { type: 'hello', version: 0 },
       { type: 'ack', seq: -1 },
       { type: 'typing', scope: 'everyone' },
+      { type: 'call', inCall: true, muted: false, camera: false, scope: 'room' },
+      { type: 'call', inCall: true, muted: false, camera: false, scope: 1 },
+      { type: 'call', inCall: 'yes', muted: false, camera: false },
       { type: 'file-offer', id: 'f1', name: '', size: 1, mime: '', sha256: 'ab'.repeat(32), scope: 'room' },
       { type: 'file-offer', id: 'f1', name: 'a', size: FILE_MAX_BYTES + 1, mime: '', sha256: 'ab'.repeat(32), scope: 'room' },
       { type: 'file-offer', id: 'f1', name: 'a', size: 1, mime: '', sha256: 'not a hash', scope: 'room' },

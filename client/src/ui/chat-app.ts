@@ -316,8 +316,10 @@ export class ChatApp extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    // The call's screen is drawn again with the app: it reads the same chat.
-    this.renderRoot.querySelector('mc-call')?.requestUpdate();
+    // The call's screen is drawn again with the app: it reads the same chat (once its module has
+    // defined it: until then the element is a plain one, drawn when it is upgraded).
+    const call: { requestUpdate?: () => void } | null = this.renderRoot.querySelector('mc-call');
+    call?.requestUpdate?.();
     const { screen, view } = this.chat;
     const shown = `${screen}\n${view ?? ''}`;
     if (shown === this.#shown) return;
