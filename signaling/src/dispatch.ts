@@ -38,6 +38,8 @@ export class Dispatcher {
   }
 
   attach(socket: ChatSocket): void {
+    // onAny runs as each packet is read; socket.io's per-event listeners run a tick later and miss
+    // what was read together with the socket's close, such as a closing page's goodbye.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
       void this.#dispatch(socket, event, args, ack);

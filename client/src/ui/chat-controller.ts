@@ -1,11 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { msg, str } from '@lit/localize';
-import { isPairRoom, normalizeRoom, type JoinedRoom } from '@meshchat/protocol';
+import { isPairRoom, type JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
-import { Conversations, Log, type Room, parseCommand, secretFromHash, tabSigningKeys, type Arrival, type SigningKeys, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView } from '../room';
+import { Conversations, Log, type Room, parseCommand, tabSigningKeys, type Arrival, type SigningKeys, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView } from '../room';
 import { CallDevices, PageLife, SHARE_MINE_KEY, keepTabSetting, openRoom, tabSetting } from '../app';
 import { Attention } from './attention';
-import { historyLimits, historyShared, roomFromLocation } from './config';
+import { historyLimits, historyShared, pointsAtSeat } from './config';
 import { ComparedEvent } from './events';
 import { Lobby, type Screen } from './lobby';
 import { commandLines, linkWords, noticeText } from './words';
@@ -53,8 +53,12 @@ export class ChatController implements ReactiveController {
     othersHere: () => this.people.size > 0,
     holdAcks: (holding) => this.#room?.holdAcks(holding),
     goodbye: () => {
-      this.#room?.goodbye();
-      this.lobby.session.goodbye();
+      // The server's goodbye is what every other page waits on: it goes even if a link's fails.
+      try {
+        this.#room?.goodbye();
+      } finally {
+        this.lobby.session.goodbye();
+      }
     },
     restored: () => this.lobby.session.connect(),
     visible: () => {
@@ -70,13 +74,7 @@ export class ChatController implements ReactiveController {
       entered: (joined, key) => this.#enter(joined, key),
       left: () => this.#reset(),
       present: (peers) => this.#room?.present(peers),
-      pointsAt: (seat) => {
-        const secret = secretFromHash(location.hash);
-        if (seat.secret !== undefined || secret !== undefined) return secret === seat.secret;
-        // A chat with a stranger has no address of its own: the bare page is its reload.
-        const room = roomFromLocation();
-        return isPairRoom(seat.room) ? room === '' : normalizeRoom(room) === seat.room;
-      },
+      pointsAt: (seat) => pointsAtSeat(seat),
       room: {
         peerJoined: (nick) => this.#room?.joined(nick),
         peerLeft: (nick, reason) => this.#room?.left(nick, reason),

@@ -1,5 +1,6 @@
-import { HISTORY_DEFAULTS, HISTORY_MAX_COUNT } from '@meshchat/protocol';
-import { CALL_DEFAULTS, type CallSettings } from '../room';
+import { HISTORY_DEFAULTS, HISTORY_MAX_COUNT, isPairRoom, normalizeRoom } from '@meshchat/protocol';
+import type { KeptSeat } from '../net';
+import { CALL_DEFAULTS, secretFromHash, type CallSettings } from '../room';
 
 /** Where the signaling server is: `?signal=` for trying another one, else the build's, else this page's origin. */
 export function signalingUrl(location: Location = window.location): string {
@@ -23,6 +24,15 @@ export function iceTransportPolicy(location: Location = window.location): RTCIce
 /** The room named in the page's link, if any. */
 export function roomFromLocation(location: Location = window.location): string {
   return new URLSearchParams(location.search).get('room') ?? '';
+}
+
+/** Whether the page's link points at the seat this tab kept: a link goes where it points, not back to the last room. */
+export function pointsAtSeat(seat: KeptSeat, location: Location = window.location): boolean {
+  const secret = secretFromHash(location.hash);
+  if (seat.secret !== undefined || secret !== undefined) return secret === seat.secret;
+  // A chat with a stranger has no address of its own: the bare page is its reload.
+  const room = roomFromLocation(location);
+  return isPairRoom(seat.room) ? room === '' : normalizeRoom(room) === seat.room;
 }
 
 /** The link that brings someone into `room` on this page (saying so when the room keeps no history). */
