@@ -1,16 +1,29 @@
 // What the page says is true and said once: a closed tab leaves in seconds, an outage is one line,
 // a link that drops and recovers is one line, a link goes where it points, and the small things.
 import { CAPTURE_CHANNELS, SignalingProcess, User, expect, fillJoin, joinAt, newPage, reloadPastQuestion, test, type Captured } from '../fixtures';
-import { NO_FIREFOX } from '../firefox';
+import { FirefoxUser, NO_FIREFOX } from '../firefox';
 
 /** Every line the log shows, as text. */
 const shownLines = (user: User) => user.log.locator('.line').allTextContents();
 
-test('a closed tab (Chromium or Firefox) leaves within seconds as "left", receipts stop waiting for it; a reload keeps the seat', async ({ join, joinFirefox }) => {
+/** In a page: its socket never sends its goodbye (as when a closing Firefox tab drops its last frames): the beacon must do. */
+const SOCKET_SAYS_NO_GOODBYE = () => {
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket["send"]>[0]) {
+    if (typeof data === 'string' && data.startsWith('42["bye"')) return;
+    send.call(this, data);
+  };
+};
+
+// Each goodbye is tested on its own: bob's beacon is stopped (his socket's goodbye must do), carol's
+// socket drops its goodbye (her beacon must do).
+test('a closed tab (Chromium or Firefox) leaves within seconds as "left", receipts stop waiting for it; a reload keeps the seat', async ({ join, firefox, server }) => {
   test.skip(NO_FIREFOX !== '', NO_FIREFOX);
   const alice = await join('alice', 'bye');
   const bob = await join('bob', 'bye');
-  const carol = await joinFirefox('carol', 'bye');
+  await bob.page.route('**/bye', (route) => route.abort());
+  const carol = await FirefoxUser.open(firefox, `${server.url}/?room=bye`, 'carol', [SOCKET_SAYS_NO_GOODBYE]);
+  await carol.join();
   await alice.connectedTo('bob', 'carol');
   await bob.connectedTo('carol');
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
-import { cspDirectives } from '@meshchat/protocol';
+import { SESSION_TOKEN_MAX_LENGTH, cspDirectives } from '@meshchat/protocol';
 import { iceConfig, turnUser, type IceOptions } from './ice';
 import type { Throttle } from './throttle';
 
@@ -16,13 +16,15 @@ export interface HttpAppOptions {
   throttle: Throttle;
   /** The client's address, as rate limits count it. */
   addressOf: (request: IncomingMessage) => string;
+  /** `POST /bye`: a closing page's goodbye, by its session token (see `RoomRegistry.goodbyeByToken`). */
+  goodbye: (token: string) => void;
   /** `GET /healthz`: its status code and body. */
   health: () => Promise<{ status: number; body: object }>;
   /** Folder of the built web client; `null` serves none. */
   staticDir: string | null;
 }
 
-/** The HTTP side: hardening headers, `GET /ice`, `GET /healthz` and the built web client. */
+/** The HTTP side: hardening headers, `GET /ice`, `POST /bye`, `GET /healthz` and the built web client. */
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -50,6 +52,23 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     const own = options.ownStun();
     const ownStunUrl = own && `stun:${own.host ?? request.hostname}:${own.port}`;
     response.json(iceConfig(options.ice, turnUser(request.query.user), ownStunUrl));
+  });
+  // A page that closes says goodbye with a beacon too: it is sent even after the page has gone, when
+  // the socket's last frames may not be (Firefox drops them now and then as a tab closes). Firefox
+  // sends it with `Origin: null` (the page is gone): the seat's token, a secret, is what counts.
+  app.post('/bye', express.text({ type: () => true, limit: SESSION_TOKEN_MAX_LENGTH }), async (request, response) => {
+    const address = options.addressOf(request);
+    if (request.headers.origin !== 'null' && !isAllowedOrigin(request, options.corsOrigins)) response.status(403).end();
+    else if (!(await options.throttle.allow('other', `http:${address}`, address))) response.status(429).end();
+    else if (typeof request.body !== 'string' || request.body.length === 0) response.status(400).end();
+    else {
+      options.goodbye(request.body);
+      response.status(204).end();
+    }
+  });
+  // An over-long or unreadable body is the sender's problem: answered, not logged.
+  app.use('/bye', (error: { status?: number }, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    response.status(error.status ?? 400).end();
   });
   // A load balancer takes a process out of rotation on 503: while its store is away it cannot seat anyone.
   app.get('/healthz', async (_request, response) => {

@@ -7,8 +7,12 @@ import type { ChatStore } from './store';
 
 // socket.io's SocketData has to be an object type; nothing is stored in it, state lives in the store.
 type SocketData = Record<string, never>;
-export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What the processes sharing one Redis tell each other: a goodbye by beacon, for whichever holds the socket. */
+export interface ProcessEvents {
+  goodbye: (token: string) => void;
+}
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, ProcessEvents, SocketData>;
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, ProcessEvents, SocketData>;
 
 export const roomChannel = (room: string): string => `room:${room}`;
 

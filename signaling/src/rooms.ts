@@ -46,6 +46,8 @@ interface LocalSeat {
   room: string;
   nick: string;
   seat: string;
+  /** When this socket took the seat: a token issued before is a page that had it earlier (a reload's last goodbye). */
+  since: number;
 }
 /** A seat taken back with a session token. */
 type Resumed = JoinedRoom & { replaced: string | null; impostor: string | null; restored: boolean };
@@ -59,11 +61,11 @@ export class RoomRegistry {
   readonly #store: ChatStore;
   readonly #options: RoomRegistryOptions;
   /** Seats held for sockets that dropped on this process, by socket id, with the timer that frees each: a late goodbye still shortens it. */
-  readonly #held = new Map<string, { seat: Seat; holdId: string; timer: NodeJS.Timeout }>();
+  readonly #held = new Map<string, { seat: Seat; seatId: string | undefined; holdId: string; timer: NodeJS.Timeout }>();
   /** Sockets whose page said goodbye before their seat was held. */
   readonly #goodbyes = new Set<string>();
-  /** Sockets that dropped and whose seats the store is holding now (a goodbye may still come in between). */
-  readonly #holding = new Set<string>();
+  /** Sockets that dropped and whose seats the store is holding now (a goodbye may still come in between), with their seat's id. */
+  readonly #holding = new Map<string, string | undefined>();
   /** Bookkeeping that failed while the store was away; run again when it is back. */
   #retries: (() => Promise<void>)[] = [];
   readonly #inFlight = new Set<Promise<void>>();
@@ -232,7 +234,7 @@ export class RoomRegistry {
    */
   goodbye(socketId: string, dropped: boolean): void {
     const held = this.#held.get(socketId);
-    if (held) this.#expireAfter(socketId, held.seat, held.holdId, this.#options.reloadGraceMs, 'left');
+    if (held) this.#expireAfter(socketId, held, this.#options.reloadGraceMs, 'left');
     // Before the drop, or while its hold is being made (a goodbye that waited on the store): the hold reads it.
     else if (!dropped || this.#holding.has(socketId)) this.#goodbyes.add(socketId);
   }
@@ -242,8 +244,9 @@ export class RoomRegistry {
    * goodbye), then free it. Never throws; while the store is away the hold waits for it to come back.
    */
   disconnect(socketId: string): void {
+    const seatId = this.#local.get(socketId)?.seat;
     this.#local.delete(socketId);
-    this.#holding.add(socketId);
+    this.#holding.set(socketId, seatId);
     this.#background(async () => {
       const holdId = randomBytes(12).toString('base64url');
       let seat: Seat | undefined;
@@ -257,12 +260,35 @@ export class RoomRegistry {
       }
       if (!seat) return;
       const { reloadGraceMs, reconnectGraceMs } = this.#options;
-      this.#expireAfter(socketId, seat, holdId, saidGoodbye ? reloadGraceMs : reconnectGraceMs, saidGoodbye ? 'left' : 'disconnected');
+      this.#expireAfter(socketId, { seat, seatId, holdId }, saidGoodbye ? reloadGraceMs : reconnectGraceMs, saidGoodbye ? 'left' : 'disconnected');
     });
   }
 
+  /**
+   * A closing page's goodbye by its session token: a beacon, which outlives the page where the
+   * socket's last frame may not. `elsewhere`: no socket of this process holds that seat.
+   */
+  goodbyeByToken(token: string): 'said' | 'elsewhere' | 'invalid' {
+    const claims = this.#options.sessions.verify(token);
+    if (claims === undefined) return 'invalid';
+    const seatId = claims.seat;
+    for (const [socketId, local] of this.#local) {
+      if (local.seat !== seatId) continue;
+      // A reload's page has the seat again already: the old page's goodbye is not about it.
+      if (claims.issuedAt < local.since) return 'said';
+      this.goodbye(socketId, false);
+      return 'said';
+    }
+    for (const [socketId, id] of [...this.#holding, ...[...this.#held].map(([socketId, held]) => [socketId, held.seatId] as const)]) {
+      if (id !== seatId) continue;
+      this.goodbye(socketId, true);
+      return 'said';
+    }
+    return 'elsewhere';
+  }
+
   /** Free the seat held as `holdId` after `ms`, unless it was resumed; those who stay are told it left for `reason`. */
-  #expireAfter(socketId: string, seat: Seat, holdId: string, ms: number, reason: Departure['reason']): void {
+  #expireAfter(socketId: string, { seat, seatId, holdId }: { seat: Seat; seatId: string | undefined; holdId: string }, ms: number, reason: Departure['reason']): void {
     clearTimeout(this.#held.get(socketId)?.timer);
     const timer = setTimeout(() => {
       this.#held.delete(socketId);
@@ -272,7 +298,7 @@ export class RoomRegistry {
       });
     }, ms);
     timer.unref();
-    this.#held.set(socketId, { seat, holdId, timer });
+    this.#held.set(socketId, { seat, seatId, holdId, timer });
   }
 
   /** Stop timers and wait for bookkeeping under way; the registry is not used afterwards. */
@@ -289,7 +315,7 @@ export class RoomRegistry {
     this.#depart(outcome.evicted);
     if (!outcome.ok) return fail(outcome.code);
     const { room, nick, session: seat } = outcome.claimed;
-    this.#local.set(socketId, { room, nick, seat });
+    this.#local.set(socketId, { room, nick, seat, since: Date.now() });
     return { ok: true, ...outcome.claimed, session: this.#options.sessions.mint(room, nick, seat) };
   }
 

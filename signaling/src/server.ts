@@ -204,6 +204,9 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     ownStun: () => (stunService ? { port: stunService.port, host: options.publicHost } : undefined),
     throttle,
     addressOf: (request) => guard.addressOf(request),
+    goodbye: (token) => {
+      if (rooms.goodbyeByToken(token) === 'elsewhere' && store.adapter) io.serverSideEmit('goodbye', token);
+    },
     staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
     health: async () => {
       // A store that has just stalled is not waited for: an answer of 503 within HEALTH_DEADLINE_MS.
@@ -242,6 +245,7 @@ export async function createSignalingServer(options: SignalingOptions = {}): Pro
     },
   });
 
+  io.on('goodbye', (token) => typeof token === 'string' && rooms.goodbyeByToken(token));
   const hub = new Hub(io, rooms, store, log, addressOf, () => void close());
   const dispatcher = new Dispatcher(
     hub,

@@ -68,6 +68,20 @@ describe('scaling out on Redis', { skip: STORE !== 'redis' && 'runs in the Redis
     );
   });
 
+  it("a closing page's beacon that reaches process B cuts the hold of its socket on process A to a reload's", async (t) => {
+    const { a, b } = await twoProcesses(t, ['--reconnect-grace', '30000', '--reload-grace', '300']);
+    const [alice, bob] = await Promise.all([connect(a.url), connect(a.url)]);
+    const { session } = await joined(alice, 'alice', 'r');
+    await joined(bob, 'bob', 'r');
+    const left = nextEvent(bob, 'peer-left', 5_000);
+    const sent = await fetch(new URL('/bye', b.url), { method: 'POST', body: session, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+    assert.equal(sent.status, 204);
+    // The socket's own goodbye never comes (as when a closing tab drops it): the beacon is all A hears of it, through Redis.
+    await sleep(200);
+    alice.disconnect();
+    assert.deepEqual(await left, [{ nick: 'alice', reason: 'left' }], 'not the 30 s grace of a dropped connection');
+  });
+
   it("killing process A frees its clients' nicknames within the liveness TTL, and B's clients hear they left", async (t) => {
     const { a, b } = await twoProcesses(t);
     const [alice, amy, bob] = await Promise.all([connect(a.url), connect(a.url), connect(b.url)]);

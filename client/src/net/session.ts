@@ -90,6 +90,10 @@ export class SignalingSession {
 
   /** The page is going away: the seat is kept only long enough for a reload to take it back. */
   goodbye(): void {
+    // A beacon is sent even after the page has gone; the socket's last frames are not always (Firefox,
+    // closing a tab, now and then drops them): the server hears one or both, and either will do.
+    const session = this.keptSeat()?.session;
+    if (session !== undefined) navigator.sendBeacon(new URL('/bye', this.#url), session);
     if (!this.#socket.connected) return;
     this.#socket.emit('bye');
     this.#socket.disconnect();
