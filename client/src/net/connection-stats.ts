@@ -20,17 +20,30 @@ export function routeOf(stats: RTCStatsReport): { route: LinkRoute; candidates: 
   return { route: types.includes('relay') ? 'relayed' : 'direct', candidates: types.map((type) => type ?? '?').join(' ↔ ') };
 }
 
+/** The parts of an outbound-rtp or remote-inbound-rtp report the governor reads. */
+interface OutboundReport {
+  type: string;
+  kind?: string;
+  bytesSent?: number;
+  packetsSent?: number;
+  packetsLost?: number;
+  roundTripTime?: number;
+  timestamp: number;
+  qualityLimitationReason?: string;
+}
+
 /** What a connection's stats say of the video it sends (every video sender, camera and screen together). */
 export function sendStatsOf(stats: RTCStatsReport): SendStats {
   const pair = selectedPair(stats);
   const out: SendStats = { available: pair?.availableOutgoingBitrate, rtt: undefined, bytesSent: 0, packetsSent: 0, packetsLost: 0, at: 0 };
   const rtts: number[] = [];
-  stats.forEach((report: { type: string; kind?: string; bytesSent?: number; packetsSent?: number; packetsLost?: number; roundTripTime?: number; timestamp: number }) => {
+  stats.forEach((report: OutboundReport) => {
     if (report.kind !== 'video') return;
     if (report.type === 'outbound-rtp') {
       out.bytesSent += report.bytesSent ?? 0;
       out.packetsSent += report.packetsSent ?? 0;
       out.at = Math.max(out.at, report.timestamp);
+      if (report.qualityLimitationReason !== undefined) out.bandwidthLimited = out.bandwidthLimited === true || report.qualityLimitationReason === 'bandwidth';
     } else if (report.type === 'remote-inbound-rtp') {
       out.packetsLost += Math.max(0, report.packetsLost ?? 0);
       if (report.roundTripTime !== undefined) rtts.push(report.roundTripTime);

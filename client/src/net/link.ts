@@ -65,8 +65,10 @@ export interface Link {
  * the governor then goes by loss and round-trip time, which the receivers report to both.
  */
 export interface SendStats {
-  /** Available outgoing bitrate (bits/s), where the browser reports it. */
+  /** Available outgoing bitrate (bits/s), where the browser reports it (Chromium). */
   available: number | undefined;
+  /** Whether the browser says the link's bandwidth is what holds our video back (Chromium), if it says. */
+  bandwidthLimited?: boolean | undefined;
   /** Round-trip time (seconds), from the receiver's reports on our video, else the candidate pair. */
   rtt: number | undefined;
   /** Video sent so far: bytes and packets, and packets the receiver reported lost. */

@@ -87,6 +87,7 @@ export class Governing {
       const { shape, step, probed } = videoShape({ kind: 'video', receivers, available, both, watched: watching.video, previous, signals, settings: this.#settings });
       this.#steps.set(nick, step);
       if (probed) estimate?.probed();
+      else if (previous !== undefined && step !== undefined && step > previous) estimate?.steppedDown();
       link.shapeVideo?.('video', shape);
     }
     if (sending.screen) {

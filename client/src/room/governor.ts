@@ -89,17 +89,20 @@ export function videoShape(input: ShapeInput): { shape: VideoShape; step: number
 
 /**
  * The step the link's signals allow, from the step its estimate alone picks (`byEstimate`) and the
- * best the budget allows (`best`). An estimate is a reason to go down only while it is under what we
- * send (else it is small because we send little); congestion takes a step down at once; a link clean
+ * best the budget allows (`best`). An estimate is a reason to go down only while the link is what
+ * limits: the browser says bandwidth holds our video back, or the estimate is under what we send
+ * (else it is small because we send little); congestion takes a step down at once; a link clean
  * for a while tries the next better step, up to what the budget allows.
  */
 function governedStep(byEstimate: number, best: number, { previous, signals, available }: ShapeInput): { step: number; probed: boolean } {
   if (previous === undefined || signals === undefined) return { step: byEstimate, probed: false };
   // With no estimate (Firefox) the step moves only on congestion and on a try.
   if (available === undefined) byEstimate = previous;
-  const linkLimited = signals.congested || (available !== undefined && signals.sendBps !== undefined && available < LINK_LIMITED * signals.sendBps);
+  // Chromium says when bandwidth holds our video back: its estimate then is what the link carries.
+  const linkLimited = signals.congested || signals.bandwidthLimited === true || (available !== undefined && signals.sendBps !== undefined && available < LINK_LIMITED * signals.sendBps);
   let step = byEstimate > previous && !linkLimited ? previous : byEstimate;
   if (signals.congested) return { step: Math.max(step, Math.min(previous + 1, CAMERA_STEPS.length - 1)), probed: false };
+  if (signals.probing) return { step: Math.max(Math.min(step, previous), best), probed: false };
   if (step === previous && previous > best && signals.mayProbe) return { step: previous - 1, probed: true };
   step = Math.max(step, best);
   return { step, probed: false };

@@ -15,23 +15,29 @@ const PROBE_ROUNDS = 2;
 export interface LinkSignals {
   /** The available outgoing bitrate the browser reports (Chromium), if any. */
   available: number | undefined;
+  /** The browser says bandwidth is what holds our video back (Chromium); undefined where it does not say. */
+  bandwidthLimited: boolean | undefined;
   /** What our video sent on the link over the round, bits/s. */
   sendBps: number | undefined;
   /** Loss or a growing round-trip time: the link carries less than we send. */
   congested: boolean;
   /** The link has been clean long enough to try the next better step. */
   mayProbe: boolean;
+  /** A better step is being tried: only congestion undoes it (the estimate still reads the smaller picture's). */
+  probing: boolean;
 }
 
-const NOTHING: LinkSignals = { available: undefined, sendBps: undefined, congested: false, mayProbe: false };
+const NOTHING: LinkSignals = { available: undefined, bandwidthLimited: undefined, sendBps: undefined, congested: false, mayProbe: false, probing: false };
 
 /**
  * One link's series of send stats, read as signals for the governor. A link's measured available
  * bitrate follows what is sent on it, so a stream scaled down makes the estimate small and it would
  * never climb back by the estimate alone: after a few clean rounds the governor tries the next
  * better step, keeps it if the link stays clean (no loss, no queue), and otherwise goes back and
- * waits twice as long before the next try. Firefox reports no estimate at all: loss and round-trip
- * time are all the governor goes by there.
+ * waits twice as long before the next try. Firefox reports no estimate: loss and round-trip time
+ * are all the governor goes by there (its encoder's target is no estimate: it is capped by the
+ * picture's size, so a small picture reads as a narrow link), and its encoder scales itself down on
+ * a link its congestion control keeps clean.
  */
 export class LinkEstimate {
   #last: SendStats | undefined;
@@ -39,6 +45,9 @@ export class LinkEstimate {
   #clean = 0;
   #wait = QUIET_ROUNDS;
   #probing = false;
+  /** Rounds since a try held, and the wait before it: a step down soon after is the try failing after all. */
+  #sinceHeld = Infinity;
+  #heldWait = QUIET_ROUNDS;
   #signals: LinkSignals = NOTHING;
 
   /** A governor round's stats (undefined: the link said nothing). */
@@ -52,14 +61,16 @@ export class LinkEstimate {
     if (stats.rtt !== undefined && stats.rtt > 0) this.#bestRtt = Math.min(this.#bestRtt, stats.rtt);
     // The first stats of a link are a starting point: a round's loss and rate need two.
     if (!last || stats.at <= last.at) {
-      this.#signals = { ...NOTHING, available: stats.available };
+      this.#signals = { ...NOTHING, available: stats.available, bandwidthLimited: stats.bandwidthLimited };
       return;
     }
-    const sendBps = ((stats.bytesSent - last.bytesSent) * 8) / ((stats.at - last.at) / 1000);
+    const seconds = (stats.at - last.at) / 1000;
+    const sendBps = ((stats.bytesSent - last.bytesSent) * 8) / seconds;
     const sent = stats.packetsSent - last.packetsSent;
     const loss = sent > 0 ? Math.max(0, stats.packetsLost - last.packetsLost) / sent : 0;
     const queued = stats.rtt !== undefined && Number.isFinite(this.#bestRtt) && stats.rtt > this.#bestRtt * RTT_FACTOR && stats.rtt > this.#bestRtt + RTT_QUEUE_S;
     const congested = loss > LOSS_CONGESTED || queued;
+    this.#sinceHeld += 1;
     if (congested) {
       this.#clean = 0;
       if (this.#probing) this.#wait = Math.min(MAX_QUIET_ROUNDS, this.#wait * 2);
@@ -68,11 +79,13 @@ export class LinkEstimate {
       this.#clean += 1;
       if (this.#probing && this.#clean >= PROBE_ROUNDS) {
         this.#probing = false;
+        this.#heldWait = this.#wait;
+        this.#sinceHeld = 0;
         this.#wait = QUIET_ROUNDS;
         this.#clean = 0;
       }
     }
-    this.#signals = { available: stats.available, sendBps, congested, mayProbe: !this.#probing && this.#clean >= this.#wait };
+    this.#signals = { available: stats.available, bandwidthLimited: stats.bandwidthLimited, sendBps, congested, mayProbe: !this.#probing && this.#clean >= this.#wait, probing: this.#probing };
   }
 
   /**
@@ -89,5 +102,15 @@ export class LinkEstimate {
   probed(): void {
     this.#probing = true;
     this.#clean = 0;
+  }
+
+  /**
+   * The governor went down a step by the estimate. Soon after a try held, the try failed after all
+   * (a link whose congestion control keeps it clean shows no loss, only a smaller estimate): the
+   * next try waits twice as long, as after a try undone by loss.
+   */
+  steppedDown(): void {
+    this.#clean = 0;
+    if (this.#sinceHeld <= PROBE_ROUNDS) this.#wait = Math.min(MAX_QUIET_ROUNDS, this.#heldWait * 2);
   }
 }
