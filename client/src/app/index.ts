@@ -1,8 +1,9 @@
-// app/: what a chat session owns beneath the interface, in plain TypeScript (no Lit): a call's
-// devices and timers, the page's own life (leaving, staying, saying goodbye), and what this tab
+// app/: what a chat session owns beneath the interface, in plain TypeScript (no Lit): getting in
+// and staying in a room (the lobby, with the signaling session), a call's devices and timers, the page's own life (leaving, staying, saying goodbye), and what this tab
 // keeps. May import ../room, ../net and @meshchat/protocol, never ../ui; the interface reads it
 // and calls it.
 export { CallDevices, type DeviceKind } from './call-devices';
+export { Lobby, type LobbyError, type LobbyHooks, type Outage, type Screen, type SignalingState } from './lobby';
 export { openRoom, type RoomSetup } from './open-room';
 export { PageLife, type PageLifeHooks } from './page-life';
 export { CHAIN_KEY, SHARE_MINE_KEY, keepTabSetting, keptChain, tabSetting } from './tab-storage';

@@ -16,7 +16,7 @@ import type {
   SendFilesEvent,
   SendMessageEvent,
 } from './events';
-import { composerPlaceholder, signalingWords, typingWords } from './words';
+import { composerPlaceholder, lobbyErrorText, signalingWords, typingWords } from './words';
 import { secretFromHash } from '../room';
 import './join-screen';
 import './message-composer';
@@ -138,7 +138,7 @@ export class ChatApp extends LitElement {
           .nick=${chat.nick}
           .privateRoom=${secretFromHash(location.hash) !== undefined}
           .historyShared=${historyShared()}
-          .error=${chat.lobby.error?.() ?? ''}
+          .error=${chat.lobby.error ? lobbyErrorText(chat.lobby.error) : ''}
           .errorField=${chat.lobby.errorField}
           .suggestion=${chat.lobby.suggestion}
           .busy=${chat.lobby.busy}

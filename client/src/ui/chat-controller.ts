@@ -3,14 +3,13 @@ import { msg, str } from '@lit/localize';
 import { isPairRoom, type JoinedRoom } from '@meshchat/protocol';
 import { peerLinks, type LinkFactory } from '../net';
 import { Conversations, Log, type Room, parseCommand, tabSigningKeys, type Arrival, type SigningKeys, type CallPeer, type CallSettings, type CallState, type ChatLine, type FileTransfers, type PeerView } from '../room';
-import { CallDevices, PageLife, SHARE_MINE_KEY, keepTabSetting, openRoom, tabSetting } from '../app';
+import { CallDevices, Lobby, PageLife, SHARE_MINE_KEY, keepTabSetting, openRoom, tabSetting, type Screen } from '../app';
 import { Attention } from './attention';
 import { historyLimits, historyShared, pointsAtSeat } from './config';
 import { ComparedEvent } from './events';
-import { Lobby, type Screen } from './lobby';
-import { commandLines, linkWords, noticeText } from './words';
+import { commandLines, linkWords, noticeText, outageText, refusedText } from './words';
 
-export type { Screen, SignalingState } from './lobby';
+export type { Screen, SignalingState } from '../app';
 
 export interface ChatOptions {
   signalingUrl: string;
@@ -73,18 +72,14 @@ export class ChatController implements ReactiveController {
     this.lobby = new Lobby(options.signalingUrl, {
       entered: (joined, key) => this.#enter(joined, key),
       left: () => this.#reset(),
-      present: (peers) => this.#room?.present(peers),
       pointsAt: (seat) => pointsAtSeat(seat),
-      room: {
-        peerJoined: (nick) => this.#room?.joined(nick),
-        peerLeft: (nick, reason) => this.#room?.left(nick, reason),
-        // Links only with members of the room; each person checks what their negotiation may take.
-        signal: (from, data) => this.#room?.signal(from, data),
+      server: {
+        announce: (text) => this.notice(msg(str`Announcement: ${text}`)),
+        refused: (event, code) => this.notice(refusedText(event, code)),
       },
-      notice: (text) => this.notice(text),
-      outage: (text, over) => {
-        this.#log.put('signaling', { kind: 'notice', text, ts: Date.now() });
-        if (over) this.#log.settle('signaling');
+      outage: (outage) => {
+        this.#log.put('signaling', { kind: 'notice', text: outageText(outage), ts: Date.now() });
+        if (outage.end) this.#log.settle('signaling');
       },
       changed: () => this.#changed(),
     });
@@ -204,7 +199,7 @@ export class ChatController implements ReactiveController {
   #reset(): void {
     this.calls.stop();
     this.#room?.dispose();
-    this.#room = undefined;
+    this.#room = this.lobby.seated = undefined;
     this.conversations.clear();
     this.compared = new Set();
     this.attention.showTitle();
@@ -334,6 +329,8 @@ export class ChatController implements ReactiveController {
       history: { shared: historyShared(), limits: historyLimits() },
       shareMine: () => this.#shareMine,
     });
+    // What the server says of the room's people goes to it from the lobby, not through here.
+    this.lobby.seated = this.#room;
     if (this.#page.leaving) this.#room.holdAcks(true);
     this.#room.enter(proofKey ? undefined : joined.room, joined.peers);
     this.attention.showTitle();

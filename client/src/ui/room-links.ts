@@ -3,7 +3,7 @@ import { msg } from '@lit/localize';
 import { newRoomSecret, secretFromHash } from '../room';
 import { historyShared, roomLink } from './config';
 import type { CreatePrivateEvent, JoinRequestEvent } from './events';
-import type { Lobby } from './lobby';
+import type { Lobby } from '../app';
 
 /** The room a link is for: its name, or a private room's secret (which goes in the fragment only). */
 interface Where {

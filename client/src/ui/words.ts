@@ -1,5 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { FILE_MAX_BYTES, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, isPairRoom, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
+import type { LobbyError, Outage } from '../app';
 import type { LinkFailure } from '../net';
 import type { Command, Notice, PeerView, Provenance } from '../room';
 import { currentLanguage } from './i18n';
@@ -53,6 +54,20 @@ export function refusedText(event: string, code: ErrorCode): string {
 
 export function unreachableText(): string {
   return msg('Cannot reach the meshchat server, which introduces browsers to each other. Check your connection and try again.');
+}
+
+/** Why the last join or pairing failed, in words. */
+export function lobbyErrorText(error: LobbyError): string {
+  if (error.kind === 'refused') return errorText(error.code);
+  if (error.kind === 'kicked') return msg(str`An admin removed you from ${error.room}.`);
+  return unreachableText();
+}
+
+/** An outage of the signaling server as one line: how it began, and how it ended once it has. */
+export function outageText({ cause, end }: Outage): string {
+  const opening = cause === 'lost' ? msg('Lost the signaling server.') : msg('The signaling server is shutting down.');
+  if (!end) return `${opening} ${msg('Chats keep flowing over direct links; nobody new can join until it is back.')}`;
+  return `${opening} ${end.back ? msg(str`Back after ${durationText(end.ms)}.`) : msg(str`Could not get your seat back: ${errorText(end.code)}`)}`;
 }
 
 export function leaveText(nick: string, reason: LeaveReason): string {

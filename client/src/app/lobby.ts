@@ -1,11 +1,25 @@
-import { msg, str } from '@lit/localize';
 import { normalizeNick, type ErrorCode, type JoinedRoom, type JoinResult } from '@meshchat/protocol';
 import { SignalingSession, type KeptSeat, type SessionEvents } from '../net';
-import { privateRoomId, proofKey } from '../room';
-import { durationText, errorText, refusedText, unreachableText } from './words';
+import { privateRoomId, proofKey, type Room } from '../room';
 
 export type Screen = 'join' | 'waiting' | 'room';
 export type SignalingState = 'connecting' | 'online' | 'offline';
+
+/** What the server tells of the room's people, for the room we are in. */
+export type RoomSide = Pick<Room, 'joined' | 'left' | 'signal' | 'present'>;
+
+/** Why the last join or pairing failed: the server refused it, an admin removed us, or the server was out of reach. */
+export type LobbyError = { kind: 'refused'; code: ErrorCode } | { kind: 'kicked'; room: string } | { kind: 'unreachable' };
+
+/**
+ * An outage of the signaling server while in a room, as one line changed in place: how it began
+ * (the connection lost, or the server said it was shutting down), and once it is over, whether the
+ * seat came back (after `ms`) or not (`code`).
+ */
+export interface Outage {
+  cause: 'lost' | 'shutdown';
+  end?: { back: true; ms: number } | { back: false; code: ErrorCode };
+}
 
 /** What getting in (or out) means for the rest of the page. */
 export interface LobbyHooks {
@@ -13,15 +27,12 @@ export interface LobbyHooks {
   entered(joined: JoinedRoom, proofKey: CryptoKey | undefined): void;
   /** We are out of the room: forget it. */
   left(): void;
-  /** After the seat was taken back, the server says who is here. */
-  present(peers: readonly string[]): void;
   /** Whether the page's address points at the room `seat` is in (a reload), not at another room (a link followed in this tab). */
   pointsAt(seat: KeptSeat): boolean;
-  /** What the server tells about the room's people goes to the room. */
-  room: Pick<SessionEvents, 'peerJoined' | 'peerLeft' | 'signal'>;
-  notice(text: string): void;
-  /** How the signaling server stands, as one line an outage, changed in place; `over`: the outage has ended. */
-  outage(text: string, over: boolean): void;
+  /** The server's word to everyone (an admin's announcement), and a request of ours it refused. */
+  server: Pick<SessionEvents, 'announce' | 'refused'>;
+  /** How the signaling server stands, as one line an outage, changed in place (`end` once it is over). */
+  outage(outage: Outage): void;
   changed(): void;
 }
 
@@ -40,8 +51,8 @@ const FIELD_OF: Partial<Record<ErrorCode, 'nick' | 'room'>> = {
 export class Lobby {
   screen: Screen = 'join';
   signaling: SignalingState = 'connecting';
-  /** Why the last join or pairing failed, in words of the language shown when it renders. */
-  error: (() => string) | undefined;
+  /** Why the last join or pairing failed. */
+  error: LobbyError | undefined;
   /** The join form's field the last refusal was about, so the form can mark and focus it. */
   errorField: 'nick' | 'room' | undefined;
   /** A free nickname the server offered in place of a taken one (checked to be a valid one). */
@@ -58,11 +69,13 @@ export class Lobby {
    */
   previous: KeptSeat | undefined;
   readonly session: SignalingSession;
+  /** The room we are in: what the server says of its people goes straight to it. */
+  seated: RoomSide | undefined;
   readonly #hooks: LobbyHooks;
   /** The seat's token, to take it back after the signaling connection drops. */
   #seat = '';
-  /** While the signaling server is away (or said it would go): since when, and how it began, in words. */
-  #outage: { since: number; opening: () => string } | undefined;
+  /** While the signaling server is away (or said it would go): since when, and how it began. */
+  #outage: { since: number; cause: Outage['cause'] } | undefined;
 
   constructor(signalingUrl: string, hooks: LobbyHooks) {
     this.#hooks = hooks;
@@ -169,16 +182,16 @@ export class Lobby {
       .takeSeatBack({ session: this.#seat, nick: this.nick, room: this.room })
       .catch(() => undefined);
     if (!result) return;
-    const outage = this.#outage ?? { since: Date.now(), opening: () => msg('Lost the signaling server.') };
+    const { since, cause } = this.#outage ?? { since: Date.now(), cause: 'lost' };
     this.#outage = undefined;
     if (!result.ok) {
-      this.#hooks.outage(`${outage.opening()} ${msg(str`Could not get your seat back: ${errorText(result.code)}`)}`, true);
+      this.#hooks.outage({ cause, end: { back: false, code: result.code } });
       return;
     }
     this.#seat = result.session;
     this.#keepSeat();
-    this.#hooks.outage(`${outage.opening()} ${msg(str`Back after ${durationText(Date.now() - outage.since)}.`)}`, true);
-    this.#hooks.present(result.peers);
+    this.#hooks.outage({ cause, end: { back: true, ms: Date.now() - since } });
+    this.seated?.present(result.peers);
     this.#hooks.changed();
   }
 
@@ -203,23 +216,22 @@ export class Lobby {
       },
       lost: () => {
         this.signaling = 'offline';
-        if (this.screen === 'room') {
-          this.#outageBegan(() => msg('Lost the signaling server.'));
-        }
+        if (this.screen === 'room') this.#outageBegan('lost');
         if (this.screen === 'waiting') this.screen = 'join';
         hooks.changed();
       },
-      peerJoined: (nick) => hooks.room.peerJoined(nick),
-      peerLeft: (nick, reason) => hooks.room.peerLeft(nick, reason),
-      signal: (from, data) => hooks.room.signal(from, data),
+      peerJoined: (nick) => this.seated?.joined(nick),
+      peerLeft: (nick, reason) => this.seated?.left(nick, reason),
+      // Links only with members of the room: the room drops signals from anyone else.
+      signal: (from, data) => this.seated?.signal(from, data),
       paired: (joined) => {
         this.#enter(joined);
         hooks.changed();
       },
-      announce: (text) => hooks.notice(msg(str`Announcement: ${text}`)),
+      announce: (text) => hooks.server.announce(text),
       kicked: (room) => {
         this.leave();
-        this.error = () => msg(str`An admin removed you from ${room}.`);
+        this.error = { kind: 'kicked', room };
         hooks.changed();
       },
       reissued: (session) => {
@@ -229,20 +241,20 @@ export class Lobby {
       },
       shutdown: () => {
         if (this.screen !== 'room') return;
-        this.#outageBegan(() => msg('The signaling server is shutting down.'));
+        this.#outageBegan('shutdown');
       },
-      refused: (event, code) => hooks.notice(refusedText(event, code)),
+      refused: (event, code) => hooks.server.refused(event, code),
     };
   }
 
-  /** The signaling server is away: one line, begun the first time, saying chats go on. */
-  #outageBegan(opening: () => string): void {
-    this.#outage ??= { since: Date.now(), opening };
-    this.#hooks.outage(`${this.#outage.opening()} ${msg('Chats keep flowing over direct links; nobody new can join until it is back.')}`, false);
+  /** The signaling server is away: one line, begun the first time (and kept as it began). */
+  #outageBegan(cause: Outage['cause']): void {
+    this.#outage ??= { since: Date.now(), cause };
+    this.#hooks.outage({ cause: this.#outage.cause });
   }
 
   #refuse(code: ErrorCode, suggestion?: unknown): void {
-    this.error = () => errorText(code);
+    this.error = { kind: 'refused', code };
     this.errorField = FIELD_OF[code];
     // What the server sends is checked like anything else: a nickname, or nothing.
     this.suggestion = code === 'NICK_TAKEN' && typeof suggestion === 'string' && normalizeNick(suggestion) === suggestion ? suggestion : undefined;
@@ -258,7 +270,7 @@ export class Lobby {
       await work();
     } catch (error: unknown) {
       console.warn('meshchat: request failed', error);
-      this.error = unreachableText;
+      this.error = { kind: 'unreachable' };
     } finally {
       this.busy = false;
       this.#hooks.changed();
