@@ -105,6 +105,8 @@ test('a narrowed link lowers each camera to what it carries, and a freed one bri
   expect(sending.map(({ maxBitrate }) => maxBitrate), 'each sender is given the budget (Chromium, Firefox)').toEqual([budget, budget]);
   for (const { bps } of sending) expect(bps, 'and sends within it').toBeLessThanOrEqual(budget * 1.2);
 
+  // Still at the top just before the link narrows, so what follows is the narrowing's doing.
+  await expect.poll(steps, { message: 'both cameras at the top step before the link narrows', timeout: 30_000 }).toBe(top);
   const shaper = narrow(await callPorts(alice), NARROW_KBPS);
   untilTestEnds({ stop: async () => shaper.close() });
   const narrowed = Date.now();

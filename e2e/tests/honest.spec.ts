@@ -15,13 +15,17 @@ const SOCKET_SAYS_NO_GOODBYE = () => {
   };
 };
 
-// Each goodbye is tested on its own: bob's beacon is stopped (his socket's goodbye must do), carol's
+/** In a page: it sends no beacon (its socket's goodbye must do). */
+const NO_BEACON = () => {
+  navigator.sendBeacon = () => true;
+};
+
+// Each goodbye is tested on its own: bob sends no beacon (his socket's goodbye must do), carol's
 // socket drops its goodbye (her beacon must do).
 test('a closed tab (Chromium or Firefox) leaves within seconds as "left", receipts stop waiting for it; a reload keeps the seat', async ({ join, firefox, server }) => {
   test.skip(NO_FIREFOX !== '', NO_FIREFOX);
   const alice = await join('alice', 'bye');
-  const bob = await join('bob', 'bye');
-  await bob.page.route('**/bye', (route) => route.abort());
+  const bob = await join('bob', 'bye', NO_BEACON);
   const carol = await FirefoxUser.open(firefox, `${server.url}/?room=bye`, 'carol', [SOCKET_SAYS_NO_GOODBYE]);
   await carol.join();
   await alice.connectedTo('bob', 'carol');

@@ -109,6 +109,7 @@ test('someone whose tab is gone but whose seat is held is shown as away, causes 
   // Bob's tab goes elsewhere, and its goodbye never gets out (as when the network goes first): his
   // links and his signaling connection are gone, his seat is held.
   await bob.page.evaluate(() => {
+    navigator.sendBeacon = () => true;
     for (const kind of [WebSocket, RTCDataChannel]) {
       const send = kind.prototype.send as (this: WebSocket | RTCDataChannel, data: string) => void;
       (kind.prototype as { send: unknown }).send = function (this: WebSocket | RTCDataChannel, data: string) {

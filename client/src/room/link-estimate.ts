@@ -5,6 +5,8 @@ const LOSS_CONGESTED = 0.05;
 /** A round-trip time this much over the link's best (both: so many seconds and so many times) is a queue building up. */
 const RTT_QUEUE_S = 0.1;
 const RTT_FACTOR = 1.5;
+/** An estimate this much above the last round's is a link still opening up, not a narrow one. */
+const OPENING = 1.1;
 /** Clean rounds before a better step is tried, and the most a failed try stretches that to. */
 const QUIET_ROUNDS = 2;
 const MAX_QUIET_ROUNDS = 8;
@@ -15,7 +17,11 @@ const PROBE_ROUNDS = 2;
 export interface LinkSignals {
   /** The available outgoing bitrate the browser reports (Chromium), if any. */
   available: number | undefined;
-  /** The browser says bandwidth is what holds our video back (Chromium); undefined where it does not say. */
+  /**
+   * The browser says bandwidth is what holds our video back (Chromium; undefined where it does not
+   * say), and the estimate is not growing: a new link's estimate climbs for its first seconds, and
+   * is held back all that while without being narrow.
+   */
   bandwidthLimited: boolean | undefined;
   /** What our video sent on the link over the round, bits/s. */
   sendBps: number | undefined;
@@ -61,7 +67,7 @@ export class LinkEstimate {
     if (stats.rtt !== undefined && stats.rtt > 0) this.#bestRtt = Math.min(this.#bestRtt, stats.rtt);
     // The first stats of a link are a starting point: a round's loss and rate need two.
     if (!last || stats.at <= last.at) {
-      this.#signals = { ...NOTHING, available: stats.available, bandwidthLimited: stats.bandwidthLimited };
+      this.#signals = { ...NOTHING, available: stats.available };
       return;
     }
     const seconds = (stats.at - last.at) / 1000;
@@ -85,7 +91,9 @@ export class LinkEstimate {
         this.#clean = 0;
       }
     }
-    this.#signals = { available: stats.available, bandwidthLimited: stats.bandwidthLimited, sendBps, congested, mayProbe: !this.#probing && this.#clean >= this.#wait, probing: this.#probing };
+    const opening = stats.available !== undefined && last.available !== undefined && stats.available > last.available * OPENING;
+    const bandwidthLimited = stats.bandwidthLimited === undefined ? undefined : stats.bandwidthLimited && !opening;
+    this.#signals = { available: stats.available, bandwidthLimited, sendBps, congested, mayProbe: !this.#probing && this.#clean >= this.#wait, probing: this.#probing };
   }
 
   /**

@@ -99,4 +99,22 @@ describe('the governor climbs back', () => {
       assert.ok(steps.filter((step) => step === 2).length > steps.length * 0.6, `${browser} (steps ${steps.join(' ')}): mostly on the step the link carries`);
     }
   });
+
+  it("a new link's estimate still climbing (Chromium says bandwidth holds the camera back meanwhile) is no reason to step down", () => {
+    const estimate = new LinkEstimate();
+    // The camera starts at the top; the estimate grows by half each round from 400 kbps, as a new link's congestion control opens up.
+    let step: number | undefined = 0;
+    let bytes = 0;
+    const steps: number[] = [];
+    for (let round = 0; round < 8; round++) {
+      const available = Math.min(400_000 * 1.5 ** round, 3_000_000);
+      bytes += (0.9 * available * (ROUND_MS / 1000)) / 8;
+      estimate.observe({ available, bandwidthLimited: true, rtt: 0.02, bytesSent: bytes, packetsSent: bytes / 1_200, packetsLost: 0, at: (round + 1) * ROUND_MS });
+      const signals = estimate.take();
+      const result = videoShape({ kind: 'video', receivers: 1, available: signals.available, both: false, watched: true, previous: step, signals, settings: CALL_DEFAULTS });
+      step = result.step ?? 0;
+      steps.push(step);
+    }
+    assert.deepEqual(steps, steps.map(() => 0), `steps ${steps.join(' ')}: never down while the estimate climbs`);
+  });
 });
