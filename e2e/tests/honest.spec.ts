@@ -21,8 +21,11 @@ const NO_BEACON = () => {
 };
 
 // Each goodbye is tested on its own: bob sends no beacon (his socket's goodbye must do), carol's
-// socket drops its goodbye (her beacon must do).
-test('a closed tab (Chromium or Firefox) leaves within seconds as "left", receipts stop waiting for it; a reload keeps the seat', async ({ join, firefox, server }) => {
+// socket drops its goodbye (her beacon must do). Firefox's page is left for another site rather than
+// its window closed: a Firefox window closed through WebDriver BiDi on a busy machine now and then
+// runs no `pagehide` at all (no goodbye on the links, the socket or a beacon: 2 fresh-clone runs in
+// 4), which no page can help.
+test('a closed tab (Chromium) or a page left for another (Firefox) leaves within seconds as "left", receipts stop waiting for it; a reload keeps the seat', async ({ join, firefox, server }) => {
   test.skip(NO_FIREFOX !== '', NO_FIREFOX);
   const alice = await join('alice', 'bye');
   const bob = await join('bob', 'bye', NO_BEACON);
@@ -52,15 +55,17 @@ test('a closed tab (Chromium or Firefox) leaves within seconds as "left", receip
   await carol.shows('notice', 'bob left the room.');
   await expect(alice.lines('notice').filter({ hasText: /Lost the direct link to bob|bob lost their connection/ })).toHaveCount(0);
 
-  // The Firefox tab closes: the same, at alice's; and what alice says next waits for nobody who left.
+  // carol leaves for another site in Firefox: the same, at alice's; and what alice says next waits for nobody who left.
+  // With others here the page asks first whether to leave; carol says yes.
+  carol.page.on('dialog', (dialog) => void dialog.accept());
   const closingFirefox = Date.now();
-  await carol.page.close();
+  await carol.page.goto('about:blank');
   await expect(alice.lines('notice').filter({ hasText: 'carol left the room' })).toHaveCount(1);
   const firefoxGoneMs = Date.now() - closingFirefox;
   await alice.say('anyone?');
   await expect(alice.receipt('anyone?')).toHaveCount(0);
   await expect(alice.lines('notice').filter({ hasText: 'Nobody else is connected yet' })).toHaveCount(1);
-  console.log(`[measure] goodbye: reload → seat back ${seatMs} ms, linked ${reloadMs} ms; Chromium tab closed → "left" at the others ${goneMs} ms; Firefox ${firefoxGoneMs} ms`);
+  console.log(`[measure] goodbye: reload → seat back ${seatMs} ms, linked ${reloadMs} ms; Chromium tab closed → "left" at the others ${goneMs} ms; Firefox page left ${firefoxGoneMs} ms`);
   expect(goneMs, 'left by its goodbye, not after the 30 s grace').toBeLessThan(15_000);
 });
 
