@@ -13,8 +13,11 @@ interface Sent {
   active: boolean | undefined;
 }
 
+/** A page either driver opened: Playwright's (Chromium) or puppeteer's (Firefox); both evaluate a function in it. */
+type AnyPage = { evaluate<R>(fn: () => Promise<R>): Promise<R> };
+
 /** Each open link's camera sender on `page`: bytes sent so far, and its encoding's parameters. */
-export const sentOn = (page: Page) =>
+export const sentOn = (page: AnyPage): Promise<Sent[]> =>
   page.evaluate(async () => {
     const out: Sent[] = [];
     for (const connection of (window as unknown as Captured).__connections) {
@@ -36,7 +39,7 @@ export const sentOn = (page: Page) =>
   });
 
 /** Each link's video bitrate out of `page` over three seconds, with the maxBitrate it was given. */
-export async function bitrates(page: Page): Promise<{ bps: number; maxBitrate: number | undefined }[]> {
+export async function bitrates(page: AnyPage): Promise<{ bps: number; maxBitrate: number | undefined }[]> {
   const before = await sentOn(page);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const after = await sentOn(page);

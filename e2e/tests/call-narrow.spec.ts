@@ -4,7 +4,7 @@
 // up; Firefox says no such thing and its congestion control keeps the link clean, so its own
 // encoder scales the picture, and the governor's step stays at or returns to the top.
 import { CALL_DEFAULTS, budgetPerReceiver } from '../../client/src/room/governor';
-import { button } from '../call-stats';
+import { bitrates, button } from '../call-stats';
 import { CAPTURE_CHANNELS, expect, test, untilTestEnds, type Captured, type User } from '../fixtures';
 import { FirefoxUser, NO_FIREFOX } from '../firefox';
 import { NO_SHAPER, narrow } from '../link-shaper';
@@ -43,29 +43,11 @@ async function settled(alice: User, bob: FirefoxUser): Promise<string> {
     if (widths.every((width) => width >= TOP)) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   } while (Date.now() < deadline);
-  return `alice sees Firefox's camera ${widths[0]} wide, bob sees Chromium's ${widths[1]} wide`;
+  return seenText(widths);
 }
 
-/** The page's camera sender on the call's link: the maxBitrate it was given, and what it sent over three seconds (bits/s). */
-const SENDING = async () => {
-  const connection = (window as unknown as Captured).__connections.find((each) => each.connectionState === 'connected' && each.getTransceivers().length > 0);
-  const sender = connection?.getSenders().find(({ track }) => track?.kind === 'video');
-  if (!sender) return { maxBitrate: 0, bps: 0 };
-  const sent = async () => {
-    let bytes = 0;
-    let at = 0;
-    (await sender.getStats()).forEach((report: { type: string; bytesSent?: number; timestamp: number }) => {
-      if (report.type !== 'outbound-rtp') return;
-      bytes += report.bytesSent ?? 0;
-      at = report.timestamp;
-    });
-    return { bytes, at };
-  };
-  const before = await sent();
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
-  const after = await sent();
-  return { maxBitrate: sender.getParameters().encodings[0]?.maxBitrate ?? 0, bps: Math.round(((after.bytes - before.bytes) * 8) / ((after.at - before.at) / 1000)) };
-};
+/** What each sees of the other, in words for the figures. */
+const seenText = ([atAlice, atBob]: number[]) => `alice sees Firefox's camera ${atAlice} wide, bob sees Chromium's ${atBob} wide`;
 
 /** The UDP ports of the link that carries the call, this page's and the other's. */
 const callPorts = (user: User) =>
@@ -93,7 +75,7 @@ test('a narrowed link lowers each camera to what it carries, and a freed one bri
   await bob.click('button', 'Camera');
 
   const steps = async () => `Chromium's camera scaled down ${await alice.page.evaluate(SCALE)}×, Firefox's ${await bob.page.evaluate(SCALE)}×`;
-  const seen = async () => `alice sees Firefox's camera ${await chromiumSees(alice, 'bob')} wide, bob sees Chromium's ${await firefoxSees(bob, 'alice')} wide`;
+  const seen = async () => seenText([await chromiumSees(alice, 'bob'), await firefoxSees(bob, 'alice')]);
   const top = "Chromium's camera scaled down 1×, Firefox's 1×";
   await expect.poll(steps, { message: 'both cameras at the top step on a free link', timeout: 30_000 }).toBe(top);
   await expect.poll(async () => (await chromiumSees(alice, 'bob')) * (await firefoxSees(bob, 'alice')) > 0, { message: 'both see the other' }).toBe(true);
@@ -101,7 +83,8 @@ test('a narrowed link lowers each camera to what it carries, and a freed one bri
   const free = await settled(alice, bob);
   // Both senders keep to the governor's budget for one receiver, each way.
   const budget = budgetPerReceiver({ kind: 'video', receivers: 1, both: false, settings: CALL_DEFAULTS });
-  const sending = [await alice.page.evaluate(SENDING), await bob.page.evaluate(SENDING)];
+  // One link each: its camera sender's maxBitrate and what it sent over three seconds.
+  const sending = [(await bitrates(alice.page))[0] ?? { bps: 0, maxBitrate: 0 }, (await bitrates(bob.page))[0] ?? { bps: 0, maxBitrate: 0 }];
   expect(sending.map(({ maxBitrate }) => maxBitrate), 'each sender is given the budget (Chromium, Firefox)').toEqual([budget, budget]);
   for (const { bps } of sending) expect(bps, 'and sends within it').toBeLessThanOrEqual(budget * 1.2);
 

@@ -279,12 +279,11 @@ export class RoomRegistry {
       this.goodbye(socketId, false);
       return 'said';
     }
-    for (const [socketId, id] of [...this.#holding, ...[...this.#held].map(([socketId, held]) => [socketId, held.seatId] as const)]) {
-      if (id !== seatId) continue;
-      this.goodbye(socketId, true);
-      return 'said';
-    }
-    return 'elsewhere';
+    // A socket that dropped: its seat is being held, or is held.
+    const dropped = [...this.#holding].find(([, id]) => id === seatId)?.[0] ?? [...this.#held].find(([, held]) => held.seatId === seatId)?.[0];
+    if (dropped === undefined) return 'elsewhere';
+    this.goodbye(dropped, true);
+    return 'said';
   }
 
   /** Free the seat held as `holdId` after `ms`, unless it was resumed; those who stay are told it left for `reason`. */

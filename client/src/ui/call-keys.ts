@@ -37,7 +37,6 @@ export function callShortcut(event: KeyboardEvent, chat: ChatController): void {
   void action();
 }
 
-
 /** Whether the call's own screen is needed now: we are in a call, someone in the room is, or someone calls us. */
 export function callNeeded(chat: ChatController): boolean {
   const call = chat.calls.call;

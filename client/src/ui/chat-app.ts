@@ -186,7 +186,6 @@ export class ChatApp extends LitElement {
     }
   }
 
-  /** The call: its controls, and a tile for everyone else in it while we are. */
   /** The call's shortcuts, wherever the focus is in the room. */
   readonly #onKey = (event: KeyboardEvent) => callShortcut(event, this.chat);
   /** The call's own screen, loaded the first time a call is needed (see call-keys.ts). */

@@ -72,7 +72,7 @@ export class ChatController implements ReactiveController {
     this.lobby = new Lobby(options.signalingUrl, {
       entered: (joined, key) => this.#enter(joined, key),
       left: () => this.#reset(),
-      pointsAt: (seat) => pointsAtSeat(seat),
+      pointsAt: pointsAtSeat,
       server: {
         announce: (text) => this.notice(msg(str`Announcement: ${text}`)),
         refused: (event, code) => this.notice(refusedText(event, code)),
