@@ -79,4 +79,23 @@ describe('goodbye by beacon', () => {
     assert.deepEqual(await left, [{ nick: 'alice', reason: 'disconnected' }]);
     assert.ok(Date.now() - dropped >= 1_100, 'the new page keeps the whole reconnect grace');
   });
+
+  it('a flood of beacons from one address is answered 429 and costs no one their seat', async () => {
+    const { url } = await startServer({ reconnectGraceMs: 600, reloadGraceMs: 50 });
+    const [a, b] = await Promise.all([connect(url), connect(url)]);
+    const { session } = await joined(a, 'alice', 'r');
+    await joined(b, 'bob', 'r');
+    const forged = `${session.slice(0, -4)}AAAA`;
+    const statuses = [];
+    for (let i = 0; i < 80; i++) statuses.push((await beacon(url, forged)).status);
+    assert.equal(statuses[0], 204);
+    assert.equal(statuses.at(-1), 429);
+    // alice's real beacon, from the same flooded address, is refused too: her drop keeps its grace.
+    assert.equal((await beacon(url, session)).status, 429);
+    const dropped = Date.now();
+    const left = nextEvent(b, 'peer-left', 3_000);
+    a.disconnect();
+    assert.deepEqual(await left, [{ nick: 'alice', reason: 'disconnected' }]);
+    assert.ok(Date.now() - dropped >= 500);
+  });
 });
