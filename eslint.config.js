@@ -29,7 +29,7 @@ export default tseslint.config(
     { layer: 'net', forbidden: ['../room', '../room/*', '../app', '../app/*', '../ui', '../ui/*', 'lit', 'lit/*', '@lit/*'] },
     { layer: 'room', forbidden: ['../ui', '../ui/*', '../app', '../app/*', '../net/*', 'lit', 'lit/*', '@lit/*', 'socket.io-client', 'simple-peer', 'simple-peer/*'] },
     { layer: 'app', forbidden: ['../ui', '../ui/*', '../net/*', '../room/*', 'lit', 'lit/*', '@lit/*', 'simple-peer', 'simple-peer/*'] },
-    { layer: 'ui', forbidden: ['../net/*', '../room/*', '../app/*'] },
+    { layer: 'ui', forbidden: ['../net', '../net/*', '../room/*', '../app/*', 'socket.io-client', 'simple-peer', 'simple-peer/*'] },
   ].map(({ layer, forbidden }) => ({
     files: [`client/src/${layer}/**/*.ts`],
     rules: {

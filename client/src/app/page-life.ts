@@ -40,6 +40,8 @@ export class PageLife {
   }
 
   start(): void {
+    // No page at all (the app layer run by Node, in tests): nothing to watch.
+    if (typeof window === 'undefined') return;
     document.addEventListener('visibilitychange', this.#onVisibility);
     window.addEventListener('pagehide', this.#onPageHide);
     window.addEventListener('pageshow', this.#onPageShow);
@@ -48,6 +50,7 @@ export class PageLife {
   }
 
   stop(): void {
+    if (typeof window === 'undefined') return;
     document.removeEventListener('visibilitychange', this.#onVisibility);
     window.removeEventListener('pagehide', this.#onPageHide);
     window.removeEventListener('pageshow', this.#onPageShow);

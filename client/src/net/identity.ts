@@ -7,10 +7,17 @@ const DB = 'meshchat';
 const STORE = 'certificates';
 const TAB_KEY = 'meshchat:tab';
 
+/** This page's id where the tab's storage is refused: what is kept under it lasts until a reload. */
+let pageId: string | undefined;
+
 function tabId(): string {
-  let id = sessionStorage.getItem(TAB_KEY);
-  if (!id) sessionStorage.setItem(TAB_KEY, (id = crypto.randomUUID()));
-  return id;
+  try {
+    let id = sessionStorage.getItem(TAB_KEY);
+    if (!id) sessionStorage.setItem(TAB_KEY, (id = crypto.randomUUID()));
+    return id;
+  } catch {
+    return (pageId ??= crypto.randomUUID());
+  }
 }
 
 function request<T>(run: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTransactionMode): Promise<T> {

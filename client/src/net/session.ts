@@ -137,11 +137,19 @@ export class SignalingSession {
 
   /** Keep the seat in this tab, so a reload takes it back at once instead of finding the name taken. */
   keepSeat(seat: KeptSeat): void {
-    sessionStorage.setItem(SEAT_KEY, JSON.stringify(seat));
+    try {
+      sessionStorage.setItem(SEAT_KEY, JSON.stringify(seat));
+    } catch {
+      // Storage refused (some private windows): a reload then asks for the seat by name again.
+    }
   }
 
   forgetSeat(): void {
-    sessionStorage.removeItem(SEAT_KEY);
+    try {
+      sessionStorage.removeItem(SEAT_KEY);
+    } catch {
+      // Nothing was kept.
+    }
   }
 
   /** The seat this tab held before a reload, if it kept one. */

@@ -1,5 +1,5 @@
 import { HISTORY_DEFAULTS, HISTORY_MAX_COUNT, isPairRoom, normalizeRoom } from '@meshchat/protocol';
-import type { KeptSeat } from '../net';
+import type { KeptSeat } from '../app';
 import { CALL_DEFAULTS, secretFromHash, type CallSettings } from '../room';
 
 /** Where the signaling server is: `?signal=` for trying another one, else the build's, else this page's origin. */

@@ -1,7 +1,7 @@
 // An in-memory stand-in for the signaling server and WebRTC, to run several rooms in one process.
 // Links open once an offer and its answer have crossed; frames arrive in order, a turn later.
 import { HISTORY_DEFAULTS, type ErrorCode, type PeerMessage, type Result, type SignalData } from '@meshchat/protocol';
-import type { DirectLink, LinkFailure, LinkHooks, LinkState } from '../../src/net';
+import type { DirectLink, LinkFactory, LinkFailure, LinkHooks, LinkState } from '../../src/net';
 import { Log, Room, type Arrival, type Notice, type SigningKeys } from '../../src/room';
 import { newKeyPair, publicKey } from '../../src/room/signing';
 
@@ -132,11 +132,7 @@ export class FakeNet {
     const room = new Room({
       me: nick,
       proofKey,
-      links: (remote, initiator, hooks) => {
-        const link = new FakeLink(nick, remote, initiator, hooks, this, `sha-256 ${browser}`);
-        this.links.push(link);
-        return link;
-      },
+      links: this.linksFor(nick, browser),
       relay: (to, data, answered) => this.#relay(nick, to, data, answered),
       log,
       words: (notice) => {
@@ -154,6 +150,15 @@ export class FakeNet {
     this.members.set(nick, member);
     room.enter('lobby', others);
     return member;
+  }
+
+  /** How `nick`'s links are made, from `browser` (its certificate): offers and answers go however its room sends signals. */
+  linksFor(nick: string, browser = `${nick}'s browser`): LinkFactory {
+    return (remote, initiator, hooks) => {
+      const link = new FakeLink(nick, remote, initiator, hooks, this, `sha-256 ${browser}`);
+      this.links.push(link);
+      return link;
+    };
   }
 
   leave(nick: string): void {
