@@ -1,8 +1,9 @@
 import { css } from 'lit';
+import { confirmStyles } from './confirm.styles';
 import { visuallyHidden } from './visually-hidden';
 
 /** The app's layout and its colours for light and dark. */
-export const chatAppStyles = css`
+const layout = css`
   :host {
     /* Colours for light and dark, each with at least 4.5:1 contrast on its background. */
     color-scheme: light dark;
@@ -119,20 +120,6 @@ export const chatAppStyles = css`
     font-style: italic;
     color: var(--muted);
   }
-  aside {
-    display: flex;
-    flex-direction: column;
-    gap: 0.75rem;
-    padding: 0.5rem 1rem;
-    border-left: 1px solid var(--border);
-    background: var(--bg);
-    overflow-y: auto;
-  }
-  aside h2 {
-    font-size: 1rem;
-    margin: 0;
-  }
-  aside button,
   .waiting button {
     padding: 0.4rem 0.8rem;
   }
@@ -170,35 +157,6 @@ export const chatAppStyles = css`
   }
   .confirm.move {
     border-color: var(--accent);
-  }
-  .history-info,
-  .history-info p {
-    margin: 0;
-    font-size: 0.85em;
-    color: var(--muted);
-  }
-  .history-info label {
-    display: flex;
-    gap: 0.4rem;
-    align-items: baseline;
-    margin-top: 0.4rem;
-    color: var(--fg);
-  }
-  .confirm {
-    display: grid;
-    grid-template-columns: 1fr 1fr;
-    gap: 0.5rem;
-    padding: 0.5rem;
-    border: 1px solid var(--danger);
-    border-radius: 0.25rem;
-  }
-  .confirm p {
-    grid-column: 1 / -1;
-    margin: 0;
-  }
-  .confirm .danger {
-    color: var(--danger);
-    font-weight: 600;
   }
   .waiting {
     text-align: center;
@@ -256,14 +214,7 @@ export const chatAppStyles = css`
     .room {
       grid-template-columns: 1fr;
     }
-    /* People slides over the conversation from the right. */
-    aside {
-      position: fixed;
-      inset: 0 0 0 auto;
-      width: min(18rem, 85vw);
-      z-index: 2;
-      border-left: 1px solid var(--border);
-      box-shadow: -4px 0 16px #0005;
-    }
   }
 `;
+
+export const chatAppStyles = [layout, confirmStyles];

@@ -1,9 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import { Attention, type Permission } from './attention';
 import { chatAppStyles } from './chat-app.styles';
 import { callEntry, callNeeded, callShortcut } from './call-keys';
-import { alone, conversationTabs, languagePicker, moveQuestion, peoplePane, previousRoom, waitingScreen, whereWeAre } from './room-panes';
+import { alone, conversationTabs, languagePicker, moveQuestion, previousRoom, waitingScreen, whereWeAre } from './room-panes';
 import { InviteCopy, createPrivate, inviteLink, joinFromForm, ownLink } from './room-links';
 import { ChatController } from './chat-controller';
 import { callSettings, historyShared, iceTransportPolicy, roomFromLocation, signalingOverride, signalingUrl } from './config';
@@ -13,6 +12,7 @@ import type {
   FileActionEvent,
   JoinRequestEvent,
   PairRequestEvent,
+  PrivateToEvent,
   SendFilesEvent,
   SendMessageEvent,
 } from './events';
@@ -21,9 +21,8 @@ import { secretFromHash } from '../room';
 import './join-screen';
 import './message-composer';
 import './message-log';
-import './people-list';
+import './people-pane';
 import type { MessageComposer } from './message-composer';
-import type { PeopleList } from './people-list';
 
 /** Narrower than this, People becomes a drawer opened from the header. */
 const NARROW = '(max-width: 40rem)';
@@ -36,8 +35,6 @@ export class ChatApp extends LitElement {
     drawerOpen: { state: true },
     narrow: { state: true },
     dragging: { state: true },
-    notifications: { state: true },
-    confirmingLeave: { state: true },
     movingTo: { state: true },
   };
 
@@ -53,13 +50,9 @@ export class ChatApp extends LitElement {
   #renderedAt = -Infinity;
   readonly #narrowQuery = window.matchMedia(NARROW);
   declare drawerOpen: boolean;
-  /** Leave was pressed with others here: asking first, as what was said is kept nowhere. */
-  declare confirmingLeave: boolean;
   declare narrow: boolean;
   /** Files are being dragged over the conversation. */
   declare dragging: boolean;
-  /** Whether desktop notifications may be shown, as of the last time we asked. */
-  declare notifications: Permission;
   /** Copying the invite link, and saying so beside the button. */
   readonly #invite = new InviteCopy(
     () => {
@@ -95,10 +88,8 @@ export class ChatApp extends LitElement {
   constructor() {
     super();
     this.drawerOpen = false;
-    this.confirmingLeave = false;
     this.narrow = this.#narrowQuery.matches;
     this.dragging = false;
-    this.notifications = Attention.permission;
     updateWhenLocaleChanges(this);
   }
 
@@ -170,18 +161,14 @@ export class ChatApp extends LitElement {
           </div>
           ${this.narrow && !this.drawerOpen
             ? nothing
-            : peoplePane(chat, {
-                narrow: this.narrow,
-                notifications: this.notifications,
-                confirmingLeave: this.confirmingLeave,
-                notified: (answer) => (this.notifications = answer),
-                closeDrawer: () => this.#toggleDrawer(false),
-                openPrivate: (nick) => this.#openPrivate(nick),
-                askToLeave: () => this.#askToLeave(),
-                stay: (event) => this.#stayInRoom(event),
-                leave: () => this.#leave(),
-                inviteButton: () => this.#invite.render(() => inviteLink(this.chat)),
-              })}
+            : html`<mc-people-pane
+                id="people-panel"
+                .chat=${chat}
+                ?narrow=${this.narrow}
+                @private-to=${(event: PrivateToEvent) => this.#openPrivate(event.nick)}
+                @leave-room=${() => this.chat.leave()}
+                @close-drawer=${() => this.#toggleDrawer(false)}
+              ></mc-people-pane>`}
         </div>`;
     }
   }
@@ -195,27 +182,6 @@ export class ChatApp extends LitElement {
     this.chat.closeView(nick);
     // Focus goes to what now shows: the room's tab.
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('nav button[data-view=""]')?.focus());
-  }
-
-  #askToLeave(): void {
-    if (this.chat.people.size === 0) {
-      this.#leave();
-      return;
-    }
-    this.confirmingLeave = true;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('.confirm .stay')?.focus());
-  }
-
-  #stayInRoom(event: Event): void {
-    // Escape here must not also close the phone drawer around it.
-    event.stopPropagation();
-    this.confirmingLeave = false;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('button.leave')?.focus());
-  }
-
-  #leave(): void {
-    this.confirmingLeave = false;
-    this.chat.leave();
   }
 
   /** A pasted link with another private room's secret changes only the fragment: asked, never followed unasked. */
@@ -289,12 +255,7 @@ export class ChatApp extends LitElement {
         this.renderRoot.querySelector<HTMLElement>('.drawer-toggle')?.focus();
         return;
       }
-      const people = this.renderRoot.querySelector<PeopleList>('aside mc-people-list');
-      await people?.updateComplete;
-      people?.focus();
-      if (!this.renderRoot.querySelector('aside')?.contains((this.renderRoot as ShadowRoot).activeElement)) {
-        this.renderRoot.querySelector<HTMLElement>('aside button')?.focus();
-      }
+      await this.renderRoot.querySelector('mc-people-pane')?.focusInside();
     });
   }
 
@@ -319,6 +280,7 @@ export class ChatApp extends LitElement {
     // defined it: until then the element is a plain one, drawn when it is upgraded).
     const call: { requestUpdate?: () => void } | null = this.renderRoot.querySelector('mc-call');
     call?.requestUpdate?.();
+    this.renderRoot.querySelector('mc-people-pane')?.requestUpdate();
     const { screen, view } = this.chat;
     const shown = `${screen}\n${view ?? ''}`;
     if (shown === this.#shown) return;

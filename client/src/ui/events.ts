@@ -98,6 +98,21 @@ export class OpenViewEvent extends Event {
     super(OpenViewEvent.type, options);
   }
 }
+/** The user chose to leave the room (asked first, where others are here). */
+export class LeaveRoomEvent extends Event {
+  static readonly type = 'leave-room';
+  constructor() {
+    super(LeaveRoomEvent.type, options);
+  }
+}
+
+/** The phone's People drawer is to close (Close, or Escape inside it). */
+export class CloseDrawerEvent extends Event {
+  static readonly type = 'close-drawer';
+  constructor() {
+    super(CloseDrawerEvent.type, options);
+  }
+}
 
 declare global {
   interface HTMLElementEventMap {
@@ -110,5 +125,7 @@ declare global {
     'send-files': SendFilesEvent;
     'file-action': FileActionEvent;
     'open-view': OpenViewEvent;
+    'leave-room': LeaveRoomEvent;
+    'close-drawer': CloseDrawerEvent;
   }
 }

@@ -1,10 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { isPairRoom } from '@meshchat/protocol';
 import { msg, str } from '@lit/localize';
-import { Attention, type Permission } from './attention';
 import type { ChatController } from './chat-controller';
-import { historyLimits } from './config';
-import type { ComparedEvent, PrivateToEvent } from './events';
 import { LANGUAGES, currentLanguage, useLanguage, type Language } from './i18n';
 
 /** A chat with a stranger is named after them, once they are there. */
@@ -39,84 +36,6 @@ export function conversationTabs(chat: ChatController, close: (nick: string) => 
         >`,
     )}
   </nav>`;
-}
-
-/** What the room keeps and where, and whether our own messages are part of it. */
-function historyInfo(chat: ChatController): TemplateResult {
-  if (!chat.historyShared) {
-    return html`<p class="history-info">${msg('This room keeps no history: people who join later see only what is said after they come.')}</p>`;
-  }
-  const { count, ms } = historyLimits();
-  const hours = Math.round(ms / 3600_000);
-  return html`<div class="history-info">
-    <p>${msg(str`History: the last ${count} messages of the last ${hours} hours are kept in the tabs of the people here (in memory, never on a server) and given, signed by their authors, to people who join later.`)}</p>
-    <label
-      ><input type="checkbox" .checked=${chat.shareMine} @change=${(event: Event) => (chat.shareMine = (event.target as HTMLInputElement).checked)} />
-      ${msg('Share my messages with people who join later')}</label
-    >
-  </div>`;
-}
-
-/** What the people pane shows of the page around it, and what it asks the page to do. */
-export interface PeoplePaneParts {
-  /** A phone's width: the pane is a drawer, with Close. */
-  narrow: boolean;
-  notifications: Permission;
-  /** Leave was pressed with others here: the pane asks first. */
-  confirmingLeave: boolean;
-  notified(answer: Permission): void;
-  closeDrawer(): void;
-  openPrivate(nick: string): void;
-  askToLeave(): void;
-  stay(event: Event): void;
-  leave(): void;
-  inviteButton(): unknown;
-}
-
-/** People and the room: who is here, notifications, the invite link, the room's history, and Leave (asking first). */
-export function peoplePane(chat: ChatController, parts: PeoplePaneParts): TemplateResult {
-  const permission = parts.notifications;
-  return html`<aside
-    id="people-panel"
-    aria-label=${msg('People and room')}
-    @keydown=${(event: KeyboardEvent) => {
-      if (event.key === 'Escape' && parts.narrow) parts.closeDrawer();
-    }}
-  >
-    <h2>${msg('People')}</h2>
-    <mc-people-list
-      .me=${chat.nick}
-      .people=${new Map(chat.people)}
-      .call=${chat.callPeers}
-      .compared=${chat.compared}
-      @private-to=${(event: PrivateToEvent) => parts.openPrivate(event.nick)}
-      @compared=${(event: ComparedEvent) => chat.markCompared(event.nick, event.code)}
-    ></mc-people-list>
-    ${permission === 'default'
-      ? html`<button @click=${() => void Attention.ask().then((answer) => parts.notified(answer))}>${msg('Notify me of new messages')}</button>`
-      : nothing}
-    ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
-    ${chat.withStranger ? nothing : parts.inviteButton()} ${chat.withStranger ? nothing : historyInfo(chat)}
-    ${parts.confirmingLeave
-      ? html`<div
-          class="confirm"
-          role="alertdialog"
-          aria-labelledby="leave-question"
-          @keydown=${(event: KeyboardEvent) => {
-            if (event.key === 'Escape') parts.stay(event);
-          }}
-        >
-          <p id="leave-question">
-            ${chat.historyShared
-              ? msg('Leave the room? What was said here is kept only in the browsers of the people still here.')
-              : msg('Leave the room? What was said here is kept nowhere, so you will not see it again.')}
-          </p>
-          <button class="danger" @click=${() => parts.leave()}>${msg('Leave')}</button>
-          <button class="stay" @click=${(event: Event) => parts.stay(event)}>${msg('Stay')}</button>
-        </div>`
-      : html`<button class="leave" @click=${() => parts.askToLeave()}>${msg('Leave')}</button>`}
-    ${parts.narrow ? html`<button @click=${() => parts.closeDrawer()}>${msg('Close')}</button>` : nothing}
-  </aside>`;
 }
 
 /** A link to another room opened in this tab: the room it was in is offered to go back to, never taken back unasked. */
