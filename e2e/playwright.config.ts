@@ -1,7 +1,7 @@
 import { defineConfig, type LaunchOptions } from '@playwright/test';
-import { CHROMIUM_FLAGS, chromium, headlessShell } from './chromium-flags';
-import { EXPECT_TIMEOUT_MS } from './limits';
-import { speakingMicrophone } from './noise-video';
+import { CHROMIUM_FLAGS, chromium, headlessShell } from '@meshchat/testkit/chromium-flags';
+import { EXPECT_TIMEOUT_MS } from './helpers/limits';
+import { speakingMicrophone } from './helpers/noise-video';
 
 // Every page's microphone talks (see noise-video.ts): calls have speech to hear and to show as speaking.
 const launch = (executablePath: string | undefined): LaunchOptions => ({
@@ -21,7 +21,7 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
-  reporter: [['list'], ['./headroom.ts', { expectTimeoutMs: EXPECT_TIMEOUT_MS }]],
+  reporter: [['list'], ['./helpers/headroom.ts', { expectTimeoutMs: EXPECT_TIMEOUT_MS }]],
   outputDir: '../test-results',
   projects: [
     { name: 'e2e', testIgnore: [CHAOS, NAT, SIX_CAMERAS, NEEDS_FULL_BROWSER], use: { launchOptions: launch(headlessShell) } },

@@ -5,4 +5,4 @@
 set -eu
 spec=${1:?usage: npm run test:e2e:repeat -- <spec> [times, default 20]}
 times=${2:-20}
-exec sh ./run-isolated.sh playwright test "$spec" --repeat-each "$times" --no-deps --max-failures 1 --workers "${E2E_WORKERS:-1}"
+exec sh ../testkit/run-isolated.sh playwright test "$spec" --repeat-each "$times" --no-deps --max-failures 1 --workers "${E2E_WORKERS:-1}"

@@ -4,7 +4,7 @@
 // (`?governor=off`). Chromium's fake camera (640×480, 30 fps) and microphone stand in for people.
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_FLAGS, headlessShell } from '../../e2e/chromium-flags';
+import { CHROMIUM_FLAGS, headlessShell } from '@meshchat/testkit/chromium-flags';
 import { ServerProcess, median, type BenchOptions } from './harness';
 
 export interface FirstFrame {

@@ -1,10 +1,10 @@
-// Time to the first message across the NAT lab: for every cell of the matrix in e2e/nat-meet.ts
+// Time to the first message across the NAT lab: for every cell of the matrix in testkit/src/nat-meet.ts
 // (pairs of site kinds × built-in STUN, TURN, a third person relaying), from the second person's
 // Join to the first message shown at the other end, over several rounds. Needs root (network
 // namespaces); elsewhere it says why and measures nothing.
 import type { BrowserContext } from '@playwright/test';
-import { NatLab, SITES, whyNoLab } from '../../e2e/nat-lab';
-import { CONFIGS, PAIRS, labBrowsers, matrixTable, runMatrix, startLabServers, type Cell, type Config } from '../../e2e/nat-meet';
+import { NatLab, SITES, whyNoLab } from '@meshchat/testkit/nat-lab';
+import { CONFIGS, PAIRS, labBrowsers, matrixTable, runMatrix, startLabServers, type Cell, type Config } from '@meshchat/testkit/nat-meet';
 import { median, type BenchOptions } from './harness';
 
 export interface NatCell {

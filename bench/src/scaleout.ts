@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { startRedis } from '@meshchat/signaling/test/redis-server';
+import { startRedis } from '@meshchat/testkit/redis-server';
 import { ServerProcess, median, percentile, type BenchOptions } from './harness';
 import { candidate } from './relay';
 import { SocketIoWire } from './wire';

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { COLOUR_RULES, violations } from '../axe';
-import { expect, test } from '../fixtures';
+import { COLOUR_RULES, violations } from '../helpers/axe';
+import { expect, test } from '../helpers/fixtures';
 
 /** Every rule on the screen as it is in light colours, then the colour rules again in dark, switched in place. */
 async function bothThemes(page: Page, screen: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { expect, test } from '../fixtures';
+import { expect, test } from '../helpers/fixtures';
 
 /**
  * Headless Chromium never hides a tab, so the page is told it is hidden the way a browser would:

@@ -2,10 +2,12 @@
 // sends on each link (bytesSent over time) and what it was asked to send (the encoding's
 // maxBitrate), as the call grows from 2 to 4 cameras and a fifth person. The camera shows noise, which does not
 // compress: what goes out is what was allowed.
-import { budget as budgetOf, button, dtx, followsBudget, sentOn, videoBytesFrom } from '../call-stats';
-import { CHROMIUM_FLAGS, headlessShell } from '../chromium-flags';
-import { CAPTURE_CHANNELS, expect, fillJoin, test, User } from '../fixtures';
-import { noiseCameraFlags } from '../noise-video';
+import { budget as budgetOf, button, dtx, followsBudget, sentOn, videoBytesFrom } from '../helpers/call-stats';
+import { CHROMIUM_FLAGS, headlessShell } from '@meshchat/testkit/chromium-flags';
+import { CAPTURE_CHANNELS } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
+import { fillJoin, User } from '@meshchat/testkit/user';
+import { noiseCameraFlags } from '../helpers/noise-video';
 
 test.use({ launchOptions: { ...(headlessShell ? { executablePath: headlessShell } : {}), args: [...CHROMIUM_FLAGS, ...noiseCameraFlags()] } });
 

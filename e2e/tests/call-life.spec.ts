@@ -1,9 +1,11 @@
 // A call as people live it: found from outside, joined from its bar, heard about in a live region,
 // shared again and again, left and joined again, folded away on a phone; and chat beside it never
 // restarts anyone's picture or sound.
-import { violations } from '../axe';
-import { COUNT_RELOADS, RELOADS, button, flowing } from '../call-stats';
-import { CAPTURE_CHANNELS, expect, test, type Captured, type User } from '../fixtures';
+import { violations } from '../helpers/axe';
+import { COUNT_RELOADS, RELOADS, button, flowing } from '../helpers/call-stats';
+import { CAPTURE_CHANNELS, type Captured } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
+import { type User } from '@meshchat/testkit/user';
 
 const region = (user: User) => user.page.locator('mc-chat-app').getByRole('region', { name: 'Call', exact: true });
 const announced = (user: User) => region(user).getByRole('status');

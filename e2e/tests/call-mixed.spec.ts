@@ -1,9 +1,10 @@
 // A call across the two engines: Chromium and Firefox hear and see each other, find the call from
 // its bar, see Unmute, get a screen shared twice, and chat beside it reloads no tile in either;
 // then Firefox calls Chromium alone from a private conversation.
-import { COUNT_RELOADS, RELOADS, button, flowing } from '../call-stats';
-import { CAPTURE_CHANNELS, expect, test } from '../fixtures';
-import { FirefoxUser, NO_FIREFOX } from '../firefox';
+import { COUNT_RELOADS, RELOADS, button, flowing } from '../helpers/call-stats';
+import { CAPTURE_CHANNELS } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
+import { FirefoxUser, NO_FIREFOX } from '../helpers/firefox';
 
 test.skip(NO_FIREFOX !== '', NO_FIREFOX);
 

@@ -2,10 +2,12 @@
 // others and receives five. Each sender's outgoing bitrate on every link follows its share of the
 // upload (getStats bytesSent over time against the budget). Thirty encoders and thirty decoders
 // on two cores: it runs on its own, after the rest.
-import { budget, button, followsBudget } from '../call-stats';
-import { CHROMIUM_FLAGS, headlessShell } from '../chromium-flags';
-import { CAPTURE_CHANNELS, expect, fillJoin, test, User } from '../fixtures';
-import { noiseCameraFlags } from '../noise-video';
+import { budget, button, followsBudget } from '../helpers/call-stats';
+import { CHROMIUM_FLAGS, headlessShell } from '@meshchat/testkit/chromium-flags';
+import { CAPTURE_CHANNELS } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
+import { fillJoin, User } from '@meshchat/testkit/user';
+import { noiseCameraFlags } from '../helpers/noise-video';
 
 test.use({ launchOptions: { ...(headlessShell ? { executablePath: headlessShell } : {}), args: [...CHROMIUM_FLAGS, ...noiseCameraFlags()] } });
 

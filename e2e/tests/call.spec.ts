@@ -6,9 +6,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { violations } from '../axe';
-import { button, flowing } from '../call-stats';
-import { CAPTURE_CHANNELS, expect, fillJoin, reloadPastQuestion, test, User, type Captured } from '../fixtures';
+import { violations } from '../helpers/axe';
+import { button, flowing } from '../helpers/call-stats';
+import { CAPTURE_CHANNELS, type Captured } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
+import { fillJoin, User } from '@meshchat/testkit/user';
+import { reloadPastQuestion } from '../helpers/pages';
 
 const tile = (user: User, nick: string) => user.page.locator(`[data-call-peer="${nick}"]`);
 

@@ -1,7 +1,11 @@
 // Delivery under chaos: four pages chat fast while links are cut at random and the signaling
 // server is killed and restarted once. Every message must be shown exactly once, in each
 // sender's order, to everyone it was for, and every receipt must end at ✓✓.
-import { CAPTURE_CHANNELS, SignalingProcess, User, expect, fillJoin, newPage, test, type Captured } from '../fixtures';
+import { CAPTURE_CHANNELS, type Captured } from '../helpers/capture';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { newPage } from '../helpers/pages';
 
 const NICKS = ['ana', 'ben', 'cat', 'dan'] as const;
 /** Long enough for about a dozen cuts and the restart halfway; longer finds nothing more and costs the suite. */

@@ -1,4 +1,6 @@
-import { User, expect, fillJoin, reloadPastQuestion, test } from '../fixtures';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { reloadPastQuestion } from '../helpers/pages';
 
 test('two users chat both ways', async ({ join, openPage }) => {
   const alice = await join('alice');

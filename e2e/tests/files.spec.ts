@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CAPTURE_CHANNELS, expect, test, type Captured, type User } from '../fixtures';
+import { CAPTURE_CHANNELS, type Captured } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
+import { type User } from '@meshchat/testkit/user';
 
 const MiB = 1024 * 1024;
 

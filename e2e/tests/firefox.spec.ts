@@ -1,12 +1,15 @@
-import { startCoturn, NAMESPACE_IP, NO_NAMESPACE_IP } from '../coturn';
-import { SignalingProcess, User, expect, fillJoin, joinAt, newPage, test } from '../fixtures';
+import { startCoturn, NAMESPACE_IP, NO_NAMESPACE_IP } from '@meshchat/testkit/coturn';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { joinAt, newPage } from '../helpers/pages';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AXE_TAGS } from '../axe';
-import { AXE_SOURCE, FIREFOX_DOWNLOADS, FirefoxUser, NO_FIREFOX } from '../firefox';
+import { AXE_TAGS } from '../helpers/axe';
+import { AXE_SOURCE, FIREFOX_DOWNLOADS, FirefoxUser, NO_FIREFOX } from '../helpers/firefox';
 
 test.skip(NO_FIREFOX !== '', NO_FIREFOX);
 

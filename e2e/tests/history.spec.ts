@@ -2,7 +2,9 @@
 // tabs, each message signed by its author; what a member alters, drops or invents shows as such.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { User, expect, fillJoin, recordedPage, reloadPastQuestion, test, type InitScripts } from '../fixtures';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { recordedPage, reloadPastQuestion, type InitScripts } from '../helpers/pages';
 
 /** The room's history on `user`'s screen, above the divider: each line's text and how it is known. */
 const earlier = (user: User) => user.log.locator('.earlier .line');

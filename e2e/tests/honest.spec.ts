@@ -1,7 +1,11 @@
 // What the page says is true and said once: a closed tab leaves in seconds, an outage is one line,
 // a link that drops and recovers is one line, a link goes where it points, and the small things.
-import { CAPTURE_CHANNELS, SignalingProcess, User, expect, fillJoin, joinAt, newPage, reloadPastQuestion, test, type Captured } from '../fixtures';
-import { FirefoxUser, NO_FIREFOX } from '../firefox';
+import { CAPTURE_CHANNELS, type Captured } from '../helpers/capture';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { joinAt, newPage, reloadPastQuestion } from '../helpers/pages';
+import { FirefoxUser, NO_FIREFOX } from '../helpers/firefox';
 
 /** Every line the log shows, as text. */
 const shownLines = (user: User) => user.log.locator('.line').allTextContents();

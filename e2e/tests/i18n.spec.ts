@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { User, expect, newPage, reloadPastQuestion, test } from '../fixtures';
+import { User } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { newPage, reloadPastQuestion } from '../helpers/pages';
 
 /**
  * Every piece of English the interface can show, from the catalogue translators work from: each

@@ -1,4 +1,5 @@
-import { CAPTURE_CHANNELS, expect, test, type Captured } from '../fixtures';
+import { CAPTURE_CHANNELS, type Captured } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
 
 test('frames are attributed to their link; malformed frames are dropped and counted', async ({ join }) => {
   const alice = await join('alice', 'frames');

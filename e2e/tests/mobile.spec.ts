@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '../fixtures';
+import { expect, test } from '../helpers/fixtures';
 
 const README_PICTURE = fileURLToPath(new URL('../../docs/phone-360.png', import.meta.url));
 

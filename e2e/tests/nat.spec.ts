@@ -7,9 +7,11 @@
 // person, who records every frame it carries and never sees their words, and a third person who
 // tampers with what it carries is caught.
 import type { BrowserContext } from '@playwright/test';
-import { SignalingProcess, User, expect, fillJoin, test } from '../fixtures';
-import { INTERNET_ADDRESS, NatLab, SITES, whyNoLab } from '../nat-lab';
-import { CONFIGS, PAIRS, cellText, enter, labBrowsers, matrixTable, runMatrix, startLabServers, type LabServers } from '../nat-meet';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { INTERNET_ADDRESS, NatLab, SITES, whyNoLab } from '@meshchat/testkit/nat-lab';
+import { CONFIGS, PAIRS, cellText, enter, labBrowsers, matrixTable, runMatrix, startLabServers, type LabServers } from '@meshchat/testkit/nat-meet';
 
 /**
  * An init script that keeps every text frame this page's data channels carry, both ways, in

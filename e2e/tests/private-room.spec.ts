@@ -1,5 +1,7 @@
-import { User, expect, fillJoin, newPage, recordedPage, test } from '../fixtures';
-import { startHostileServer } from '../hostile-server';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { newPage, recordedPage } from '../helpers/pages';
+import { startHostileServer } from '../helpers/hostile-server';
 
 const safetyOf = (user: User, peer: string) => user.people.locator(`li[data-nick="${peer}"] .code`).textContent();
 

@@ -1,4 +1,5 @@
-import { CAPTURE_CHANNELS, expect, test, type Captured } from '../fixtures';
+import { CAPTURE_CHANNELS, type Captured } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
 
 /** Lets a test make a page swallow its outgoing acknowledgements, as if they were lost on the way. */
 const LOSE_ACKS = () => {

@@ -1,4 +1,7 @@
-import { SignalingProcess, User, expect, fillJoin, joinAt, newPage, recordedPage, test } from '../fixtures';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { joinAt, newPage, recordedPage } from '../helpers/pages';
 
 test('privacy canary: no chat or private text ever reaches the signaling server', async ({ browser, server }) => {
   const traffic: string[][] = [];

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { startRedis, type RedisProcess } from '@meshchat/signaling/test/redis-server';
-import { SignalingProcess, User, expect, fillJoin, recordedPage, test } from '../fixtures';
+import { startRedis, type RedisProcess } from '@meshchat/testkit/redis-server';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { recordedPage } from '../helpers/pages';
 
 let redis: RedisProcess;
 test.beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '../fixtures';
+import { expect, test } from '../helpers/fixtures';
 
 const TARGET = fileURLToPath(new URL('../../docs/two-browsers.png', import.meta.url));
 const FIRST_SCREEN = fileURLToPath(new URL('../../docs/first-screen.png', import.meta.url));

@@ -2,19 +2,13 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from '@playwright/test';
-import {
-  SignalingProcess,
-  User,
-  WATCH_CSP,
-  cspViolations,
-  expect,
-  fillJoin,
-  freePort,
-  joinAt,
-  newPage,
-  test,
-} from '../fixtures';
-import { startStaticHost } from '../static-host';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { User, fillJoin } from '@meshchat/testkit/user';
+import { WATCH_CSP, cspViolations } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
+import { freePort } from '@meshchat/testkit/redis-server';
+import { joinAt, newPage } from '../helpers/pages';
+import { startStaticHost } from '../helpers/static-host';
 
 const CLIENT = fileURLToPath(new URL('../../client', import.meta.url));
 const VITE = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));

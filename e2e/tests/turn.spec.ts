@@ -1,6 +1,9 @@
 import type { Browser } from '@playwright/test';
-import { SignalingProcess, User, expect, joinAt, newPage, test } from '../fixtures';
-import { startCoturn } from '../coturn';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { User } from '@meshchat/testkit/user';
+import { expect, test } from '../helpers/fixtures';
+import { joinAt, newPage } from '../helpers/pages';
+import { startCoturn } from '@meshchat/testkit/coturn';
 
 const SECRET = 'coturn-shared-secret-for-tests';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '../fixtures';
+import { expect, test } from '../helpers/fixtures';
 
 /** Records when this page sends typing notices. */
 const COUNT_TYPING = () => {

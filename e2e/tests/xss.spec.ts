@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
-import { WATCH_CSP, cspViolations, expect, test } from '../fixtures';
-import { EACH_VECTOR_ONCE, XSS_PAYLOADS } from '../xss-payloads';
+import { WATCH_CSP, cspViolations } from '../helpers/capture';
+import { expect, test } from '../helpers/fixtures';
+import { EACH_VECTOR_ONCE, XSS_PAYLOADS } from '../helpers/xss-payloads';
 
 async function assertClean(page: Page): Promise<void> {
   expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, JoinResult, ServerToClientEvents } from '@meshchat/protocol';
 import { createSignalingServer, type SignalingOptions, type SignalingServer } from '../src/index';
-import { startRedis, type RedisProcess } from './redis-server';
+import { startRedis, type RedisProcess } from '@meshchat/testkit/redis-server';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type EventName = keyof ServerToClientEvents;

@@ -194,7 +194,7 @@ describe('reconnect grace', () => {
   });
 
   it('a goodbye that waited on a slow store, while its socket dropped, still leaves after the reload grace', { skip: STORE !== 'redis' && 'Redis only' }, async () => {
-    const { startRedis } = await import('./redis-server');
+    const { startRedis } = await import('@meshchat/testkit/redis-server');
     const redis = await startRedis();
     try {
       const { url } = await startServer({ reconnectGraceMs: 30_000, reloadGraceMs: 200, redisUrl: redis.url, redisPrefix: 'slow-bye:' });

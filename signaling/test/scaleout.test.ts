@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
 import { OFFER, STORE, connect, health, join, joined, nextEvent, record, runCli, sleep, startServer, testRedis } from './helpers';
-import { startRedis } from './redis-server';
+import { startRedis } from '@meshchat/testkit/redis-server';
 
 const TTL_MS = 1_500;
 const TOKEN = 'scale-out-admin';

@@ -149,7 +149,7 @@ describe('the session secret', () => {
 
 describe('a stalled store', { skip: STORE !== 'redis' && 'Redis only' }, () => {
   it('a paused Redis answers /healthz 503 and refuses a join within about 2 s, and recovers', async () => {
-    const { startRedis } = await import('./redis-server');
+    const { startRedis } = await import('@meshchat/testkit/redis-server');
     const redis = await startRedis();
     try {
       const server = await startServer({ redisUrl: redis.url, redisPrefix: 'stall:' });

@@ -68,27 +68,27 @@ export class Peer {
   constructor(nick: string, room: PeerRoom) {
     this.nick = nick;
     this.#room = room;
-    this.#proof = new Proof(this, room.proofKey, (notice) => room.tell(notice));
+    this.#proof = new Proof(this, room.self.proofKey, (notice) => room.report.tell(notice));
     this.#keys = new Keys(
-      () => room.ownKey,
+      () => room.self.ownKey,
       () => this.#slot.link,
       (link, ours, theirs) => void this.#proof.keyed(link, ours, theirs),
     );
     this.mail = new Mailbox({
       path: () => this.#path,
       trusted: () => this.trusted,
-      holdingAcks: () => room.holdingAcks,
-      receipt: (messageId, list) => room.receipt(messageId, list, nick),
-      show: (message) => room.show(this, message),
+      holdingAcks: () => room.self.holdingAcks,
+      receipt: (messageId, list) => room.inbound.receipt(messageId, list, nick),
+      show: (message) => room.inbound.show(this, message),
     });
     this.#slot = new LinkSlot((initiator) => this.#makeLink(initiator));
-    this.detour = new Detour(nick, room, {
+    this.detour = new Detour(nick, room.ways, {
       direct: () => this.direct !== undefined,
       away: () => this.#direct.state === 'away',
       relayHooks: (via) => ({
         budget: this.budget,
-        carry: (frame) => room.carry(via, nick, frame),
-        onDropped: () => room.dropped(),
+        carry: (frame) => room.ways.carry(via, nick, frame),
+        onDropped: () => room.report.dropped(),
       }),
       relayMessage: (link, message) => this.#message(link, message),
       relayState: (link, state, reason) => this.#relayState(link, state, reason),
@@ -105,7 +105,7 @@ export class Peer {
     if (this.#leaving) return { ...this.#direct, state: 'leaving' };
     const relayed = this.detour.link;
     if (this.direct || !relayed?.open) return this.#direct;
-    return { state: 'connected', via: relayed.via, ...(this.#room.proofKey ? { verification: 'verified' as const } : {}) };
+    return { state: 'connected', via: relayed.via, ...(this.#room.self.proofKey ? { verification: 'verified' as const } : {}) };
   }
 
   /** How they stand with us: what People shows and the log tells. */
@@ -141,7 +141,7 @@ export class Peer {
 
   /** In a private room, only a person who proved the secret is spoken to. */
   get trusted(): boolean {
-    return this.#room.proofKey === undefined || this.view.verification === 'verified';
+    return this.#room.self.proofKey === undefined || this.view.verification === 'verified';
   }
 
   /** Offer them a link, unless one is open. */
@@ -177,7 +177,7 @@ export class Peer {
   /** A frame of theirs held until they proved the room's secret: they did. */
   replay(message: PeerMessage): void {
     if (message.type === 'chat' || message.type === 'private') this.mail.show(message);
-    else this.#room.route(this, message);
+    else this.#room.inbound.route(this, message);
   }
 
   /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
@@ -204,9 +204,9 @@ export class Peer {
     this.#direct = { ...this.#direct, ...change };
     const direct = this.direct;
     if (direct) this.detour.unwant();
-    if (direct && !this.#wasDirect && !this.#disposed) this.#room.directUp(this, direct);
+    if (direct && !this.#wasDirect && !this.#disposed) this.#room.linkEvents.usable(this, direct);
     this.#wasDirect = direct !== undefined;
-    this.#room.changed();
+    this.#room.report.changed();
   }
 
   /** Our signing key is made: send it on the links open now (later links send it as they open). */
@@ -234,7 +234,7 @@ export class Peer {
 
   /** Whether what comes on `link` counts: a relayed link proved the secret as it was made; ours must prove it. */
   #trustedOn(link: Link): boolean {
-    if (link instanceof RelayLink || this.#room.proofKey === undefined) return true;
+    if (link instanceof RelayLink || this.#room.self.proofKey === undefined) return true;
     return link === this.#slot.link && this.#direct.verification === 'verified';
   }
 
@@ -244,7 +244,7 @@ export class Peer {
     else if (message.type === 'bye') this.#saidGoodbye();
     else if (message.type === 'proof') void this.#proof.check(link, message.mac);
     else if (message.type === 'key') this.#keys.heard(link, { alg: message.alg, key: message.key });
-    else if (this.#trustedOn(link)) this.#room.route(this, message);
+    else if (this.#trustedOn(link)) this.#room.inbound.route(this, message);
     else if (link === this.#slot.link && this.view.verification !== 'failed') this.#proof.hold(message);
   }
 
@@ -254,17 +254,17 @@ export class Peer {
     const { problem } = this.#direct;
     this.#direct = problem ? { state: 'connecting', problem } : { state: 'connecting' };
     this.#wasDirect = false;
-    const link: DirectLink = this.#room.links(this.nick, initiator, {
+    const link: DirectLink = this.#room.self.links(this.nick, initiator, {
       budget: this.budget,
-      onSignal: (data) => this.#room.relay(this.nick, data, (result) => this.#signalled(result)),
+      onSignal: (data) => this.#room.ways.relay(this.nick, data, (result) => this.#signalled(result)),
       onMessage: (message) => this.#message(link, message),
       onChunk: (id, data) => {
-        if (this.#trustedOn(link)) this.#room.chunk(this, id, data);
+        if (this.#trustedOn(link)) this.#room.inbound.chunk(this, id, data);
       },
       onTrack: (track, stream) => {
-        if (this.#trustedOn(link)) this.#room.mediaArrived(this, track, stream);
+        if (this.#trustedOn(link)) this.#room.inbound.mediaArrived(this, track, stream);
       },
-      onDropped: () => this.#room.dropped(),
+      onDropped: () => this.#room.report.dropped(),
       onRoute: (route, candidates) => this.update(candidates === undefined ? { route } : { route, candidates }),
       onState: (state, reason) => {
         // A link that ends after its person left has nobody left to tell.
@@ -273,7 +273,7 @@ export class Peer {
         this.update(state === 'failed' && reason ? { state, problem: reason } : { state });
         if (state === 'connected') this.#opened(link);
         if (state === 'failed') this.#lost(link, reason);
-        this.#room.changed();
+        this.#room.report.changed();
       },
     });
     return link;
@@ -288,19 +288,19 @@ export class Peer {
       this.mail.reacknowledge();
     }
     if (state === 'failed') {
-      if (reason?.why === 'tampered') this.#room.tell({ type: 'relay-tampered', nick: this.nick, via: link.via });
+      if (reason?.why === 'tampered') this.#room.report.tell({ type: 'relay-tampered', nick: this.nick, via: link.via });
       // Someone else may reach them both; and what waited on this link goes on the next one.
       this.detour.consider();
       this.mail.flush();
     }
-    this.#room.changed();
+    this.#room.report.changed();
   }
 
   #opened(link: DirectLink): void {
     this.#everUp = true;
     this.#leaving = false;
     this.#retry.stop();
-    this.#room.linkOpened(this, link);
+    this.#room.linkEvents.opened(this, link);
     this.#keys.send(link);
     void this.#proof.start(link);
     this.mail.flush();
@@ -310,7 +310,7 @@ export class Peer {
   #lost(link: DirectLink, reason: LinkFailure | undefined): void {
     this.#slot.forget(link);
     if (reason) this.#direct = { ...this.#direct, problem: reason };
-    this.#room.linkLost(this, reason);
+    this.#room.linkEvents.lost(this, reason);
     // A page that said goodbye offers a new link itself if it comes back (a reload): nothing to try.
     if (this.#leaving) return;
     // A link that worked and broke: the way round, if there is one, is taken at once.
@@ -318,11 +318,11 @@ export class Peer {
     this.mail.flush();
     if (reason?.why === 'flood') this.#retry.flooded();
     // Only one side offers, so two offers never cross: the one whose nickname sorts first.
-    this.#retry.schedule(nickKey(this.#room.me) < nickKey(this.nick), () => {
+    this.#retry.schedule(nickKey(this.#room.self.me) < nickKey(this.nick), () => {
       const current = this.#slot.link;
       if (this.#disposed || current?.state === 'connecting' || current?.open) return;
       this.#slot.connect();
-      this.#room.changed();
+      this.#room.report.changed();
     });
   }
 
@@ -330,7 +330,7 @@ export class Peer {
   #saidGoodbye(): void {
     this.#leaving = true;
     this.#retry.stop();
-    this.#room.changed();
+    this.#room.report.changed();
   }
 
   /**
@@ -341,8 +341,8 @@ export class Peer {
   #signalled(result: Result): void {
     if (result.ok) return;
     if (result.code === 'PEER_AWAY') this.away();
-    else if (result.code === 'PEER_NOT_FOUND') this.#room.unlisted(this.nick);
-    else if (result.code !== 'NOT_IN_ROOM') this.#room.tell({ type: 'refused', event: 'signal', code: result.code });
+    else if (result.code === 'PEER_NOT_FOUND') this.#room.report.unlisted(this.nick);
+    else if (result.code !== 'NOT_IN_ROOM') this.#room.report.tell({ type: 'refused', event: 'signal', code: result.code });
   }
 
 }

@@ -1,5 +1,5 @@
-import type { LeaveReason, PeerMessage, Result, Scope, SignalData, TextMessage } from '@meshchat/protocol';
-import type { DirectLink, Link, LinkFactory, LinkFailure, RelayFrame } from '../net';
+import type { LeaveReason, PeerMessage, Scope, SignalData } from '@meshchat/protocol';
+import type { LinkFactory } from '../net';
 import { BackFill, earlierLines } from './back-fill';
 import { Call } from './call';
 import { mark } from './delivery';
@@ -25,7 +25,7 @@ type Route<T extends PeerMessage['type']> = (peer: Peer, message: Extract<PeerMe
  * it), what we say to all or one of them, and the route each frame takes to the feature it is for.
  * Plain TypeScript: links come from the factory it is given, so tests run rooms on fake links.
  */
-export class Room implements PeerRoom {
+export class Room {
   readonly me: string;
   readonly proofKey: CryptoKey | undefined;
   readonly links: LinkFactory;
@@ -41,7 +41,7 @@ export class Room implements PeerRoom {
   readonly #peers = new Map<string, Peer>();
   readonly #routes = new Map<PeerMessage['type'], (peer: Peer, message: PeerMessage) => void>();
   /** Who is typing to us, and when we last told each conversation we were. */
-  readonly #typing = new Typing(() => this.changed());
+  readonly #typing = new Typing(() => this.#review());
   /** Who reaches whom, for pairs that cannot link directly. */
   readonly #reach = new Reach(() => [...this.#peers.values()]);
   /** The DTLS fingerprint each name's links have shown, to tell when someone else answers to it. */
@@ -51,11 +51,13 @@ export class Room implements PeerRoom {
     (nick) => this.#peers.get(nick)?.listing,
     (nick, reason) => {
       this.left(nick, reason);
-      this.changed();
+      this.#review();
     },
   );
   /** The log's account of each person's link, told from their standing. */
   readonly #standings: Standings;
+  /** What each person is given of the room, made when the first one comes. */
+  #forPeers: PeerRoom | undefined;
 
   constructor(options: RoomOptions) {
     this.#options = options;
@@ -83,7 +85,7 @@ export class Room implements PeerRoom {
       linked: () => [...this.#peers.values()].flatMap((peer) => (peer.direct ? [{ nick: peer.nick, link: peer.direct }] : [])),
       sendDirect: (nick, message) => this.#peers.get(nick)?.sendDirect(message) ?? false,
       tell: (notice) => this.tell(notice),
-      changed: () => this.changed(),
+      changed: () => this.#review(),
     }, options.callSettings ?? CALL_DEFAULTS);
     this.#on('call', (peer, { inCall, muted, camera, screen, scope }) => this.call.stated(peer.nick, { inCall, muted, camera, screen, private: scope === 'private' }));
     this.#on('call-decline', (peer) => this.call.declined(peer.nick));
@@ -186,7 +188,7 @@ export class Room implements PeerRoom {
   signal(from: string, data: SignalData): void {
     if (from === this.me) return;
     this.#peers.get(from)?.signal(data);
-    this.changed();
+    this.#review();
   }
 
   /** Who a message to the room is for: everyone here, except links that failed verification. */
@@ -255,82 +257,72 @@ export class Room implements PeerRoom {
     this.files.clear();
   }
 
-  // What each person needs from the room (PeerRoom).
-
-  relay(to: string, data: SignalData, answered: (result: Result) => void): void {
-    this.#options.relay(to, data, answered);
+  /** What each person needs from the room, in its five parts (see `PeerRoom`). */
+  #peerRoom(): PeerRoom {
+    const peers = this.#peers;
+    const options = this.#options;
+    const warn = (peer: Peer, notice: Notice) => this.#log.add({ kind: 'warning', from: peer.nick, text: options.words(notice), ts: Date.now() });
+    return {
+      // The room is who we are: its name for us, its secret's key, our links, keys and acks.
+      self: this,
+      ways: {
+        me: this.me,
+        proofKey: this.proofKey,
+        relay: (to, data, answered) => options.relay(to, data, answered),
+        vias: (nick) => this.#reach.vias(nick),
+        reaches: (via) => peers.get(via)?.direct !== undefined,
+        carry: (via, to, frame) => peers.get(via)?.sendDirect({ type: 'relay', to, ...frame }) ?? false,
+      },
+      inbound: {
+        // Everything but the messages themselves only counts from a person we trust.
+        route: (peer, message) => (peer.trusted ? this.#routes.get(message.type)?.(peer, message) : undefined),
+        show: (peer, message) => this.#speech.heard(peer, message),
+        chunk: (peer, id, data) => this.files.chunk(peer.nick, id, data),
+        mediaArrived: (peer, track, stream) => this.call.track(peer.nick, track, stream),
+        receipt: (messageId, list, nick) => this.#log.updateReceipt(messageId, (receipt) => mark(receipt, list, nick)),
+      },
+      linkEvents: {
+        opened: (peer, link) => {
+          const remote = link.fingerprints?.remote;
+          if (!remote) return;
+          const known = this.#fingerprints.get(peer.nick);
+          this.#fingerprints.set(peer.nick, remote);
+          // Said plainly, where their messages show, as Signal says "safety number changed".
+          if (known !== undefined && known !== remote) warn(peer, { type: 'identity-changed', nick: peer.nick });
+        },
+        usable: (peer, link) => {
+          this.#reach.linked(peer.nick);
+          this.call.linked(peer.nick, link);
+          this.history.linked(peer);
+        },
+        lost: (peer, reason) => {
+          if (reason?.why === 'silent') options.silent?.();
+          this.#typing.stopped(peer.nick);
+          this.call.unlinked(peer.nick);
+          this.files.lost(peer.nick, 'link-lost');
+          for (const other of peers.values()) other.detour.viaLost(peer.nick);
+        },
+      },
+      report: {
+        tell: (notice) => this.tell(notice),
+        warn,
+        unlisted: (nick) => this.unlisted(nick),
+        dropped: () => options.dropped(),
+        changed: () => this.#review(),
+      },
+    };
   }
 
-  vias(nick: string): string[] {
-    return this.#reach.vias(nick);
-  }
-
-
-  reaches(via: string): boolean {
-    return this.#peers.get(via)?.direct !== undefined;
-  }
-
-  carry(via: string, to: string, frame: RelayFrame): boolean {
-    return this.#peers.get(via)?.sendDirect({ type: 'relay', to, ...frame }) ?? false;
-  }
-
+  /** Say something in the log, in the reader's words. */
   tell(notice: Notice): void {
     this.#log.notice(this.#options.words(notice));
   }
 
-  warn(peer: Peer, notice: Notice): void {
-    this.#log.add({ kind: 'warning', from: peer.nick, text: this.#options.words(notice), ts: Date.now() });
-  }
-
-  receipt(messageId: string, list: 'sent' | 'delivered' | 'lost', nick: string): void {
-    this.#log.updateReceipt(messageId, (receipt) => mark(receipt, list, nick));
-  }
-
-  route(peer: Peer, message: PeerMessage): void {
-    // Everything but the messages themselves only counts from a person we trust.
-    if (peer.trusted) this.#routes.get(message.type)?.(peer, message);
-  }
-
-  show(peer: Peer, message: TextMessage): void {
-    this.#speech.heard(peer, message);
-  }
-
-  chunk(peer: Peer, id: string, data: Uint8Array): void {
-    this.files.chunk(peer.nick, id, data);
-  }
-
-  directUp(peer: Peer, link: DirectLink): void {
-    this.#reach.linked(peer.nick);
-    this.call.linked(peer.nick, link);
-    this.history.linked(peer);
-  }
-
-  mediaArrived(peer: Peer, track: MediaStreamTrack, stream: MediaStream): void {
-    this.call.track(peer.nick, track, stream);
-  }
-
-  linkLost(peer: Peer, reason: LinkFailure | undefined): void {
-    if (reason?.why === 'silent') this.#options.silent?.();
-    this.#typing.stopped(peer.nick);
-    this.call.unlinked(peer.nick);
-    this.files.lost(peer.nick, 'link-lost');
-    for (const other of this.#peers.values()) other.detour.viaLost(peer.nick);
-  }
-
-  linkOpened(peer: Peer, link: Link): void {
-    const remote = link.fingerprints?.remote;
-    if (!remote) return;
-    const known = this.#fingerprints.get(peer.nick);
-    this.#fingerprints.set(peer.nick, remote);
-    // Said plainly, where their messages show, as Signal says "safety number changed".
-    if (known !== undefined && known !== remote) this.warn(peer, { type: 'identity-changed', nick: peer.nick });
-  }
-
-  dropped(): void {
-    this.#options.dropped();
-  }
-
-  changed(): void {
+  /**
+   * Something about the people here changed: the log's lines on how each stands are reviewed,
+   * our links are told (soon, once for many changes) whom we reach, and the page renders.
+   */
+  #review(): void {
     if (this.#peers.size > 0) this.#reach.soon();
     for (const peer of this.#peers.values()) this.#standings.review(peer.nick, peer.standing);
     this.#standings.reviewEntered((nick) => this.#peers.get(nick)?.standing);
@@ -342,7 +334,7 @@ export class Room implements PeerRoom {
   }
 
   #add(nick: string): Peer {
-    const peer = new Peer(nick, this);
+    const peer = new Peer(nick, (this.#forPeers ??= this.#peerRoom()));
     this.#peers.set(nick, peer);
     return peer;
   }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
-import { untilTestEnds } from './fixtures';
+import { untilTestEnds } from '@meshchat/testkit/processes';
 
 const NETLIFY_TOML = fileURLToPath(new URL('../netlify.toml', import.meta.url));
 

@@ -1,4 +1,4 @@
-// The NAT lab by hand: `npm run lab -w e2e` builds the lab's internet and sites, starts the
+// The NAT lab by hand: `npm run lab -w testkit` builds the lab's internet and sites, starts the
 // signaling server (with its STUN) on the internet, prints how to reach each site, and takes it
 // all down on Enter or Ctrl-C. Open a browser in a site with the printed command, e.g.
 //   ip netns exec <site's namespace> chromium --no-sandbox http://203.0.113.1:8080/?room=lab
@@ -13,7 +13,7 @@ if (why) {
   process.exit(2);
 }
 const lab = NatLab.create(SITES);
-const cli = fileURLToPath(new URL('../signaling/src/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../signaling/src/cli.ts', import.meta.url));
 const server = spawn('ip', ['netns', 'exec', lab.internet, process.execPath, '--import', 'tsx', cli, '--host', INTERNET_ADDRESS, '--port', '8080'], {
   stdio: ['ignore', 'inherit', 'inherit'],
 });

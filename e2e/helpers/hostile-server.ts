@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import express from 'express';
 import { Server, type Socket } from 'socket.io';
-import { untilTestEnds } from './fixtures';
+import { untilTestEnds } from '@meshchat/testkit/processes';
 
 const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 

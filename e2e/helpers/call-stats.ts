@@ -1,7 +1,9 @@
 // What a call sends and receives, read from outside through getStats: shared by the call specs
 // (the governor's with two to six people, and those of calls people see).
 import type { Page } from '@playwright/test';
-import { expect, type Captured, type User } from './fixtures';
+import { expect } from './fixtures';
+import { type Captured } from './capture';
+import { type User } from '@meshchat/testkit/user';
 
 /** What each receiver should get from a camera with `cameras` people in the call and `uploadKbps` to share (the governor's rule, with its 1.5 Mbps ceiling). */
 export const budget = (uploadKbps: number, cameras: number) => Math.min(1_500_000, (uploadKbps * 1000) / (cameras - 1));

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './fixtures';
+import { freePort } from './redis-server';
 import { untilTestEnds, whenReady } from './processes';
 
 /**

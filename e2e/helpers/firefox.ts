@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type ElementHandle, type Page } from 'puppeteer-core';
-import { untilTestEnds } from './processes';
+import { untilTestEnds } from '@meshchat/testkit/processes';
 import { EXPECT_TIMEOUT_MS } from './limits';
 
 /**

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS } from './chromium-flags';
 import { startCoturn } from './coturn';
-import { SignalingProcess, User, expect, fillJoin } from './fixtures';
+import { expect } from '@playwright/test';
+import { SignalingProcess } from './signaling-process';
+import { User, fillJoin } from './user';
 import { INTERNET_ADDRESS, type LabHost, type NatLab } from './nat-lab';
 
 /** `relayed`: through TURN; `peer relay`: through a third person in the room. */
