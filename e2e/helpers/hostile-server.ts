@@ -6,7 +6,7 @@ import express from 'express';
 import { Server, type Socket } from 'socket.io';
 import { untilTestEnds } from '@meshchat/testkit/processes';
 
-const DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
+const DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 type Signal = { type: string; sdp?: string; candidate?: RTCIceCandidateInit };
 

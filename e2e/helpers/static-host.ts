@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { untilTestEnds } from '@meshchat/testkit/processes';
 
-const NETLIFY_TOML = fileURLToPath(new URL('../netlify.toml', import.meta.url));
+const NETLIFY_TOML = fileURLToPath(new URL('../../netlify.toml', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
