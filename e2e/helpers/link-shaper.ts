@@ -1,6 +1,7 @@
 // Narrows one WebRTC link inside the test network namespace, with the kernel's traffic control:
-// UDP from each given port goes through a class of its own at `kbps`, with a short queue (a
-// narrow home uplink drops what it cannot carry; a deep queue would only delay it until ICE gave up).
+// what is sent from each given port (every candidate of the link) goes through a class of its own
+// at `kbps`, with a short queue (a narrow home uplink drops what it cannot carry; a deep queue
+// would only delay it until ICE gave up).
 // Every packet between two pages on this machine crosses `lo` once, so each port's class is
 // one direction of the link; nothing else in the namespace is touched.
 import { execFileSync } from 'node:child_process';
@@ -30,10 +31,16 @@ export function narrow(ports: readonly number[], kbps: number): { free(): void; 
     const id = `1:${index + 2}`;
     tc('class', 'replace', 'dev', DEVICE, 'parent', '1:', 'classid', id, 'htb', 'rate', `${kbps}kbit`, 'ceil', `${kbps}kbit`, 'quantum', '1514');
     tc('qdisc', 'replace', 'dev', DEVICE, 'parent', id, 'handle', `${index + 20}:`, 'pfifo', 'limit', String(QUEUE_PACKETS));
-    tc('filter', 'add', 'dev', DEVICE, 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'sport', String(port), '0xffff', 'flowid', id);
+    // IPv4 and IPv6, UDP and TCP alike: ICE may move the link to another of its candidates (an IPv6
+    // one, a TCP one) when the narrowed pair loses its checks, and must find that one narrow too.
+    tc('filter', 'add', 'dev', DEVICE, 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'sport', String(port), '0xffff', 'flowid', id);
+    tc('filter', 'add', 'dev', DEVICE, 'parent', '1:', 'protocol', 'ipv6', 'prio', '2', 'u32', 'match', 'ip6', 'sport', String(port), '0xffff', 'flowid', id);
   });
   return {
-    free: () => void tc('filter', 'del', 'dev', DEVICE, 'parent', '1:'),
+    free: () => {
+      tc('filter', 'del', 'dev', DEVICE, 'parent', '1:', 'prio', '1');
+      tc('filter', 'del', 'dev', DEVICE, 'parent', '1:', 'prio', '2');
+    },
     close: () => void tc('qdisc', 'del', 'dev', DEVICE, 'root'),
   };
 }
