@@ -55,6 +55,13 @@ test('a room of Chromium and Firefox: everyone links to everyone, public and pri
   expect(await carol.lines('private')).toEqual([expect.stringContaining('private to alice: carol here')]);
   expect((await carol.lines('private')).join(' ')).not.toContain('for bob only');
   await expect(alice.lines('private')).toHaveCount(3);
+
+  // Leaving from Firefox with others here asks first, the focus on Stay; Leave leaves, and the others are told.
+  await carol.click('button.leave', 'Leave');
+  await carol.until('the question has the focus, on Stay', () => window.__mc.focused()?.classList.contains('stay') === true);
+  await carol.click('[role=alertdialog] button', 'Leave');
+  await carol.until('back on the join screen', () => window.__mc.all('input[name=nick]').length > 0);
+  await expect(alice.lines('notice').filter({ hasText: 'carol left the room.' })).toHaveCount(1);
 });
 
 test.describe('TURN', () => {
