@@ -1,26 +1,11 @@
+import { tabSetting } from '../net';
 import type { ChainState } from '../room';
+
+export { keepTabSetting, tabSetting } from '../net';
 
 /** Where a tab keeps whether it shares its own messages, and how far its chain of signed messages in each room has come. */
 export const SHARE_MINE_KEY = 'meshchat:share-mine';
 export const CHAIN_KEY = (room: string) => `meshchat:chain:${room}`;
-
-/** A setting this tab keeps (sessionStorage), if storage can be read. */
-export function tabSetting(key: string): string | null {
-  try {
-    return sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-/** Keep a setting for this tab; where storage is refused, it lasts until the page is left. */
-export function keepTabSetting(key: string, value: string): void {
-  try {
-    sessionStorage.setItem(key, value);
-  } catch {
-    // Not kept: a reload starts from the default again.
-  }
-}
 
 /** Where this tab's chain in `room` stood, if it kept that and it reads as one. */
 export function keptChain(room: string): ChainState | undefined {

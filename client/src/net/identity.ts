@@ -3,6 +3,8 @@
  * IndexedDB, under an id that lives in the tab's sessionStorage). Fingerprints, and so safety
  * codes, then stay put while the person is the same tab; a changed one means another browser.
  */
+import { keepTabSetting, tabSetting } from './tab-settings';
+
 const DB = 'meshchat';
 const STORE = 'certificates';
 const TAB_KEY = 'meshchat:tab';
@@ -11,13 +13,11 @@ const TAB_KEY = 'meshchat:tab';
 let pageId: string | undefined;
 
 function tabId(): string {
-  try {
-    let id = sessionStorage.getItem(TAB_KEY);
-    if (!id) sessionStorage.setItem(TAB_KEY, (id = crypto.randomUUID()));
-    return id;
-  } catch {
-    return (pageId ??= crypto.randomUUID());
-  }
+  const kept = tabSetting(TAB_KEY);
+  if (kept) return kept;
+  pageId ??= crypto.randomUUID();
+  keepTabSetting(TAB_KEY, pageId);
+  return pageId;
 }
 
 function request<T>(run: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTransactionMode): Promise<T> {

@@ -12,6 +12,7 @@ import type {
 } from '@meshchat/protocol';
 import { SESSION_TOKEN_MAX_LENGTH } from '@meshchat/protocol';
 import { tabCertificate } from './identity';
+import { forgetTabSetting, keepTabSetting, tabSetting } from './tab-settings';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -137,25 +138,18 @@ export class SignalingSession {
 
   /** Keep the seat in this tab, so a reload takes it back at once instead of finding the name taken. */
   keepSeat(seat: KeptSeat): void {
-    try {
-      sessionStorage.setItem(SEAT_KEY, JSON.stringify(seat));
-    } catch {
-      // Storage refused (some private windows): a reload then asks for the seat by name again.
-    }
+    // Where storage is refused, a reload asks for the seat by name again.
+    keepTabSetting(SEAT_KEY, JSON.stringify(seat));
   }
 
   forgetSeat(): void {
-    try {
-      sessionStorage.removeItem(SEAT_KEY);
-    } catch {
-      // Nothing was kept.
-    }
+    forgetTabSetting(SEAT_KEY);
   }
 
   /** The seat this tab held before a reload, if it kept one. */
   keptSeat(): KeptSeat | undefined {
     try {
-      const seat = JSON.parse(sessionStorage.getItem(SEAT_KEY) ?? 'null') as Partial<KeptSeat> | null;
+      const seat = JSON.parse(tabSetting(SEAT_KEY) ?? 'null') as Partial<KeptSeat> | null;
       const { session, nick, room, secret } = seat ?? {};
       if (typeof session !== 'string' || typeof nick !== 'string' || typeof room !== 'string') return undefined;
       return { session, nick, room, ...(typeof secret === 'string' ? { secret } : {}) };

@@ -1,7 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { FILE_MAX_BYTES, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, isPairRoom, type ErrorCode, type LeaveReason } from '@meshchat/protocol';
-import type { LobbyError, Outage } from '../app';
-import type { LinkFailure } from '../app';
+import type { LinkFailure, LobbyError, Outage } from '../app';
 import type { Command, Notice, PeerView, Provenance } from '../room';
 import { currentLanguage } from './i18n';
 
