@@ -45,7 +45,7 @@ export async function natBench(options: BenchOptions, log: (line: string) => voi
     browsers = await labBrowsers(lab, [servers.stun, servers.turn]);
     const runs: Record<string, Partial<Record<Config, Cell[]>>> = {};
     for (let round = 0; round < rounds; round++) {
-      const matrix = await runMatrix(servers, browsers, round, undefined, pick);
+      const matrix = await runMatrix(servers, browsers, { round, pick });
       for (const [pair, cells] of Object.entries(matrix)) {
         for (const config of CONFIGS) {
           const cell = cells[config];

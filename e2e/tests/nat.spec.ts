@@ -65,7 +65,7 @@ test.describe('links across NATs', () => {
     try {
       servers = await startLabServers(lab);
       browsers = await labBrowsers(lab, [servers.stun, servers.turn]);
-      const matrix = await runMatrix(servers, browsers, 0, (name, run) => test.step(name, run));
+      const matrix = await runMatrix(servers, browsers, { step: (name, run) => test.step(name, run), lanes: 3 });
       const table = matrixTable((pair, config) => cellText(matrix[pair.name]?.[config]));
       console.log(`NAT matrix (time from Join to the first message):\n${table}`);
       await test.info().attach('nat-matrix.md', { body: table, contentType: 'text/markdown' });

@@ -153,36 +153,55 @@ export async function startLabServers(lab: NatLab): Promise<LabServers> {
 
 export type Matrix = Record<string, Partial<Record<Config, Cell>>>;
 
+export interface MatrixOptions {
+  /** Names the rooms: a bench runs the matrix again in fresh rooms. */
+  round?: number;
+  /** Wraps each cell (a test step in the spec). */
+  step?: (name: string, run: () => Promise<Cell>) => Promise<Cell>;
+  /** Which cells to run (all by default). */
+  pick?: (pair: Pair, config: Config) => boolean;
+  /**
+   * How many cells run at once (1 by default: a bench's timings are each cell alone). A pair that
+   * cannot link spends about 15 s waiting for Chromium to give up on ICE, doing nothing: the test
+   * runs those first, beside the others.
+   */
+  lanes?: number;
+}
+
+/** Pairs expected to wait longest first: the ones that fail, then those a third person carries. */
+const WAITS: Record<Outcome | 'not run', number> = { failed: 0, 'peer relay': 1, relayed: 2, direct: 2, 'not run': 3 };
+
 /**
- * Every pair under every configuration it is run in, one after another, in rooms named after
- * `round`. A cell that breaks the caller's expectations is recorded as it ended, and the rest still
- * run: the table shows all of them. `step` wraps each cell (a test step in the spec); `pick` says
- * which cells to run (all by default).
+ * Every pair under every configuration it is run in, in rooms named after the round. A cell that
+ * breaks the caller's expectations is recorded as it ended, and the rest still run: the table
+ * shows all of them.
  */
 export async function runMatrix(
   servers: LabServers,
   browsers: ReadonlyMap<string, BrowserContext>,
-  round = 0,
-  step: (name: string, run: () => Promise<Cell>) => Promise<Cell> = (_name, run) => run(),
-  pick: (pair: Pair, config: Config) => boolean = () => true,
+  { round = 0, step = (_name, run) => run(), pick = () => true, lanes = 1 }: MatrixOptions = {},
 ): Promise<Matrix> {
   const matrix: Matrix = {};
-  for (const config of CONFIGS) {
-    for (const [index, pair] of PAIRS.entries()) {
-      if (pair.expected[config] === 'not run' || !pick(pair, config)) continue;
-      const [a, b, third] = [browsers.get(pair.a), browsers.get(pair.b), config === 'third' ? browsers.get(THIRD) : undefined];
-      if (!a || !b) throw new Error(`no browser for ${pair.name}`);
-      const url = servers[config === 'turn' ? 'turn' : 'stun'].url;
-      const cell = await step(`${config}: ${pair.name}`, () =>
-        meet(url, `lab-${round}-${config}-${index}`, a, b, third).catch((error: unknown): Cell => ({
-          outcome: 'error',
-          ms: undefined,
-          reason: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
-        })),
-      );
-      (matrix[pair.name] ??= {})[config] = cell;
-    }
-  }
+  const cells = CONFIGS.flatMap((config) =>
+    PAIRS.flatMap((pair, index) => (pair.expected[config] === 'not run' || !pick(pair, config) ? [] : [{ config, pair, index }])),
+  ).sort((one, other) => WAITS[one.pair.expected[one.config]] - WAITS[other.pair.expected[other.config]]);
+  const run = async ({ config, pair, index }: (typeof cells)[number]) => {
+    const [a, b, third] = [browsers.get(pair.a), browsers.get(pair.b), config === 'third' ? browsers.get(THIRD) : undefined];
+    if (!a || !b) throw new Error(`no browser for ${pair.name}`);
+    const url = servers[config === 'turn' ? 'turn' : 'stun'].url;
+    const cell = await step(`${config}: ${pair.name}`, () =>
+      meet(url, `lab-${round}-${config}-${index}`, a, b, third).catch((error: unknown): Cell => ({
+        outcome: 'error',
+        ms: undefined,
+        reason: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+      })),
+    );
+    (matrix[pair.name] ??= {})[config] = cell;
+  };
+  const lane = async () => {
+    for (let next = cells.shift(); next; next = cells.shift()) await run(next);
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
   return matrix;
 }
 
