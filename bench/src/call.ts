@@ -148,14 +148,14 @@ const bytesSent = (page: Page) =>
     return { bytes, links };
   });
 
-async function callLoad(browser: Browser, url: string, governor: boolean, seconds: number, log: (line: string) => void): Promise<CallLoad> {
+async function callLoad(browser: Browser, url: string, governor: boolean, seconds: number, settleMs: number, log: (line: string) => void): Promise<CallLoad> {
   const nicks = ['a', 'b', 'c', 'd'];
   const room = `load-${governor ? 'on' : 'off'}`;
   const pages = await enterRoom(browser, `${url}/?room=${room}${governor ? '' : '&governor=off'}`, nicks);
   try {
     for (const page of pages) await joinWithCamera(page);
     // Congestion control ramps up and the governor settles.
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     const before = await Promise.all(pages.map(bytesSent));
     const cpuBefore = chromiumCpuSeconds();
     const started = Date.now();
@@ -198,7 +198,7 @@ export async function callBench({ smoke }: BenchOptions, log: (line: string) => 
     }
     const load: CallLoad[] = [];
     // The smoke run measures the governed call only: enough that the code cannot rot.
-    for (const governor of smoke ? [true] : [true, false]) load.push(await callLoad(browser, server.url, governor, smoke ? 2 : 15, log));
+    for (const governor of smoke ? [true] : [true, false]) load.push(await callLoad(browser, server.url, governor, smoke ? 2 : 15, smoke ? 3_000 : 10_000, log));
     return { firstFrame: firstFrames, load };
   } finally {
     await browser.close();

@@ -175,7 +175,7 @@ async function rawRound(alice: Page, bob: Page, bytes: number, chunkBytes: numbe
  * interleaved round by round in one run.
  */
 export async function filesBench({ smoke }: BenchOptions, log: (line: string) => void): Promise<FileResults> {
-  const mebibytes = smoke ? 16 : 200;
+  const mebibytes = smoke ? 4 : 200;
   const bytes = mebibytes * MiB;
   const file = path.join(tmpdir(), `meshchat-bench-${process.pid}.bin`);
   await writeFile(file, randomBytes(bytes));
