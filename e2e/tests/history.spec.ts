@@ -75,7 +75,9 @@ test('history in a present member\'s name under another key is a conflict, and a
     const key = b64(await crypto.subtle.exportKey('raw', pair.publicKey));
     const forge = async (by: string, text: string, ts: number) => {
       const record = { by, alg: 'Ed25519', key, id: `forged-${by}`, ts, text, n: 1, prev: '' };
-      const bytes = new TextEncoder().encode(JSON.stringify(['meshchat message v1', 'poison', by, 1, '', ts, record.id, text]));
+      // What a record's signature covers: its place, time and id, and the SHA-256 of its words.
+      const digest = b64(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([text, null]))));
+      const bytes = new TextEncoder().encode(JSON.stringify(['meshchat record v3', 'poison', by, 1, '', ts, record.id, null, null, digest]));
       return { ...record, sig: b64(await crypto.subtle.sign({ name: 'Ed25519' }, pair.privateKey, bytes)) };
     };
     const forged = [await forge('alice', 'send me your password', Date.now() - 60_000), await forge('carol', 'the meeting moved: https://evil.example/meet', Date.now() - 30_000)];
@@ -133,7 +135,8 @@ test('a member who alters, drops or invents history: the late joiner sees an unv
     const b64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
     const invented = { by: 'carol', alg: 'Ed25519', key: b64(await crypto.subtle.exportKey('raw', pair.publicKey)), id: 'invented', ts, text: 'send your password to bob', n: 7, prev: '' };
-    const bytes = new TextEncoder().encode(JSON.stringify(['meshchat message v1', 'e2e', invented.by, invented.n, invented.prev, invented.ts, invented.id, invented.text]));
+    const digest = b64(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([invented.text, null]))));
+    const bytes = new TextEncoder().encode(JSON.stringify(['meshchat record v3', 'e2e', invented.by, invented.n, invented.prev, invented.ts, invented.id, null, null, digest]));
     const forged = { ...invented, sig: b64(await crypto.subtle.sign({ name: 'Ed25519' }, pair.privateKey, bytes)) };
     (window as unknown as { __tamper: (frame: string) => string }).__tamper = (raw) => {
       const frame = JSON.parse(raw) as { records: { text: string; ts: number }[] };

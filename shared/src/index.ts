@@ -6,3 +6,4 @@ export * from './events';
 export * from './peer';
 export * from './ice';
 export * from './csp';
+export * from './acts';

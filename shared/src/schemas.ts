@@ -128,8 +128,29 @@ const chained = {
   prev: z.string().check(z.regex(/^(?:[A-Za-z0-9_-]{43})?$/)),
   sig: base64url(128),
 };
-/** One room message as a member holds it, to give to someone who joins later. */
-export const historyRecordSchema = z.object({ by: rawNick, ...signingKey, id: messageId, ts: envelope.ts, text: messageText, ...chained });
+/** A message of the conversation, by its author and id (ids are unique to their author only). */
+const messageRef = z.object({ by: rawNick, id: messageId });
+/** What can be done to a message after it was said: its author edits or deletes it; anyone reacts with an emoji, or takes that back. */
+const action = z.enum(['edit', 'delete', 'react', 'unreact']);
+/**
+ * What a record says: words (`text`), perhaps in reply to another message (`re`); or an action
+ * (`act`) on a message (`of`), whose `text` is an edit's new words or a reaction's emoji.
+ */
+const said = { text: z.optional(messageText), re: z.optional(messageRef), act: z.optional(action), of: z.optional(messageRef) };
+/**
+ * One record of the room as a member holds it, to give to someone who joins later: a message or an
+ * action, signed into its author's chain. A message edited or deleted since is held without its
+ * words: `digest` (what the signature covers) stands for them, so the chain still checks.
+ */
+export const historyRecordSchema = z.object({
+  by: rawNick,
+  ...signingKey,
+  id: messageId,
+  ts: envelope.ts,
+  ...said,
+  digest: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))),
+  ...chained,
+});
 /** A frame sealed (AES-GCM) by one person for another, which a third carries and cannot open. */
 const relayed = { session: relaySession, n: seq, box: base64url(MAX_RELAY_BOX_LENGTH) };
 
@@ -140,15 +161,20 @@ const relayed = { session: relaySession, n: seq, box: base64url(MAX_RELAY_BOX_LE
 export const peerMessageSchema = z.discriminatedUnion('type', [
   /** First frame on every link; a different major version closes the link. */
   z.object({ type: z.literal('hello'), version: z.int().check(z.gt(0)) }),
-  /** A message to everyone in the room. */
-  z.object({ type: z.literal('chat'), ...envelope, text: messageText }),
+  /** A message to everyone in the room, perhaps in reply to another of the room's (`re`). */
+  z.object({ type: z.literal('chat'), ...envelope, text: messageText, re: z.optional(messageRef) }),
   /**
    * The author's signature of their room message `id`, sent right after it (signing does not hold
    * the message up); none when the author keeps the message out of the room's history.
    */
   z.object({ type: z.literal('signed'), id: messageId, ...chained }),
-  /** A message to the receiving peer alone. */
-  z.object({ type: z.literal('private'), ...envelope, text: messageText }),
+  /** A message to the receiving peer alone, perhaps in reply to another of the two's (`re`). */
+  z.object({ type: z.literal('private'), ...envelope, text: messageText, re: z.optional(messageRef) }),
+  /**
+   * An action on a message of the room or of the two's private conversation (`scope`): delivered,
+   * numbered and acknowledged like a message; to the room, signed into the sender's chain after it.
+   */
+  z.object({ type: z.literal('act'), ...envelope, scope, act: action, of: messageRef, text: z.optional(messageText) }),
   /** The sender's signing key for the room's messages; bound into the link's safety code. */
   z.object({ type: z.literal('key'), ...signingKey }),
   /** Please send the room messages you hold: the newest `limit`, none older than `since` (epoch ms). */
@@ -210,6 +236,12 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 /** A message a person wrote: to the room, or to one peer. */
 export type TextMessage = Extract<PeerMessage, { type: 'chat' | 'private' }>;
+/** An action on a message: an edit, a deletion, a reaction or one taken back. */
+export type ActMessage = Extract<PeerMessage, { type: 'act' }>;
+/** What a person says, delivered once each and acknowledged: messages and actions on them. */
+export type Said = TextMessage | ActMessage;
+export type MessageRef = z.infer<typeof messageRef>;
+export type Action = ActMessage['act'];
 export type HistoryRecord = z.infer<typeof historyRecordSchema>;
 export type SigningAlgorithm = HistoryRecord['alg'];
 export type Signature = Extract<PeerMessage, { type: 'signed' }>;

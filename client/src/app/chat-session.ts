@@ -3,7 +3,6 @@ import { peerLinks, type KeptSeat, type LinkFactory } from '../net';
 import {
   Conversations,
   Log,
-  parseCommand,
   tabSigningKeys,
   type Arrival,
   type CallPeer,
@@ -18,6 +17,7 @@ import {
   type SigningKeys,
 } from '../room';
 import { CallDevices } from './call-devices';
+import { Composing } from './composing';
 import { Lobby, type Outage, type Screen } from './lobby';
 import { openRoom } from './open-room';
 import { PageLife } from './page-life';
@@ -62,6 +62,16 @@ export class ChatSession {
   /** A call's devices and timers: joining, muting, the camera and screen, the devices chosen. */
   readonly calls = new CallDevices(() => this.#room, () => this.changed());
   readonly conversations = new Conversations();
+  /** What the composer does: messages, replies, edits, commands, typing; and the actions on a message. */
+  readonly composing = new Composing({
+    room: () => this.#room,
+    conversations: this.conversations,
+    me: () => this.nick,
+    lines: () => [...this.#log.earlier, ...this.#log.lines],
+    leave: () => this.leave(),
+    answer: (command) => this.answer(command),
+    changed: () => this.changed(),
+  });
   readonly lobby: Lobby;
   /** Frames that failed to parse and were dropped. */
   dropped = 0;
@@ -221,29 +231,6 @@ export class ChatSession {
     this.lobby.leave();
   }
 
-  /** Handle one line from the composer: a message to the conversation on screen, or a slash command. */
-  submit(input: string): void {
-    const room = this.#room;
-    if (!room) return;
-    const command = parseCommand(input, room.nicks);
-    switch (command.kind) {
-      case 'say':
-        if (!command.text) break;
-        if (this.view === undefined) void room.sayToAll(command.text);
-        else if (room.sayTo(this.view, command.text)) this.conversations.replied(this.view);
-        break;
-      case 'msg':
-        if (room.sayTo(command.to, command.text, true)) this.conversations.replied(command.to);
-        break;
-      case 'quit':
-        this.leave();
-        break;
-      default:
-        this.answer(command);
-    }
-    room.sent();
-  }
-
   /** Close the private conversation with `nick`: its tab goes; its lines come back with it when it opens again. */
   closeView(nick: string): void {
     this.conversations.close(nick);
@@ -254,24 +241,10 @@ export class ChatSession {
   /** Show the room (`undefined`) or the private conversation with `nick`; its unread count clears. */
   openView(nick: string | undefined): void {
     if (nick !== undefined) this.conversations.start(nick);
+    if (this.conversations.view !== nick) this.composing.draft = undefined;
     this.conversations.view = nick;
     this.#markSeen();
     this.changed();
-  }
-
-  /** The composer holds `draft`: tell whoever it is for that we are typing, at most once a second. */
-  typed(draft: string): void {
-    const room = this.#room;
-    if (!room || draft.trim() === '') return;
-    // A draft may not have its text yet ("/msg bob "): stand in a word for it, to learn who it is for.
-    const command = parseCommand(draft.replace(/\s*$/, ' x'), room.nicks);
-    if (command.kind === 'msg') room.typed(command.to);
-    else if (command.kind === 'say') room.typed(this.view);
-  }
-
-  /** Who is typing in the conversation on screen (or in `view`). */
-  typers(view: string | undefined = this.view): string[] {
-    return this.#room?.typers(view) ?? [];
   }
 
   /** Offer files to the conversation on screen: everyone in the room, or one peer. */
@@ -305,6 +278,7 @@ export class ChatSession {
     this.#room?.dispose();
     this.#room = this.lobby.seated = undefined;
     this.conversations.clear();
+    this.composing.draft = undefined;
     this.moved(false);
     this.changed();
   }
@@ -318,6 +292,7 @@ export class ChatSession {
     this.#room?.dispose();
     this.#log.clear();
     this.conversations.clear();
+    this.composing.draft = undefined;
     const room = openRoom(joined, {
       proofKey,
       links: this.#links,

@@ -8,14 +8,15 @@ import {
   type PeerMessage,
   type Signature,
   type SigningAlgorithm,
-  type TextMessage,
+  type Said,
 } from '@meshchat/protocol';
 import type { Link } from '../net';
 import { Inbox } from './delivery';
 import { Archive, merge, type Copy, type Earlier, type HistoryLimits } from './history';
 import type { ChatLine } from './log';
 import type { Notice } from './notices';
-import { Signer, messageHash, signedBytes, verifySignature } from './signing';
+import type { ActRecord } from './amend';
+import { Signer, digestOf, messageHash, signableOf, signedBytes, verifySignature, type Body } from './signing';
 
 /** How far a key's chain in a room has come: its last number and that message's hash. */
 export interface ChainState {
@@ -101,8 +102,8 @@ export class BackFill {
    * not shown again among the earlier ones. Keyed by both, so nobody's live line hides another's history.
    */
   readonly #live = new Inbox(MAX_LIVE);
-  /** Messages to the room heard as they were said, waiting for their signatures (which follow them), by author and id. */
-  readonly #unsigned = new Map<string, { by: string; ts: number; text: string }>();
+  /** Records of the room (messages, actions) heard as they were said, waiting for their signatures (which follow them), by author and id. */
+  readonly #unsigned = new Map<string, { by: string; ts: number } & Body>();
   /** Copies are checked one frame after another, so what `earlier` shows follows the order they came in. */
   #checking: Promise<void> = Promise.resolve();
   readonly #changed: () => void;
@@ -137,22 +138,26 @@ export class BackFill {
     this.#asked += 1;
   }
 
-  /** Our message to the room, signed into our chain (in the order written) unless we keep it out of history; kept if signed. */
-  async sign({ id, ts, text }: { id: string; ts: number; text: string }): Promise<Chained | undefined> {
+  /**
+   * Our record in the room (a message, or an action on one), signed into our chain (in the order
+   * written) unless we keep ours out of history; kept if signed.
+   */
+  async sign(record: { id: string; ts: number } & Body): Promise<Chained | undefined> {
+    const { id, ts } = record;
     this.#live.accept(said(this.#me, id));
     await this.#keys;
     const signer = this.#signer;
     if (!this.options.shared || !this.options.shareMine() || !signer) return undefined;
-    const signed = await signer.sign({ id, ts, text });
-    this.archive.keep({ by: this.#me, alg: signer.alg, key: signer.key, id, ts, text, ...signed });
+    const signed = await signer.sign(record);
+    this.archive.keep({ by: this.#me, alg: signer.alg, key: signer.key, id, ts, ...bodyOf(record), ...signed }, await digestOf(record));
     return signed;
   }
 
-  /** A message to the room arrived as it was said: kept once its author's signature follows it. */
-  heard(from: Holder, message: Extract<TextMessage, { type: 'chat' }>): void {
+  /** A message or an action said to the room arrived as it was said: kept once its author's signature follows it. */
+  heard(from: Holder, message: Extract<Said, { type: 'chat' | 'act' }>): void {
     this.#live.accept(said(from.nick, message.id));
     if (!this.options.shared) return;
-    this.#unsigned.set(said(from.nick, message.id), { by: from.nick, ts: message.ts, text: message.text });
+    this.#unsigned.set(said(from.nick, message.id), { by: from.nick, ts: message.ts, ...bodyOf(message) });
     if (this.#unsigned.size > MAX_UNSIGNED) this.#unsigned.delete(this.#unsigned.keys().next().value ?? '');
   }
 
@@ -166,8 +171,8 @@ export class BackFill {
     if (!message || !key) return;
     this.#unsigned.delete(said(from.nick, id));
     const record: HistoryRecord = { ...message, ...key, id, n, prev, sig };
-    void verifySignature(key.alg, key.key, signedBytes(this.options.room, record), sig).then((valid) => {
-      if (valid) this.archive.keep(record);
+    void signableOf(record).then(async (signable) => {
+      if (signable && (await verifySignature(key.alg, key.key, signedBytes(this.options.room, signable), sig))) this.archive.keep(record, signable.digest);
     });
   }
 
@@ -204,10 +209,12 @@ export class BackFill {
     const inTime = frame.records.filter((record) => record.ts >= owed.since - CLOCK_AHEAD_MS && record.ts <= now + CLOCK_AHEAD_MS);
     // A frame's copies are checked all at once (the browser's crypto runs them side by side); frames in the order they came.
     const checked = Promise.all(
-      inTime.map(async (record): Promise<Copy> => {
-        const bytes = signedBytes(room, record);
-        const [valid, hash] = await Promise.all([verifySignature(record.alg, record.key, bytes, record.sig), messageHash(room, record)]);
-        return { holder: from.nick, record, valid, hash };
+      inTime.map(async (record): Promise<Copy & { digest: string }> => {
+        // A record that says nothing, or both says and stands for what it said, is nobody's.
+        const signable = (await signableOf(record)) ?? { ...record, digest: '' };
+        const bytes = signedBytes(room, signable);
+        const [valid, hash] = await Promise.all([signable.digest !== '' && verifySignature(record.alg, record.key, bytes, record.sig), messageHash(room, signable)]);
+        return { holder: from.nick, record, valid, hash, digest: signable.digest };
       }),
     );
     this.#checking = this.#checking.then(async () => {
@@ -216,7 +223,7 @@ export class BackFill {
         this.#copies.push(copy);
         // Ours to give on only if signed with the key its author showed us on our own link: a
         // holder's word for an absent author's key is not ours to pass on as theirs.
-        if (copy.valid && keys.get(copy.record.by) === copy.record.key) this.archive.keep(copy.record);
+        if (copy.valid && keys.get(copy.record.by) === copy.record.key) this.archive.keep(copy.record, copy.digest);
       }
       this.earlier = merge(this.#copies, keys).filter((entry) => entry.kind !== 'message' || !this.#live.has(said(entry.record.by, entry.record.id)));
       this.#changed();
@@ -273,14 +280,32 @@ export function chunks(records: readonly HistoryRecord[]): Extract<PeerMessage, 
   return frames;
 }
 
-/** What the people here gave us of the room's history, as log lines above the live ones (`words` puts notices in the reader's language). */
-export function earlierLines(earlier: readonly Earlier[], words: (notice: Notice) => string): Omit<ChatLine, 'id'>[] {
-  return earlier.map((entry) => {
+/** What a message or record says, without what it does not. */
+function bodyOf(record: Body): Body {
+  const { text, re, act, of } = record;
+  return { ...(text === undefined ? {} : { text }), ...(re ? { re } : {}), ...(act ? { act } : {}), ...(of ? { of } : {}) };
+}
+
+/**
+ * What the people here gave us of the room's history: log lines above the live ones (`words` puts
+ * notices in the reader's language), and the actions taken on its messages, which are no lines of
+ * their own.
+ */
+export function earlierLines(earlier: readonly Earlier[], words: (notice: Notice) => string): { lines: Omit<ChatLine, 'id'>[]; acts: ActRecord[] } {
+  const lines: Omit<ChatLine, 'id'>[] = [];
+  const acts: ActRecord[] = [];
+  for (const entry of earlier) {
     if (entry.kind === 'message') {
-      const { by, text, ts } = entry.record;
-      return { kind: 'public', from: by, text, ts, known: entry.known };
-    }
-    if (entry.kind === 'gap') return { kind: 'notice', text: words({ type: 'history-gap', nick: entry.by, count: entry.count }), ts: entry.ts };
-    return { kind: 'warning', from: entry.by, text: words({ type: 'history-unverifiable', nick: entry.by, holders: entry.holders }), ts: entry.ts };
-  });
+      const { by, text, ts, id, re, act, of } = entry.record;
+      if (act && of) {
+        // An edit or deletion of someone else's message was never theirs to make: said, not applied.
+        if ((act === 'edit' || act === 'delete') && of.by !== by) lines.push({ kind: 'warning', from: by, text: words({ type: 'act-not-theirs', nick: by, of: of.by }), ts });
+        else acts.push({ by, act, of, text, ts, id });
+      } else {
+        lines.push({ kind: 'public', from: by, text: text ?? '', ts, known: entry.known, ref: { by, id }, ...(re ? { re } : {}) });
+      }
+    } else if (entry.kind === 'gap') lines.push({ kind: 'notice', text: words({ type: 'history-gap', nick: entry.by, count: entry.count }), ts: entry.ts });
+    else lines.push({ kind: 'warning', from: entry.by, text: words({ type: 'history-unverifiable', nick: entry.by, holders: entry.holders }), ts: entry.ts });
+  }
+  return { lines, acts };
 }

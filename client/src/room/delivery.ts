@@ -1,7 +1,7 @@
-import { OUTBOX_MAX_MESSAGES, sequenced, type TextMessage } from '@meshchat/protocol';
+import { OUTBOX_MAX_MESSAGES, sequenced, type Said } from '@meshchat/protocol';
 
-/** A message before the outbox gives it its sequence number for one recipient. */
-export type Unsequenced = Omit<TextMessage, 'seq'>;
+/** A message or an action before it is numbered for one recipient (each kind keeps its own fields). */
+export type Unsequenced = Said extends infer Each ? (Each extends Said ? Omit<Each, 'seq'> : never) : never;
 
 /**
  * What we wrote to one peer and it has not acknowledged, in the order written. Each message gets
@@ -11,26 +11,26 @@ export type Unsequenced = Omit<TextMessage, 'seq'>;
  */
 export class Outbox {
   #next = 1;
-  #pending: TextMessage[] = [];
+  #pending: Said[] = [];
 
   constructor(readonly capacity = OUTBOX_MAX_MESSAGES) {}
 
   /** Queue a message; `undefined` when the outbox is full and the message was not taken. */
-  add(message: Unsequenced): TextMessage | undefined {
+  add(message: Unsequenced): Said | undefined {
     if (this.#pending.length >= this.capacity) return undefined;
-    const copy = sequenced(message, this.#next++) as TextMessage;
+    const copy = sequenced(message, this.#next++) as Said;
     this.#pending.push(copy);
     return copy;
   }
 
   /** The peer has everything up to `seq`: forget those messages and return them. */
-  ack(seq: number): TextMessage[] {
+  ack(seq: number): Said[] {
     const count = this.#pending.findIndex((message) => message.seq > seq);
     return this.#pending.splice(0, count === -1 ? this.#pending.length : count);
   }
 
   /** Messages still waiting for the peer's acknowledgement, oldest first. */
-  get pending(): readonly TextMessage[] {
+  get pending(): readonly Said[] {
     return this.#pending;
   }
 }

@@ -16,11 +16,25 @@ export interface HistoryLimits {
 /** A record's place in its author's chain: one per author, key and number. */
 const slotOf = (record: Pick<HistoryRecord, 'by' | 'key' | 'n'>) => `${record.by}\n${record.key}\n${record.n}`;
 
+/**
+ * Whether `action` leaves `record` without its words: an author's deletion of their message (and of
+ * its edits), or their edit of it (and of their earlier edits of it).
+ */
+function overtakes(action: HistoryRecord, record: HistoryRecord): boolean {
+  if ((action.act !== 'edit' && action.act !== 'delete') || action.of?.by !== action.by || record.by !== action.by || record === action) return false;
+  if (record.digest !== undefined) return false;
+  if (record.act === undefined) return record.id === action.of.id;
+  const earlier = record.ts < action.ts || (record.ts === action.ts && record.id < action.id);
+  return record.act === 'edit' && record.of?.id === action.of.id && (action.act === 'delete' || earlier);
+}
+
 /** The room messages this tab holds, newest last, to give people who join later. */
 export class Archive {
   readonly limits: HistoryLimits;
   readonly #records: HistoryRecord[] = [];
   readonly #slots = new Set<string>();
+  /** What each held record's signature covers of its words, by place in its chain. */
+  readonly #digests = new Map<string, string>();
   readonly #clock: () => number;
 
   constructor(limits: HistoryLimits = HISTORY_DEFAULTS, clock: () => number = Date.now) {
@@ -35,16 +49,31 @@ export class Archive {
   /**
    * Hold `record` (once per place in its author's chain), dropping the oldest past the limits. A
    * message dated in the future (beyond clock drift) is not held: it would outlive every other.
+   * `digest` is what its signature covers of its words: a message its author edited or deleted is
+   * held with that in place of its words (so are edits overtaken by later ones), its chain intact.
    */
-  keep(record: HistoryRecord): void {
+  keep(record: HistoryRecord, digest: string): void {
     const slot = slotOf(record);
     if (this.#slots.has(slot) || record.ts > this.#clock() + CLOCK_AHEAD_MS) return;
     this.#slots.add(slot);
+    this.#digests.set(slot, digest);
+    const held = this.#records.some((each) => overtakes(each, record)) ? this.#redacted(record) : record;
     // Kept in time order: a record that comes late (history merged after live messages) goes in its place.
     let at = this.#records.length;
     while (at > 0 && (this.#records[at - 1]?.ts ?? 0) > record.ts) at -= 1;
-    this.#records.splice(at, 0, record);
+    this.#records.splice(at, 0, held);
+    if (record.act === 'edit' || record.act === 'delete') {
+      this.#records.forEach((each, index) => {
+        if (overtakes(record, each)) this.#records[index] = this.#redacted(each);
+      });
+    }
     this.#trim();
+  }
+
+  /** `record` without its words: the digest its signature covers stands for them. */
+  #redacted(record: HistoryRecord): HistoryRecord {
+    const { text: _text, re: _re, ...rest } = record;
+    return { ...rest, digest: this.#digests.get(slotOf(record)) ?? record.digest ?? '' };
   }
 
   /** What to answer a request with: the newest `limit` records since `since`, oldest first. */
@@ -77,6 +106,7 @@ export class Archive {
   #drop(index: number): void {
     const [gone] = this.#records.splice(index, 1);
     if (gone) this.#slots.delete(slotOf(gone));
+    if (gone) this.#digests.delete(slotOf(gone));
   }
 }
 

@@ -1,3 +1,4 @@
+import { Amendments, type ActRecord, type Conversation, type Reaction, type Refused } from './amend';
 import type { Transfer } from './files';
 import type { Provenance } from './history';
 import type { Receipt, ReceiptState } from './delivery';
@@ -25,7 +26,26 @@ export interface ChatLine {
   known?: Provenance;
   /** A line about how someone stands (their link, their coming and going): whom, and what it says. */
   about?: { nick: string; is: Standing['is'] | 'left'; via?: string };
+  /** A message's identity, which replies and actions name: its author and id, and the person a private one is shared with. */
+  ref?: { by: string; id: string; with?: string };
+  /** The message this one replies to, with the start of its words as they read now (none when it is not held here, or was deleted). */
+  re?: Reply;
+  /** Its author changed its words since (the earlier words are gone), or deleted it (no words at all). */
+  edited?: boolean;
+  deleted?: boolean;
+  /** Emoji under the message, with who reacted with each. */
+  reactions?: readonly Reaction[];
 }
+
+export interface Reply {
+  by: string;
+  id: string;
+  quote?: string;
+  deleted?: boolean;
+}
+
+/** How much of a message a reply quotes. */
+const QUOTE_LENGTH = 120;
 
 const MAX_LINES = 2_000;
 const SETTLED: ReadonlySet<ReceiptState> = new Set(['delivered', 'partial']);
@@ -43,6 +63,8 @@ export class Log {
   readonly #receipts = new Map<string, number>();
   /** Lines that tell how something stands while it goes on (a person's link, the server), by what they are about. */
   readonly #standing = new Map<string, number>();
+  /** What became of messages since they were said: edits, deletions, reactions. */
+  readonly #amendments = new Amendments();
   readonly #changed: () => void;
 
   constructor(changed: () => void) {
@@ -51,7 +73,7 @@ export class Log {
 
   add(line: Omit<ChatLine, 'id'>): number {
     const id = ++this.#lastId;
-    this.lines = [...this.lines.slice(-(MAX_LINES - 1)), { id, ...line }];
+    this.lines = [...this.lines.slice(-(MAX_LINES - 1)), this.#amended({ id, ...line })];
     this.#changed();
     return id;
   }
@@ -60,16 +82,69 @@ export class Log {
    * The room's history as merged so far, in place of what was shown of it before. A line that
    * reads as it did keeps its object, so it is not rendered again as more copies come in.
    */
-  setEarlier(lines: readonly Omit<ChatLine, 'id'>[]): void {
+  setEarlier(lines: readonly Omit<ChatLine, 'id'>[], acts: readonly ActRecord[] = []): void {
+    for (const act of acts) this.#amendments.take(undefined, act);
     const before = new Map(this.earlier.map(({ id: _id, ...line }, index) => [JSON.stringify(line), this.earlier[index]]));
-    this.earlier = lines.map((line) => {
-      const key = JSON.stringify(line);
+    const earlier: ChatLine[] = [];
+    for (const line of lines) {
+      const amended = this.#amended({ id: 0, ...line });
+      const { id: _id, ...shown } = amended;
+      const key = JSON.stringify(shown);
       const kept = before.get(key);
       // Each kept line once: two lines that read alike (the same words twice) are two lines.
       before.delete(key);
-      return kept ?? { id: ++this.#lastId, ...line };
-    });
+      earlier.push(kept ?? { ...amended, id: ++this.#lastId });
+    }
+    this.earlier = earlier;
+    // Live replies to earlier messages quote them as they now read.
+    this.lines = this.lines.map((line) => (line.re ? this.#amended(line) : line));
     this.#changed();
+  }
+
+  /**
+   * An action on a message said in `conversation`: its line, and the lines that reply to it, show
+   * what it did. `not-theirs` (nothing changes) for an edit or deletion of someone else's message.
+   */
+  act(conversation: Conversation, record: ActRecord): Refused | undefined {
+    const refused = this.#amendments.take(conversation, record);
+    if (refused) return refused;
+    const target = (line: ChatLine) => line.ref?.by === record.of.by && line.ref.id === record.of.id && line.ref.with === conversation;
+    const reply = (line: ChatLine) => line.re?.by === record.of.by && line.re.id === record.of.id && line.ref?.with === conversation;
+    const redraw = (touched: (line: ChatLine) => boolean) => {
+      const again = (lines: readonly ChatLine[]) => (lines.some(touched) ? lines.map((line) => (touched(line) ? this.#amended(line) : line)) : lines);
+      this.lines = again(this.lines);
+      this.earlier = again(this.earlier);
+    };
+    // The message first, then what replies to it: a reply quotes the message as it now reads.
+    redraw(target);
+    redraw(reply);
+    this.#changed();
+    return undefined;
+  }
+
+  /** The line of message `ref` said in `conversation`, live or earlier, if it is held. */
+  find(conversation: Conversation, ref: { by: string; id: string }): ChatLine | undefined {
+    const is = (line: ChatLine) => line.ref?.by === ref.by && line.ref.id === ref.id && line.ref.with === conversation;
+    return this.lines.findLast(is) ?? this.earlier.find(is);
+  }
+
+  /** `line` as its actions leave it, quoting what it replies to as that reads now. */
+  #amended(line: ChatLine): ChatLine {
+    const ref = line.ref;
+    if (!ref) return line;
+    let shown: ChatLine = line;
+    const amended = this.#amendments.of(ref.with, ref);
+    if (amended?.deleted) {
+      const { edited: _edited, ...rest } = line;
+      shown = { ...rest, text: '', deleted: true, reactions: [] };
+    }
+    else if (amended) shown = { ...line, ...(amended.text === undefined ? {} : { text: amended.text, edited: true }), reactions: amended.reactions };
+    if (line.re) {
+      const target = this.find(ref.with, line.re);
+      const { by, id } = line.re;
+      shown = { ...shown, re: target?.deleted ? { by, id, deleted: true } : target ? { by, id, quote: target.text.slice(0, QUOTE_LENGTH) } : { by, id } };
+    }
+    return shown;
   }
 
   /**
@@ -124,5 +199,6 @@ export class Log {
     this.earlier = [];
     this.#receipts.clear();
     this.#standing.clear();
+    this.#amendments.clear();
   }
 }

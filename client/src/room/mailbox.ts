@@ -1,4 +1,4 @@
-import type { Signature, TextMessage } from '@meshchat/protocol';
+import type { Signature, Said } from '@meshchat/protocol';
 import type { Link } from '../net';
 import { Acks, Inbox, Outbox, type Unsequenced } from './delivery';
 
@@ -20,7 +20,7 @@ export interface MailboxHooks {
   holdingAcks(): boolean;
   receipt(messageId: string, list: 'sent' | 'delivered' | 'lost'): void;
   /** A message of theirs, new: show it. */
-  show(message: TextMessage): void;
+  show(message: Said): void;
 }
 
 /**
@@ -107,12 +107,12 @@ export class Mailbox {
   }
 
   /** A message of theirs came on `link`: counted for it (to acknowledge again when it opens). */
-  brought(link: Link, message: TextMessage): void {
+  brought(link: Link, message: Said): void {
     this.#received.set(link, Math.max(this.#received.get(link) ?? 0, message.seq));
   }
 
   /** Show a message once, however often it arrives, and acknowledge it every time. */
-  show(message: TextMessage): void {
+  show(message: Said): void {
     const fresh = this.#inbox.accept(message.id);
     this.#acks.add(message.seq);
     if (fresh) this.#hooks.show(message);

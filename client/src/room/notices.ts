@@ -40,6 +40,8 @@ export type Notice =
   | { type: 'history-gap'; nick: string; count: number }
   /** A message `holders` gave us as `nick`'s, whose signature is not `nick`'s: not shown. */
   | { type: 'history-unverifiable'; nick: string; holders: readonly string[] }
+  /** `nick` edited or deleted a message of `of`'s, which only `of` may: not applied. */
+  | { type: 'act-not-theirs'; nick: string; of: string }
   | { type: 'refused'; event: string; code: ErrorCode }
   | { type: 'file-too-large'; name: string }
   | { type: 'file-nobody'; name: string }

@@ -1,4 +1,4 @@
-import type { PeerMessage, SigningAlgorithm, TextMessage } from '@meshchat/protocol';
+import type { PeerMessage, SigningAlgorithm, Said } from '@meshchat/protocol';
 import type { DirectLink, Link, LinkFactory, LinkFailure, LinkRoute, LinkState, RelayFrame } from '../net';
 import type { DetourRoom } from './detour';
 import type { Notice } from './notices';
@@ -43,7 +43,7 @@ export interface PeerInbound<P> {
   /** A frame from this person, for the room to route to the feature it is for. */
   route(peer: P, message: PeerMessage): void;
   /** A message from this person, shown once (the first time it arrives). */
-  show(peer: P, message: TextMessage): void;
+  show(peer: P, message: Said): void;
   chunk(peer: P, id: string, data: Uint8Array): void;
   /** A media track of this person's arrived on our own, proved link to them. */
   mediaArrived(peer: P, track: MediaStreamTrack, stream: MediaStream): void;

@@ -4,7 +4,7 @@ import {
   type Result,
   type SignalData,
   type SigningAlgorithm,
-  type TextMessage,
+  type Said,
 } from '@meshchat/protocol';
 import {
   InboundBudget,
@@ -176,12 +176,12 @@ export class Peer {
 
   /** A frame of theirs held until they proved the room's secret: they did. */
   replay(message: PeerMessage): void {
-    if (message.type === 'chat' || message.type === 'private') this.mail.show(message);
+    if (message.type === 'chat' || message.type === 'private' || message.type === 'act') this.mail.show(message);
     else this.#room.inbound.route(this, message);
   }
 
   /** A message of theirs came on `link`: shown once, or held until they prove the room's secret. */
-  #received(link: Link, message: TextMessage): void {
+  #received(link: Link, message: Said): void {
     this.mail.brought(link, message);
     if (this.#trustedOn(link)) this.mail.show(message);
     else if (this.view.verification !== 'failed') this.#proof.hold(message);
@@ -240,7 +240,7 @@ export class Peer {
 
   /** A frame on one of their links: what belongs to the link is handled here; the room routes the rest. */
   #message(link: Link, message: PeerMessage): void {
-    if (message.type === 'chat' || message.type === 'private') this.#received(link, message);
+    if (message.type === 'chat' || message.type === 'private' || message.type === 'act') this.#received(link, message);
     else if (message.type === 'bye') this.#saidGoodbye();
     else if (message.type === 'proof') void this.#proof.check(link, message.mac);
     else if (message.type === 'key') this.#keys.heard(link, { alg: message.alg, key: message.key });

@@ -31,7 +31,8 @@ export class Room {
   readonly links: LinkFactory;
   readonly files: FileTransfers;
   readonly #files: RoomFiles;
-  readonly #speech: Speech;
+  /** What is said: messages to everyone or to one person, and actions on them (`toAll`, `to`, `act`). */
+  readonly speech: Speech;
   readonly call: Call;
   /** The room's recent history: what we keep and give, and what the people here gave us. */
   readonly history: BackFill;
@@ -75,6 +76,8 @@ export class Room {
       tell: (notice: Notice) => this.tell(notice),
       arrived: (arrival: Arrival) => options.arrived(arrival),
       stoppedTyping: (nick: string, scope?: Scope) => this.#typing.stopped(nick, scope),
+      warn: (nick: string, notice: Notice) => this.#warn(nick, notice),
+      dropped: () => options.dropped(),
     };
     this.#files = new RoomFiles(said);
     this.files = this.#files.transfers;
@@ -101,9 +104,12 @@ export class Room {
       this.me,
       options.signing ?? Promise.resolve(undefined),
       options.history ?? { room: '', shared: false, limits: { count: 0, ms: 0 }, shareMine: () => false },
-      () => this.#log.setEarlier(earlierLines(this.history.earlier, options.words)),
+      () => {
+        const { lines, acts } = earlierLines(this.history.earlier, options.words);
+        this.#log.setEarlier(lines, acts);
+      },
     );
-    this.#speech = new Speech({ ...said, history: this.history });
+    this.speech = new Speech({ ...said, history: this.history });
     void this.history.ready.then(() => {
       for (const peer of this.#peers.values()) peer.keyReady();
     });
@@ -196,16 +202,6 @@ export class Room {
     return [...this.#peers.values()].filter((peer) => peer.view.verification !== 'failed');
   }
 
-  /** A message to everyone here, shown and sent at once; resolves when its signature has gone too. */
-  sayToAll(text: string): Promise<void> {
-    return this.#speech.toAll(text);
-  }
-
-  /** A private message to `to` (`echo`: typed in the room, and shown there too); `false` when it could not even be queued. */
-  sayTo(to: string, text: string, echo = false): boolean {
-    return this.#speech.to(to, text, echo);
-  }
-
   /** We are typing to the room (`to` undefined) or to one person: say so, at most once a second. */
   typed(to: string | undefined, now = Date.now()): void {
     const peer = to === undefined ? undefined : this.#peers.get(to);
@@ -261,7 +257,7 @@ export class Room {
   #peerRoom(): PeerRoom {
     const peers = this.#peers;
     const options = this.#options;
-    const warn = (peer: Peer, notice: Notice) => this.#log.add({ kind: 'warning', from: peer.nick, text: options.words(notice), ts: Date.now() });
+    const warn = (peer: Peer, notice: Notice) => this.#warn(peer.nick, notice);
     return {
       // The room is who we are: its name for us, its secret's key, our links, keys and acks.
       self: this,
@@ -276,7 +272,7 @@ export class Room {
       inbound: {
         // Everything but the messages themselves only counts from a person we trust.
         route: (peer, message) => (peer.trusted ? this.#routes.get(message.type)?.(peer, message) : undefined),
-        show: (peer, message) => this.#speech.heard(peer, message),
+        show: (peer, message) => this.speech.heard(peer, message),
         chunk: (peer, id, data) => this.files.chunk(peer.nick, id, data),
         mediaArrived: (peer, track, stream) => this.call.track(peer.nick, track, stream),
         receipt: (messageId, list, nick) => this.#log.updateReceipt(messageId, (receipt) => mark(receipt, list, nick)),
@@ -314,6 +310,11 @@ export class Room {
   }
 
   /** Say something in the log, in the reader's words. */
+  /** A warning about `nick`, shown where their messages show. */
+  #warn(nick: string, notice: Notice): void {
+    this.#log.add({ kind: 'warning', from: nick, text: this.#options.words(notice), ts: Date.now() });
+  }
+
   tell(notice: Notice): void {
     this.#log.notice(this.#options.words(notice));
   }

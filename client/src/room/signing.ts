@@ -16,17 +16,45 @@ const PARAMS: Record<SigningAlgorithm, { key: EcKeyImportParams | Algorithm; sig
   'P-256': { key: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } },
 };
 
-/** What a record is signed over: everything but the key and the signature, and the room it was said in. */
-export type Signable = Pick<HistoryRecord, 'by' | 'n' | 'prev' | 'ts' | 'id' | 'text'>;
+/** What a record says: its words, and what they reply to or act on. */
+export type Body = Pick<HistoryRecord, 'text' | 're' | 'act' | 'of'>;
 
-/** The bytes an author signs for a message in `room`; JSON, so no field can run into the next. */
-export function signedBytes(room: string, message: Signable): Uint8Array<ArrayBuffer> {
-  return encoder.encode(JSON.stringify(['meshchat message v1', room, message.by, message.n, message.prev, message.ts, message.id, message.text]));
+/** What a record is signed over: its place in the chain, its time and id, what it acts on, and a digest of its words (in the room it was said in). */
+export interface Signable extends Pick<HistoryRecord, 'by' | 'n' | 'prev' | 'ts' | 'id' | 'act' | 'of'> {
+  digest: string;
 }
 
-/** What the next message of an author names as its `prev`: the SHA-256 of the message's signed bytes. */
-export async function messageHash(room: string, message: Signable): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', signedBytes(room, message))));
+/**
+ * The SHA-256 of a record's words and what they reply to, base64url: a holder may drop the words of
+ * a message (or an edit) overtaken since and keep this; what a record is (a message, an edit of
+ * which message) stays signed in the open.
+ */
+export async function digestOf({ text, re }: Pick<Body, 'text' | 're'>): Promise<string> {
+  const words = JSON.stringify([text ?? null, re ? [re.by, re.id] : null]);
+  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(words))));
+}
+
+/**
+ * What `record` is signed over: with the digest of its words, or, held without them, the digest
+ * it carries. `undefined` for a record that has both words and a digest, or is nothing at all.
+ */
+export async function signableOf(record: HistoryRecord): Promise<Signable | undefined> {
+  const { by, n, prev, ts, id, act, of } = record;
+  const placed = { by, n, prev, ts, id, ...(act ? { act } : {}), ...(of ? { of } : {}) };
+  const words = record.text !== undefined || record.re !== undefined;
+  if (record.digest !== undefined) return words ? undefined : { ...placed, digest: record.digest };
+  return words || act !== undefined ? { ...placed, digest: await digestOf(record) } : undefined;
+}
+
+/** The bytes an author signs for a record in `room`; JSON, so no field can run into the next. */
+export function signedBytes(room: string, signable: Signable): Uint8Array<ArrayBuffer> {
+  const { by, n, prev, ts, id, act, of, digest } = signable;
+  return encoder.encode(JSON.stringify(['meshchat record v3', room, by, n, prev, ts, id, act ?? null, of ? [of.by, of.id] : null, digest]));
+}
+
+/** What the next record of an author names as its `prev`: the SHA-256 of the record's signed bytes. */
+export async function messageHash(room: string, signable: Signable): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', signedBytes(room, signable))));
 }
 
 /** One member's signing key and where its chain stands in one room. */
@@ -63,10 +91,11 @@ export class Signer {
     this.#saved = options.saved;
   }
 
-  /** Sign our next message to the room, after any still being signed. */
-  sign(message: { id: string; ts: number; text: string }): Promise<Chained> {
+  /** Sign our next record in the room (a message or an action), after any still being signed. */
+  sign(record: { id: string; ts: number } & Body): Promise<Chained> {
     const next = this.#last.then(async () => {
-      const signable: Signable = { by: this.#me, n: this.#n + 1, prev: this.#prev, ...message };
+      const { id, ts, act, of } = record;
+      const signable: Signable = { by: this.#me, n: this.#n + 1, prev: this.#prev, id, ts, ...(act ? { act } : {}), ...(of ? { of } : {}), digest: await digestOf(record) };
       const bytes = signedBytes(this.#room, signable);
       const signature = new Uint8Array(await crypto.subtle.sign(PARAMS[this.alg].sign, this.#private, bytes));
       this.#n = signable.n;

@@ -1,4 +1,5 @@
-import { CLOCK_AHEAD_MS, type TextMessage } from '@meshchat/protocol';
+import { CLOCK_AHEAD_MS, actProblem, type Action, type ActMessage, type MessageRef, type Said, type TextMessage } from '@meshchat/protocol';
+import type { Conversation } from './amend';
 import type { BackFill } from './back-fill';
 import type { Unsequenced } from './delivery';
 import type { ChatLine, Log } from './log';
@@ -10,6 +11,12 @@ import type { Peer } from './peer';
  * drift) and this far back (a message may wait for a link), else shown with the time it arrived.
  */
 const TS_BEHIND_MS = 7 * 24 * 3600_000;
+
+/** When a message said at `ts` (its sender's clock) is shown as said: then, or when it came if that clock is not to be believed. */
+function shownTime(ts: number): number {
+  const now = Date.now();
+  return ts > now + CLOCK_AHEAD_MS || ts < now - TS_BEHIND_MS ? now : ts;
+}
 
 /** What saying and hearing messages needs from the room. */
 export interface SpeechHooks {
@@ -24,7 +31,14 @@ export interface SpeechHooks {
   arrived(arrival: Arrival): void;
   /** A message ends its sender's typing notice where it was said. */
   stoppedTyping(nick: string, scope?: 'room' | 'private'): void;
+  /** A warning about `nick`, where their messages show. */
+  warn(nick: string, notice: Notice): void;
+  /** A frame of theirs that parsed but means nothing (an action without what it needs) was dropped. */
+  dropped(): void;
 }
+
+/** What a message replies to, as a frame names it. */
+const refOf = (re: MessageRef | undefined) => (re ? { re: { by: re.by, id: re.id } } : {});
 
 /** What is said in the room: our messages out (to everyone or one person, with receipts), and theirs onto the log. */
 export class Speech {
@@ -38,12 +52,12 @@ export class Speech {
    * A message to everyone here: shown and sent at once; its signature (for the room's history)
    * follows it to each recipient once made. Resolves when the signature has gone (or there is none).
    */
-  async toAll(text: string): Promise<void> {
+  async toAll(text: string, re?: MessageRef): Promise<void> {
     const { me, log, history } = this.#hooks;
-    const message: Unsequenced = { type: 'chat', id: crypto.randomUUID(), ts: Date.now(), text };
+    const message: Unsequenced = { type: 'chat', id: crypto.randomUUID(), ts: Date.now(), text, ...refOf(re) };
     // Signed in the order written: the chain follows what we said.
     const signing = history.sign(message);
-    const line = { kind: 'public', from: me, text, ts: message.ts } as const;
+    const line = { kind: 'public', from: me, text, ts: message.ts, ref: { by: me, id: message.id }, ...refOf(re) } as const;
     const to = this.#hooks.audience();
     if (to.length === 0) {
       log.add(line);
@@ -56,7 +70,7 @@ export class Speech {
   }
 
   /** A private message to `to` (`echo`: typed in the room, and shown there too); `false` when it could not even be queued. */
-  to(to: string, text: string, echo = false): boolean {
+  to(to: string, text: string, echo = false, re?: MessageRef): boolean {
     const peer = this.#hooks.peer(to);
     if (peer?.view.verification === 'failed') {
       this.#hooks.tell({ type: 'private-unverified', to, text });
@@ -66,25 +80,72 @@ export class Speech {
       this.#hooks.tell({ type: 'private-gone', to, text });
       return false;
     }
-    const message: Unsequenced = { type: 'private', id: crypto.randomUUID(), ts: Date.now(), text };
-    this.#post(message, [peer], { kind: 'private', from: this.#hooks.me, to, text, ts: message.ts, ...(echo ? { echo } : {}) });
+    const me = this.#hooks.me;
+    const message: Unsequenced = { type: 'private', id: crypto.randomUUID(), ts: Date.now(), text, ...refOf(re) };
+    this.#post(message, [peer], { kind: 'private', from: me, to, text, ts: message.ts, ref: { by: me, id: message.id, with: to }, ...refOf(re), ...(echo ? { echo } : {}) });
     return true;
   }
 
-  /** `peer`'s message, shown once: onto the log (and, said to the room, into its history). */
-  heard(peer: Peer, message: TextMessage): void {
+  /**
+   * Act on a message said in `conversation` (the room, or the private one with a person): applied
+   * here at once and sent to whoever shares the conversation; to the room, signed into our chain.
+   * `false` when nobody could be told (the person of a private conversation left).
+   */
+  async act(conversation: Conversation, act: Action, of: MessageRef, text?: string): Promise<boolean> {
+    const { me, log, history } = this.#hooks;
+    const message = { type: 'act', id: crypto.randomUUID(), ts: Date.now(), scope: conversation === undefined ? 'room' : 'private', act, of: { by: of.by, id: of.id }, ...(text === undefined ? {} : { text }) } as const;
+    const peer = conversation === undefined ? undefined : this.#hooks.peer(conversation);
+    if (conversation !== undefined && (!peer || peer.view.verification === 'failed')) return false;
+    if (log.act(conversation, { ...message, by: me })) return false;
+    const to = peer ? [peer] : this.#hooks.audience();
+    const signing = conversation === undefined ? history.sign(message) : undefined;
+    const taken = to.filter((each) => each.mail.queue(message));
+    for (const each of taken) each.mail.flush();
+    const signed = await signing;
+    if (signed) for (const each of taken) each.mail.vouch({ type: 'signed', id: message.id, ...signed });
+    return true;
+  }
+
+  /** `peer`'s message or action, taken once: onto the log (and, said to the room, into its history). */
+  heard(peer: Peer, message: Said): void {
+    if (message.type === 'act') {
+      this.#heardAct(peer, message);
+      return;
+    }
+    this.#heardMessage(peer, message);
+  }
+
+  #heardMessage(peer: Peer, message: TextMessage): void {
     const isPrivate = message.type === 'private';
     if (message.type === 'chat') this.#hooks.history.heard(peer, message);
-    const now = Date.now();
     this.#hooks.log.add({
       kind: isPrivate ? 'private' : 'public',
       from: peer.nick,
       ...(isPrivate ? { to: this.#hooks.me } : {}),
       text: message.text,
-      ts: message.ts > now + CLOCK_AHEAD_MS || message.ts < now - TS_BEHIND_MS ? now : message.ts,
+      ts: shownTime(message.ts),
+      ref: { by: peer.nick, id: message.id, ...(isPrivate ? { with: peer.nick } : {}) },
+      ...refOf(message.re),
     });
     this.#hooks.stoppedTyping(peer.nick, isPrivate ? 'private' : 'room');
     this.#hooks.arrived({ from: peer.nick, private: isPrivate, text: message.text, file: false });
+  }
+
+  /**
+   * An action of `peer`'s: on a message of the room, or of our private conversation with them. One
+   * that lacks what it needs is dropped; an edit or deletion of someone else's message is refused
+   * and said, where their messages show.
+   */
+  #heardAct(peer: Peer, message: ActMessage): void {
+    if (actProblem(message.act, message.text) !== undefined) {
+      this.#hooks.dropped();
+      return;
+    }
+    const conversation = message.scope === 'private' ? peer.nick : undefined;
+    if (conversation === undefined) this.#hooks.history.heard(peer, message);
+    const { act, of, text, id } = message;
+    const refused = this.#hooks.log.act(conversation, { by: peer.nick, act, of, text, ts: message.ts, id });
+    if (refused) this.#hooks.warn(peer.nick, { type: 'act-not-theirs', nick: peer.nick, of: of.by });
   }
 
   /** Queue a message for each recipient, show it with its receipt, then send it on every open link. Returns who took it. */

@@ -150,12 +150,12 @@ export class ChatApp extends LitElement {
           >
             ${moveQuestion(this.chat, this.movingTo, (go) => this.#move(go))} ${conversationTabs(chat, (nick) => this.#closeConversation(nick))} ${this.#call()}
             <mc-message-log .lines=${chat.lines} .earlier=${chat.earlier} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
-            <p class="typing">${typingWords(chat.typers())}</p>
+            <p class="typing">${typingWords(chat.composing.typers())}</p>
             ${alone(chat, () => this.#invite.render(() => inviteLink(this.chat), 'primary'))}
             <mc-message-composer
               .placeholder=${composerPlaceholder(chat.view, chat.withStranger ? (chat.people.keys().next().value ?? null) : undefined)}
-              @send-message=${(event: SendMessageEvent) => chat.submit(event.text)}
-              @draft=${(event: DraftEvent) => chat.typed(event.text)}
+              @send-message=${(event: SendMessageEvent) => chat.composing.submit(event.text)}
+              @draft=${(event: DraftEvent) => chat.composing.typed(event.text)}
               @send-files=${(event: SendFilesEvent) => void chat.sendFiles(event.files)}
             ></mc-message-composer>
           </div>

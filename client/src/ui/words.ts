@@ -255,6 +255,8 @@ export function noticeText(notice: Notice): string {
       return msg(
         str`A message passed on by ${names(notice.holders)} as ${notice.nick}'s does not carry ${notice.nick}'s signature, so it is not shown.`,
       );
+    case 'act-not-theirs':
+      return msg(str`${notice.nick} tried to change a message of ${notice.of}'s, which only ${notice.of} may change: it was not applied.`);
     case 'refused':
       return refusedText(notice.event, notice.code);
     case 'file-too-large':

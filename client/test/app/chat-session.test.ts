@@ -90,12 +90,12 @@ describe('a chat session, beneath the interface', () => {
     await until(() => alice.people.get('bob')?.state === 'connected' && bob.people.get('alice')?.state === 'connected', 'both linked');
     assert.deepEqual(net.signals, []);
 
-    alice.submit('hello, bob');
+    alice.composing.submit('hello, bob');
     await until(() => bob.heard().length > 0, 'bob hears alice');
     assert.deepEqual(bob.heard(), ['alice: hello, bob']);
     assert.equal(bob.arrivals.at(-1)?.text, 'hello, bob');
 
-    bob.submit('/msg alice just you');
+    bob.composing.submit('/msg alice just you');
     await until(() => alice.heard('bob').length > 0, 'alice hears bob privately');
     assert.deepEqual(alice.heard('bob'), ['bob: just you']);
     assert.deepEqual(alice.heard(), [], 'nothing private shows in the room');
@@ -113,14 +113,14 @@ describe('a chat session, beneath the interface', () => {
     await dan.lobby.join('dan', 'porch');
     await until(() => carol.people.get('dan')?.state === 'connected', 'carol linked to dan');
 
-    carol.submit('/users');
-    carol.submit('/nonsense');
+    carol.composing.submit('/users');
+    carol.composing.submit('/nonsense');
     assert.deepEqual(
       carol.answered.map((command) => command.kind),
       ['users', 'unknown-command'],
     );
 
-    dan.submit('/quit');
+    dan.composing.submit('/quit');
     assert.equal(dan.screen, 'join');
     assert.deepEqual(dan.moves, [true, false]);
     await until(() => !carol.people.has('dan'), 'dan gone from carol’s people');

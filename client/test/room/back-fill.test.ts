@@ -25,9 +25,9 @@ async function chatted() {
   const bob = net.join('bob');
   const carol = net.join('carol');
   for (const member of [alice, bob, carol]) await until(linked(member, 2), `${member.room.me} links with both others`);
-  await alice.room.sayToAll('hi all');
-  await bob.room.sayToAll('hi alice');
-  await carol.room.sayToAll('I have to go');
+  await alice.room.speech.toAll('hi all');
+  await bob.room.speech.toAll('hi alice');
+  await carol.room.speech.toAll('I have to go');
   // A message is kept for people who join later once its signature, which follows it, is in.
   await until(() => [alice, bob, carol].every((member) => member.room.history.archive.size === 3), 'everyone keeps all three');
   return { alice, bob, carol };
@@ -42,7 +42,7 @@ describe('the room\'s history for people who join later', () => {
     await until(() => earlier(dave).join('\n') === expected.join('\n'), 'dave has the history from both');
     // Messages said after dave came are live lines, not history. What dave got he gives on only where
     // he saw the author's key himself: alice's and bob's, not carol's (he has only their word for it).
-    await alice.room.sayToAll('welcome dave');
+    await alice.room.speech.toAll('welcome dave');
     await until(() => dave.log.lines.some((line) => line.text === 'welcome dave'), 'dave hears alice');
     await until(() => dave.room.history.archive.size === 3 && bob.room.history.archive.size === 4, 'dave and bob keep it, signed');
     assert.deepEqual(dave.room.history.archive.answer(10, 0).map((record) => record.by), ['alice', 'bob', 'alice']);
@@ -88,9 +88,9 @@ describe('the room\'s history for people who join later', () => {
     const mallory = net.join('mallory');
     for (const member of [alice, mallory]) await until(linked(member, 1), 'linked');
     net.meddle = (from, message) => (from === 'mallory' && message.type === 'signed' ? { ...message, sig: `${message.sig.slice(0, -4)}AAAA` } : undefined);
-    await mallory.room.sayToAll('blame alice');
+    await mallory.room.speech.toAll('blame alice');
     net.meddle = undefined;
-    await mallory.room.sayToAll('an honest one');
+    await mallory.room.speech.toAll('an honest one');
     await until(() => alice.room.history.archive.size === 1, 'alice keeps the honest one');
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(alice.room.history.archive.answer(10, 0).map((record) => record.text), ['an honest one']);
@@ -125,8 +125,8 @@ describe('the room\'s history for people who join later', () => {
     const bob = net.join('bob');
     for (const member of [alice, bob]) await until(linked(member, 1), 'linked');
     Object.assign(bob.room.history.options, { shareMine: () => false });
-    await bob.room.sayToAll('not for later');
-    await alice.room.sayToAll('for later');
+    await bob.room.speech.toAll('not for later');
+    await alice.room.speech.toAll('for later');
     await until(() => bob.log.lines.some((line) => line.text === 'for later') && alice.log.lines.some((line) => line.text === 'not for later'), 'both heard');
     assert.deepEqual(alice.room.history.archive.answer(10, 0).map((record) => record.text), ['for later']);
     // Bob keeps alice's message once its signature checked out.
@@ -136,7 +136,7 @@ describe('the room\'s history for people who join later', () => {
     const erin = net.join('erin');
     Object.assign(erin.room.history.options, { shared: false });
     await until(linked(erin, 3), 'erin links with everyone');
-    await erin.room.sayToAll('unsigned');
+    await erin.room.speech.toAll('unsigned');
     await until(() => alice.log.lines.some((line) => line.text === 'unsigned'), 'alice hears erin');
     assert.equal(net.frames.some((frame) => frame.from === 'erin' && frame.message.type === 'history-ask'), false, 'erin asks nobody');
     assert.equal(net.frames.some((frame) => frame.from === 'erin' && frame.message.type === 'signed'), false, 'nor signs');
@@ -148,7 +148,7 @@ describe('the room\'s history for people who join later', () => {
     const alice = net.join('alice', secret);
     const bob = net.join('bob', secret);
     await until(() => [alice, bob].every((member) => member.room.people.values().next().value?.verification === 'verified'), 'both verified');
-    await alice.room.sayToAll('members only');
+    await alice.room.speech.toAll('members only');
     await until(() => bob.log.lines.some((line) => line.text === 'members only'), 'bob has it');
     const mallory = net.join('mallory', other);
     await until(() => alice.room.people.get('mallory')?.verification === 'failed', 'alice flags mallory');
@@ -165,7 +165,7 @@ describe('the room\'s history for people who join later', () => {
     const alice = net.join('alice');
     const mallory = net.join('mallory');
     for (const member of [alice, mallory]) await until(linked(member, 1), 'linked');
-    for (let i = 1; i <= 5; i++) await alice.room.sayToAll(`alice ${i}`);
+    for (let i = 1; i <= 5; i++) await alice.room.speech.toAll(`alice ${i}`);
     await until(() => mallory.room.history.archive.size === 5, 'mallory holds alice\'s five');
     const ids = alice.room.history.archive.answer(10, 0).map((record) => record.id);
     // Mallory holds back her answer, says five lines under alice's ids, then answers.
@@ -179,7 +179,7 @@ describe('the room\'s history for people who join later', () => {
     const real = ['alice 1', 'alice 2', 'alice 3', 'alice 4', 'alice 5'].map((text) => `alice: ${text} (verified alice)`);
     await until(() => earlier(dave).join('\n') === real.join('\n'), 'dave has alice\'s answer');
     await until(linked(dave, 2), 'dave links with both');
-    for (let i = 1; i <= 5; i++) await mallory.room.sayToAll(`mallory ${i}`);
+    for (let i = 1; i <= 5; i++) await mallory.room.speech.toAll(`mallory ${i}`);
     await until(() => dave.log.lines.filter((line) => line.from === 'mallory').length === 5, 'dave hears mallory\'s five');
     net.meddle = undefined;
     net.link('mallory', 'dave')?.send({ type: 'history', records: [], done: true });

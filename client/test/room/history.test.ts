@@ -2,9 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryRecord } from '@meshchat/protocol';
 import { Archive, merge, type Copy } from '../../src/room/history';
-import { Signer, messageHash, newKeyPair, publicKey, signedBytes, verifySignature } from '../../src/room/signing';
+import { Signer, messageHash, newKeyPair, publicKey, signableOf, signedBytes, verifySignature, type Signable } from '../../src/room/signing';
 
 const ROOM = 'lobby';
+
+/** What a record's signature covers (a record that says nothing and stands for nothing covers an empty digest, which no signature matches). */
+const signable = async (record: HistoryRecord): Promise<Signable> => (await signableOf(record)) ?? { ...record, digest: '' };
+
+/** Hold a record as a member does, with the digest its signature covers. */
+const keepIn = async (archive: Archive, record: HistoryRecord): Promise<void> => archive.keep(record, (await signable(record)).digest);
 
 /** An author who signs real messages, as a member's tab does. */
 async function author(me: string) {
@@ -27,8 +33,8 @@ async function copies(holder: string, records: readonly HistoryRecord[]): Promis
     records.map(async (record) => ({
       holder,
       record,
-      valid: await verifySignature(record.alg, record.key, signedBytes(ROOM, record), record.sig),
-      hash: await messageHash(ROOM, record),
+      valid: await verifySignature(record.alg, record.key, signedBytes(ROOM, await signable(record)), record.sig),
+      hash: await messageHash(ROOM, await signable(record)),
     })),
   );
 }
@@ -50,13 +56,13 @@ describe('signed chains', () => {
     assert.equal(first.n, 1);
     assert.equal(first.prev, '');
     assert.equal(second.n, 2);
-    assert.equal(second.prev, await messageHash(ROOM, first));
+    assert.equal(second.prev, await messageHash(ROOM, await signable(first)));
   });
 
   it('a signature covers the text, the time, the number, the author and the room', async () => {
     const carol = await author('carol');
     const record = await carol.say('hello', 1000);
-    const check = (changed: HistoryRecord, room = ROOM) => verifySignature(changed.alg, changed.key, signedBytes(room, changed), changed.sig);
+    const check = async (changed: HistoryRecord, room = ROOM) => verifySignature(changed.alg, changed.key, signedBytes(room, await signable(changed)), changed.sig);
     assert.equal(await check(record), true);
     assert.equal(await check({ ...record, text: 'hellO' }), false);
     assert.equal(await check({ ...record, ts: 1001 }), false);
@@ -79,7 +85,7 @@ describe('a browser without Ed25519', () => {
     const merged = merge(await copies('bob', [record, await alice.say('and from a newer one', 2000)]), new Map([['safari', key]]));
     assert.deepEqual(texts(merged), ['safari: from an older browser (verified bob)', 'alice: and from a newer one (relayed bob)']);
     // A P-256 signature does not pass for an Ed25519 key's, nor the other way round.
-    assert.equal(await verifySignature('Ed25519', key, signedBytes(ROOM, record), record.sig), false);
+    assert.equal(await verifySignature('Ed25519', key, signedBytes(ROOM, await signable(record)), record.sig), false);
   });
 });
 
@@ -189,15 +195,15 @@ describe('what a member holds', () => {
     const alice = await author('alice');
     const mallory = await author('mallory');
     const now = Date.now();
-    for (let i = 0; i < 5; i++) archive.keep(await alice.say(`alice ${i}`, now - 1000 + i));
-    for (let i = 0; i < 400; i++) archive.keep(await mallory.say(`flood ${i}`, now + i));
+    for (let i = 0; i < 5; i++) await keepIn(archive, await alice.say(`alice ${i}`, now - 1000 + i));
+    for (let i = 0; i < 400; i++) await keepIn(archive, await mallory.say(`flood ${i}`, now + i));
     const held = archive.answer(200, 0);
     assert.equal(held.length, 200);
     assert.equal(held.filter((record) => record.by === 'alice').length, 5, "alice's five stay");
     assert.equal(held.filter((record) => record.by === 'mallory')[0]?.text, 'flood 205', "mallory's oldest went");
     // Alone, an author still gets the whole count.
     const solo = new Archive({ count: 3, ms: 3_600_000 });
-    for (let i = 0; i < 5; i++) solo.keep(await alice.say(`solo ${i}`, now + i));
+    for (let i = 0; i < 5; i++) await keepIn(solo, await alice.say(`solo ${i}`, now + i));
     assert.deepEqual(solo.answer(10, 0).map((record) => record.text), ['solo 2', 'solo 3', 'solo 4']);
   });
 
@@ -207,9 +213,9 @@ describe('what a member holds', () => {
     const carol = await author('carol');
     const records = [];
     for (let i = 1; i <= 5; i++) records.push(await carol.say(`m${i}`, now - 5000 + i * 1000));
-    for (const record of records) archive.keep(record);
+    for (const record of records) await keepIn(archive, record);
     const first = records[4];
-    if (first) archive.keep(first);
+    if (first) await keepIn(archive, first);
     assert.deepEqual(archive.answer(10, 0).map((record) => record.text), ['m3', 'm4', 'm5']);
     assert.deepEqual(archive.answer(2, 0).map((record) => record.text), ['m4', 'm5']);
     assert.deepEqual(archive.answer(10, now - 500).map((record) => record.text), ['m5']);
@@ -221,8 +227,8 @@ describe('what a member holds', () => {
   it('does not hold a message dated in the future beyond clock drift: it would outlive every other', async () => {
     const archive = new Archive({ count: 10, ms: 1e12 }, () => 10_000);
     const carol = await author('carol');
-    archive.keep(await carol.say('from the far future', 10_000 + 3600_000));
-    archive.keep(await carol.say('a clock a minute fast', 10_000 + 60_000));
+    await keepIn(archive, await carol.say('from the far future', 10_000 + 3600_000));
+    await keepIn(archive, await carol.say('a clock a minute fast', 10_000 + 60_000));
     assert.deepEqual(archive.answer(10, 0).map((record) => record.text), ['a clock a minute fast']);
   });
 
@@ -230,9 +236,9 @@ describe('what a member holds', () => {
     const archive = new Archive({ count: 10, ms: 1e12 }, () => 10_000);
     const carol = await author('carol');
     const [a, b, c] = [await carol.say('a', 1000), await carol.say('b', 2000), await carol.say('c', 3000)];
-    archive.keep(a);
-    archive.keep(c);
-    archive.keep(b);
+    await keepIn(archive, a);
+    await keepIn(archive, c);
+    await keepIn(archive, b);
     assert.deepEqual(archive.answer(10, 0).map((record) => record.text), ['a', 'b', 'c']);
   });
 });

@@ -40,15 +40,15 @@ describe('two people whose own link does not form', () => {
     assert.ok(alice.notices.some((notice) => notice.type === 'relayed' && notice.nick === 'bob' && notice.via === 'carol'));
     assert.ok(bob.notices.some((notice) => notice.type === 'relayed' && notice.nick === 'alice' && notice.via === 'carol'));
 
-    void alice.room.sayToAll('to the room, through carol for bob');
-    alice.room.sayTo('bob', 'a private word for bob');
+    void alice.room.speech.toAll('to the room, through carol for bob');
+    alice.room.speech.to('bob', 'a private word for bob');
     await until(() => receipts(alice).length === 2 && receipts(alice).every((state) => state === 'delivered'), 'both are acknowledged');
     assert.deepEqual(heard(bob), ['alice: to the room, through carol for bob', 'alice: a private word for bob']);
     assert.deepEqual(heard(carol), ['alice: to the room, through carol for bob'], 'carol gets the room message on her own link, not the private one');
 
     bob.room.typed('alice');
     await until(() => alice.room.typers('bob').length === 1, 'alice sees bob typing to her');
-    bob.room.sayTo('alice', 'and back, privately');
+    bob.room.speech.to('alice', 'and back, privately');
     await until(() => heard(alice).includes('bob: and back, privately'), 'alice has it');
     await until(() => receipts(bob).every((state) => state === 'delivered'), "bob's receipt comes back through carol");
 
@@ -65,7 +65,7 @@ describe('two people whose own link does not form', () => {
       const flipped = message.box.startsWith('A') ? 'B' : 'A';
       return { ...message, box: flipped + message.box.slice(1) };
     };
-    alice.room.sayTo('bob', 'changed on the way');
+    alice.room.speech.to('bob', 'changed on the way');
     await until(() => bob.notices.some((notice) => notice.type === 'relay-tampered'), 'bob sees the tampering');
     assert.deepEqual(
       bob.notices.filter((notice) => notice.type === 'relay-tampered'),
@@ -84,8 +84,8 @@ describe('two people whose own link does not form', () => {
       dropped = true;
       return 'drop';
     };
-    alice.room.sayTo('bob', 'dropped by carol');
-    alice.room.sayTo('bob', 'passed on by carol');
+    alice.room.speech.to('bob', 'dropped by carol');
+    alice.room.speech.to('bob', 'passed on by carol');
     await until(() => bob.notices.some((notice) => notice.type === 'relay-tampered'), 'bob sees the gap');
     assert.deepEqual(heard(bob), []);
     assert.deepEqual(receipts(alice), ['sent', 'sent']);
@@ -115,7 +115,7 @@ describe('two people whose own link does not form', () => {
     await Promise.all([alice.room.history.ready, bob.room.history.ready]);
     await new Promise((resolve) => setImmediate(resolve));
     const before = net.frames.length;
-    alice.room.sayTo('bob', 'straight to bob');
+    alice.room.speech.to('bob', 'straight to bob');
     await until(() => heard(bob).includes('alice: straight to bob'), 'bob has it');
     const after = net.frames.slice(before);
     assert.ok(after.some(({ from, to, message }) => from === 'alice' && to === 'bob' && message.type === 'private'), 'it went on their own link');
@@ -149,7 +149,7 @@ describe('two people whose own link does not form', () => {
     const key = await proofKey('s'.repeat(22));
     const { alice, bob } = await blockedPair(key);
     assert.deepEqual(alice.room.people.get('bob'), { state: 'connected', via: 'carol', verification: 'verified' });
-    alice.room.sayTo('bob', 'members only');
+    alice.room.speech.to('bob', 'members only');
     await until(() => heard(bob).includes('alice: members only'), 'bob has it');
   });
 
@@ -166,7 +166,7 @@ describe('two people whose own link does not form', () => {
     await until(() => via(alice, 'bob') === 'carol' && via(bob, 'alice') === 'carol', 'alice and bob talk through carol', 25_000);
     const askedMallory = () => net.signals.filter(({ data }) => data.type === 'relay-offer' && data.via === 'mallory').length;
     console.log(`[measure] with a black-holing third person present, the pair linked through the honest one in ${Date.now() - started} ms; mallory was asked ${askedMallory()} time(s)`);
-    alice.room.sayTo('bob', 'through carol');
+    alice.room.speech.to('bob', 'through carol');
     await until(() => heard(bob).includes('alice: through carol'), 'bob has it');
     // Carol goes: mallory, the only one left who reaches both, waits out her back-off first.
     net.leave('carol');
@@ -180,7 +180,7 @@ describe('two people whose own link does not form', () => {
     net.join('dave');
     await until(() => alice.room.people.get('dave')?.state === 'connected' && bob.room.people.get('dave')?.state === 'connected', 'dave is linked with both');
     net.meddle = (from, message) => (from === 'carol' && message.type === 'relayed' ? 'drop' : undefined);
-    alice.room.sayTo('bob', 'said while carol was silent');
+    alice.room.speech.to('bob', 'said while carol was silent');
     await until(() => via(alice, 'bob') === 'dave' && via(bob, 'alice') === 'dave', 'they move to dave', 20_000);
     await until(() => heard(bob).includes('alice: said while carol was silent'), 'bob has it, through dave');
     await until(() => receipts(alice).every((state) => state === 'delivered'), 'and alice knows');
@@ -191,9 +191,9 @@ describe('two people whose own link does not form', () => {
     net.join('dave');
     await until(() => alice.room.people.get('dave')?.state === 'connected' && bob.room.people.get('dave')?.state === 'connected', 'dave is linked with both');
     net.meddle = (from, message) => (from === 'carol' && message.type === 'relayed' && message.from === 'alice' ? { ...message, box: `${message.box.startsWith('A') ? 'B' : 'A'}${message.box.slice(1)}` } : undefined);
-    alice.room.sayTo('bob', 'one');
-    alice.room.sayTo('bob', 'two');
-    alice.room.sayTo('bob', 'three');
+    alice.room.speech.to('bob', 'one');
+    alice.room.speech.to('bob', 'two');
+    alice.room.speech.to('bob', 'three');
     await until(() => alice.notices.some((notice) => notice.type === 'relay-tampered' && notice.nick === 'bob' && notice.via === 'carol'), 'alice, the sender, is told');
     await until(() => via(alice, 'bob') === 'dave', 'alice sends through dave now');
     await until(() => ['alice: one', 'alice: two', 'alice: three'].every((line) => heard(bob).includes(line)), 'bob has all three');

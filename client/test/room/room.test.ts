@@ -34,7 +34,7 @@ async function threeInARoom() {
 describe('a room of people on fake links', () => {
   it('forms a full mesh; a message to the room reaches each other person once, and its receipt ends at delivered', async () => {
     const { alice, bob, carol } = await threeInARoom();
-    await alice.room.sayToAll('hello all');
+    await alice.room.speech.toAll('hello all');
     await until(() => receipts(alice)[0] === 'delivered', 'both have it');
     assert.deepEqual(heard(bob), ['alice: hello all']);
     assert.deepEqual(heard(carol), ['alice: hello all']);
@@ -44,11 +44,11 @@ describe('a room of people on fake links', () => {
 
   it('a private message reaches only its one recipient', async () => {
     const { alice, bob, carol } = await threeInARoom();
-    assert.equal(alice.room.sayTo('carol', 'just you'), true);
+    assert.equal(alice.room.speech.to('carol', 'just you'), true);
     await until(() => receipts(alice)[0] === 'delivered', 'carol has it');
     assert.deepEqual(heard(carol), ['alice: just you']);
     assert.deepEqual(heard(bob), []);
-    assert.equal(alice.room.sayTo('nobody', 'lost'), false);
+    assert.equal(alice.room.speech.to('nobody', 'lost'), false);
     assert.deepEqual(alice.notices.at(-1), { type: 'private-gone', to: 'nobody', text: 'lost' });
   });
 
@@ -60,7 +60,7 @@ describe('a room of people on fake links', () => {
     await until(connected(alice, 1), 'alice and bob link');
     net.cut('alice', 'bob');
     await until(() => alice.room.people.get('bob')?.state === 'failed', 'alice sees the link fail');
-    for (const text of ['one', 'two', 'three']) bob.room.sayTo('alice', text);
+    for (const text of ['one', 'two', 'three']) bob.room.speech.to('alice', text);
     assert.ok(receipts(bob).every((state) => state === 'queued'), 'nothing can go while the link is down');
     assert.deepEqual(
       alice.notices.filter(({ type }) => type === 'link-lost'),
@@ -78,7 +78,7 @@ describe('a room of people on fake links', () => {
     net.cut('alice', 'bob');
     net.cut('carol', 'bob');
     await until(() => alice.room.people.get('bob')?.state === 'failed', 'the link is down');
-    alice.room.sayTo('bob', 'never sent');
+    alice.room.speech.to('bob', 'never sent');
     net.leave('bob');
     assert.deepEqual(alice.notices.slice(-2), [
       { type: 'left-unreceived', nick: 'bob', count: 1 },
@@ -119,7 +119,7 @@ describe('a room of people on fake links', () => {
     await until(() => alice.room.typers(undefined).length === 1 && alice.room.typers('carol').length === 1, 'alice sees both');
     assert.deepEqual(alice.room.typers(undefined), ['bob']);
     assert.deepEqual(alice.room.typers('carol'), ['carol']);
-    await bob.room.sayToAll('done typing');
+    await bob.room.speech.toAll('done typing');
     await until(() => alice.room.typers(undefined).length === 0, 'a message ends the notice');
   });
 
@@ -144,7 +144,7 @@ describe('a room of people on fake links', () => {
       assert.equal(member.notices.filter(({ type }) => type === 'refused').length, 0);
     }
     context.mock.timers.reset();
-    await alice.room.sayToAll('after carol');
+    await alice.room.speech.toAll('after carol');
     await until(() => receipts(alice).at(-1) === 'delivered', 'delivered to everyone present: bob');
   });
 
@@ -183,11 +183,11 @@ describe('a private room on fake links', () => {
     assert.match(alice.room.people.get('bob')?.safety ?? '', /^\d{5} \d{5}$/);
     assert.equal(alice.room.people.get('bob')?.safety, bob.room.people.get('alice')?.safety, 'the same safety code on both ends');
     const mallory = net.join('mallory', other);
-    await mallory.room.sayToAll('trust me');
+    await mallory.room.speech.toAll('trust me');
     await until(() => alice.room.people.get('mallory')?.verification === 'failed', 'alice flags mallory');
     assert.ok(alice.notices.some((notice) => notice.type === 'unverified' && notice.nick === 'mallory'));
     assert.deepEqual(heard(alice), [], "mallory's message is never shown");
-    await alice.room.sayToAll('members only');
+    await alice.room.speech.toAll('members only');
     await until(() => heard(bob).length === 1, 'bob has it');
     assert.deepEqual(alice.log.lines.at(-1)?.receipt?.to, ['bob'], 'nothing is sent to an unverified link');
     assert.deepEqual(heard(mallory), []);

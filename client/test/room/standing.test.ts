@@ -132,7 +132,7 @@ describe('what the log says about a person and what People shows', () => {
     await until(() => alice.room.people.get('bob')?.state === 'connected', 'linked');
     for (let i = 0; i < 5; i++) net.link('bob', 'alice')?.send({ type: 'bye' });
     await until(() => alice.room.people.get('bob')?.state === 'leaving', 'alice sees bob leaving');
-    void bob.room.sayToAll('still here');
+    void bob.room.speech.toAll('still here');
     await until(() => alice.log.lines.some((line) => line.text === 'still here'), 'his message arrives');
     assert.deepEqual(about(alice, 'bob'), [], 'nothing is said of a link that never broke');
   });
