@@ -74,7 +74,7 @@ async function measureBroadcast(
               // On a fixed schedule, 10 a second, however long each send takes.
               for (let i = 0; start + i * 100 < start + duration; i++) {
                 await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + i * 100 - performance.now())));
-                chat.submit(`${prefix} ${performance.timeOrigin + performance.now()}`);
+                chat.composing.submit(`${prefix} ${performance.timeOrigin + performance.now()}`);
                 if (prefix === 'bench') sent += 1;
               }
             }

@@ -6,7 +6,7 @@ const executablePath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromi
 
 export interface BenchWindow {
   __latencies: number[];
-  __chat: () => { people: Map<string, { state: string }>; submit(text: string): void };
+  __chat: () => { people: Map<string, { state: string }>; composing: { submit(text: string): void } };
 }
 
 /**

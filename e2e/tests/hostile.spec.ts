@@ -154,8 +154,8 @@ test('a long backlog after a lost link is not a flood: 250 waiting messages all 
   await bob.page.evaluate(() => (window as unknown as Captured).__connections.forEach((connection) => connection.close()));
   await expect(alice.lines('notice').filter({ hasText: 'Lost the direct link to bob' })).toHaveCount(1);
   await alice.page.evaluate(() => {
-    const app = document.querySelector('mc-chat-app') as unknown as { chat: { submit(text: string): void } };
-    for (let i = 1; i <= 250; i++) app.chat.submit(`backlog ${i}`);
+    const app = document.querySelector('mc-chat-app') as unknown as { chat: { composing: { submit(text: string): void } } };
+    for (let i = 1; i <= 250; i++) app.chat.composing.submit(`backlog ${i}`);
   });
   await expect(bob.lines('public')).toHaveCount(250, { timeout: 30_000 });
   const texts = await bob.lines('public').locator('.text').allTextContents();

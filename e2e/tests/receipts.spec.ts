@@ -110,7 +110,7 @@ test('a page that began to be left but stayed (say, a download) acknowledges wha
   await expect(alice.lines('public').filter({ hasText: 'are you still there?' })).toHaveCount(1);
   // Alice's page answers without a keystroke (that would bring her back): its frame comes after
   // any acknowledgement on the same ordered link, so by the time Bob has it, none was sent.
-  await alice.page.evaluate(() => (document.querySelector('mc-chat-app') as unknown as { chat: { submit(text: string): void } }).chat.submit('page here'));
+  await alice.page.evaluate(() => (document.querySelector('mc-chat-app') as unknown as { chat: { composing: { submit(text: string): void } } }).chat.composing.submit('page here'));
   await expect(bob.lines('public').filter({ hasText: 'page here' })).toHaveCount(1);
   await expect(bob.receipt('are you still there?')).toHaveAttribute('data-receipt', 'sent');
   await alice.page.keyboard.press('Shift');

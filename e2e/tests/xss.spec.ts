@@ -30,9 +30,9 @@ test(`${XSS_PAYLOADS.length} XSS payloads as messages are shown as text and neve
   await alice.connectedTo('mallory');
   await mallory.page.evaluate(
     ({ payloads, privately }) => {
-      const app = document.querySelector('mc-chat-app') as unknown as { chat: { submit(text: string): void } };
-      for (const payload of payloads) app.chat.submit(payload);
-      for (const payload of privately) app.chat.submit(`/msg alice ${payload}`);
+      const app = document.querySelector('mc-chat-app') as unknown as { chat: { composing: { submit(text: string): void } } };
+      for (const payload of payloads) app.chat.composing.submit(payload);
+      for (const payload of privately) app.chat.composing.submit(`/msg alice ${payload}`);
     },
     { payloads: XSS_PAYLOADS, privately: PRIVATE_PAYLOADS },
   );

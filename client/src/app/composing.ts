@@ -55,7 +55,7 @@ export class Composing {
         if (!command.text) break;
         if (view === undefined) void room.speech.toAll(command.text, re);
         else if (room.speech.to(view, command.text, false, re)) conversations.replied(view);
-        this.draft = undefined;
+        this.cancel();
         break;
       case 'msg':
         if (room.speech.to(command.to, command.text, true)) conversations.replied(command.to);
@@ -67,7 +67,6 @@ export class Composing {
         this.#hooks.answer(command);
     }
     room.sent();
-    this.#hooks.changed();
   }
 
   /** The composer holds `draft`: tell whoever it is for that we are typing, at most once a second. */

@@ -9,6 +9,7 @@ import { callSettings, historyShared, iceTransportPolicy, roomFromLocation, sign
 import type {
   CreatePrivateEvent,
   DraftEvent,
+  MessageActionEvent,
   FileActionEvent,
   JoinRequestEvent,
   PairRequestEvent,
@@ -149,13 +150,23 @@ export class ChatApp extends LitElement {
             @drop=${this.#drop}
           >
             ${moveQuestion(this.chat, this.movingTo, (go) => this.#move(go))} ${conversationTabs(chat, (nick) => this.#closeConversation(nick))} ${this.#call()}
-            <mc-message-log .lines=${chat.lines} .earlier=${chat.earlier} .me=${chat.nick} .dropped=${chat.dropped} .view=${chat.view}></mc-message-log>
+            <mc-message-log
+              .lines=${chat.lines}
+              .earlier=${chat.earlier}
+              .me=${chat.nick}
+              .dropped=${chat.dropped}
+              .view=${chat.view}
+              @message-action=${this.#messageAction}
+            ></mc-message-log>
             <p class="typing">${typingWords(chat.composing.typers())}</p>
             ${alone(chat, () => this.#invite.render(() => inviteLink(this.chat), 'primary'))}
             <mc-message-composer
               .placeholder=${composerPlaceholder(chat.view, chat.withStranger ? (chat.people.keys().next().value ?? null) : undefined)}
               @send-message=${(event: SendMessageEvent) => chat.composing.submit(event.text)}
+              .draft=${chat.composing.draft}
               @draft=${(event: DraftEvent) => chat.composing.typed(event.text)}
+              @cancel-draft=${() => chat.composing.cancel()}
+              @edit-last=${() => this.#edit(chat.composing.editLast())}
               @send-files=${(event: SendFilesEvent) => void chat.sendFiles(event.files)}
             ></mc-message-composer>
           </div>
@@ -268,6 +279,25 @@ export class ChatApp extends LitElement {
   #call() {
     if (!this.#callPanel && callNeeded(this.chat)) this.#callPanel = import('./call-panel').then(() => this.requestUpdate());
     return this.#callPanel ? html`<mc-call .chat=${this.chat}></mc-call>` : callEntry(this.chat);
+  }
+
+  /** Reply, react, edit or delete, from a message's actions or its reactions. */
+  #messageAction = (event: MessageActionEvent) => {
+    const { composing } = this.chat;
+    if (event.action === 'reply') {
+      composing.reply(event.line);
+      this.#composer?.focus();
+    } else if (event.action === 'react' && event.emoji !== undefined) composing.react(event.line, event.emoji);
+    else if (event.action === 'edit') {
+      composing.edit(event.line);
+      this.#edit(true);
+    } else if (event.action === 'delete') composing.remove(event.line);
+  };
+
+  /** An edit began: the composer holds the message's words, to be changed. */
+  #edit(began: boolean): void {
+    const draft = this.chat.composing.draft;
+    if (began && draft?.kind === 'edit') this.#composer?.start(draft.line.text);
   }
 
   get #composer(): MessageComposer | null {

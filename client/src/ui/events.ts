@@ -1,5 +1,5 @@
 /** Events the components fire upwards; the app turns them into controller calls. */
-import type { Transfer } from '../room';
+import type { ChatLine, Transfer } from '../room';
 
 const options = { bubbles: true, composed: true } as const;
 
@@ -127,5 +127,33 @@ declare global {
     'open-view': OpenViewEvent;
     'leave-room': LeaveRoomEvent;
     'close-drawer': CloseDrawerEvent;
+  }
+}
+
+/** Something to do with one message: reply to it, react to it (with `emoji`), edit or delete it. */
+export class MessageActionEvent extends Event {
+  static readonly type = 'message-action';
+  constructor(
+    readonly action: 'reply' | 'react' | 'edit' | 'delete',
+    readonly line: ChatLine,
+    readonly emoji?: string,
+  ) {
+    super(MessageActionEvent.type, options);
+  }
+}
+
+/** The reply or edit under way in the composer is given up (Escape, or its Cancel button). */
+export class CancelDraftEvent extends Event {
+  static readonly type = 'cancel-draft';
+  constructor() {
+    super(CancelDraftEvent.type, options);
+  }
+}
+
+/** Arrow Up in an empty composer: edit our last message here. */
+export class EditLastEvent extends Event {
+  static readonly type = 'edit-last';
+  constructor() {
+    super(EditLastEvent.type, options);
   }
 }

@@ -1,24 +1,31 @@
-import { LitElement, css, html } from 'lit';
-import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { LitElement, css, html, nothing } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { MESSAGE_TEXT_MAX_LENGTH } from '@meshchat/protocol';
-import { DraftEvent, SendFilesEvent, SendMessageEvent } from './events';
+import type { Draft } from '../app';
+import { CancelDraftEvent, DraftEvent, EditLastEvent, SendFilesEvent, SendMessageEvent } from './events';
 import { PAPERCLIP } from './icons';
 
 /**
  * Where messages are written. Enter sends, Shift+Enter starts a new line; the paperclip offers files.
+ * A reply or an edit under way shows above the box, with a way to cancel it (Escape too); Arrow Up
+ * in an empty box edits our last message.
  * @fires send-message
  * @fires send-files
  * @fires draft - on every edit, so the app can say we are typing
+ * @fires cancel-draft
+ * @fires edit-last
  */
 export class MessageComposer extends LitElement {
-  static override properties = { placeholder: { type: String } };
+  static override properties = { placeholder: { type: String }, draft: { attribute: false } };
 
   /** Who the message goes to, as a hint in the empty box. */
   declare placeholder: string;
+  declare draft: Draft | undefined;
 
   constructor() {
     super();
     this.placeholder = '';
+    this.draft = undefined;
     updateWhenLocaleChanges(this);
   }
 
@@ -64,10 +71,37 @@ export class MessageComposer extends LitElement {
     input[type='file'] {
       display: none;
     }
+    .draft {
+      display: flex;
+      align-items: baseline;
+      gap: 0.5rem;
+      margin-bottom: 0.3rem;
+      padding: 0.2rem 0.5rem;
+      border-left: 3px solid var(--accent);
+      font-size: 0.9rem;
+    }
+    .draft-what {
+      font-weight: 600;
+      white-space: nowrap;
+    }
+    .draft-quote {
+      flex: 1;
+      min-width: 0;
+      overflow: hidden;
+      white-space: nowrap;
+      text-overflow: ellipsis;
+      color: var(--muted);
+    }
+    .draft button {
+      margin-left: auto;
+      padding: 0.15rem 0.5rem;
+      font-size: 0.85rem;
+    }
   `;
 
   override render() {
     return html`
+      ${this.#draftBar()}
       <form @submit=${this.#submit}>
         <label
           >${msg('Message')}
@@ -84,6 +118,24 @@ export class MessageComposer extends LitElement {
         <button type="submit">${msg('Send')}</button>
       </form>
     `;
+  }
+
+  /** "Replying to alice" with the start of her words, or "Editing your message", and a way out. */
+  #draftBar() {
+    const draft = this.draft;
+    if (!draft) return nothing;
+    const reply = draft.kind === 'reply';
+    return html`<div class="draft" role="group" aria-label=${reply ? msg('Reply') : msg('Edit')}>
+      <span class="draft-what">${reply ? msg(str`Replying to ${draft.line.ref.by}`) : msg('Editing your message')}</span>
+      ${reply ? html`<span class="draft-quote">${draft.line.text.slice(0, 120)}</span>` : nothing}
+      <button type="button" @click=${this.#cancel}>${reply ? msg('Cancel reply') : msg('Cancel edit')}</button>
+    </div>`;
+  }
+
+  #cancel() {
+    if (this.draft?.kind === 'edit') this.start('');
+    this.dispatchEvent(new CancelDraftEvent());
+    this.focus();
   }
 
   get #textarea(): HTMLTextAreaElement | null {
@@ -107,6 +159,12 @@ export class MessageComposer extends LitElement {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.#send();
+    } else if (event.key === 'Escape' && this.draft) {
+      event.preventDefault();
+      this.#cancel();
+    } else if (event.key === 'ArrowUp' && !this.draft && this.#textarea?.value === '') {
+      event.preventDefault();
+      this.dispatchEvent(new EditLastEvent());
     }
   }
 

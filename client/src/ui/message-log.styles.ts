@@ -155,4 +155,127 @@ export const messageLogStyles = css`
     padding: 0.3rem 0.8rem;
     border-radius: 1rem;
   }
+  /* The actions on a message float over its top right corner where the reader points, focuses or
+     taps; out of sight otherwise, but still in the tab order, so a keyboard finds them. */
+  .line {
+    position: relative;
+  }
+  .actions {
+    position: absolute;
+    right: 0.3rem;
+    top: -0.9rem;
+    z-index: 1;
+    display: flex;
+    gap: 0.15rem;
+    padding: 0.1rem;
+    border: 1px solid var(--border);
+    border-radius: 0.4rem;
+    background: var(--bg);
+    opacity: 0;
+    pointer-events: none;
+  }
+  .line:hover .actions,
+  .line:focus-within .actions {
+    opacity: 1;
+    pointer-events: auto;
+  }
+  .actions button,
+  .chip,
+  .quote {
+    font: inherit;
+    font-size: 0.8rem;
+    color: inherit;
+    cursor: pointer;
+  }
+  .actions button {
+    padding: 0.15rem 0.45rem;
+    border: none;
+    border-radius: 0.3rem;
+    background: none;
+  }
+  .actions button:hover,
+  .actions button:focus-visible {
+    background: color-mix(in srgb, var(--accent) 18%, transparent);
+  }
+  .reactions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem;
+    margin-top: 0.2rem;
+  }
+  .chip {
+    position: relative;
+    padding: 0.05rem 0.5rem;
+    border: 1px solid var(--border);
+    border-radius: 1rem;
+    background: var(--field);
+  }
+  .chip[aria-pressed='true'] {
+    border-color: var(--accent);
+    background: color-mix(in srgb, var(--accent) 15%, var(--field));
+  }
+  /* Who reacted, for the keyboard too: shown while the chip has focus (the pointer gets its title). */
+  .chip:focus-visible::after {
+    content: attr(data-who);
+    position: absolute;
+    left: 0;
+    top: calc(100% + 0.2rem);
+    z-index: 2;
+    padding: 0.2rem 0.4rem;
+    border-radius: 0.3rem;
+    background: var(--fg);
+    color: var(--bg);
+    white-space: nowrap;
+  }
+  .quote {
+    display: block;
+    max-width: 100%;
+    margin: 0.1rem 0 0.2rem;
+    padding: 0.1rem 0.5rem;
+    border: none;
+    border-left: 3px solid var(--border);
+    background: none;
+    text-align: start;
+    color: var(--muted);
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+  .quote:disabled {
+    cursor: default;
+    font-style: italic;
+  }
+  .quote-who {
+    font-weight: 600;
+  }
+  .edited,
+  .deleted {
+    color: var(--muted);
+    font-size: 0.85em;
+  }
+  .deleted {
+    font-style: italic;
+  }
+  /* A message gone to from a quote is highlighted for a moment. */
+  .line.found {
+    animation: found 2s ease-out;
+  }
+  @keyframes found {
+    from {
+      background: color-mix(in srgb, var(--accent) 35%, transparent);
+    }
+  }
+  .status:empty {
+    display: none;
+  }
+  .status {
+    position: absolute;
+    bottom: 0.75rem;
+    right: 0.75rem;
+    margin: 0;
+    padding: 0.3rem 0.6rem;
+    border-radius: 0.3rem;
+    background: var(--fg);
+    color: var(--bg);
+  }
 `;

@@ -3,10 +3,13 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { continuations, privateWith, receiptState, shownIn, type ChatLine, type Receipt } from '../room';
+import type { MessageActionEvent } from './events';
 import './file-card';
 import { currentLanguage } from './i18n';
 import { linkify } from './linkify';
 import { messageLogStyles } from './message-log.styles';
+import { amendedMark, messageActions, reactionChips, replyQuote } from './message-parts';
+import './react-row';
 import { provenanceText } from './words';
 
 /** Lines per rendered block; a full block is never rendered again. */
@@ -44,6 +47,7 @@ export class MessageLog extends LitElement {
     dropped: { type: Number },
     view: { attribute: false },
     unseen: { state: true },
+    status: { state: true },
   };
 
   declare lines: ChatLine[];
@@ -55,6 +59,8 @@ export class MessageLog extends LitElement {
   /** `undefined` shows the room: everything. A nickname shows only the private conversation with them. */
   declare view: string | undefined;
   declare unseen: boolean;
+  /** What going to a quoted message found, said once to the screen reader and shown briefly. */
+  declare status: string;
   #following = true;
   /** Lines never change once written, so each is rendered once, not on every new message (nor again until the language changes). */
   #rendered = new WeakMap<ChatLine, TemplateResult>();
@@ -70,6 +76,7 @@ export class MessageLog extends LitElement {
     this.dropped = 0;
     this.view = undefined;
     this.unseen = false;
+    this.status = '';
     updateWhenLocaleChanges(this);
   }
 
@@ -82,7 +89,16 @@ export class MessageLog extends LitElement {
     const earlier = this.earlier;
     const earlierRuns = continuations(earlier, this.me);
     return html`
-      <div role="log" aria-label=${msg('Messages')} aria-live="off" tabindex="0" data-dropped=${this.dropped} @scroll=${this.#onScroll}>
+      <div
+        role="log"
+        aria-label=${msg('Messages')}
+        aria-live="off"
+        tabindex="0"
+        data-dropped=${this.dropped}
+        @scroll=${this.#onScroll}
+        @click=${this.#onClick}
+        @message-action=${this.#onAction}
+      >
         <div class="lines">${earlier.length === 0
           ? nothing
           : html`<div class="earlier" ?hidden=${view !== undefined}>
@@ -102,6 +118,8 @@ export class MessageLog extends LitElement {
         )}</div>
       </div>
       ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>${msg('New messages ↓')}</button>` : null}
+      <mc-react-row></mc-react-row>
+      <p class="status" role="status">${this.status}</p>
     `;
   }
 
@@ -162,6 +180,11 @@ export class MessageLog extends LitElement {
         ${time} ${who}<span class="body"><mc-file-card .transfers=${line.transfers ?? []}></mc-file-card></span>
       </div>`;
     }
+    const words = line.deleted
+      ? html`<span class="text deleted">${msg('message deleted')}</span>`
+      : line.ref && line.text === ''
+        ? html`<span class="text deleted">${msg('(edited; its latest words were not given)')}</span>`
+        : html`<span class="text">${linked(line.text)}</span>${amendedMark(line)}`;
     return html`<p
       class="line"
       data-kind=${line.kind}
@@ -171,10 +194,43 @@ export class MessageLog extends LitElement {
       data-private=${other ?? nothing}
       ?data-echo=${line.echo === true}
       ?data-mine=${mine}
+      ?data-deleted=${line.deleted === true}
       data-known=${line.known?.how ?? nothing}
+      data-ref-by=${line.ref?.by ?? nothing}
+      data-ref-id=${line.ref?.id ?? nothing}
     >
-      ${time} ${who}<span class="body"><span class="text">${linked(line.text)}</span>${receipt}${known}</span>
+      ${time} ${who}<span class="body">${replyQuote(line)}${words}${receipt}${known}${reactionChips(line, this.me)}${messageActions(line, this.me)}</span>
     </p>`;
+  }
+
+  /** A quote goes to the message it quotes, highlighted, where it is shown; where it is not, says so. */
+  #onClick(event: Event) {
+    const quote = (event.target as HTMLElement).closest<HTMLElement>('.quote');
+    if (!quote) return;
+    const { reBy = '', reId = '' } = quote.dataset;
+    const found = [...this.renderRoot.querySelectorAll<HTMLElement>('.line[data-ref-id]')].find(
+      (line) => line.dataset.refBy === reBy && line.dataset.refId === reId && line.checkVisibility(),
+    );
+    if (!found) {
+      this.status = msg('That message is not shown here any more.');
+      setTimeout(() => (this.status = ''), 4_000);
+      return;
+    }
+    this.status = '';
+    found.scrollIntoView({ block: 'center' });
+    found.classList.remove('found');
+    void found.offsetWidth;
+    found.classList.add('found');
+    found.tabIndex = -1;
+    found.focus({ preventScroll: true });
+  }
+
+  /** React opens the quick reactions beside its button; the other actions go on up to the app. */
+  #onAction(event: MessageActionEvent) {
+    if (event.action !== 'react' || event.emoji !== undefined) return;
+    event.stopPropagation();
+    const anchor = event.composedPath()[0];
+    if (anchor instanceof HTMLElement) void this.renderRoot.querySelector('mc-react-row')?.open(event.line, anchor);
   }
 
   get #scroller(): HTMLElement | null {
