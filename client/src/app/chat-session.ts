@@ -21,7 +21,7 @@ import { Composing } from './composing';
 import { Lobby, type Outage, type Screen } from './lobby';
 import { openRoom } from './open-room';
 import { PageLife } from './page-life';
-import { SHARE_MINE_KEY, keepTabSetting, tabSetting } from './tab-storage';
+import { NOTIFY_KEY, SHARE_MINE_KEY, keepTabSetting, tabSetting, type NotifyOf } from './tab-storage';
 
 /** What the session writes into the log, in the reader's language: the interface gives the words. */
 export interface SessionWords {
@@ -177,6 +177,17 @@ export class ChatSession {
     this.changed();
   }
 
+  /** What this tab notifies of in this room (every message unless said otherwise). */
+  get notifyOf(): NotifyOf {
+    const kept = tabSetting(NOTIFY_KEY(this.room));
+    return kept === 'mentions' || kept === 'none' ? kept : 'all';
+  }
+
+  set notifyOf(what: NotifyOf) {
+    keepTabSetting(NOTIFY_KEY(this.room), what);
+    this.changed();
+  }
+
   /** Everyone else in the room, with the state of our link to them. */
   get people(): ReadonlyMap<string, PeerView> {
     return this.#room?.people ?? new Map();
@@ -300,7 +311,7 @@ export class ChatSession {
       log: this.#log,
       words: (notice) => this.#options.words.notice(notice),
       arrived: (arrival) => {
-        this.conversations.arrived(arrival.private ? arrival.from : undefined, shown());
+        this.conversations.arrived(arrival.private ? arrival.from : undefined, shown(), arrival.mentioned);
         this.arrived(arrival);
         this.changed();
       },

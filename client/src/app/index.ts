@@ -6,7 +6,7 @@ export { CallDevices, type DeviceKind } from './call-devices';
 export { Lobby, type LobbyError, type LobbyHooks, type Outage, type Screen, type SignalingState } from './lobby';
 export { openRoom, type RoomSetup } from './open-room';
 export { PageLife, type PageLifeHooks } from './page-life';
-export { CHAIN_KEY, SHARE_MINE_KEY, keepTabSetting, keptChain, tabSetting } from './tab-storage';
+export { CHAIN_KEY, SHARE_MINE_KEY, keepTabSetting, keptChain, tabSetting, type NotifyOf } from './tab-storage';
 export { ChatSession, type SessionOptions, type SessionWords } from './chat-session';
 export { Composing, type Draft } from './composing';
 // What the interface needs to name from the layers beneath, without reaching into them.

@@ -6,6 +6,9 @@ export { keepTabSetting, tabSetting } from '../net';
 /** Where a tab keeps whether it shares its own messages, and how far its chain of signed messages in each room has come. */
 export const SHARE_MINE_KEY = 'meshchat:share-mine';
 export const CHAIN_KEY = (room: string) => `meshchat:chain:${room}`;
+/** What this tab notifies of in each room: every message, mentions (and private messages), or nothing. */
+export const NOTIFY_KEY = (room: string) => `meshchat:notify:${room}`;
+export type NotifyOf = 'all' | 'mentions' | 'none';
 
 /** Where this tab's chain in `room` stood, if it kept that and it reads as one. */
 export function keptChain(room: string): ChainState | undefined {

@@ -61,6 +61,13 @@ export class Conversations {
   /** Public messages not yet seen. */
   roomUnread = 0;
   readonly #unread = new Map<string, number>();
+  /** Conversations with a message not yet seen that mentions us: the room under '', a private one under the person. */
+  readonly #mentioned = new Set<string>();
+
+  /** Whether a message not yet seen in the room (`undefined`) or the private conversation with `nick` mentions us. */
+  mentioned(nick: string | undefined): boolean {
+    return this.#mentioned.has(nick ?? '');
+  }
 
   /** Messages not yet seen in the private conversation with `nick`. */
   unread(nick: string): number {
@@ -76,27 +83,34 @@ export class Conversations {
   replied(nick: string): void {
     this.start(nick);
     this.#unread.delete(nick);
+    this.#mentioned.delete(nick);
   }
 
   /** Close the conversation with `nick` (what was said stays in the log); the room shows if it was on screen. */
   close(nick: string): void {
     this.private = this.private.filter((other) => other !== nick);
     this.#unread.delete(nick);
+    this.#mentioned.delete(nick);
     if (this.view === nick) this.view = undefined;
   }
 
-  /** Something arrived in the room (`from` undefined) or privately from `from`; `seen` if it is on screen and the page visible. */
-  arrived(from: string | undefined, seen: boolean): void {
+  /**
+   * Something arrived in the room (`from` undefined) or privately from `from`; `seen` if it is on
+   * screen and the page visible; `mentioned` if it mentions us.
+   */
+  arrived(from: string | undefined, seen: boolean, mentioned = false): void {
     if (from !== undefined) this.start(from);
     if (seen && this.view === from) return;
     if (from === undefined) this.roomUnread += 1;
     else this.#unread.set(from, this.unread(from) + 1);
+    if (mentioned) this.#mentioned.add(from ?? '');
   }
 
   /** What is on screen counts as read. */
   seen(): void {
     if (this.view === undefined) this.roomUnread = 0;
     else this.#unread.delete(this.view);
+    this.#mentioned.delete(this.view ?? '');
   }
 
   /** A new room: no conversations but the room's. */
@@ -105,5 +119,6 @@ export class Conversations {
     this.private = [];
     this.roomUnread = 0;
     this.#unread.clear();
+    this.#mentioned.clear();
   }
 }

@@ -10,6 +10,7 @@ export { isRasterImage, realExtension, saveName, visibleName } from './file-name
 export type { FileTransfers, Transfer } from './files';
 export type { Provenance } from './history';
 export { Log, type ChatLine } from './log';
+export { findMentions, mentionsIn } from './mentions';
 export type { ChainState, SigningKeys } from './back-fill';
 export { tabSigningKeys } from './signing';
 export type { Arrival, Notice } from './notices';

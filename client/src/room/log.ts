@@ -1,5 +1,6 @@
 import { Amendments, type ActRecord, type Conversation, type Reaction, type Refused } from './amend';
 import type { Transfer } from './files';
+import { mentionsIn } from './mentions';
 import type { Provenance } from './history';
 import type { Receipt, ReceiptState } from './delivery';
 import { receiptState } from './delivery';
@@ -35,6 +36,8 @@ export interface ChatLine {
   deleted?: boolean;
   /** Emoji under the message, with who reacted with each. */
   reactions?: readonly Reaction[];
+  /** Whom its words mention ("@alice"), among the people who were in the room (and the reader). */
+  mentions?: readonly string[];
 }
 
 export interface Reply {
@@ -65,6 +68,8 @@ export class Log {
   readonly #standing = new Map<string, number>();
   /** What became of messages since they were said: edits, deletions, reactions. */
   readonly #amendments = new Amendments();
+  /** Who a message's words can mention: the room's people and the reader (the room says). */
+  mentionable: () => Iterable<string> = () => [];
   readonly #changed: () => void;
 
   constructor(changed: () => void) {
@@ -139,6 +144,12 @@ export class Log {
       shown = { ...rest, text: '', deleted: true, reactions: [] };
     }
     else if (amended) shown = { ...line, ...(amended.text === undefined ? {} : { text: amended.text, edited: true }), reactions: amended.reactions };
+    const mentions = shown.deleted ? [] : mentionsIn(shown.text, this.mentionable());
+    if (mentions.length > 0) shown = { ...shown, mentions };
+    else if (shown.mentions) {
+      const { mentions: _gone, ...rest } = shown;
+      shown = rest;
+    }
     if (line.re) {
       const target = this.find(ref.with, line.re);
       const { by, id } = line.re;

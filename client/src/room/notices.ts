@@ -85,4 +85,6 @@ export interface Arrival {
   /** The message's text, or the offered file's name. */
   text: string;
   file: boolean;
+  /** Its words mention the reader. */
+  mentioned?: boolean;
 }

@@ -66,6 +66,7 @@ export class Room {
     this.proofKey = options.proofKey;
     this.links = options.links;
     this.#log = options.log;
+    options.log.mentionable = () => [this.me, ...this.#peers.keys()];
     this.#standings = new Standings(options.log, options.words);
     // What saying things and offering files need of the room.
     const said = {

@@ -1,6 +1,7 @@
 import { CLOCK_AHEAD_MS, actProblem, type Action, type ActMessage, type MessageRef, type Said, type TextMessage } from '@meshchat/protocol';
 import type { Conversation } from './amend';
 import type { BackFill } from './back-fill';
+import { mentionsIn } from './mentions';
 import type { Unsequenced } from './delivery';
 import type { ChatLine, Log } from './log';
 import type { Arrival, Notice } from './notices';
@@ -128,7 +129,7 @@ export class Speech {
       ...refOf(message.re),
     });
     this.#hooks.stoppedTyping(peer.nick, isPrivate ? 'private' : 'room');
-    this.#hooks.arrived({ from: peer.nick, private: isPrivate, text: message.text, file: false });
+    this.#hooks.arrived({ from: peer.nick, private: isPrivate, text: message.text, file: false, mentioned: mentionsIn(message.text, [this.#hooks.me]).length > 0 });
   }
 
   /**

@@ -32,12 +32,15 @@ export class Attention {
     return Notification.permission === 'default' ? Notification.requestPermission() : Notification.permission;
   }
 
-  /** A message arrived: while hidden, count it in the title and notify. `open` runs when the notification is clicked. */
-  arrived(heading: string, body: string, tag: string, open: () => void): void {
+  /**
+   * A message arrived: while hidden, count it in the title and (`notify`: the room's setting wants
+   * it) notify. `open` runs when the notification is clicked.
+   */
+  arrived(heading: string, body: string, tag: string, open: () => void, notify = true): void {
     if (!document.hidden) return;
     this.#missed += 1;
     this.showTitle();
-    if (Attention.permission !== 'granted') return;
+    if (!notify || Attention.permission !== 'granted') return;
     try {
       const notification = new Notification(heading, { body, tag });
       notification.addEventListener('click', () => {

@@ -164,6 +164,7 @@ export class ChatApp extends LitElement {
               .placeholder=${composerPlaceholder(chat.view, chat.withStranger ? (chat.people.keys().next().value ?? null) : undefined)}
               @send-message=${(event: SendMessageEvent) => chat.composing.submit(event.text)}
               .draft=${chat.composing.draft}
+              .people=${[...chat.people.keys()]}
               @draft=${(event: DraftEvent) => chat.composing.typed(event.text)}
               @cancel-draft=${() => chat.composing.cancel()}
               @edit-last=${() => this.#edit(chat.composing.editLast())}

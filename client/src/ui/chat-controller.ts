@@ -66,11 +66,13 @@ export class ChatController extends ChatSession implements ReactiveController {
   }
 
   /** Someone else's message arrived: tell a screen reader, and call for attention where the page is not in front. */
-  protected override arrived({ from, private: isPrivate, text, file }: Arrival): void {
+  protected override arrived({ from, private: isPrivate, text, file, mentioned }: Arrival): void {
     const body = file ? msg(str`${from} offers a file: ${text}`) : text;
     this.announcement = isPrivate ? msg(str`Private message from ${from}: ${body}`) : msg(str`${from}: ${body}`);
-    const heading = isPrivate ? msg(str`${from} (private)`) : msg(str`${from} in ${this.#roomName()}`);
-    this.attention.arrived(heading, body, isPrivate ? `private:${from}` : 'room', () => this.openView(isPrivate ? from : undefined));
+    const heading = isPrivate ? msg(str`${from} (private)`) : mentioned ? msg(str`${from} mentioned you in ${this.#roomName()}`) : msg(str`${from} in ${this.#roomName()}`);
+    // "Mentions" notifies of what is for us: a mention, or a private message.
+    const notify = this.notifyOf === 'all' || (this.notifyOf === 'mentions' && (isPrivate || mentioned === true));
+    this.attention.arrived(heading, body, isPrivate ? `private:${from}` : 'room', () => this.openView(isPrivate ? from : undefined), notify);
   }
 
   protected override answer(command: Command): void {

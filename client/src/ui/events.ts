@@ -157,3 +157,11 @@ export class EditLastEvent extends Event {
     super(EditLastEvent.type, options);
   }
 }
+
+/** Open a picture of the conversation large (`url`: the object URL it is shown from). */
+export class OpenPictureEvent extends Event {
+  static readonly type = 'open-picture';
+  constructor(readonly url: string) {
+    super(OpenPictureEvent.type, options);
+  }
+}

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import { FileActionEvent } from './events';
+import { FileActionEvent, OpenPictureEvent } from './events';
 import { isRasterImage, realExtension, saveName, visibleName } from '../room';
 import { PAPERCLIP } from './icons';
 import type { Transfer } from '../room';
@@ -66,6 +66,13 @@ export class FileCard extends LitElement {
     }
     a {
       color: var(--link);
+    }
+    .picture {
+      display: block;
+      padding: 0;
+      border: none;
+      background: none;
+      cursor: zoom-in;
     }
     img {
       display: block;
@@ -141,10 +148,14 @@ export class FileCard extends LitElement {
     }
   }
 
-  /** A picture received and checked, or one we sent, shown inline. */
+  /** A picture received and checked, or one we sent, shown inline; activating it opens it large. */
   #preview(transfer: Transfer) {
-    if (!isRasterImage(transfer.file.mime) || !transfer.url) return nothing;
-    return html`<img src=${transfer.url} alt=${msg(str`Preview of ${visibleName(transfer.file.name)}`)} />`;
+    const url = transfer.url;
+    if (!isRasterImage(transfer.file.mime) || !url) return nothing;
+    const name = visibleName(transfer.file.name);
+    return html`<button type="button" class="picture" aria-label=${msg(str`Open ${name} larger`)} @click=${() => this.dispatchEvent(new OpenPictureEvent(url))}>
+      <img src=${url} alt=${msg(str`Preview of ${name}`)} />
+    </button>`;
   }
 
   #outgoing(transfer: Transfer) {

@@ -16,16 +16,27 @@ import { PAPERCLIP } from './icons';
  * @fires edit-last
  */
 export class MessageComposer extends LitElement {
-  static override properties = { placeholder: { type: String }, draft: { attribute: false } };
+  static override properties = {
+    placeholder: { type: String },
+    draft: { attribute: false },
+    people: { attribute: false },
+    mentioning: { state: true },
+  };
 
   /** Who the message goes to, as a hint in the empty box. */
   declare placeholder: string;
   declare draft: Draft | undefined;
+  /** Who can be mentioned: "@" and the start of a name offers them. */
+  declare people: readonly string[];
+  /** The names offered for the "@…" before the caret, and which one is active; none while nothing is offered. */
+  declare mentioning: { names: readonly string[]; active: number } | undefined;
 
   constructor() {
     super();
     this.placeholder = '';
     this.draft = undefined;
+    this.people = [];
+    this.mentioning = undefined;
     updateWhenLocaleChanges(this);
   }
 
@@ -71,6 +82,30 @@ export class MessageComposer extends LitElement {
     input[type='file'] {
       display: none;
     }
+    form {
+      position: relative;
+    }
+    [role='listbox'] {
+      position: absolute;
+      bottom: 100%;
+      left: 0;
+      z-index: 3;
+      margin: 0 0 0.25rem;
+      padding: 0.25rem;
+      list-style: none;
+      border: 1px solid var(--border);
+      border-radius: 0.4rem;
+      background: var(--bg);
+      box-shadow: 0 0.2rem 0.8rem rgb(0 0 0 / 0.2);
+    }
+    [role='option'] {
+      padding: 0.3rem 0.6rem;
+      border-radius: 0.3rem;
+      cursor: pointer;
+    }
+    [role='option'][aria-selected='true'] {
+      background: color-mix(in srgb, var(--accent) 20%, transparent);
+    }
     .draft {
       display: flex;
       align-items: baseline;
@@ -109,10 +144,16 @@ export class MessageComposer extends LitElement {
             rows="2"
             maxlength=${MESSAGE_TEXT_MAX_LENGTH}
             placeholder=${this.placeholder}
+            aria-autocomplete="list"
+            aria-controls=${this.mentioning ? 'mention-list' : nothing}
+            aria-activedescendant=${this.mentioning ? `mention-${this.mentioning.active}` : nothing}
             @keydown=${this.#keydown}
             @input=${this.#input}
+            @click=${this.#offerMentions}
+            @blur=${() => (this.mentioning = undefined)}
           ></textarea>
         </label>
+        ${this.#mentionList()}
         <input type="file" multiple tabindex="-1" aria-hidden="true" @change=${this.#picked} />
         <button type="button" title=${msg('Send a file')} aria-label=${msg('Send a file')} @click=${this.#pick}>${PAPERCLIP}</button>
         <button type="submit">${msg('Send')}</button>
@@ -155,7 +196,59 @@ export class MessageComposer extends LitElement {
     this.#textarea?.focus();
   }
 
+  /** The people offered for the "@…" being typed: a listbox the arrow keys move through, Enter or Tab choose from. */
+  #mentionList() {
+    const offered = this.mentioning;
+    if (!offered) return nothing;
+    return html`<ul id="mention-list" role="listbox" aria-label=${msg('People to mention')}>
+      ${offered.names.map(
+        (nick, index) =>
+          html`<li id=${`mention-${index}`} role="option" aria-selected=${index === offered.active ? 'true' : 'false'} @mousedown=${(event: Event) => {
+            // Chosen before the box loses focus, so the caret is still where the name goes.
+            event.preventDefault();
+            this.#mention(nick);
+          }}>
+            ${nick}
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  /** Offer the people whose names start with the "@…" right before the caret, if any. */
+  #offerMentions() {
+    const box = this.#textarea;
+    const typed = box ? /(?:^|[\s(])@([^@\n]{0,24})$/u.exec(box.value.slice(0, box.selectionStart)) : null;
+    const start = typed?.[1]?.toLocaleLowerCase();
+    const names = start === undefined ? [] : this.people.filter((nick) => nick.toLocaleLowerCase().startsWith(start)).slice(0, 8);
+    this.mentioning = names.length > 0 ? { names, active: Math.min(this.mentioning?.active ?? 0, names.length - 1) } : undefined;
+  }
+
+  /** Put "@nick " in place of the "@…" before the caret. */
+  #mention(nick: string) {
+    const box = this.#textarea;
+    if (!box) return;
+    const before = box.value.slice(0, box.selectionStart).replace(/@[^@\n]{0,24}$/u, `@${nick} `);
+    box.value = before + box.value.slice(box.selectionEnd);
+    box.setSelectionRange(before.length, before.length);
+    this.mentioning = undefined;
+    box.focus();
+  }
+
+  /** Arrow keys, Enter, Tab and Escape while names are offered; `true` if the key was theirs. */
+  #mentionKey(event: KeyboardEvent): boolean {
+    const offered = this.mentioning;
+    if (!offered) return false;
+    const count = offered.names.length;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') this.mentioning = { ...offered, active: (offered.active + (event.key === 'ArrowDown' ? 1 : -1) + count) % count };
+    else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') this.#mention(offered.names[offered.active] ?? '');
+    else if (event.key === 'Escape') this.mentioning = undefined;
+    else return false;
+    event.preventDefault();
+    return true;
+  }
+
   #keydown(event: KeyboardEvent) {
+    if (this.#mentionKey(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.#send();
@@ -178,6 +271,7 @@ export class MessageComposer extends LitElement {
 
   #input() {
     this.#fit();
+    this.#offerMentions();
     this.dispatchEvent(new DraftEvent(this.#textarea?.value ?? ''));
   }
 

@@ -5,7 +5,8 @@ import { visuallyHidden } from './visually-hidden';
 export const messageLogStyles = css`
   :host {
     position: relative;
-    display: block;
+    display: flex;
+    flex-direction: column;
     min-height: 0;
   }
   /* column-reverse keeps the view pinned to the newest line as lines arrive, with no script
@@ -13,7 +14,8 @@ export const messageLogStyles = css`
   [role='log'] {
     display: flex;
     flex-direction: column-reverse;
-    height: 100%;
+    flex: 1 1 0;
+    min-height: 0;
     overflow-y: auto;
     padding: 0.5rem;
     box-sizing: border-box;
@@ -265,10 +267,10 @@ export const messageLogStyles = css`
       background: color-mix(in srgb, var(--accent) 35%, transparent);
     }
   }
-  .status:empty {
+  .gone-to:empty {
     display: none;
   }
-  .status {
+  .gone-to {
     position: absolute;
     bottom: 0.75rem;
     right: 0.75rem;
@@ -277,5 +279,33 @@ export const messageLogStyles = css`
     border-radius: 0.3rem;
     background: var(--fg);
     color: var(--bg);
+  }
+  mark {
+    background: light-dark(#ffe58a, #6b5a00);
+    color: inherit;
+  }
+  mark.current {
+    outline: 2px solid var(--accent);
+  }
+  .search-open {
+    position: absolute;
+    top: 0.3rem;
+    right: 0.8rem;
+    z-index: 2;
+    font: inherit;
+    font-size: 0.8rem;
+    padding: 0.15rem 0.5rem;
+  }
+  .mention {
+    font-weight: 600;
+    color: var(--accent);
+  }
+  .mention[data-me] {
+    padding: 0 0.15em;
+    border-radius: 0.2em;
+    background: color-mix(in srgb, var(--accent) 18%, transparent);
+  }
+  .line[data-mentions-me] {
+    box-shadow: inset 3px 0 var(--accent);
   }
 `;

@@ -1,14 +1,16 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { continuations, privateWith, receiptState, shownIn, type ChatLine, type Receipt } from '../room';
-import type { MessageActionEvent } from './events';
+import { continuations, isRasterImage, privateWith, shownIn, visibleName, type ChatLine } from '../room';
+import type { MessageActionEvent, OpenPictureEvent } from './events';
 import './file-card';
 import { currentLanguage } from './i18n';
-import { linkify } from './linkify';
 import { messageLogStyles } from './message-log.styles';
-import { amendedMark, messageActions, reactionChips, replyQuote } from './message-parts';
+import { amendedMark, linked, matches, messageActions, reactionChips, receiptMark, replyQuote, timeOf } from './message-parts';
+import { LogSearch } from './log-search';
+import './picture-viewer';
+import type { Picture } from './picture-viewer';
 import './react-row';
 import { provenanceText } from './words';
 
@@ -61,6 +63,8 @@ export class MessageLog extends LitElement {
   declare unseen: boolean;
   /** What going to a quoted message found, said once to the screen reader and shown briefly. */
   declare status: string;
+  /** Search in the conversation on screen. */
+  readonly search = new LogSearch(this);
   #following = true;
   /** Lines never change once written, so each is rendered once, not on every new message (nor again until the language changes). */
   #rendered = new WeakMap<ChatLine, TemplateResult>();
@@ -88,7 +92,9 @@ export class MessageLog extends LitElement {
     const view = this.view;
     const earlier = this.earlier;
     const earlierRuns = continuations(earlier, this.me);
+    const query = this.search.query;
     return html`
+      ${this.search.render()}
       <div
         role="log"
         aria-label=${msg('Messages')}
@@ -98,6 +104,7 @@ export class MessageLog extends LitElement {
         @scroll=${this.#onScroll}
         @click=${this.#onClick}
         @message-action=${this.#onAction}
+        @open-picture=${this.#onPicture}
       >
         <div class="lines">${earlier.length === 0
           ? nothing
@@ -113,13 +120,14 @@ export class MessageLog extends LitElement {
           // with nothing of it is hidden whole, not left as a blank placeholder.
           (block) =>
             html`<div class="block" ?hidden=${!block.lines.some((line) => shownIn(line, view, this.me))}>
-              ${guard([this.#language, ...block.lines], () => block.lines.map((line) => this.#cached(line, runs.has(line))))}
+              ${guard([this.#language, query, ...block.lines], () => block.lines.map((line) => this.#cached(line, runs.has(line))))}
             </div>`,
         )}</div>
       </div>
       ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>${msg('New messages ↓')}</button>` : null}
       <mc-react-row></mc-react-row>
-      <p class="status" role="status">${this.status}</p>
+      <mc-picture-viewer></mc-picture-viewer>
+      <p class="gone-to" role="status">${this.status}</p>
     `;
   }
 
@@ -137,6 +145,8 @@ export class MessageLog extends LitElement {
   }
 
   #cached(line: ChatLine, continues: boolean): TemplateResult {
+    // A line that holds what a search looks for is drawn with its matches marked, and not kept so.
+    if (matches(line.text, this.search.query)) return this.#safely(line, continues);
     let rendered = this.#rendered.get(line);
     if (!rendered) {
       rendered = this.#safely(line, continues);
@@ -184,7 +194,7 @@ export class MessageLog extends LitElement {
       ? html`<span class="text deleted">${msg('message deleted')}</span>`
       : line.ref && line.text === ''
         ? html`<span class="text deleted">${msg('(edited; its latest words were not given)')}</span>`
-        : html`<span class="text">${linked(line.text)}</span>${amendedMark(line)}`;
+        : html`<span class="text">${linked(line.text, this.search.query, line.mentions, this.me)}</span>${amendedMark(line)}`;
     return html`<p
       class="line"
       data-kind=${line.kind}
@@ -195,12 +205,26 @@ export class MessageLog extends LitElement {
       ?data-echo=${line.echo === true}
       ?data-mine=${mine}
       ?data-deleted=${line.deleted === true}
+      ?data-mentions-me=${line.from !== this.me && (line.mentions?.includes(this.me) ?? false)}
       data-known=${line.known?.how ?? nothing}
       data-ref-by=${line.ref?.by ?? nothing}
       data-ref-id=${line.ref?.id ?? nothing}
     >
       ${time} ${who}<span class="body">${replyQuote(line)}${words}${receipt}${known}${reactionChips(line, this.me)}${messageActions(line, this.me)}</span>
     </p>`;
+  }
+
+  /** A picture opens large, among the other pictures of the conversation on screen. */
+  #onPicture(event: OpenPictureEvent) {
+    const viewer = this.renderRoot.querySelector('mc-picture-viewer');
+    if (!viewer) return;
+    viewer.pictures = this.lines
+      .filter((line) => line.kind === 'file' && shownIn(line, this.view, this.me))
+      .flatMap((line): Picture[] => {
+        const transfer = line.transfers?.[0];
+        return transfer?.url && isRasterImage(transfer.file.mime) ? [{ url: transfer.url, name: visibleName(transfer.file.name) }] : [];
+      });
+    viewer.current = event.url;
   }
 
   /** A quote goes to the message it quotes, highlighted, where it is shown; where it is not, says so. */
@@ -238,6 +262,7 @@ export class MessageLog extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this.search.drawn(changed.has('lines') || changed.has('earlier') || changed.has('view'));
     if (!changed.has('lines')) return;
     const newest = this.lines.at(-1);
     if (changed.get('lines')?.at(-1)?.id === newest?.id || this.#following) return;
@@ -262,44 +287,6 @@ export class MessageLog extends LitElement {
   }
 }
 
-/**
- * ✓ sent, ✓✓ delivered, 🕓 waiting for a link. Public messages say how many of the room have it;
- * the words are in the label, so screen readers hear them too.
- */
-function receiptMark(receipt: Receipt, isPublic: boolean): TemplateResult {
-  const state = receiptState(receipt);
-  const k = receipt.delivered.length;
-  const n = receipt.to.length;
-  const count = msg(str`delivered to ${k}/${n}`);
-  const words: Record<typeof state, string> = {
-    queued: msg('waiting for the link to come back'),
-    sent: msg('sent'),
-    delivered: msg('delivered'),
-    partial: msg(str`not delivered to ${receipt.lost.join(', ')}: they left`),
-  };
-  const label = isPublic && state !== 'partial' ? `${words[state]}, ${count}` : words[state];
-  const mark = { queued: '🕓', sent: '✓', delivered: '✓✓', partial: '✓!' }[state];
-  return html`<span class="receipt" data-receipt=${state} data-delivered=${`${k}/${n}`} title=${label} aria-label=${label} role="img">${mark}</span>`;
-}
-
-/** Message text with its http(s) URLs as links; everything is bound as text, never as HTML. */
-function linked(text: string) {
-  return linkify(text).map((piece) =>
-    'href' in piece ? html`<a href=${piece.href} target="_blank" rel="noopener noreferrer">${piece.text}</a>` : piece.text,
-  );
-}
-
-/** One clock format per language: making one costs far more than using it (toLocaleTimeString makes one on every call). */
-const clocks = new Map<string, Intl.DateTimeFormat>();
-function clock(language: string): Intl.DateTimeFormat {
-  let format = clocks.get(language);
-  if (!format) {
-    format = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
-    clocks.set(language, format);
-  }
-  return format;
-}
-
 function sheet(rules: string): CSSStyleSheet {
   const made = new CSSStyleSheet();
   made.replaceSync(rules);
@@ -311,12 +298,6 @@ function viewRule(view: string | undefined): string {
   if (view === undefined) return '.line[data-private]:not([data-echo]) { display: none; }';
   const nick = CSS.escape(view);
   return `.line:not([data-private="${nick}"]):not([data-kind="warning"][data-from="${nick}"]) { display: none; }`;
-}
-
-function timeOf(ts: number) {
-  const date = new Date(ts);
-  if (Number.isNaN(date.getTime())) return nothing;
-  return html`<time datetime=${date.toISOString()}>${clock(currentLanguage()).format(date)}</time>`;
 }
 
 customElements.define('mc-message-log', MessageLog);

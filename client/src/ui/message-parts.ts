@@ -1,7 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { ChatLine } from '../room';
+import { findMentions, receiptState, type ChatLine, type Receipt } from '../room';
 import { MessageActionEvent } from './events';
+import { currentLanguage } from './i18n';
+import { linkify } from './linkify';
 import { names } from './words';
 
 /**
@@ -60,4 +62,83 @@ export function messageActions(line: ChatLine, me: string): TemplateResult | typ
 export function amendedMark(line: ChatLine): TemplateResult | typeof nothing {
   if (line.edited) return html` <span class="edited">${msg('(edited)')}</span>`;
   return nothing;
+}
+
+/**
+ * ✓ sent, ✓✓ delivered, 🕓 waiting for a link. Public messages say how many of the room have it;
+ * the words are in the label, so screen readers hear them too.
+ */
+export function receiptMark(receipt: Receipt, isPublic: boolean): TemplateResult {
+  const state = receiptState(receipt);
+  const k = receipt.delivered.length;
+  const n = receipt.to.length;
+  const count = msg(str`delivered to ${k}/${n}`);
+  const words: Record<typeof state, string> = {
+    queued: msg('waiting for the link to come back'),
+    sent: msg('sent'),
+    delivered: msg('delivered'),
+    partial: msg(str`not delivered to ${receipt.lost.join(', ')}: they left`),
+  };
+  const label = isPublic && state !== 'partial' ? `${words[state]}, ${count}` : words[state];
+  const mark = { queued: '🕓', sent: '✓', delivered: '✓✓', partial: '✓!' }[state];
+  return html`<span class="receipt" data-receipt=${state} data-delivered=${`${k}/${n}`} title=${label} aria-label=${label} role="img">${mark}</span>`;
+}
+
+/**
+ * Message text with its mentions of people marked ("@alice", more strongly where it is the reader),
+ * its http(s) URLs as links, and what a search looks for marked; everything is bound as text, never
+ * as HTML.
+ */
+export function linked(text: string, query = '', mentions: readonly string[] = [], me = '') {
+  const pieces: unknown[] = [];
+  let from = 0;
+  for (const { at, length, nick } of findMentions(text, mentions)) {
+    pieces.push(links(text.slice(from, at), query), html`<span class="mention" ?data-me=${nick === me}>${marked(text.slice(at, at + length), query)}</span>`);
+    from = at + length;
+  }
+  pieces.push(links(text.slice(from), query));
+  return pieces;
+}
+
+function links(text: string, query: string) {
+  return linkify(text).map((piece) =>
+    'href' in piece ? html`<a href=${piece.href} target="_blank" rel="noopener noreferrer">${marked(piece.text, query)}</a>` : marked(piece.text, query),
+  );
+}
+
+/** Whether `text` holds what a search looks for (case aside). */
+export function matches(text: string, query: string): boolean {
+  return query !== '' && searchPattern(query).test(text);
+}
+
+const searchPattern = (query: string) => new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu');
+
+/** `text` with each place it holds `query` (case aside) as a `<mark>`. */
+function marked(text: string, query: string) {
+  if (query === '') return text;
+  const pieces: (string | TemplateResult)[] = [];
+  let from = 0;
+  for (const match of text.matchAll(searchPattern(query))) {
+    pieces.push(text.slice(from, match.index), html`<mark>${match[0]}</mark>`);
+    from = match.index + match[0].length;
+  }
+  pieces.push(text.slice(from));
+  return pieces;
+}
+
+/** One clock format per language: making one costs far more than using it (toLocaleTimeString makes one on every call). */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+function clock(language: string): Intl.DateTimeFormat {
+  let format = clocks.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+    clocks.set(language, format);
+  }
+  return format;
+}
+
+export function timeOf(ts: number) {
+  const date = new Date(ts);
+  if (Number.isNaN(date.getTime())) return nothing;
+  return html`<time datetime=${date.toISOString()}>${clock(currentLanguage()).format(date)}</time>`;
 }

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { Attention, type Permission } from './attention';
+import type { NotifyOf } from '../app';
 import type { ChatController } from './chat-controller';
 import { historyLimits } from './config';
 import { CloseDrawerEvent, type ComparedEvent } from './events';
@@ -142,6 +143,7 @@ export class PeoplePane extends LitElement {
         ? html`<button @click=${() => void Attention.ask().then((answer) => (this.notifications = answer))}>${msg('Notify me of new messages')}</button>`
         : nothing}
       ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
+      ${permission === 'granted' ? notifyChoice(chat) : nothing}
       ${chat.withStranger ? nothing : this.#invite.render(() => inviteLink(chat))} ${chat.withStranger ? nothing : historyInfo(chat)}
       <mc-leave-room .others=${chat.people.size} ?historyShared=${chat.historyShared}></mc-leave-room>
       ${this.narrow ? html`<button @click=${() => this.#close()}>${msg('Close')}</button>` : nothing}
@@ -158,4 +160,19 @@ declare global {
   interface HTMLElementTagNameMap {
     'mc-people-pane': PeoplePane;
   }
+}
+
+/** What this room notifies of: every message, mentions and private messages, or nothing. */
+function notifyChoice(chat: ChatController) {
+  const choices: [NotifyOf, string][] = [
+    ['all', msg('Every message')],
+    ['mentions', msg('Mentions and private messages')],
+    ['none', msg('Nothing')],
+  ];
+  return html`<label class="notify"
+    >${msg('Notify me of')}
+    <select @change=${(event: Event) => (chat.notifyOf = (event.target as HTMLSelectElement).value as NotifyOf)}>
+      ${choices.map(([value, words]) => html`<option value=${value} ?selected=${chat.notifyOf === value}>${words}</option>`)}
+    </select></label
+  >`;
 }

@@ -18,6 +18,8 @@ export function conversationTabs(chat: ChatController, close: (nick: string) => 
   >
     ${label}${unread > 0
       ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="sr-only">${msg(str`(${unread} unread)`)}</span>`
+      : nothing}${chat.conversations.mentioned(nick)
+      ? html`<span class="badge mention-badge" aria-hidden="true">@</span><span class="sr-only">${msg('(you are mentioned)')}</span>`
       : nothing}
   </button>`;
   return html`<nav aria-label=${msg('Conversations')}>
