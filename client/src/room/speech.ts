@@ -129,7 +129,8 @@ export class Speech {
       ...refOf(message.re),
     });
     this.#hooks.stoppedTyping(peer.nick, isPrivate ? 'private' : 'room');
-    this.#hooks.arrived({ from: peer.nick, private: isPrivate, text: message.text, file: false, mentioned: mentionsIn(message.text, [this.#hooks.me]).length > 0 });
+    const mentioned = mentionsIn(message.text, [this.#hooks.me]).length > 0;
+    this.#hooks.arrived({ from: peer.nick, private: isPrivate, text: message.text, file: false, ...(mentioned ? { mentioned } : {}) });
   }
 
   /**
