@@ -13,7 +13,7 @@ const RUN_MS = 30_000;
 
 /** In each page: send a public message every 100 ms and a private one every 500 ms, when told to. */
 const CHATTER = () => {
-  type Chat = { nick: string; people: Map<string, unknown>; lines: { id: number; kind: string; from?: string; to?: string; text: string }[]; submit(text: string): void; unacknowledged: number };
+  type Chat = { nick: string; people: Map<string, unknown>; lines: { id: number; kind: string; from?: string; to?: string; text: string }[]; composing: { submit(text: string): void }; unacknowledged: number };
   const state = { sending: false, sent: { public: 0, private: 0 }, shown: [] as string[], lastLine: 0, timers: [] as number[] };
   (window as unknown as { __chaos: typeof state }).__chaos = state;
   const app = () => document.querySelector('mc-chat-app') as unknown as { chat: Chat } | null;
@@ -38,11 +38,11 @@ const CHATTER = () => {
   (window as unknown as { __startChatter: (others: string[]) => void }).__startChatter = (others) => {
     state.sending = true;
     const me = chat().nick;
-    state.timers.push(window.setInterval(() => chat().submit(`pub ${me} ${++state.sent.public}`), 100));
+    state.timers.push(window.setInterval(() => chat().composing.submit(`pub ${me} ${++state.sent.public}`), 100));
     state.timers.push(
       window.setInterval(() => {
         const to = others[state.sent.private % others.length] ?? '';
-        chat().submit(`/msg ${to} priv ${me}>${to} ${++state.sent.private}`);
+        chat().composing.submit(`/msg ${to} priv ${me}>${to} ${++state.sent.private}`);
       }, 500),
     );
   };

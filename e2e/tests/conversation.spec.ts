@@ -198,3 +198,35 @@ test('Chromium and Firefox in one conversation: reply, react and edit both ways'
   await expect(line(alice, 'from firefox, edited')).toContainText('(edited)');
   await expect(line(alice, 'from firefox, edited').locator('.quote')).toContainText('alice from chromium, edited');
 });
+
+test('formatting: bold, italic, code, fenced code, quotes, lists and links drawn as such; raw HTML and unsafe links stay text', async ({ join }) => {
+  const alice = await join('alice', 'format');
+  const bob = await join('bob', 'format');
+  await alice.connectedTo('bob');
+  await alice.say(
+    [
+      '**bold** and _italic_ and `a <b>code</b>` span',
+      '```',
+      'const x = "<img src=x onerror=alert(1)>";',
+      '```',
+      '> a quote',
+      '',
+      '- one',
+      '- two',
+      '',
+      '@bob: [a site](https://example.com/a) [a trap](javascript:alert(1)) <img src=x onerror=alert(1)>',
+    ].join('\n'),
+  );
+  const shown = line(bob, 'bold');
+  await expect(shown.locator('strong')).toHaveText('bold');
+  await expect(shown.locator('em')).toHaveText('italic');
+  await expect(shown.locator('p code, span > code').first()).toHaveText('a <b>code</b>');
+  await expect(shown.locator('pre code')).toHaveText('const x = "<img src=x onerror=alert(1)>";');
+  await expect(shown.locator('blockquote')).toHaveText('a quote');
+  await expect(shown.locator('ul > li')).toHaveText(['one', 'two']);
+  await expect(shown.getByRole('link', { name: 'a site' })).toHaveAttribute('href', 'https://example.com/a');
+  await expect(shown).toContainText('[a trap](javascript:alert(1))');
+  await expect(shown).toContainText('<img src=x onerror=alert(1)>');
+  await expect(shown.locator('img, script, [onerror]')).toHaveCount(0);
+  await expect(shown.locator('.mention[data-me]')).toHaveText('@bob');
+});

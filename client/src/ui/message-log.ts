@@ -7,7 +7,9 @@ import type { MessageActionEvent, OpenPictureEvent } from './events';
 import './file-card';
 import { currentLanguage } from './i18n';
 import { messageLogStyles } from './message-log.styles';
+import { messagePartsStyles } from './message-parts.styles';
 import { amendedMark, linked, matches, messageActions, reactionChips, receiptMark, replyQuote, timeOf } from './message-parts';
+import { formatted, loadFormatting, mayBeFormatted } from './formatted';
 import { LogSearch } from './log-search';
 import './picture-viewer';
 import type { Picture } from './picture-viewer';
@@ -66,6 +68,8 @@ export class MessageLog extends LitElement {
   /** Search in the conversation on screen. */
   readonly search = new LogSearch(this);
   #following = true;
+  /** Counts the parser's loading: lines drawn before it are drawn again after. */
+  #formatting = 0;
   /** Lines never change once written, so each is rendered once, not on every new message (nor again until the language changes). */
   #rendered = new WeakMap<ChatLine, TemplateResult>();
   #language = currentLanguage();
@@ -84,7 +88,7 @@ export class MessageLog extends LitElement {
     updateWhenLocaleChanges(this);
   }
 
-  static override styles = messageLogStyles;
+  static override styles = [messageLogStyles, messagePartsStyles];
 
   override render() {
     const lines = this.lines;
@@ -120,7 +124,7 @@ export class MessageLog extends LitElement {
           // with nothing of it is hidden whole, not left as a blank placeholder.
           (block) =>
             html`<div class="block" ?hidden=${!block.lines.some((line) => shownIn(line, view, this.me))}>
-              ${guard([this.#language, query, ...block.lines], () => block.lines.map((line) => this.#cached(line, runs.has(line))))}
+              ${guard([this.#language, query, this.#formatting, ...block.lines], () => block.lines.map((line) => this.#cached(line, runs.has(line))))}
             </div>`,
         )}</div>
       </div>
@@ -194,7 +198,7 @@ export class MessageLog extends LitElement {
       ? html`<span class="text deleted">${msg('message deleted')}</span>`
       : line.ref && line.text === ''
         ? html`<span class="text deleted">${msg('(edited; its latest words were not given)')}</span>`
-        : html`<span class="text">${linked(line.text, this.search.query, line.mentions, this.me)}</span>${amendedMark(line)}`;
+        : html`<span class="text">${this.#words(line)}</span>${amendedMark(line)}`;
     return html`<p
       class="line"
       data-kind=${line.kind}
@@ -212,6 +216,22 @@ export class MessageLog extends LitElement {
     >
       ${time} ${who}<span class="body">${replyQuote(line)}${words}${receipt}${known}${reactionChips(line, this.me)}${messageActions(line, this.me)}</span>
     </p>`;
+  }
+
+  /** A message's words: formatted where they ask for it (once the parser has loaded), with mentions, links and search marks. */
+  #words(line: ChatLine) {
+    const words = (text: string) => linked(text, this.search.query, line.mentions, this.me);
+    const shown = formatted(line.text, words);
+    if (shown) return shown;
+    // The parser loads the first time a message looks formatted; every line is drawn again then.
+    if (mayBeFormatted(line.text)) {
+      loadFormatting(() => {
+        this.#rendered = new WeakMap();
+        this.#formatting += 1;
+        this.requestUpdate();
+      });
+    }
+    return words(line.text);
   }
 
   /** A picture opens large, among the other pictures of the conversation on screen. */
