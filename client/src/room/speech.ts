@@ -144,10 +144,11 @@ export class Speech {
       return;
     }
     const conversation = message.scope === 'private' ? peer.nick : undefined;
-    if (conversation === undefined) this.#hooks.history.heard(peer, message);
     const { act, of, text, id } = message;
     const refused = this.#hooks.log.act(conversation, { by: peer.nick, act, of, text, ts: message.ts, id });
     if (refused) this.#hooks.warn(peer.nick, { type: 'act-not-theirs', nick: peer.nick, of: of.by });
+    // Kept for people who come later only if it was theirs to take.
+    else if (conversation === undefined) this.#hooks.history.heard(peer, message);
   }
 
   /** Queue a message for each recipient, show it with its receipt, then send it on every open link. Returns who took it. */

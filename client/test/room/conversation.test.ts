@@ -96,6 +96,10 @@ describe('a conversation: replies, reactions, edits and deletions', () => {
     assert.equal(carol.notices.some((notice) => notice.type === 'act-not-theirs' && notice.nick === 'bob' && notice.of === 'alice'), true);
     assert.deepEqual(said(carol), ['alice: I owe bob nothing']);
     assert.deepEqual(said(alice), ['alice: I owe bob nothing']);
+    // Nor is it kept to be given to people who come later, once its signature is in.
+    await until(() => net.frames.some((frame) => frame.from === 'bob' && frame.to === 'carol' && frame.message.type === 'signed'), "bob's signature reaches carol");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(carol.room.history.archive.answer(10, 0).map((record) => record.act ?? 'said'), ['said']);
   });
 
   it('a private conversation has replies, reactions, edits and deletions between its two alone', async () => {
