@@ -230,3 +230,35 @@ test('formatting: bold, italic, code, fenced code, quotes, lists and links drawn
   await expect(shown.locator('img, script, [onerror]')).toHaveCount(0);
   await expect(shown.locator('.mention[data-me]')).toHaveText('@bob');
 });
+
+test('every emoji: the picker loads its data from the app\'s own origin when first opened, finds by name, works by keyboard', async ({ join, server }) => {
+  const alice = await join('alice', 'picker');
+  const bob = await join('bob', 'picker');
+  await alice.connectedTo('bob');
+  const elsewhere: string[] = [];
+  bob.page.on('request', (request) => {
+    if (!request.url().startsWith(server.url) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) elsewhere.push(request.url());
+  });
+  const fetched: string[] = [];
+  bob.page.on('request', (request) => fetched.push(request.url()));
+  await alice.say('to the moon');
+  await act(bob, 'to the moon', 'React');
+  const row = bob.page.getByRole('dialog', { name: 'React with' });
+  expect(fetched.filter((url) => url.includes('compact'))).toEqual([]);
+  await row.getByRole('button', { name: 'More reactions' }).click();
+  const search = row.getByRole('searchbox', { name: 'Search emoji' });
+  await expect(search).toBeFocused();
+  await search.fill('rocket');
+  await row.getByRole('button', { name: 'rocket', exact: true }).click();
+  await expect(line(alice, 'to the moon').getByRole('button', { name: '🚀 1', exact: true })).toBeVisible();
+
+  // By keyboard: down from the search box into the grid, the arrows, Enter.
+  await act(bob, 'to the moon', 'React');
+  await row.getByRole('button', { name: 'More reactions' }).click();
+  await search.fill('grinning face');
+  await search.press('ArrowDown');
+  await bob.page.keyboard.press('Enter');
+  await expect(line(alice, 'to the moon').getByRole('button', { name: '😀 1', exact: true })).toBeVisible();
+  expect(elsewhere).toEqual([]);
+  expect(await violations(bob.page)).toEqual([]);
+});

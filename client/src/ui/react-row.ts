@@ -10,11 +10,16 @@ import { MessageActionEvent } from './events';
  * back to the button.
  */
 export class ReactRow extends LitElement {
+  static override properties = { more: { state: true } };
+
+  /** Whether every emoji is offered (the picker), not only the quick six. */
+  declare more: boolean;
   #line: ChatLine | undefined;
   #anchor: HTMLElement | undefined;
 
   constructor() {
     super();
+    this.more = false;
     this.popover = 'auto';
     this.setAttribute('role', 'dialog');
     updateWhenLocaleChanges(this);
@@ -27,6 +32,7 @@ export class ReactRow extends LitElement {
     :host {
       inset: auto;
       margin: 0;
+      max-width: 96vw;
       padding: 0.25rem;
       border: 1px solid var(--border);
       border-radius: 0.5rem;
@@ -52,21 +58,38 @@ export class ReactRow extends LitElement {
 
   override render() {
     this.setAttribute('aria-label', msg('React with'));
-    return html`${QUICK_REACTIONS.map((emoji) => html`<button type="button" @click=${() => this.#chose(emoji)}>${emoji}</button>`)}`;
+    const quick = QUICK_REACTIONS.map((emoji) => html`<button type="button" @click=${() => this.#chose(emoji)}>${emoji}</button>`);
+    if (this.more) return html`${quick}<mc-emoji-picker @emoji-chosen=${(event: CustomEvent<string>) => this.#chose(event.detail)}></mc-emoji-picker>`;
+    return html`${quick}<button type="button" class="more" aria-label=${msg('More reactions')} title=${msg('More reactions')} @click=${this.#more}>＋</button>`;
+  }
+
+  /** Every emoji: the picker's code and data load the first time it is asked for. */
+  async #more() {
+    await import('./emoji-picker');
+    this.more = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector('mc-emoji-picker')?.focus();
+    if (this.#anchor) this.#place(this.#anchor);
   }
 
   /** Offer the quick reactions for `line`, beside `anchor` (its React button). */
   async open(line: ChatLine, anchor: HTMLElement): Promise<void> {
     this.#line = line;
     this.#anchor = anchor;
-    const place = anchor.getBoundingClientRect();
+    this.more = false;
     this.showPopover();
     await this.updateComplete;
+    this.#place(anchor);
+    this.renderRoot.querySelector('button')?.focus();
+  }
+
+  /** Beside `anchor`: above it where there is room, else below; within the window. */
+  #place(anchor: HTMLElement) {
+    const place = anchor.getBoundingClientRect();
     const width = this.offsetWidth;
     const height = this.offsetHeight;
     this.style.left = `${Math.max(4, Math.min(place.right - width, innerWidth - width - 4))}px`;
-    this.style.top = `${place.top - height - 4 >= 0 ? place.top - height - 4 : place.bottom + 4}px`;
-    this.renderRoot.querySelector('button')?.focus();
+    this.style.top = `${Math.max(4, place.top - height - 4 >= 0 ? place.top - height - 4 : Math.min(place.bottom + 4, innerHeight - height - 4))}px`;
   }
 
   #chose(emoji: string) {
