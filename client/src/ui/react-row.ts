@@ -20,12 +20,17 @@ export class ReactRow extends LitElement {
   constructor() {
     super();
     this.more = false;
-    this.popover = 'auto';
-    this.setAttribute('role', 'dialog');
     updateWhenLocaleChanges(this);
     this.addEventListener('toggle', (event) => {
       if ((event as ToggleEvent).newState === 'closed') this.#closed();
     });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Attributes are the element's own once it is connected (a constructor may not add any).
+    this.popover = 'auto';
+    this.setAttribute('role', 'dialog');
   }
 
   static override styles = css`
