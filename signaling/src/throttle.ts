@@ -1,5 +1,6 @@
 import type { RateLimits } from '@meshchat/protocol';
 import type { ChatStore, Limiter } from './store';
+import { WindowCounter } from './window-counter';
 
 export type Budget = keyof RateLimits;
 
@@ -16,18 +17,19 @@ export function budgetOf(event: string | undefined): Budget {
 }
 
 /**
- * Per-socket and per-IP request budgets (fixed windows), counted in the store: with Redis, an
- * address's budget is shared by every process it connects to. With the memory store a charge is
- * synchronous (no promise on the hot path).
+ * Per-socket and per-IP request budgets (fixed windows). A socket lives in one process, so its
+ * budget is counted here, at once; an address's is counted in the store, so that with Redis it is
+ * shared by every process the address connects to. With the memory store a charge is synchronous
+ * (no promise on the hot path).
  */
 export class Throttle {
-  readonly #limiters: Record<Budget, { socket: Limiter; ip: Limiter }>;
+  readonly #limiters: Record<Budget, { socket: WindowCounter; ip: Limiter }>;
 
   constructor(limits: RateLimits, store: ChatStore) {
     const pair = (budget: Budget) => {
       const { points, seconds, perIp } = limits[budget];
       return {
-        socket: store.budget({ keyPrefix: `${budget}:socket`, points, duration: seconds }),
+        socket: new WindowCounter(points, seconds),
         ip: store.budget({ keyPrefix: `${budget}:ip`, points: points * perIp, duration: seconds }),
       };
     };
@@ -35,14 +37,13 @@ export class Throttle {
   }
 
   /**
-   * Charge one request to the socket and to its address; `false` when either has used up its
-   * budget. Both are charged either way, as each store counts them independently.
+   * Charge one request to the socket and then to its address; `false` when either has used up its
+   * budget. A socket past its own budget is refused here without asking the store: a flood costs
+   * Redis (and so everyone else's relays through it) at most one budget, not one command a frame.
    */
   allow(budget: Budget, socketId: string, ip: string): boolean | Promise<boolean> {
     const { socket, ip: address } = this.#limiters[budget];
-    const bySocket = socket.consume(socketId);
-    const byIp = address.consume(ip);
-    if (typeof bySocket === 'boolean' && typeof byIp === 'boolean') return bySocket && byIp;
-    return Promise.all([bySocket, byIp]).then(([a, b]) => a && b);
+    if (!socket.consume(socketId)) return false;
+    return address.consume(ip);
   }
 }
