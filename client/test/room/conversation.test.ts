@@ -121,4 +121,37 @@ describe('a conversation: replies, reactions, edits and deletions', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(said(alice).find((line) => line.startsWith('alice: to everyone')), 'alice: to everyone');
   });
+
+  it('actions without what they need, or absurd ones, change nothing and warn nobody', async () => {
+    const { alice, bob, carol } = await three();
+    await alice.room.speech.toAll('steady');
+    await until(() => said(carol).length === 1, 'carol hears alice');
+    const of = find(bob, 'steady');
+    const bad = [
+      { act: 'edit' as const },
+      { act: 'delete' as const, text: 'why' },
+      { act: 'react' as const, text: 'lol' },
+      { act: 'react' as const, text: '👍👍' },
+      { act: 'unreact' as const, text: '<img src=x onerror=alert(1)>' },
+      { act: 'react' as const, text: '👍', of: { by: 'alice', id: 'no such message' } },
+      { act: 'react' as const, text: '👍', of: { by: 'nobody here', id: of.id } },
+    ];
+    let next = 0;
+    // bob's page sends, in place of each of its reactions, one of these.
+    net.meddle = (from, message) => {
+      if (from !== 'bob' || message.type !== 'act') return undefined;
+      const { text: _text, ...rest } = message;
+      const wanted = bad[next % bad.length] ?? {};
+      return { ...rest, ...wanted };
+    };
+    for (const _ of bad) {
+      await bob.room.speech.act(undefined, 'react', of, '😮');
+      next += 1;
+    }
+    await bob.room.speech.toAll('still here');
+    await until(() => said(carol).length === 2, 'carol hears bob after them all');
+    assert.deepEqual(said(carol), ['alice: steady', 'bob: still here']);
+    assert.deepEqual(said(alice), ['alice: steady', 'bob: still here']);
+    assert.equal(carol.log.lines.some((line) => line.kind === 'warning'), false);
+  });
 });
