@@ -1,14 +1,8 @@
 import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { msg } from '@lit/localize';
+import { focused } from './focus';
 import './search-bar';
 import type { Found, SearchBar, SearchQueryEvent, SearchStepEvent } from './search-bar';
-
-/** The element whose focus a search gives back when it closes (through shadow roots). */
-function focused(): HTMLElement | null {
-  let element = document.activeElement;
-  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
-  return element instanceof HTMLElement ? element : null;
-}
 
 /**
  * Search in the conversation on screen, for the message log: Ctrl+F (Cmd+F) or the Search button

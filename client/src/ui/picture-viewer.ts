@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { focused } from './focus';
 
 /** A picture of the conversation: where it is shown from, and its file's name. */
 export interface Picture {
@@ -87,9 +88,7 @@ export class PictureViewer extends LitElement {
     const dialog = this.#dialog;
     if (!changed.has('current') || !dialog) return;
     if (this.current !== undefined && !dialog.open) {
-      let focused = document.activeElement;
-      while (focused?.shadowRoot?.activeElement) focused = focused.shadowRoot.activeElement;
-      this.#before = focused instanceof HTMLElement ? focused : null;
+      this.#before = focused();
       dialog.showModal();
       this.renderRoot.querySelector<HTMLButtonElement>('.close')?.focus();
     } else if (this.current === undefined && dialog.open) dialog.close();
