@@ -19,7 +19,8 @@ export class MessageComposer extends LitElement {
   static override properties = {
     placeholder: { type: String },
     draft: { attribute: false },
-    people: { attribute: false },
+    // Given anew on every render of the page (a message arriving included): the same names are no change.
+    people: { attribute: false, hasChanged: (now: readonly string[] = [], before: readonly string[] = []) => now.join('\n') !== before.join('\n') },
     mentioning: { state: true },
   };
 
