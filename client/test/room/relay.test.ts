@@ -58,6 +58,23 @@ describe('two people whose own link does not form', () => {
     for (const text of ['a private word for bob', 'and back, privately', '"scope":"private"']) assert.ok(!wire.includes(text), `carol never sees ${text}`);
   });
 
+  it('carry reactions and edits through the third, sealed, and what is said after them too', async () => {
+    const { alice, bob } = await blockedPair();
+    bob.room.speech.to('alice', 'a private question');
+    await until(() => heard(alice).includes('bob: a private question'), 'alice has it');
+    const question = alice.log.lines.find((line) => line.text === 'a private question')?.ref;
+    assert.ok(question);
+    assert.equal(await alice.room.speech.act('bob', 'react', question, '👍'), true);
+    alice.room.speech.to('bob', 'and an answer after the reaction');
+    await until(() => heard(bob).includes('alice: and an answer after the reaction'), 'what follows the reaction arrives');
+    await until(() => bob.log.lines.some((line) => line.reactions?.some(({ emoji, by }) => emoji === '👍' && by.includes('alice'))), "bob sees alice's reaction");
+    const answer = alice.log.lines.find((line) => line.text === 'and an answer after the reaction')?.ref;
+    assert.ok(answer);
+    await alice.room.speech.act('bob', 'edit', answer, 'an answer, edited');
+    await until(() => heard(bob).includes('alice: an answer, edited'), 'the edit arrives');
+    assert.ok(!carolSaw().includes('an answer, edited'), 'carol never reads the edit');
+  });
+
   it('a third who changes a sealed frame is caught: nothing altered is shown, nothing is acknowledged, and it is not asked again', async () => {
     const { alice, bob } = await blockedPair();
     net.meddle = (from, message) => {
