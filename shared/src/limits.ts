@@ -4,7 +4,7 @@
  */
 
 /** Bumped when two peers could no longer understand each other's data-channel frames. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Longest nickname, counted in Unicode code points after trimming and NFC normalisation. */
 export const NICK_MAX_LENGTH = 24;

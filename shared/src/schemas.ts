@@ -191,6 +191,11 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), seq }),
   /** The sender is typing, in the room or to the receiver alone; sent at most once a second. */
   z.object({ type: z.literal('typing'), scope }),
+  /**
+   * The sender's page showed, while it was in view, the receiver's messages in the room (or in
+   * their private conversation) up to and including message `id`; sent only by those who allow it.
+   */
+  z.object({ type: z.literal('seen'), scope, id: messageId }),
   /** The sender would like to send a file; nothing flows until the receiver accepts. */
   z.object({
     type: z.literal('file-offer'),

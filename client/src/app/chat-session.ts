@@ -21,7 +21,7 @@ import { Composing } from './composing';
 import { Lobby, type Outage, type Screen } from './lobby';
 import { openRoom } from './open-room';
 import { PageLife } from './page-life';
-import { NOTIFY_KEY, SHARE_MINE_KEY, keepTabSetting, tabSetting, type NotifyOf } from './tab-storage';
+import { Choices } from './choices';
 
 /** What the session writes into the log, in the reader's language: the interface gives the words. */
 export interface SessionWords {
@@ -81,8 +81,8 @@ export class ChatSession {
   #room: Room | undefined;
   /** This tab's signing keys, made (or found) when it first enters a room. */
   #signing: Promise<SigningKeys | undefined> | undefined;
-  /** Whether our own messages may be kept by the others and given to people who join later (this tab's choice). */
-  #shareMine = tabSetting(SHARE_MINE_KEY) !== 'no';
+  /** What this tab chose to share (its messages with later comers, "seen by") and to be notified of. */
+  readonly choices = new Choices(() => this.room, () => this.changed());
   /** The page's own life: being left, staying after all, saying goodbye, being looked at again. */
   readonly #page = new PageLife({
     inRoom: () => this.screen === 'room',
@@ -164,28 +164,6 @@ export class ChatSession {
   /** Whether the people in this room give its recent messages to people who join later. */
   get historyShared(): boolean {
     return this.#room?.history.options.shared ?? this.#options.history().shared;
-  }
-
-  /** Whether our own messages may be kept and given to people who join later. */
-  get shareMine(): boolean {
-    return this.#shareMine;
-  }
-
-  set shareMine(on: boolean) {
-    this.#shareMine = on;
-    keepTabSetting(SHARE_MINE_KEY, on ? 'yes' : 'no');
-    this.changed();
-  }
-
-  /** What this tab notifies of in this room (every message unless said otherwise). */
-  get notifyOf(): NotifyOf {
-    const kept = tabSetting(NOTIFY_KEY(this.room));
-    return kept === 'mentions' || kept === 'none' ? kept : 'all';
-  }
-
-  set notifyOf(what: NotifyOf) {
-    keepTabSetting(NOTIFY_KEY(this.room), what);
-    this.changed();
   }
 
   /** Everyone else in the room, with the state of our link to them. */
@@ -296,7 +274,9 @@ export class ChatSession {
 
   /** What is on screen counts as read. */
   #markSeen(): void {
-    if (shown()) this.conversations.seen();
+    if (!shown()) return;
+    this.conversations.seen();
+    this.#room?.seen.shown(this.view);
   }
 
   #enter(joined: JoinedRoom, proofKey: CryptoKey | undefined): void {
@@ -312,6 +292,7 @@ export class ChatSession {
       words: (notice) => this.#options.words.notice(notice),
       arrived: (arrival) => {
         this.conversations.arrived(arrival.private ? arrival.from : undefined, shown(), arrival.mentioned);
+        this.#markSeen();
         this.arrived(arrival);
         this.changed();
       },
@@ -323,7 +304,8 @@ export class ChatSession {
       callSettings: this.#options.callSettings,
       signing: (this.#signing ??= tabSigningKeys()),
       history: this.#options.history(),
-      shareMine: () => this.#shareMine,
+      shareMine: () => this.choices.shareMine,
+      tellSeen: () => this.choices.tellSeen,
     });
     this.#room = room;
     // What the server says of the room's people goes to it from the lobby, not through the interface.

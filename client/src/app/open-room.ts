@@ -20,6 +20,8 @@ export interface RoomSetup {
   history: { shared: boolean; limits: { count: number; ms: number } };
   /** Whether our own messages may be kept by the others (this tab's choice, asked each time). */
   shareMine(): boolean;
+  /** Whether we tell people our page showed their messages (this tab's choice). */
+  tellSeen(): boolean;
 }
 
 /** The room the server seated us in, with its history kept as this tab keeps it. */
@@ -38,6 +40,7 @@ export function openRoom(joined: JoinedRoom, setup: RoomSetup): Room {
     silent: () => session.checkAlive(),
     callSettings: setup.callSettings,
     signing: setup.signing,
+    tellSeen: setup.tellSeen,
     // A room with a stranger has no before: nobody is asked, nothing is kept.
     history: {
       room: joined.room,

@@ -5,6 +5,8 @@ export { keepTabSetting, tabSetting } from '../net';
 
 /** Where a tab keeps whether it shares its own messages, and how far its chain of signed messages in each room has come. */
 export const SHARE_MINE_KEY = 'meshchat:share-mine';
+/** Where a tab keeps whether it tells people it saw their messages. */
+export const TELL_SEEN_KEY = 'meshchat:tell-seen';
 export const CHAIN_KEY = (room: string) => `meshchat:chain:${room}`;
 /** What this tab notifies of in each room: every message, mentions (and private messages), or nothing. */
 export const NOTIFY_KEY = (room: string) => `meshchat:notify:${room}`;

@@ -89,7 +89,7 @@ export interface RelayFrame {
 }
 
 /** Only these travel sealed: no files (they need a channel of their own), nothing about links or relays. */
-const RELAYED_TYPES = new Set<PeerMessage['type']>(['hello', 'key', 'chat', 'signed', 'private', 'act', 'ack', 'typing', 'ping', 'pong']);
+const RELAYED_TYPES = new Set<PeerMessage['type']>(['hello', 'key', 'chat', 'signed', 'private', 'act', 'ack', 'typing', 'seen', 'ping', 'pong']);
 
 /** A relayed link that has carried nothing of theirs within this time is given up. */
 const OPEN_TIMEOUT_MS = 6_000;

@@ -72,6 +72,8 @@ export interface Receipt {
   readonly delivered: readonly string[];
   /** Those who left the room before acknowledging it. */
   readonly lost: readonly string[];
+  /** Those whose page showed it while they were looking (those who allow saying so). */
+  readonly seen?: readonly string[];
 }
 
 export type ReceiptState = 'queued' | 'sent' | 'delivered' | 'partial';
@@ -87,8 +89,16 @@ export function receiptState(receipt: Receipt): ReceiptState {
 }
 
 /** A copy of `receipt` with `nick` added to one of its lists. */
-export function mark(receipt: Receipt, list: 'sent' | 'delivered' | 'lost', nick: string): Receipt {
-  return receipt[list].includes(nick) ? receipt : { ...receipt, [list]: [...receipt[list], nick] };
+export function mark(receipt: Receipt, list: 'sent' | 'delivered' | 'lost' | 'seen', nick: string): Receipt {
+  const names = receipt[list] ?? [];
+  return names.includes(nick) ? receipt : { ...receipt, [list]: [...names, nick] };
+}
+
+/** Whether nothing more can change about `receipt`: everyone has it, or left without it, and has seen it. */
+export function finished(receipt: Receipt): boolean {
+  const state = receiptState(receipt);
+  if (state !== 'delivered' && state !== 'partial') return false;
+  return receipt.to.every((nick) => receipt.lost.includes(nick) || receipt.seen?.includes(nick));
 }
 
 /** At most one acknowledgement to a person per this long, unless this many messages wait for one. */

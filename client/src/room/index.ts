@@ -16,5 +16,5 @@ export { tabSigningKeys } from './signing';
 export type { Arrival, Notice } from './notices';
 export type { PeerView } from './peer';
 export { newRoomSecret, privateRoomId, proofKey, secretFromHash } from './private-room';
-export { Room } from './room';
+export { Room, type RoomOptions } from './room';
 export { standingOf, type Standing } from './standing';

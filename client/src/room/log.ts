@@ -2,8 +2,7 @@ import { Amendments, type ActRecord, type Conversation, type Reaction, type Refu
 import type { Transfer } from './files';
 import { mentionsIn } from './mentions';
 import type { Provenance } from './history';
-import type { Receipt, ReceiptState } from './delivery';
-import { receiptState } from './delivery';
+import { finished, mark, type Receipt } from './delivery';
 import type { Standing } from './notices';
 
 /** One line of the message log. Lines are replaced, never changed, so a line object renders once. */
@@ -51,7 +50,6 @@ export interface Reply {
 const QUOTE_LENGTH = 120;
 
 const MAX_LINES = 2_000;
-const SETTLED: ReadonlySet<ReceiptState> = new Set(['delivered', 'partial']);
 
 /**
  * The page's message log: the newest `MAX_LINES` lines, and which line shows each of our messages
@@ -62,8 +60,10 @@ export class Log {
   /** The room's history, said before we came in, as the people here gave it: shown above `lines`. */
   earlier: readonly ChatLine[] = [];
   #lastId = 0;
-  /** Our messages still waiting for someone, by message id: the line that shows them. */
+  /** Our messages still waiting for someone (to have them, or to see them), by message id: the line that shows them, oldest first. */
   readonly #receipts = new Map<string, number>();
+  /** How far each person has seen our messages in a conversation (by line id), under `scope nick`. */
+  readonly #seenUpTo = new Map<string, number>();
   /** Lines that tell how something stands while it goes on (a person's link, the server), by what they are about. */
   readonly #standing = new Map<string, number>();
   /** What became of messages since they were said: edits, deletions, reactions. */
@@ -79,6 +79,12 @@ export class Log {
   add(line: Omit<ChatLine, 'id'>): number {
     const id = ++this.#lastId;
     this.lines = [...this.lines.slice(-(MAX_LINES - 1)), this.#amended({ id, ...line })];
+    // Receipts of lines no longer held are not waited on.
+    const first = this.lines[0]?.id ?? id;
+    for (const [messageId, lineId] of this.#receipts) {
+      if (lineId >= first) break;
+      this.#receipts.delete(messageId);
+    }
     this.#changed();
     return id;
   }
@@ -191,7 +197,7 @@ export class Log {
   /** Replace the line of our message `messageId` with one whose receipt `change` updated. */
   updateReceipt(messageId: string, change: (receipt: Receipt) => Receipt): void {
     const lineId = this.#receipts.get(messageId);
-    const index = lineId === undefined ? -1 : this.lines.findLastIndex((line) => line.id === lineId);
+    const index = lineId === undefined ? -1 : this.#indexOf(lineId);
     const line = this.lines[index];
     if (!line?.receipt) {
       this.#receipts.delete(messageId);
@@ -200,8 +206,51 @@ export class Log {
     const receipt = change(line.receipt);
     if (receipt === line.receipt) return;
     this.lines = this.lines.with(index, { ...line, receipt });
-    if (SETTLED.has(receiptState(receipt))) this.#receipts.delete(messageId);
+    if (finished(receipt)) this.#receipts.delete(messageId);
     this.#changed();
+  }
+
+  /**
+   * `nick`'s page showed our messages to the room (or to them privately) up to message `id`: each
+   * of them addressed to `nick` counts as seen by them. A message not ours, not in that
+   * conversation or not held changes nothing.
+   */
+  seenBy(nick: string, scope: 'room' | 'private', id: string): void {
+    const lineId = this.#receipts.get(id);
+    const key = `${scope} ${nick}`;
+    if (lineId === undefined || lineId <= (this.#seenUpTo.get(key) ?? 0)) return;
+    const inConversation = (line: ChatLine) => (scope === 'room' ? line.kind === 'public' : line.kind === 'private' && line.to === nick);
+    const target = this.lines[this.#indexOf(lineId)];
+    if (!target || !inConversation(target)) return;
+    this.#seenUpTo.set(key, lineId);
+    let changed: ChatLine[] | undefined;
+    for (const [messageId, each] of this.#receipts) {
+      if (each > lineId) break;
+      const index = this.#indexOf(each);
+      const line = this.lines[index];
+      if (!line?.receipt || !inConversation(line) || !line.receipt.to.includes(nick)) continue;
+      const receipt = mark(line.receipt, 'seen', nick);
+      if (receipt === line.receipt) continue;
+      (changed ??= [...this.lines])[index] = { ...line, receipt };
+      if (finished(receipt)) this.#receipts.delete(messageId);
+    }
+    if (!changed) return;
+    this.lines = changed;
+    this.#changed();
+  }
+
+  /** Where the line with id `lineId` is in `lines` (kept in the order of their ids), or -1. */
+  #indexOf(lineId: number): number {
+    let low = 0;
+    let high = this.lines.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const id = this.lines[middle]?.id ?? 0;
+      if (id === lineId) return middle;
+      if (id < lineId) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   /** A new room: its log starts empty. */
@@ -209,6 +258,7 @@ export class Log {
     this.lines = [];
     this.earlier = [];
     this.#receipts.clear();
+    this.#seenUpTo.clear();
     this.#standing.clear();
     this.#amendments.clear();
   }

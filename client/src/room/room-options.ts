@@ -29,5 +29,7 @@ export interface RoomOptions {
   signing?: Promise<SigningKeys | undefined> | undefined;
   /** The room's history: whether and how much of it is kept and given to people who join later; none: not at all. */
   history?: HistoryOptions | undefined;
+  /** Whether we tell people our page showed their messages ("seen by"); yes if not given. */
+  tellSeen?(): boolean;
   changed(): void;
 }

@@ -10,6 +10,7 @@ import type { Arrival, Notice } from './notices';
 import { Peer, type PeerRoom, type PeerView } from './peer';
 import { Reach } from './reach';
 import { RoomFiles } from './room-files';
+import { Seen } from './seen';
 import { Speech } from './speech';
 import { Standings } from './standing';
 import { Typing } from './typing';
@@ -34,6 +35,8 @@ export class Room {
   /** What is said: messages to everyone or to one person, and actions on them (`toAll`, `to`, `act`). */
   readonly speech: Speech;
   readonly call: Call;
+  /** "Seen by": telling people we saw their messages, and hearing that they saw ours. */
+  readonly seen: Seen;
   /** The room's recent history: what we keep and give, and what the people here gave us. */
   readonly history: BackFill;
   holdingAcks = false;
@@ -84,6 +87,8 @@ export class Room {
     this.files = this.#files.transfers;
     this.#on('ack', (peer, { seq }) => peer.mail.acked(seq));
     this.#on('typing', (peer, { scope }) => this.#typing.heard(peer.nick, scope));
+    this.seen = new Seen({ me: this.me, log: options.log, peer: (nick) => this.#peers.get(nick), telling: () => options.tellSeen?.() ?? true });
+    this.#on('seen', (peer, frame) => this.seen.heard(peer, frame));
     this.#on('file-offer', (peer, offer) => this.#files.offered(peer, offer));
     this.call = new Call({
       linked: () => [...this.#peers.values()].flatMap((peer) => (peer.direct ? [{ nick: peer.nick, link: peer.direct }] : [])),
@@ -250,6 +255,7 @@ export class Room {
     for (const peer of this.#peers.values()) peer.dispose();
     this.#peers.clear();
     this.#typing.dispose();
+    this.seen.dispose();
     this.#reach.dispose();
     this.files.clear();
   }
@@ -310,12 +316,12 @@ export class Room {
     };
   }
 
-  /** Say something in the log, in the reader's words. */
   /** A warning about `nick`, shown where their messages show. */
   #warn(nick: string, notice: Notice): void {
     this.#log.add({ kind: 'warning', from: nick, text: this.#options.words(notice), ts: Date.now() });
   }
 
+  /** Say something in the log, in the reader's words. */
   tell(notice: Notice): void {
     this.#log.notice(this.#options.words(notice));
   }
@@ -340,5 +346,4 @@ export class Room {
     this.#peers.set(nick, peer);
     return peer;
   }
-
 }

@@ -71,7 +71,7 @@ export class ChatController extends ChatSession implements ReactiveController {
     this.announcement = isPrivate ? msg(str`Private message from ${from}: ${body}`) : msg(str`${from}: ${body}`);
     const heading = isPrivate ? msg(str`${from} (private)`) : mentioned ? msg(str`${from} mentioned you in ${this.#roomName()}`) : msg(str`${from} in ${this.#roomName()}`);
     // "Mentions" notifies of what is for us: a mention, or a private message.
-    const notify = this.notifyOf === 'all' || (this.notifyOf === 'mentions' && (isPrivate || mentioned === true));
+    const notify = this.choices.notifyOf === 'all' || (this.choices.notifyOf === 'mentions' && (isPrivate || mentioned === true));
     this.attention.arrived(heading, body, isPrivate ? `private:${from}` : 'room', () => this.openView(isPrivate ? from : undefined), notify);
   }
 

@@ -111,6 +111,10 @@ export const messageLogStyles = css`
   [data-receipt='delivered'] {
     color: var(--ok);
   }
+  [data-receipt='delivered'][data-seen-all] {
+    color: var(--accent);
+    font-weight: bold;
+  }
   .known {
     margin-left: 0.4em;
     font-size: 0.8em;

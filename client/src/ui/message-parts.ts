@@ -65,8 +65,9 @@ export function amendedMark(line: ChatLine): TemplateResult | typeof nothing {
 }
 
 /**
- * ✓ sent, ✓✓ delivered, 🕓 waiting for a link. Public messages say how many of the room have it;
- * the words are in the label, so screen readers hear them too.
+ * ✓ sent, ✓✓ delivered, 🕓 waiting for a link. Public messages say how many of the room have it,
+ * and who has seen it ("seen by alice, bob"); the words are in the label, so screen readers hear
+ * them too. ✓✓ takes the accent colour once everyone it went to has seen it.
  */
 export function receiptMark(receipt: Receipt, isPublic: boolean): TemplateResult {
   const state = receiptState(receipt);
@@ -79,9 +80,22 @@ export function receiptMark(receipt: Receipt, isPublic: boolean): TemplateResult
     delivered: msg('delivered'),
     partial: msg(str`not delivered to ${receipt.lost.join(', ')}: they left`),
   };
-  const label = isPublic && state !== 'partial' ? `${words[state]}, ${count}` : words[state];
+  const seen = receipt.seen ?? [];
+  const seenWords = seen.length === 0 ? [] : [isPublic ? msg(str`seen by ${seen.join(', ')}`) : msg('seen')];
+  const label = [words[state], ...(isPublic && state !== 'partial' ? [count] : []), ...seenWords].join(', ');
+  const everyone = seen.length > 0 && receipt.to.every((nick) => seen.includes(nick));
   const mark = { queued: '🕓', sent: '✓', delivered: '✓✓', partial: '✓!' }[state];
-  return html`<span class="receipt" data-receipt=${state} data-delivered=${`${k}/${n}`} title=${label} aria-label=${label} role="img">${mark}</span>`;
+  return html`<span
+    class="receipt"
+    data-receipt=${state}
+    data-delivered=${`${k}/${n}`}
+    data-seen=${`${seen.length}/${n}`}
+    ?data-seen-all=${everyone}
+    title=${label}
+    aria-label=${label}
+    role="img"
+    >${mark}</span
+  >`;
 }
 
 /**

@@ -20,7 +20,7 @@ function historyInfo(chat: ChatController): TemplateResult {
   return html`<div class="history-info">
     <p>${msg(str`History: the last ${count} messages of the last ${hours} hours are kept in the tabs of the people here (in memory, never on a server) and given, signed by their authors, to people who join later.`)}</p>
     <label
-      ><input type="checkbox" .checked=${chat.shareMine} @change=${(event: Event) => (chat.shareMine = (event.target as HTMLInputElement).checked)} />
+      ><input type="checkbox" .checked=${chat.choices.shareMine} @change=${(event: Event) => (chat.choices.shareMine = (event.target as HTMLInputElement).checked)} />
       ${msg('Share my messages with people who join later')}</label
     >
   </div>`;
@@ -92,12 +92,16 @@ export class PeoplePane extends LitElement {
       font-size: 0.85em;
       color: var(--muted);
     }
-    .history-info label {
+    .history-info label,
+    .tell-seen {
       display: flex;
       gap: 0.4rem;
       align-items: baseline;
       margin-top: 0.4rem;
       color: var(--fg);
+    }
+    .tell-seen {
+      font-size: 0.85em;
     }
     @media (max-width: 40rem) {
       /* People slides over the conversation from the right. */
@@ -144,6 +148,10 @@ export class PeoplePane extends LitElement {
         : nothing}
       ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
       ${permission === 'granted' ? notifyChoice(chat) : nothing}
+      <label class="tell-seen"
+        ><input type="checkbox" .checked=${chat.choices.tellSeen} @change=${(event: Event) => (chat.choices.tellSeen = (event.target as HTMLInputElement).checked)} />
+        ${msg('Tell people when I have seen their messages')}</label
+      >
       ${chat.withStranger ? nothing : this.#invite.render(() => inviteLink(chat))} ${chat.withStranger ? nothing : historyInfo(chat)}
       <mc-leave-room .others=${chat.people.size} ?historyShared=${chat.historyShared}></mc-leave-room>
       ${this.narrow ? html`<button @click=${() => this.#close()}>${msg('Close')}</button>` : nothing}
@@ -171,8 +179,8 @@ function notifyChoice(chat: ChatController) {
   ];
   return html`<label class="notify"
     >${msg('Notify me of')}
-    <select @change=${(event: Event) => (chat.notifyOf = (event.target as HTMLSelectElement).value as NotifyOf)}>
-      ${choices.map(([value, words]) => html`<option value=${value} ?selected=${chat.notifyOf === value}>${words}</option>`)}
+    <select @change=${(event: Event) => (chat.choices.notifyOf = (event.target as HTMLSelectElement).value as NotifyOf)}>
+      ${choices.map(([value, words]) => html`<option value=${value} ?selected=${chat.choices.notifyOf === value}>${words}</option>`)}
     </select></label
   >`;
 }

@@ -2,7 +2,7 @@
 // Links open once an offer and its answer have crossed; frames arrive in order, a turn later.
 import { HISTORY_DEFAULTS, type ErrorCode, type PeerMessage, type Result, type SignalData } from '@meshchat/protocol';
 import type { DirectLink, LinkFactory, LinkFailure, LinkHooks, LinkState } from '../../src/net';
-import { Log, Room, type Arrival, type Notice, type SigningKeys } from '../../src/room';
+import { Log, Room, type Arrival, type Notice, type RoomOptions, type SigningKeys } from '../../src/room';
 import { newKeyPair, publicKey } from '../../src/room/signing';
 
 /** A member's signing keys, as a tab makes them. */
@@ -124,7 +124,7 @@ export class FakeNet {
   readonly signals: { from: string; to: string; data: SignalData }[] = [];
 
   /** `nick` joins from `browser` (its certificate): the server tells everyone already in, and the newcomer links up with them. */
-  join(nick: string, proofKey?: CryptoKey, browser = `${nick}'s browser`): Member {
+  join(nick: string, proofKey?: CryptoKey, browser = `${nick}'s browser`, choices: Pick<RoomOptions, 'tellSeen'> = {}): Member {
     const others = [...this.members.keys()];
     const log = new Log(() => undefined);
     const notices: Notice[] = [];
@@ -144,6 +144,7 @@ export class FakeNet {
       changed: () => undefined,
       signing: signingKeys(),
       history: { room: 'lobby', shared: true, limits: HISTORY_DEFAULTS, shareMine: () => true },
+      ...choices,
     });
     const member = { room, log, notices, arrivals };
     for (const other of others) this.members.get(other)?.room.joined(nick);
