@@ -86,8 +86,18 @@ test('reply and go back to the message, react and take it back, edit and delete:
     await expect(line(carol, 'yes!').locator('.quote')).toContainText('alice lunch at one?');
   });
 
-  await test.step('delete: everyone sees "message deleted" in its place; only one\'s own messages can be edited or deleted', async () => {
+  await test.step('delete: asked first; then everyone sees "message deleted" in its place; only one\'s own messages can be edited or deleted', async () => {
+    const question = alice.page.getByRole('dialog', { name: 'Delete this message?' });
     await act(alice, 'oops, a secret', 'Delete');
+    await expect(question).toContainText('oops, a secret');
+    await expect(question.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    expect(await violations(alice.page), 'the question').toEqual([]);
+    await alice.page.keyboard.press('Escape');
+    await expect(question).toBeHidden();
+    await expect(line(alice, 'oops, a secret').getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+    await expect(line(bob, 'oops, a secret')).toBeVisible();
+    await act(alice, 'oops, a secret', 'Delete');
+    await question.getByRole('button', { name: 'Delete', exact: true }).click();
     for (const user of [alice, bob, carol]) {
       await expect(user.log).not.toContainText('oops, a secret');
       await expect(user.log.locator('.line[data-deleted]')).toHaveText(/message deleted/);

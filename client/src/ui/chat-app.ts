@@ -292,7 +292,7 @@ export class ChatApp extends LitElement {
     else if (event.action === 'edit') {
       composing.edit(event.line);
       this.#edit(true);
-    } else if (event.action === 'delete') composing.remove(event.line);
+    } else if (event.action === 'delete' && event.confirmed) composing.remove(event.line);
   };
 
   /** An edit began: the composer holds the message's words, to be changed. */

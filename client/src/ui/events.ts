@@ -130,13 +130,15 @@ declare global {
   }
 }
 
-/** Something to do with one message: reply to it, react to it (with `emoji`), edit or delete it. */
+/** Something to do with one message: reply to it, react to it (with `emoji`), edit it, or delete it (once `confirmed`). */
 export class MessageActionEvent extends Event {
   static readonly type = 'message-action';
   constructor(
     readonly action: 'reply' | 'react' | 'edit' | 'delete',
     readonly line: ChatLine,
     readonly emoji?: string,
+    /** A deletion the person confirmed (see `DeleteQuestion`); until then it is only asked. */
+    readonly confirmed = false,
   ) {
     super(MessageActionEvent.type, options);
   }

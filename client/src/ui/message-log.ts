@@ -12,6 +12,7 @@ import { amendedMark, linked, matches, messageActions, reactionChips, receiptMar
 import { formatted, loadFormatting, mayBeFormatted } from './formatted';
 import { LogSearch } from './log-search';
 import './picture-viewer';
+import './delete-question';
 import type { Picture } from './picture-viewer';
 import './react-row';
 import { provenanceText } from './words';
@@ -131,6 +132,7 @@ export class MessageLog extends LitElement {
       ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>${msg('New messages ↓')}</button>` : null}
       <mc-react-row></mc-react-row>
       <mc-picture-viewer></mc-picture-viewer>
+      <mc-delete-question @close=${() => this.#scroller?.focus()}></mc-delete-question>
       <p class="gone-to" role="status">${this.status}</p>
     `;
   }
@@ -270,7 +272,13 @@ export class MessageLog extends LitElement {
   }
 
   /** React opens the quick reactions beside its button; the other actions go on up to the app. */
+  /** Reactions without an emoji yet open the quick row; a deletion is asked first. */
   #onAction(event: MessageActionEvent) {
+    if (event.action === 'delete' && !event.confirmed) {
+      event.stopPropagation();
+      void this.renderRoot.querySelector('mc-delete-question')?.ask(event.line);
+      return;
+    }
     if (event.action !== 'react' || event.emoji !== undefined) return;
     event.stopPropagation();
     const anchor = event.composedPath()[0];
