@@ -1,3 +1,4 @@
+import { violations } from '../helpers/axe';
 import { expect, test } from '../helpers/fixtures';
 import { BACKGROUND_TAB, setHidden } from '../helpers/visibility';
 
@@ -53,6 +54,7 @@ test('@mentions: offered by keyboard, marked for everyone, a mark of their own f
   await expect(offered.getByRole('option', { name: 'alice' })).toHaveAttribute('aria-selected', 'true');
   await box.press('ArrowDown');
   await expect(offered.getByRole('option', { name: 'carol' })).toHaveAttribute('aria-selected', 'true');
+  expect(await violations(bob.page), 'the list of people to mention').toEqual([]);
   await box.press('ArrowUp');
   await box.press('Enter');
   await expect(offered).toHaveCount(0);
