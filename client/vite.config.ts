@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 // A relative path, so Vite bundles it into the config (the package itself is TypeScript source).
 import { cspHeader } from '../shared/src/csp.ts';
 
@@ -32,13 +33,53 @@ const SIMPLE_PEER_SHIMS = [
   { find: /^queue-microtask$/, replacement: shim('queue-microtask') },
 ];
 
+/**
+ * The installable app: its manifest, and a service worker (Workbox, through vite-plugin-pwa) that
+ * keeps the app shell so the page opens with no network. A new version waits until the person
+ * chooses Reload (`registerType: 'prompt'`): never a swap in the middle of a conversation. The
+ * emoji picker's data (a file per language, up to 0.7 MB) is kept once it is first used, not
+ * fetched ahead.
+ */
+const app = VitePWA({
+  registerType: 'prompt',
+  injectRegister: false,
+  includeAssets: ['favicon.ico', 'icon.svg', 'apple-touch-icon.png', 'robots.txt'],
+  manifest: {
+    name: 'meshchat',
+    short_name: 'meshchat',
+    description: 'Private peer-to-peer group chat in the browser: messages go directly between browsers.',
+    id: '/',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    background_color: '#ffffff',
+    theme_color: '#1f5fbf',
+    icons: [
+      { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+      { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+      { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+    ],
+  },
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,ico,png,svg,webmanifest}'],
+    globIgnores: ['**/compact-*.js'],
+    navigateFallback: 'index.html',
+    // The first version takes charge of the page that installed it (there is nothing older to
+    // swap out); a later one only once the person chose Reload.
+    clientsClaim: true,
+    navigateFallbackDenylist: [/^\/socket\.io/, /^\/ice/, /^\/health/, /^\/_headers/],
+    runtimeCaching: [{ urlPattern: /\/assets\/compact-[\w-]+\.js$/, handler: 'CacheFirst', options: { cacheName: 'emoji-data', expiration: { maxEntries: 4 } } }],
+  },
+});
+
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_');
   const signalingUrl = env.VITE_SIGNALING_URL || undefined;
   if (signalingUrl && !URL.canParse(signalingUrl)) throw new Error(`VITE_SIGNALING_URL is not a URL: ${signalingUrl}`);
   return {
     build: { target: 'es2022', sourcemap: true },
-    plugins: [staticHostHeaders(signalingUrl)],
+    plugins: [staticHostHeaders(signalingUrl), app],
     resolve: { alias: SIMPLE_PEER_SHIMS },
     server: { proxy: { '/socket.io': { target: 'http://127.0.0.1:9090', ws: true }, '/ice': 'http://127.0.0.1:9090' } },
   };

@@ -113,7 +113,7 @@ const rows: [string, string, string, string][] = [
       .join('; '),
     'measured',
   ],
-  ['Client JS for an English reader, gzipped', '≤ 60 KB', `${kb(bundle.englishJsGzip)} (every language: ${kb(bundle.jsGzip)}; all JS+CSS: ${kb(bundle.total.gzip)} gzip, ${kb(bundle.total.brotli)} brotli; emoji picker's data, on its first opening: ${kb(bundle.emojiDataGzip)})`, bundle.englishJsGzip <= 60 * 1024 ? 'met' : 'short'],
+  ['Client JS for an English reader, gzipped', '≤ 60 KB', `${kb(bundle.englishJsGzip)} (every language: ${kb(bundle.jsGzip)}; all JS+CSS: ${kb(bundle.total.gzip)} gzip, ${kb(bundle.total.brotli)} brotli; emoji picker's data, on its first opening: ${kb(bundle.emojiDataGzip)}; service worker: ${kb(bundle.serviceWorkerGzip)})`, bundle.englishJsGzip <= 60 * 1024 ? 'met' : 'short'],
 ];
 
 console.log(`\n| measure | target | measured | |\n|---|---|---|---|`);

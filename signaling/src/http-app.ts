@@ -91,6 +91,12 @@ export function isAllowedOrigin(request: IncomingMessage, allowed: ReadonlySet<s
   return hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`);
 }
 
+/** The page, its service worker and its manifest are asked for afresh each time: they name everything else, and a new version must be seen. */
+const REVALIDATED = new Set(['index.html', 'sw.js', 'manifest.webmanifest']);
+function revalidated(response: express.Response, file: string): void {
+  if (REVALIDATED.has(path.basename(file))) response.setHeader('Cache-Control', 'no-cache');
+}
+
 function serveClient(app: express.Express, dir: string | null): void {
   const index = dir === null ? undefined : path.join(dir, 'index.html');
   if (dir === null || index === undefined || !existsSync(index)) {
@@ -103,7 +109,7 @@ function serveClient(app: express.Express, dir: string | null): void {
   }
   // _headers is the static host's header file (Netlify); this server sends those headers itself.
   app.get('/_headers', (_request, response) => response.status(404).end());
-  app.use(express.static(dir, { index: 'index.html' }));
+  app.use(express.static(dir, { index: 'index.html', setHeaders: revalidated }));
   // Deep links and ?room= links land on the app.
-  app.get('/{*rest}', (_request, response) => response.sendFile(index));
+  app.get('/{*rest}', (_request, response) => response.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } }));
 }

@@ -1,0 +1,90 @@
+// The installable app: a manifest and icons Chromium accepts, a service worker that opens the page
+// with no network after one visit (Chromium and Firefox), and "A new version is ready" with Reload
+// when a new version is deployed, never a swap on its own.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { SignalingProcess } from '@meshchat/testkit/signaling-process';
+import { expect, test } from '../helpers/fixtures';
+import { NO_FIREFOX, FirefoxUser } from '../helpers/firefox';
+import { newPage } from '../helpers/pages';
+
+const DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+
+/** Once the page's service worker is in charge of it (the first visit's worker takes over its pages). */
+const controlled = (page: Page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+test('installable: a manifest with icons, a favicon and robots.txt of its own, and nothing Chromium finds missing', async ({ openPage, server }) => {
+  const page = await openPage();
+  const manifestUrl = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const response = await page.request.get(`${server.url}${manifestUrl ?? ''}`);
+  expect(response.headers()['content-type']).toContain('application/manifest+json');
+  const manifest = (await response.json()) as { name: string; short_name: string; display: string; icons: { src: string; sizes: string; purpose?: string }[] };
+  expect(manifest).toMatchObject({ name: 'meshchat', short_name: 'meshchat', display: 'standalone' });
+  expect(manifest.icons.map(({ sizes, purpose }) => `${sizes}${purpose ? ` ${purpose}` : ''}`)).toEqual(expect.arrayContaining(['192x192', '512x512', '512x512 maskable']));
+  for (const { src } of manifest.icons) expect((await page.request.get(`${server.url}/${src}`)).status(), src).toBe(200);
+  const favicon = await page.request.get(`${server.url}/favicon.ico`);
+  expect(favicon.headers()['content-type']).toContain('image/');
+  expect((await page.request.get(`${server.url}/robots.txt`)).headers()['content-type']).toContain('text/plain');
+  expect((await page.request.get(`${server.url}/sw.js`)).headers()['cache-control']).toBe('no-cache');
+  await controlled(page);
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+  expect(installabilityErrors).toEqual([]);
+});
+
+test('after one visit the page opens with no network, and joins once the server is back', async ({ browser, server }) => {
+  const page = await newPage(browser, `${server.url}/?room=offline`);
+  await controlled(page);
+  const port = server.port;
+  await server.stop();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Nickname' })).toBeVisible();
+  await server.start(port);
+  await page.getByRole('textbox', { name: 'Nickname' }).fill('alice');
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
+});
+
+test('a new version deployed: "A new version is ready", and Reload takes it up', async ({ browser }) => {
+  const root = await mkdtemp(path.join(tmpdir(), 'meshchat-dist-'));
+  try {
+    await cp(DIST, root, { recursive: true });
+    const server = new SignalingProcess(['--static', root]);
+    await server.start();
+    const page = await newPage(browser, `${server.url}/?room=versions`);
+    await controlled(page);
+    await expect(page.getByRole('region', { name: 'A new version is ready' })).toHaveCount(0);
+
+    const worker = path.join(root, 'sw.js');
+    await writeFile(worker, `${await readFile(worker, 'utf8')}\n// the next version\n`);
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    const prompt = page.getByRole('region', { name: 'A new version is ready' });
+    await expect(prompt).toBeVisible();
+    // It waits for the person: the page is still the old version's until Reload.
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting !== null)).toBe(true);
+    const reloaded = page.waitForEvent('load');
+    await prompt.getByRole('button', { name: 'Reload' }).click();
+    await reloaded;
+    await page.waitForFunction(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      return registration?.waiting === null && registration.active !== null && navigator.serviceWorker.controller !== null;
+    });
+    await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'A new version is ready' })).toHaveCount(0);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('Firefox: after one visit the page opens with no network', async ({ firefox, server }) => {
+  test.skip(NO_FIREFOX !== '', NO_FIREFOX);
+  const alice = await FirefoxUser.open(firefox, `${server.url}/?room=offline`, 'alice');
+  await alice.until('the service worker is in charge of the page', () => navigator.serviceWorker.controller !== null);
+  await server.stop();
+  await alice.page.reload();
+  await alice.find('button', 'Join');
+});
