@@ -24,8 +24,14 @@ export async function reloadPastQuestion(page: Page): Promise<boolean> {
 /** Scripts that run in a page before the app does; each is sent as source, so it must not use names from outside. */
 export type InitScripts = (() => void) | readonly (() => void)[];
 
+/**
+ * A page of its own (a new browser context) at `url`. The app's service worker is blocked unless
+ * `options` allow it: each new context would install it afresh, fetching the whole app shell
+ * beside the test (about 15 % of a chat test's time on this machine); `app-shell.spec.ts` and the
+ * Firefox pages run with it.
+ */
 export async function newPage(browser: Browser, url: string, init?: InitScripts, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext(options);
+  const context = await browser.newContext({ serviceWorkers: 'block', ...options });
   for (const script of typeof init === 'function' ? [init] : (init ?? [])) await context.addInitScript(script);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));

@@ -16,8 +16,11 @@ const DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 /** Once the page's service worker is in charge of it (the first visit's worker takes over its pages). */
 const controlled = (page: Page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 
-test('installable: a manifest with icons, a favicon and robots.txt of its own, and nothing Chromium finds missing', async ({ openPage, server }) => {
-  const page = await openPage();
+/** A page whose service worker runs (the suite's pages block it). */
+const WITH_WORKER = { serviceWorkers: 'allow' } as const;
+
+test('installable: a manifest with icons, a favicon and robots.txt of its own, and nothing Chromium finds missing', async ({ browser, server }) => {
+  const page = await newPage(browser, `${server.url}/`, undefined, WITH_WORKER);
   const manifestUrl = await page.locator('link[rel="manifest"]').getAttribute('href');
   const response = await page.request.get(`${server.url}${manifestUrl ?? ''}`);
   expect(response.headers()['content-type']).toContain('application/manifest+json');
@@ -36,7 +39,7 @@ test('installable: a manifest with icons, a favicon and robots.txt of its own, a
 });
 
 test('after one visit the page opens with no network, and joins once the server is back', async ({ browser, server }) => {
-  const page = await newPage(browser, `${server.url}/?room=offline`);
+  const page = await newPage(browser, `${server.url}/?room=offline`, undefined, WITH_WORKER);
   await controlled(page);
   const port = server.port;
   await server.stop();
@@ -55,7 +58,7 @@ test('a new version deployed: "A new version is ready", and Reload takes it up',
     await cp(DIST, root, { recursive: true });
     const server = new SignalingProcess(['--static', root]);
     await server.start();
-    const page = await newPage(browser, `${server.url}/?room=versions`);
+    const page = await newPage(browser, `${server.url}/?room=versions`, undefined, WITH_WORKER);
     await controlled(page);
     await expect(page.getByRole('region', { name: 'A new version is ready' })).toHaveCount(0);
 
