@@ -16,26 +16,7 @@ import './delete-question';
 import type { Picture } from './picture-viewer';
 import './react-row';
 import { provenanceText } from './words';
-
-/** Lines per rendered block; a full block is never rendered again. */
-const BLOCK = 64;
-
-interface Block {
-  key: number;
-  lines: ChatLine[];
-}
-
-/** Group lines into blocks by id, so a block's contents only change while it is the newest. */
-function blocks(lines: readonly ChatLine[]): Block[] {
-  const grouped: Block[] = [];
-  for (const line of lines) {
-    const key = Math.floor(line.id / BLOCK);
-    const last = grouped.at(-1);
-    if (last?.key === key) last.lines.push(line);
-    else grouped.push({ key, lines: [line] });
-  }
-  return grouped;
-}
+import { blocks, sheet, viewRule } from './log-view';
 
 /** How close to the bottom still counts as "following" the conversation, in pixels. */
 const STICKY_PX = 48;
@@ -48,6 +29,7 @@ export class MessageLog extends LitElement {
   static override properties = {
     lines: { attribute: false },
     earlier: { attribute: false },
+    keptUntil: { type: Number },
     me: { type: String },
     dropped: { type: Number },
     view: { attribute: false },
@@ -58,6 +40,8 @@ export class MessageLog extends LitElement {
   declare lines: ChatLine[];
   /** The room's history, said before we came, as the people here gave it: above the live lines, in the room's view. */
   declare earlier: readonly ChatLine[];
+  /** The last line brought back from what this browser kept: the room's history shows after it. */
+  declare keptUntil: number;
   declare me: string;
   /** Frames from peers that failed to parse: never shown, counted for diagnostics. */
   declare dropped: number;
@@ -81,6 +65,7 @@ export class MessageLog extends LitElement {
     super();
     this.lines = [];
     this.earlier = [];
+    this.keptUntil = 0;
     this.me = '';
     this.dropped = 0;
     this.view = undefined;
@@ -98,6 +83,9 @@ export class MessageLog extends LitElement {
     const earlier = this.earlier;
     const earlierRuns = continuations(earlier, this.me);
     const query = this.search.query;
+    // What was kept in this browser comes first; the room's history from the people here after it.
+    const after = this.keptUntil === 0 ? 0 : lines.findIndex((line) => line.id > this.keptUntil);
+    const kept = after === -1 ? lines.length : after;
     return html`
       ${this.search.render()}
       <div
@@ -111,23 +99,14 @@ export class MessageLog extends LitElement {
         @message-action=${this.#onAction}
         @open-picture=${this.#onPicture}
       >
-        <div class="lines">${earlier.length === 0
+        <div class="lines">${this.#blocks(lines.slice(0, kept), runs, query)}${kept === 0
+          ? nothing
+          : html`<p class="divider" role="separator">${msg('↑ Kept in this browser from before')}</p>`}${earlier.length === 0
           ? nothing
           : html`<div class="earlier" ?hidden=${view !== undefined}>
               ${earlier.map((line) => this.#cached(line, earlierRuns.has(line)))}
               <p class="divider" role="separator">${msg('↑ Earlier messages, from the people here')}</p>
-            </div>`}${repeat(
-          blocks(lines),
-          (block) => block.key,
-          // A new message re-renders only the block it lands in; a line replaced (a receipt
-          // moved on) re-renders only its own block: blocks compare their lines by identity.
-          // Which conversation shows is a style sheet, so switching renders no line again; a block
-          // with nothing of it is hidden whole, not left as a blank placeholder.
-          (block) =>
-            html`<div class="block" ?hidden=${!block.lines.some((line) => shownIn(line, view, this.me))}>
-              ${guard([this.#language, query, this.#formatting, ...block.lines], () => block.lines.map((line) => this.#cached(line, runs.has(line))))}
-            </div>`,
-        )}</div>
+            </div>`}${this.#blocks(lines.slice(kept), runs, query)}</div>
       </div>
       ${this.unseen ? html`<button class="jump" @click=${this.scrollToEnd}>${msg('New messages ↓')}</button>` : null}
       <mc-react-row></mc-react-row>
@@ -135,6 +114,23 @@ export class MessageLog extends LitElement {
       <mc-delete-question @close=${() => this.#scroller?.focus()}></mc-delete-question>
       <p class="gone-to" role="status">${this.status}</p>
     `;
+  }
+
+  /**
+   * Lines in blocks: a new message re-renders only the block it lands in; a line replaced (a
+   * receipt moved on) re-renders only its own block: blocks compare their lines by identity.
+   * Which conversation shows is a style sheet, so switching renders no line again; a block with
+   * nothing of it is hidden whole, not left as a blank placeholder.
+   */
+  #blocks(lines: readonly ChatLine[], runs: ReadonlySet<ChatLine>, query: string) {
+    return repeat(
+      blocks(lines),
+      (block) => block.key,
+      (block) =>
+        html`<div class="block" ?hidden=${!block.lines.some((line) => shownIn(line, this.view, this.me))}>
+          ${guard([this.#language, query, this.#formatting, ...block.lines], () => block.lines.map((line) => this.#cached(line, runs.has(line))))}
+        </div>`,
+    );
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -313,19 +309,6 @@ export class MessageLog extends LitElement {
     this.#following = scroller.scrollTop >= -STICKY_PX;
     if (this.#following) this.unseen = false;
   }
-}
-
-function sheet(rules: string): CSSStyleSheet {
-  const made = new CSSStyleSheet();
-  made.replaceSync(rules);
-  return made;
-}
-
-/** The rule that hides every line not in the room (`view` undefined) or in the private conversation with `view`; see `shownIn`. */
-function viewRule(view: string | undefined): string {
-  if (view === undefined) return '.line[data-private]:not([data-echo]) { display: none; }';
-  const nick = CSS.escape(view);
-  return `.line:not([data-private="${nick}"]):not([data-kind="warning"][data-from="${nick}"]) { display: none; }`;
 }
 
 customElements.define('mc-message-log', MessageLog);
