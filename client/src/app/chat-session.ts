@@ -22,6 +22,7 @@ import { Lobby, type Outage, type Screen } from './lobby';
 import { openRoom } from './open-room';
 import { PageLife } from './page-life';
 import { Choices } from './choices';
+import { Keeping } from './keeping';
 
 /** What the session writes into the log, in the reader's language: the interface gives the words. */
 export interface SessionWords {
@@ -83,6 +84,8 @@ export class ChatSession {
   #signing: Promise<SigningKeys | undefined> | undefined;
   /** What this tab chose to share (its messages with later comers, "seen by") and to be notified of. */
   readonly choices = new Choices(() => this.room, () => this.changed());
+  /** What is kept of the room for the tab (across reloads) and, by choice, on this device. */
+  readonly keeping = new Keeping({ log: this.#log, conversations: this.conversations, nick: () => this.nick, changed: () => this.changed() });
   /** The page's own life: being left, staying after all, saying goodbye, being looked at again. */
   readonly #page = new PageLife({
     inRoom: () => this.screen === 'room',
@@ -159,6 +162,11 @@ export class ChatSession {
   /** The room's history, as the people here gave it. */
   get earlier(): readonly ChatLine[] {
     return this.#log.earlier;
+  }
+
+  /** The last line brought back from what was kept (0: none). */
+  get keptUntil(): number {
+    return this.#log.keptUntil;
   }
 
   /** Whether the people in this room give its recent messages to people who join later. */
@@ -263,6 +271,7 @@ export class ChatSession {
 
   /** Forget the room: its people, links, queues, timers, transfers and conversations. */
   #reset(): void {
+    this.keeping.left();
     this.calls.stop();
     this.#room?.dispose();
     this.#room = this.lobby.seated = undefined;
@@ -274,6 +283,7 @@ export class ChatSession {
 
   /** What is on screen counts as read. */
   #markSeen(): void {
+    this.keeping.touched();
     if (!shown()) return;
     this.conversations.seen();
     this.#room?.seen.shown(this.view);
@@ -308,6 +318,7 @@ export class ChatSession {
       tellSeen: () => this.choices.tellSeen,
     });
     this.#room = room;
+    void this.keeping.entered(joined.room, this.lobby.secret, (refs) => room.history.shownAlready(refs));
     // What the server says of the room's people goes to it from the lobby, not through the interface.
     this.lobby.seated = room;
     if (this.#page.leaving) room.holdAcks(true);

@@ -12,7 +12,8 @@ const TAB_KEY = 'meshchat:tab';
 /** This page's id where the tab's storage is refused: what is kept under it lasts until a reload. */
 let pageId: string | undefined;
 
-function tabId(): string {
+/** This tab's id, kept across its reloads (a new tab, or a tab whose storage is refused, gets a new one). */
+export function tabId(): string {
   const kept = tabSetting(TAB_KEY);
   if (kept) return kept;
   pageId ??= crypto.randomUUID();

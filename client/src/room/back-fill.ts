@@ -231,6 +231,13 @@ export class BackFill {
     return true;
   }
 
+  /** Messages of the room already on screen, brought back from what was kept: not shown again among the earlier ones. */
+  shownAlready(refs: Iterable<{ by: string; id: string }>): void {
+    for (const { by, id } of refs) this.#live.accept(said(by, id));
+    this.earlier = this.earlier.filter((entry) => entry.kind !== 'message' || !this.#live.has(said(entry.record.by, entry.record.id)));
+    this.#changed();
+  }
+
   /** Our own key, once made: what we send on each link, and what our own earlier messages are checked against. */
   get key(): { alg: SigningAlgorithm; key: string } | undefined {
     const signer = this.#signer;

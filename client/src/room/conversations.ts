@@ -48,6 +48,22 @@ export function continuations(lines: readonly ChatLine[], me: string): Set<ChatL
   return runs;
 }
 
+export interface ConversationsState {
+  private: readonly string[];
+  roomUnread: number;
+  unread: Record<string, number>;
+  mentioned: readonly string[];
+}
+
+const count = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < 1e6;
+const names = (value: unknown): value is string[] => Array.isArray(value) && value.length <= 1_000 && value.every((nick) => typeof nick === 'string');
+
+function isState(kept: unknown): kept is ConversationsState {
+  if (typeof kept !== 'object' || kept === null) return false;
+  const { private: open, roomUnread, unread, mentioned } = kept as Record<string, unknown>;
+  return names(open) && count(roomUnread) && names(mentioned) && typeof unread === 'object' && unread !== null && Object.values(unread).every(count);
+}
+
 /**
  * The room's conversations: everyone, and one private conversation per person we spoke with, in
  * the order they started, with what arrived in each while it was not on screen. A conversation
@@ -111,6 +127,20 @@ export class Conversations {
     if (this.view === undefined) this.roomUnread = 0;
     else this.#unread.delete(this.view);
     this.#mentioned.delete(this.view ?? '');
+  }
+
+  /** What a reload brings back: the private conversations, and what is unread and mentions us in each. */
+  get state(): ConversationsState {
+    return { private: this.private, roomUnread: this.roomUnread, unread: Object.fromEntries(this.#unread), mentioned: [...this.#mentioned] };
+  }
+
+  /** Take up a kept state (one that does not read as one changes nothing), with anything already here. */
+  restore(kept: unknown): void {
+    if (!isState(kept)) return;
+    for (const nick of kept.private) this.start(nick);
+    this.roomUnread += kept.roomUnread;
+    for (const [nick, count] of Object.entries(kept.unread)) this.#unread.set(nick, this.unread(nick) + count);
+    for (const where of kept.mentioned) this.#mentioned.add(where);
   }
 
   /** A new room: no conversations but the room's. */

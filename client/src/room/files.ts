@@ -38,6 +38,8 @@ export class Transfer extends EventTarget {
   url: string | undefined;
   /** Who cancelled, when it was cancelled. */
   cancelledBy: 'us' | 'them' | undefined;
+  /** Incoming and checked: the file itself (what `url` shows), to keep. */
+  blob: Blob | undefined;
 
   constructor(
     readonly id: string,
@@ -61,7 +63,7 @@ export class Transfer extends EventTarget {
 
   #told = 0;
 
-  update(change: Partial<Pick<Transfer, 'state' | 'bytes' | 'reason' | 'url' | 'cancelledBy'>>): void {
+  update(change: Partial<Pick<Transfer, 'state' | 'bytes' | 'reason' | 'url' | 'cancelledBy' | 'blob'>>): void {
     Object.assign(this, change);
     this.#told = performance.now();
     this.dispatchEvent(new Event('change'));
@@ -261,7 +263,7 @@ export class FileTransfers {
     const ok = (await sha256Hex(await blob.arrayBuffer())) === transfer.file.sha256;
     if (transfer.state !== 'verifying') return;
     this.#ports.send(transfer.peer, { type: 'file-done', id: transfer.id, ok });
-    if (ok) this.#end(transfer, { state: 'done', url: URL.createObjectURL(blob) });
+    if (ok) this.#end(transfer, { state: 'done', url: URL.createObjectURL(blob), blob });
     else this.#fail(transfer, 'corrupt');
   }
 

@@ -39,6 +39,9 @@ export interface ChatLine {
   mentions?: readonly string[];
 }
 
+/** What the log tells whoever keeps it: a message (or file) line as it was added, or an action taken on one. */
+export type Keepable = { kind: 'line'; line: Omit<ChatLine, 'id'> } | { kind: 'act'; conversation: Conversation; record: ActRecord };
+
 export interface Reply {
   by: string;
   id: string;
@@ -59,7 +62,9 @@ export class Log {
   lines: readonly ChatLine[] = [];
   /** The room's history, said before we came in, as the people here gave it: shown above `lines`. */
   earlier: readonly ChatLine[] = [];
-  #lastId = 0;
+  /** Line ids below each room's first line are kept free for what was kept of it (`restore`). */
+  #keptBase = 0;
+  #lastId = MAX_LINES;
   /** Our messages still waiting for someone (to have them, or to see them), by message id: the line that shows them, oldest first. */
   readonly #receipts = new Map<string, number>();
   /** How far each person has seen our messages in a conversation (by line id), under `scope nick`. */
@@ -70,6 +75,12 @@ export class Log {
   readonly #amendments = new Amendments();
   /** Who a message's words can mention: the room's people and the reader (the room says). */
   mentionable: () => Iterable<string> = () => [];
+  /** Told of every message and file line added, and every action taken, to keep them (see `app/keeper.ts`). */
+  keep: ((kept: Keepable) => void) | undefined;
+  /** The last line brought back from what was kept (0: none): the room's history from the people here shows after it. */
+  keptUntil = 0;
+  /** Messages brought back from what was kept, by author and id: not shown again when they arrive anew. */
+  readonly #restored = new Set<string>();
   readonly #changed: () => void;
 
   constructor(changed: () => void) {
@@ -78,6 +89,7 @@ export class Log {
 
   add(line: Omit<ChatLine, 'id'>): number {
     const id = ++this.#lastId;
+    if (line.ref || line.kind === 'file') this.keep?.({ kind: 'line', line });
     this.lines = [...this.lines.slice(-(MAX_LINES - 1)), this.#amended({ id, ...line })];
     // Receipts of lines no longer held are not waited on.
     const first = this.lines[0]?.id ?? id;
@@ -119,6 +131,7 @@ export class Log {
   act(conversation: Conversation, record: ActRecord): Refused | undefined {
     const refused = this.#amendments.take(conversation, record);
     if (refused) return refused;
+    this.keep?.({ kind: 'act', conversation, record });
     const target = (line: ChatLine) => line.ref?.by === record.of.by && line.ref.id === record.of.id && line.ref.with === conversation;
     const reply = (line: ChatLine) => line.re?.by === record.of.by && line.re.id === record.of.id && line.ref?.with === conversation;
     const redraw = (touched: (line: ChatLine) => boolean) => {
@@ -131,6 +144,28 @@ export class Log {
     redraw(reply);
     this.#changed();
     return undefined;
+  }
+
+  /**
+   * What was kept of this room (for the tab, or on this device), shown first: its lines before
+   * anything said since, its actions applied. Nothing of it is told to `keep` again.
+   */
+  restore(lines: readonly Omit<ChatLine, 'id'>[], acts: readonly { conversation: Conversation; record: ActRecord }[]): void {
+    for (const { conversation, record } of acts) this.#amendments.take(conversation, record);
+    // Kept lines take the ids kept free below this room's first line (see `clear`), in their order.
+    // A message shown here already (it came again before what was kept was read) is not shown twice.
+    const here = new Set(this.lines.flatMap((line) => (line.ref ? [`${line.ref.by} ${line.ref.id}`] : [])));
+    const fresh = lines.filter((line) => !line.ref || !here.has(`${line.ref.by} ${line.ref.id}`)).slice(-MAX_LINES);
+    const restored = fresh.map((line, index) => this.#amended({ ...line, id: this.#keptBase + index + 1 }));
+    for (const line of restored) if (line.ref) this.#restored.add(`${line.ref.by} ${line.ref.id}`);
+    this.lines = [...restored, ...this.lines].slice(-MAX_LINES);
+    this.keptUntil = restored.at(-1)?.id ?? 0;
+    this.#changed();
+  }
+
+  /** Whether message `id` of `by` was brought back from what was kept. */
+  restored(by: string, id: string): boolean {
+    return this.#restored.has(`${by} ${id}`);
   }
 
   /** The line of message `ref` said in `conversation`, live or earlier, if it is held. */
@@ -255,6 +290,10 @@ export class Log {
 
   /** A new room: its log starts empty. */
   clear(): void {
+    this.#keptBase = this.#lastId;
+    this.#lastId += MAX_LINES;
+    this.keptUntil = 0;
+    this.#restored.clear();
     this.lines = [];
     this.earlier = [];
     this.#receipts.clear();

@@ -40,6 +40,12 @@ export async function proofKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', bits, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
+/** The key what this browser keeps of a private room is sealed under (AES-GCM): without the link, it cannot be read. */
+export async function keptKey(secret: string): Promise<CryptoKey> {
+  const bits = await hkdf(secret, 'kept on this device', 256);
+  return crypto.subtle.importKey('raw', bits, 'AES-GCM', false, ['encrypt', 'decrypt']);
+}
+
 /**
  * The proof a peer sends over a new link: HMAC over the sender's and the receiver's DTLS
  * fingerprints, in that order. A man in the middle terminates DTLS with certificates of its own,

@@ -117,6 +117,8 @@ export class Speech {
   }
 
   #heardMessage(peer: Peer, message: TextMessage): void {
+    // Shown before this page was reloaded, and kept: sent again only because it was not acknowledged.
+    if (this.#hooks.log.restored(peer.nick, message.id)) return;
     const isPrivate = message.type === 'private';
     if (message.type === 'chat') this.#hooks.history.heard(peer, message);
     this.#hooks.log.add({

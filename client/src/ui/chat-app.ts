@@ -2,24 +2,21 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { chatAppStyles } from './chat-app.styles';
 import { callEntry, callNeeded, callShortcut } from './call-keys';
-import { alone, conversationTabs, languagePicker, moveQuestion, previousRoom, waitingScreen, whereWeAre } from './room-panes';
-import { InviteCopy, createPrivate, inviteLink, joinFromForm, ownLink } from './room-links';
+import { alone, conversationTabs, languagePicker, moveQuestion, waitingScreen, whereWeAre } from './room-panes';
+import { InviteCopy, inviteLink, ownLink } from './room-links';
 import { ChatController } from './chat-controller';
-import { callSettings, historyShared, iceTransportPolicy, roomFromLocation, signalingOverride, signalingUrl } from './config';
+import { callSettings, iceTransportPolicy, signalingOverride, signalingUrl } from './config';
 import type {
-  CreatePrivateEvent,
   DraftEvent,
   MessageActionEvent,
   FileActionEvent,
-  JoinRequestEvent,
-  PairRequestEvent,
   PrivateToEvent,
   SendFilesEvent,
   SendMessageEvent,
 } from './events';
-import { composerPlaceholder, lobbyErrorText, signalingWords, typingWords } from './words';
+import { composerPlaceholder, signalingWords, typingWords } from './words';
 import { secretFromHash } from '../room';
-import './join-screen';
+import { joinView } from './join-view';
 import './message-composer';
 import './message-log';
 import './people-pane';
@@ -125,19 +122,7 @@ export class ChatApp extends LitElement {
     const { chat } = this;
     switch (chat.screen) {
       case 'join':
-        return html`${previousRoom(this.chat)}<mc-join-screen
-          .room=${roomFromLocation()}
-          .nick=${chat.nick}
-          .privateRoom=${secretFromHash(location.hash) !== undefined}
-          .historyShared=${historyShared()}
-          .error=${chat.lobby.error ? lobbyErrorText(chat.lobby.error) : ''}
-          .errorField=${chat.lobby.errorField}
-          .suggestion=${chat.lobby.suggestion}
-          .busy=${chat.lobby.busy}
-          @join-request=${(event: JoinRequestEvent) => void joinFromForm(chat.lobby, event)}
-          @create-private=${(event: CreatePrivateEvent) => void createPrivate(chat.lobby, event)}
-          @pair-request=${(event: PairRequestEvent) => void chat.lobby.pair(event.nick)}
-        ></mc-join-screen>`;
+        return joinView(chat);
       case 'waiting':
         return waitingScreen(chat);
       case 'room':
@@ -153,6 +138,7 @@ export class ChatApp extends LitElement {
             <mc-message-log
               .lines=${chat.lines}
               .earlier=${chat.earlier}
+              .keptUntil=${chat.keptUntil}
               .me=${chat.nick}
               .dropped=${chat.dropped}
               .view=${chat.view}

@@ -26,6 +26,14 @@ export class CreatePrivateEvent extends Event {
   }
 }
 
+/** The first screen's "Keep this room on this device" was turned on or off. */
+export class KeepChoiceEvent extends Event {
+  static readonly type = 'keep-choice';
+  constructor(readonly keep: boolean) {
+    super(KeepChoiceEvent.type, options);
+  }
+}
+
 export class PairRequestEvent extends Event {
   static readonly type = 'pair-request';
   constructor(readonly nick: string) {
@@ -127,6 +135,7 @@ declare global {
     'open-view': OpenViewEvent;
     'leave-room': LeaveRoomEvent;
     'close-drawer': CloseDrawerEvent;
+    'keep-choice': KeepChoiceEvent;
   }
 }
 

@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, normalizeNick, normalizeRoom } from '@meshchat/protocol';
-import { CreatePrivateEvent, JoinRequestEvent, PairRequestEvent } from './events';
-import { errorText } from './words';
+import { CreatePrivateEvent, JoinRequestEvent, KeepChoiceEvent, PairRequestEvent } from './events';
+import { errorText, keepWords } from './words';
 import { currentLanguage } from './i18n';
 
 type Field = 'nick' | 'room';
@@ -19,6 +19,7 @@ export class JoinScreen extends LitElement {
     nick: { type: String },
     privateRoom: { type: Boolean },
     historyShared: { type: Boolean },
+    keep: { type: Boolean },
     error: { type: String },
     errorField: { type: String },
     suggestion: { type: String },
@@ -35,6 +36,8 @@ export class JoinScreen extends LitElement {
   declare privateRoom: boolean;
   /** Whether the page's link lets the room's members give its recent messages to people who join later. */
   declare historyShared: boolean;
+  /** Whether "Keep this room on this device" is on (it is for a room kept here already). */
+  declare keep: boolean;
   declare error: string;
   /** The field `error` is about: marked invalid, focused and selected. */
   declare errorField: Field | undefined;
@@ -54,6 +57,7 @@ export class JoinScreen extends LitElement {
     this.nick = '';
     this.privateRoom = false;
     this.historyShared = true;
+    this.keep = false;
     this.error = '';
     this.busy = false;
     this.localError = '';
@@ -208,6 +212,11 @@ export class JoinScreen extends LitElement {
               ><input type="checkbox" name="history" ?checked=${this.historyShared} />
               ${msg('Give people who join later the recent messages (kept in the browsers of the people here, never on a server)')}</label
             >`}
+        <label class="check"
+          ><input type="checkbox" role="switch" name="keep" .checked=${this.keep} @change=${this.#keepChanged} />
+          ${msg('Keep this room on this device')}</label
+        >
+        <p class="history">${keepWords()}</p>
         <button type="submit" class="primary" ?disabled=${this.busy}>${msg('Join')}</button>
         <p role="alert" id="join-error">${this.localError || this.error}</p>
         ${this.suggestion && !this.localError && this.error
@@ -305,6 +314,10 @@ export class JoinScreen extends LitElement {
   #createPrivate() {
     const nick = this.#nick();
     if (nick !== undefined) this.dispatchEvent(new CreatePrivateEvent(nick, this.#history()));
+  }
+
+  #keepChanged(event: Event) {
+    this.dispatchEvent(new KeepChoiceEvent((event.target as HTMLInputElement).checked));
   }
 
   #pair() {

@@ -6,6 +6,7 @@ import type { ChatController } from './chat-controller';
 import { historyLimits } from './config';
 import { CloseDrawerEvent, type ComparedEvent } from './events';
 import { InviteCopy, inviteLink } from './room-links';
+import { keepWords } from './words';
 import './leave-room';
 import './people-list';
 import type { PeopleList } from './people-list';
@@ -103,6 +104,20 @@ export class PeoplePane extends LitElement {
     .tell-seen {
       font-size: 0.85em;
     }
+    .keep {
+      display: grid;
+      gap: 0.3rem;
+      font-size: 0.85em;
+    }
+    .keep label {
+      display: flex;
+      gap: 0.4rem;
+      align-items: baseline;
+    }
+    .keep p {
+      margin: 0;
+      color: var(--muted);
+    }
     @media (max-width: 40rem) {
       /* People slides over the conversation from the right. */
       aside {
@@ -148,6 +163,7 @@ export class PeoplePane extends LitElement {
         : nothing}
       ${permission === 'denied' ? html`<p>${msg('Notifications are blocked for this page in your browser settings.')}</p>` : nothing}
       ${permission === 'granted' ? notifyChoice(chat) : nothing}
+      ${chat.withStranger ? nothing : keepChoice(chat)}
       <label class="tell-seen"
         ><input type="checkbox" .checked=${chat.choices.tellSeen} @change=${(event: Event) => (chat.choices.tellSeen = (event.target as HTMLInputElement).checked)} />
         ${msg('Tell people when I have seen their messages')}</label
@@ -168,6 +184,19 @@ declare global {
   interface HTMLElementTagNameMap {
     'mc-people-pane': PeoplePane;
   }
+}
+
+/** "Keep this room on this device": what it keeps and where, and Forget while it is on. */
+function keepChoice(chat: ChatController) {
+  const on = chat.keeping.onDevice;
+  return html`<div class="keep">
+    <label
+      ><input type="checkbox" role="switch" .checked=${on} @change=${(event: Event) => void chat.keeping.setOnDevice((event.target as HTMLInputElement).checked)} />
+      ${msg('Keep this room on this device')}</label
+    >
+    <p>${keepWords()}</p>
+    ${on ? html`<button type="button" @click=${() => void chat.keeping.setOnDevice(false)}>${msg('Forget this room on this device')}</button>` : nothing}
+  </div>`;
 }
 
 /** What this room notifies of: every message, mentions and private messages, or nothing. */

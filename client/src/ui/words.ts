@@ -325,3 +325,8 @@ export function typingWords(nicks: readonly string[]): string {
   if (nicks.length === 2) return msg(str`${first} and ${second} are typing…`);
   return msg('Several people are typing…');
 }
+
+/** What keeping a room on this device keeps, and where: the first screen and People say it. */
+export function keepWords(): string {
+  return msg('Its messages, private conversations, reactions and received files (up to 200 MB) stay in this browser (IndexedDB) until you forget them; a private room\'s are encrypted under its link. Turning it off forgets them.');
+}
