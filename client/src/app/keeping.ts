@@ -1,3 +1,4 @@
+import { isPairRoom } from '@meshchat/protocol';
 import { privateRoomId, type Keepable } from '../room';
 import { Keeper, type KeeperHooks } from './keeper';
 import { roomsOnDevice } from './kept-store';
@@ -74,7 +75,8 @@ export class Keeping {
   async entered(room: string, secret: string | undefined, shown: (refs: { by: string; id: string }[]) => void): Promise<void> {
     this.#close();
     this.#room = room;
-    const wanted = this.#wanted;
+    // A room with a stranger is kept for the tab's reloads only, never on the device.
+    const wanted = this.#wanted && !isPairRoom(room);
     this.#wanted = this.#chosen = false;
     this.#lookedFor = undefined;
     try {
