@@ -1,5 +1,5 @@
-import { LitElement, css } from 'lit';
-import { updateWhenLocaleChanges } from '@lit/localize';
+import { LitElement, css, html, nothing } from 'lit';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import type { ChatController } from './chat-controller';
 import { callView, TileSight } from './call-view';
 import { callStyles } from './call-view.styles';
@@ -12,7 +12,7 @@ import { visuallyHidden } from './visually-hidden';
  * first screen does without it. Drawn again whenever the chat app is.
  */
 export class CallPanel extends LitElement {
-  static override properties = { chat: { attribute: false } };
+  static override properties = { chat: { attribute: false }, blocked: { state: true } };
 
   static override styles = [
     callStyles,
@@ -27,6 +27,8 @@ export class CallPanel extends LitElement {
   ];
 
   declare chat: ChatController;
+  /** The browser refused to start the call's sound or pictures without the person's say. */
+  declare blocked: boolean;
 
   readonly #ring = new RingTone();
   /** Which tiles' videos are in sight, told to their senders. */
@@ -35,7 +37,9 @@ export class CallPanel extends LitElement {
 
   constructor() {
     super();
+    this.blocked = false;
     updateWhenLocaleChanges(this);
+    this.addEventListener('sound-blocked', () => (this.blocked = true));
   }
 
   override connectedCallback(): void {
@@ -51,8 +55,16 @@ export class CallPanel extends LitElement {
   }
 
   protected override render() {
-    return callView(this.chat);
+    return html`${callView(this.chat)}${this.blocked
+      ? html`<button class="play-sound" @click=${this.#playAll}>${msg("Play the call's sound")}</button>`
+      : nothing}`;
   }
+
+  /** A press is what the browser waited for: every tile plays. */
+  #playAll = () => {
+    this.blocked = false;
+    for (const media of this.renderRoot.querySelectorAll<HTMLMediaElement>('video, audio')) void media.play().catch(() => (this.blocked = true));
+  };
 
   protected override updated(): void {
     // Each tile's video is watched for being in sight from when it appears.

@@ -17,6 +17,13 @@ export const callStyles = css`
     flex: 1 1 12rem;
     min-width: 0;
   }
+  .play-sound {
+    display: block;
+    margin: 0.3rem 0;
+    padding: 0.5rem 1rem;
+    font: inherit;
+    font-weight: bold;
+  }
   .call-controls {
     display: flex;
     flex-wrap: wrap;

@@ -77,7 +77,7 @@ export function callView(chat: ChatController) {
     <div class="call-controls">
       ${control('mute', icon(call.muted ? 'microphone-off' : 'microphone'), call.muted ? msg('Unmute') : msg('Mute'), () => calls.toggleMute(), call.muted)}
       ${control('camera', icon(call.camera ? 'camera' : 'camera-off'), msg('Camera'), () => void calls.toggleCamera(), call.camera)}
-      ${control('screen', icon('screen'), msg('Share screen'), () => void calls.toggleScreen(), call.screen !== undefined)}
+      ${canShareScreen() ? control('screen', icon('screen'), msg('Share screen'), () => void calls.toggleScreen(), call.screen !== undefined) : nothing}
       ${control('leave', icon('leave'), msg('Leave call'), () => calls.leaveCall())}
       <button aria-expanded=${minimized ? 'false' : 'true'} @click=${() => calls.toggleMinimized()}>
         ${icon(minimized ? 'expand' : 'minimize')}<span class="label">${minimized ? msg('Expand call') : msg('Minimize call')}</span>
@@ -181,4 +181,9 @@ export class TileSight {
     }
     for (const [nick, watching] of showing) this.#tell(nick, watching);
   }
+}
+
+/** Whether this browser can share a screen at all (not on iPhones and iPads, nor on Android): without it there is no button. */
+function canShareScreen(): boolean {
+  return typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 }

@@ -5,7 +5,8 @@ import { Directive, directive, PartType, type ElementPart, type PartInfo } from 
 type Sinkable = HTMLMediaElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> };
 
 /**
- * A `<video>` or `<audio>` element plays `stream` (on speaker `sink`, where the browser lets a
+ * A `<video>` or `<audio>` element plays `stream`; where the browser refuses to start it, it fires
+ * `sound-blocked` (on speaker `sink`, where the browser lets a
  * page choose). The stream is given to the element only when it is another stream: giving an
  * element its own stream again reloads it, which is a gap in the picture and the sound.
  */
@@ -17,7 +18,16 @@ class Playing extends Directive {
 
   override update(part: ElementPart, [stream, sink]: [MediaStream | undefined, string | undefined]) {
     const element = part.element as Sinkable;
-    if (element.srcObject !== (stream ?? null)) element.srcObject = stream ?? null;
+    if (element.srcObject !== (stream ?? null)) {
+      element.srcObject = stream ?? null;
+      // Safari (and any browser whose autoplay rules say so) may refuse to play sound the person did
+      // not start: said, so the call can offer a button that does.
+      if (stream) {
+        element.play().catch((error: unknown) => {
+          if (error instanceof DOMException && error.name === 'NotAllowedError') element.dispatchEvent(new Event('sound-blocked', { bubbles: true, composed: true }));
+        });
+      }
+    }
     if (sink !== undefined && element.setSinkId && element.sinkId !== sink) {
       element.setSinkId(sink).catch((error: unknown) => console.warn('meshchat: could not use that speaker', error));
     }

@@ -208,6 +208,7 @@
 'sa8c303b9ce610e45': str`Historia: ostatnie ${0} wiadomości z ostatnich ${1} godz. są przechowywane w kartach osób w pokoju (w pamięci, nigdy na serwerze) i przekazywane, podpisane przez autorów, osobom, które dołączą później.`,
 'sa9d13f71e8de590f': `Szukaj emoji`,
 'saa5255fe9904018d': `Nie można połączyć się z serwerem meshchat, który zapoznaje przeglądarki ze sobą. Sprawdź połączenie i spróbuj ponownie.`,
+'saa57d3e2ea60e5fd': `Włącz dźwięk rozmowy`,
 'sab14701c2715b517': str`${0} dołącza do rozmowy`,
 'sab6016ebfd17277f': str`Twoje wiadomości nie dotarły przed wyjściem z pokoju do: ${0} (niedostarczone: ${1}).`,
 'sab9147a198f2bb89': `Poprzedni wynik`,
