@@ -1,6 +1,6 @@
 // Pages of the real client in one room, fully linked: what the browser sections measure on.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 const executablePath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
@@ -72,10 +72,15 @@ export async function formMesh(browser: Browser, url: string, count: number, roo
   return { pages, formationMs: performance.now() - lastJoin };
 }
 
+/** The flags every bench's Chromium runs with. */
+export const BENCH_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
 /** Debian's Chromium where installed, else Playwright's own, with the flags every bench uses. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    ...(executablePath ? { executablePath } : {}),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  return chromium.launch({ ...(executablePath ? { executablePath } : {}), args: BENCH_FLAGS });
+}
+
+/** The same Chromium with a profile of its own in `dir`, kept on disk across closing it. */
+export function launchProfile(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, { ...(executablePath ? { executablePath } : {}), args: BENCH_FLAGS, viewport: { width: 480, height: 360 } });
 }

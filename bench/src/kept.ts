@@ -1,0 +1,87 @@
+// What keeping a room on this device costs and gives back: a page with "Keep this room on this
+// device" on hears N messages; the bytes its origin's storage grew by are counted, then its
+// browser is closed, opened again on the same profile, and the time from Join to the N kept lines
+// on screen is measured.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { ServerProcess, type BenchOptions } from './harness';
+import { launchChromium, launchProfile, type BenchWindow } from './mesh';
+
+export interface KeptResults {
+  messages: number;
+  /** What the origin's storage grew by while the messages were kept (Chromium's estimate), per 1,000 messages. */
+  bytesPer1000: number;
+  /** From Join in the reopened browser until every kept line is on screen. */
+  joinToKeptMs: number;
+}
+
+const CHAT = `window.__chat = () => document.querySelector('mc-chat-app').chat;`;
+
+const used = (page: Page) => page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+/** Lines of the room on `page`'s screen, counted in the log. */
+const shown = (page: Page, count: number) =>
+  page.waitForFunction((count) => (document.querySelector('mc-chat-app')?.shadowRoot?.querySelector('mc-message-log')?.shadowRoot?.querySelectorAll('.line[data-kind="public"]').length ?? 0) >= count, count, {
+    timeout: 120_000,
+  });
+
+export async function keptBench({ smoke }: BenchOptions, log: (line: string) => void): Promise<KeptResults> {
+  const server = await ServerProcess.start('ours');
+  const browser = await launchChromium();
+  const profile = await mkdtemp(path.join(tmpdir(), 'meshchat-bench-profile-'));
+  const messages = smoke ? 50 : 1_000;
+  const url = `${server.url}/?room=kept-bench`;
+  try {
+    const first = await launchProfile(profile);
+    await first.addInitScript({ content: CHAT });
+    const alice = first.pages()[0] ?? (await first.newPage());
+    await alice.goto(url);
+    await alice.getByRole('switch', { name: 'Keep this room on this device' }).check();
+    await alice.getByRole('textbox', { name: 'Nickname' }).fill('alice');
+    await alice.getByRole('button', { name: 'Join', exact: true }).click();
+    const context = await browser.newContext();
+    await context.addInitScript({ content: CHAT });
+    const bob = await context.newPage();
+    await bob.goto(url);
+    await bob.getByRole('textbox', { name: 'Nickname' }).fill('bob');
+    await bob.getByRole('button', { name: 'Join', exact: true }).click();
+    await alice.waitForFunction(() => (window as unknown as BenchWindow).__chat().people.get('bob')?.state === 'connected', undefined, { timeout: 30_000 });
+    const before = await used(alice);
+    // Five a round, a round each 200 ms (25 a second, as the history bench's senders): within what a receiver takes from one person.
+    for (let i = 0; i < messages; i += 5) {
+      await bob.evaluate(
+        ({ from, to }) => {
+          for (let n = from; n < to; n++) (window as unknown as BenchWindow).__chat().composing.submit(`message ${n}: a line of about the length people write in a chat`);
+        },
+        { from: i, to: Math.min(messages, i + 5) },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await shown(alice, messages);
+    // What was kept is written within milliseconds; the storage estimate follows once it is.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const grew = (await used(alice)) - before;
+    await first.close();
+    // The browser closed without a goodbye: the name is free once the server has let alice go.
+    await bob.waitForFunction(() => !(window as unknown as BenchWindow).__chat().people.has('alice'), undefined, { timeout: 120_000 });
+    await context.close();
+
+    const second = await launchProfile(profile);
+    const again = second.pages()[0] ?? (await second.newPage());
+    await again.goto(url);
+    await again.getByRole('switch', { name: 'Keep this room on this device', checked: true }).waitFor();
+    const joined = Date.now();
+    await again.getByRole('button', { name: 'Join', exact: true }).click();
+    await shown(again, messages);
+    const joinToKeptMs = Date.now() - joined;
+    await second.close();
+    const results = { messages, bytesPer1000: (grew / messages) * 1000, joinToKeptMs };
+    log(`kept: ${messages} messages grew the origin's storage by ${(grew / 1024).toFixed(0)} KB (${(results.bytesPer1000 / 1024).toFixed(0)} KB per 1,000); reopened, Join → ${messages} kept lines on screen in ${joinToKeptMs} ms`);
+    return results;
+  } finally {
+    await browser.close();
+    await server.stop();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
