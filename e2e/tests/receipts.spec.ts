@@ -19,9 +19,11 @@ test('public and private messages go ✓ then ✓✓, with "delivered to k/n" on
   await alice.say('hello both');
   await expect(alice.receipt('hello both')).toHaveAttribute('data-receipt', 'delivered');
   await expect(alice.receipt('hello both')).toHaveText('✓✓');
-  await expect(alice.receipt('hello both')).toHaveAttribute('title', 'delivered, delivered to 2/2');
+  // Both pages show the room and are in view: each says it has seen it (seen.spec.ts has the rest).
+  await expect(alice.receipt('hello both')).toHaveAttribute('title', /^delivered, delivered to 2\/2, seen by (bob, carol|carol, bob)$/);
   await alice.say('/msg carol only you');
   await expect(alice.receipt('only you')).toHaveAttribute('data-receipt', 'delivered');
+  // carol has not opened her conversation with alice: delivered, not seen.
   await expect(alice.receipt('only you')).toHaveAttribute('title', 'delivered');
   // Receipts are for the sender: nobody else's lines carry them.
   await expect(carol.lines('private')).toHaveText([/private from alice: only you/]);
