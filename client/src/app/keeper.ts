@@ -1,5 +1,5 @@
 import { tabId } from '../net';
-import { Transfer, keptKey, type ActRecord, type ChatLine, type Conversation, type Conversations, type Keepable, type Log } from '../room';
+import { Transfer, keptKey, messageKey, type ActRecord, type ChatLine, type Conversation, type Conversations, type Keepable, type Log } from '../room';
 import { KeptRoom, placeKey, sweepGoneTabs } from './kept-store';
 
 /** Received files kept for a tab, per room, at most; and on this device, by choice. */
@@ -97,7 +97,7 @@ export class Keeper {
     const acts: KeptAct[] = [];
     for (const source of sources) {
       for (const { kind, value } of await source.entries()) {
-        if (kind === 'line' && isLine(value)) lines.set(`${value.ref?.by} ${value.ref?.id}`, value);
+        if (kind === 'line' && isLine(value)) lines.set(value.ref ? messageKey(value.ref.by, value.ref.id) : `${value.ts} ${value.text}`, value);
         else if (kind === 'act' && isAct(value)) acts.push(value);
         else if (kind === 'file') {
           const line = this.#fileLine(value as { about: FileAbout; blob: Blob });

@@ -13,7 +13,7 @@ import {
 import type { Link } from '../net';
 import { Inbox } from './delivery';
 import { Archive, merge, type Copy, type Earlier, type HistoryLimits } from './history';
-import type { ChatLine } from './log';
+import { messageKey as said, type ChatLine } from './log';
 import type { Notice } from './notices';
 import type { ActRecord } from './amend';
 import { Signer, digestOf, messageHash, signableOf, signedBytes, verifySignature, type Body } from './signing';
@@ -257,9 +257,6 @@ export class BackFill {
     return keys;
   }
 }
-
-/** A message's identity: its id is only unique to its author. */
-const said = (by: string, id: string) => `${by}\n${id}`;
 
 /** `holder`'s own link once it is open (and in a private room proved), if that is soon. */
 async function opened(holder: Holder): Promise<Link | undefined> {

@@ -9,7 +9,7 @@ export { receiptState, type Receipt } from './delivery';
 export { isRasterImage, realExtension, saveName, visibleName } from './file-names';
 export { Transfer, type FileTransfers } from './files';
 export type { Provenance } from './history';
-export { Log, type ChatLine, type Keepable } from './log';
+export { Log, messageKey, type ChatLine, type Keepable } from './log';
 export { findMentions, mentionsIn } from './mentions';
 export type { ChainState, SigningKeys } from './back-fill';
 export { tabSigningKeys } from './signing';

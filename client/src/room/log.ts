@@ -39,6 +39,9 @@ export interface ChatLine {
   mentions?: readonly string[];
 }
 
+/** A message's key among everyone's: its author and its id (ids are unique to their author only). */
+export const messageKey = (by: string, id: string) => `${by}\n${id}`;
+
 /** What the log tells whoever keeps it: a message (or file) line as it was added, or an action taken on one. */
 export type Keepable = { kind: 'line'; line: Omit<ChatLine, 'id'> } | { kind: 'act'; conversation: Conversation; record: ActRecord };
 
@@ -154,10 +157,10 @@ export class Log {
     for (const { conversation, record } of acts) this.#amendments.take(conversation, record);
     // Kept lines take the ids kept free below this room's first line (see `clear`), in their order.
     // A message shown here already (it came again before what was kept was read) is not shown twice.
-    const here = new Set(this.lines.flatMap((line) => (line.ref ? [`${line.ref.by} ${line.ref.id}`] : [])));
-    const fresh = lines.filter((line) => !line.ref || !here.has(`${line.ref.by} ${line.ref.id}`)).slice(-MAX_LINES);
+    const here = new Set(this.lines.flatMap((line) => (line.ref ? [messageKey(line.ref.by, line.ref.id)] : [])));
+    const fresh = lines.filter((line) => !line.ref || !here.has(messageKey(line.ref.by, line.ref.id))).slice(-MAX_LINES);
     const restored = fresh.map((line, index) => this.#amended({ ...line, id: this.#keptBase + index + 1 }));
-    for (const line of restored) if (line.ref) this.#restored.add(`${line.ref.by} ${line.ref.id}`);
+    for (const line of restored) if (line.ref) this.#restored.add(messageKey(line.ref.by, line.ref.id));
     this.lines = [...restored, ...this.lines].slice(-MAX_LINES);
     this.keptUntil = restored.at(-1)?.id ?? 0;
     this.#changed();
@@ -165,7 +168,7 @@ export class Log {
 
   /** Whether message `id` of `by` was brought back from what was kept. */
   restored(by: string, id: string): boolean {
-    return this.#restored.has(`${by} ${id}`);
+    return this.#restored.has(messageKey(by, id));
   }
 
   /** The line of message `ref` said in `conversation`, live or earlier, if it is held. */
