@@ -86,7 +86,7 @@ test('a reload keeps the private conversation, its unread mark and the file rece
   await expect(alice.lines('public').filter({ hasText: 'after the reload' })).toHaveCount(1);
 });
 
-test('kept on this device: the browser closed and opened again shows the room at once, then what is new, each once; Forget erases it', async ({ server, join }) => {
+test('kept on this device: the browser closed and its link opened with the server stopped shows the room at once, then what is new, each once; Forget erases it', async ({ server, join }) => {
   const profile = await mkdtemp(path.join(tmpdir(), 'meshchat-profile-'));
   const browsers: BrowserContext[] = [];
   // The profile goes once every browser using it has closed.
@@ -96,15 +96,14 @@ test('kept on this device: the browser closed and opened again shows the room at
       await rm(profile, { recursive: true, force: true });
     },
   });
-  const open = async () => {
+  const launch = async () => {
     const context = await playwright.launchPersistentContext(profile, { ...(headlessShell ? { executablePath: headlessShell } : {}), args: [...CHROMIUM_FLAGS] });
     browsers.push(context);
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${server.url}/?room=kept`);
-    return { context, page };
+    return { context, page: context.pages()[0] ?? (await context.newPage()) };
   };
 
-  const first = await open();
+  const first = await launch();
+  await first.page.goto(`${server.url}/?room=kept`);
   await keepSwitch(first.page).check();
   await fillJoin(first.page, 'alice');
   const alice = new User(first.page, 'alice');
@@ -115,24 +114,35 @@ test('kept on this device: the browser closed and opened again shows the room at
   await bob.say('/msg alice just between us');
   await expect(alice.conversation(/Private: bob/)).toBeVisible();
   await expect.poll(async () => (await rawKept(first.page)).entries.filter(({ room }) => room === 'device|kept').length).toBeGreaterThanOrEqual(3);
+  // The app shell is installed by now: the page opens again with no server.
+  await first.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await first.context.close();
   // A closed browser may say no goodbye: the server then holds her name for its grace period.
   await expect(bob.people.locator('li[data-nick="alice"]')).toHaveCount(0);
   await bob.say('while alice was away');
+  const port = Number(new URL(server.url).port);
+  await server.stop('SIGKILL');
 
-  const second = await open();
-  await expect(keepSwitch(second.page)).toBeChecked();
-  await expect(second.page.getByRole('textbox', { name: 'Nickname' })).toHaveValue('alice');
-  const joined = Date.now();
-  await second.page.getByRole('button', { name: 'Join', exact: true }).click();
+  // Opened at the room's link with the server gone: the room as she kept it, at once, as alice.
+  const second = await launch();
+  const opened = Date.now();
+  await second.page.goto(`${server.url}/?room=kept`);
   const again = new User(second.page, 'alice');
-  await expect(again.lines('public').filter({ hasText: 'hello alice' })).toHaveCount(1);
-  console.log(`[measure] Join → the kept lines on screen: ${Date.now() - joined} ms`);
+  await again.lines('public').filter({ hasText: 'hello alice' }).waitFor();
+  console.log(`[measure] the link opened (server stopped) → the kept lines on screen: ${Date.now() - opened} ms`);
   await expect(again.lines('public').filter({ hasText: 'hi bob' })).toHaveCount(1);
   await expect(again.conversation(/Private: bob/)).toBeVisible();
-  // What was said while she was away comes from bob's history, once; what she kept is not given twice.
+  await expect(again.lines('notice').filter({ hasText: 'The signaling server is out of reach.' })).toHaveCount(1);
+
+  // The server back: she takes her seat by name, and what was said while she was away comes from
+  // bob's history, once; what she kept is not given twice.
+  await server.start(port);
+  // Each page tries the server again at most every 3 s (4.5 s with socket.io's jitter), as in the outage tests.
+  await expect(again.lines('notice').filter({ hasText: 'Back after' })).toHaveCount(1, { timeout: 20_000 });
+  await again.connectedTo('bob');
   await expect(again.log.getByText('while alice was away')).toHaveCount(1);
   await expect(again.log.getByText('hello alice')).toHaveCount(1);
+  await expect(keepSwitch(again.page)).toBeChecked();
 
   await again.page.getByRole('button', { name: 'Forget this room on this device' }).click();
   await expect(keepSwitch(again.page)).not.toBeChecked();

@@ -85,7 +85,10 @@ export class ChatSession {
   /** What this tab chose to share (its messages with later comers, "seen by") and to be notified of. */
   readonly choices = new Choices(() => this.room, () => this.changed());
   /** What is kept of the room for the tab (across reloads) and, by choice, on this device. */
-  readonly keeping = new Keeping({ log: this.#log, conversations: this.conversations, nick: () => this.nick, changed: () => this.changed() });
+  readonly keeping = new Keeping({ log: this.#log, conversations: this.conversations, nick: () => this.nick, changed: () => this.changed() }, (nick, room, secret) => {
+    // A reload takes its own seat back (or offers it, when the link points elsewhere).
+    if (!this.lobby.session.keptSeat()) void this.lobby.enterKept(nick, room, secret);
+  });
   /** The page's own life: being left, staying after all, saying goodbye, being looked at again. */
   readonly #page = new PageLife({
     inRoom: () => this.screen === 'room',
@@ -110,7 +113,8 @@ export class ChatSession {
     this.#options = options;
     const { words } = options;
     this.lobby = new Lobby(options.signalingUrl, {
-      entered: (joined, key) => this.#enter(joined, key),
+      entered: (joined, key, unseated) => this.#enter(joined, key, unseated),
+      seated: (joined) => this.#room?.enter(this.lobby.secret === undefined ? joined.room : undefined, joined.peers),
       left: () => this.#reset(),
       pointsAt: (seat) => options.pointsAt(seat),
       server: {
@@ -289,7 +293,7 @@ export class ChatSession {
     this.#room?.seen.shown(this.view);
   }
 
-  #enter(joined: JoinedRoom, proofKey: CryptoKey | undefined): void {
+  #enter(joined: JoinedRoom, proofKey: CryptoKey | undefined, unseated: boolean): void {
     this.#room?.dispose();
     this.#log.clear();
     this.conversations.clear();
@@ -322,7 +326,8 @@ export class ChatSession {
     // What the server says of the room's people goes to it from the lobby, not through the interface.
     this.lobby.seated = room;
     if (this.#page.leaving) room.holdAcks(true);
-    room.enter(proofKey ? undefined : joined.room, joined.peers);
+    // A kept room opened before the server answered is entered once it gives us our seat.
+    if (!unseated) room.enter(proofKey ? undefined : joined.room, joined.peers);
     this.moved(true);
   }
 }

@@ -23,9 +23,14 @@ export class Keeping {
   keptNick = '';
   /** The room the first screen last looked up (its name, or its secret). */
   #lookedFor: string | undefined;
+  /** The page's first look has not been made: the room its link opens may be entered at once. */
+  #firstLook = true;
+  readonly #open: (nick: string, room: string, secret: string | undefined) => void;
 
-  constructor(hooks: KeeperHooks) {
+  /** `open` enters a room kept on this device, as the name used in it, when the page was opened at its link. */
+  constructor(hooks: KeeperHooks, open: (nick: string, room: string, secret: string | undefined) => void) {
     this.#hooks = hooks;
+    this.#open = open;
     hooks.log.keep = (kept) => {
       if (this.#keeper) this.#keeper.kept(kept);
       else if (this.#room !== undefined) this.#waiting.push(kept);
@@ -52,18 +57,22 @@ export class Keeping {
 
   /**
    * The first screen invites to `room` (or the private room of `secret`): if it is kept on this
-   * device, its switch starts on and the name we used in it is offered. Looked up once a room.
+   * device, its switch starts on and the name we used in it is offered. Looked up once a room. The
+   * page's first look, at the link it was opened with, opens a kept room at once.
    */
   lookFor(room: string, secret: string | undefined): void {
     const looking = secret ?? room;
     if (this.#lookedFor === looking) return;
     this.#lookedFor = looking;
+    const first = this.#firstLook;
+    this.#firstLook = false;
     void (async () => {
       const id = secret === undefined ? room : await privateRoomId(secret);
       const kept = (await roomsOnDevice().catch(() => [])).find((record) => record.room === id);
       if (this.#lookedFor !== looking) return;
       if (!this.#chosen) this.#wanted = kept !== undefined;
       this.keptNick = kept?.nick ?? '';
+      if (first && kept?.nick && this.#wanted) this.#open(kept.nick, id, secret);
       this.#hooks.changed();
     })();
   }

@@ -17,14 +17,20 @@ export type LobbyError = { kind: 'refused'; code: ErrorCode } | { kind: 'kicked'
  * seat came back (after `ms`) or not (`code`).
  */
 export interface Outage {
-  cause: 'lost' | 'shutdown';
+  /** `unreachable`: a room kept on this device was opened while the server could not be reached. */
+  cause: 'lost' | 'shutdown' | 'unreachable';
   end?: { back: true; ms: number } | { back: false; code: ErrorCode };
 }
 
 /** What getting in (or out) means for the rest of the page. */
 export interface LobbyHooks {
-  /** We are in a room: a new one, or the one a reload took back. */
-  entered(joined: JoinedRoom, proofKey: CryptoKey | undefined): void;
+  /**
+   * We are in a room: a new one, or the one a reload took back; or (`unseated`) a room kept on this
+   * device, opened before the server gave us a seat in it.
+   */
+  entered(joined: JoinedRoom, proofKey: CryptoKey | undefined, unseated: boolean): void;
+  /** The kept room we opened unseated has its seat now, with the people the server lists. */
+  seated(joined: JoinedRoom): void;
   /** We are out of the room: forget it. */
   left(): void;
   /** Whether the page's address points at the room `seat` is in (a reload), not at another room (a link followed in this tab). */
@@ -74,6 +80,8 @@ export class Lobby {
   readonly #hooks: LobbyHooks;
   /** The seat's token, to take it back after the signaling connection drops. */
   #seat = '';
+  /** In a room kept on this device, opened before the server gave us a seat in it. */
+  #unseated = false;
   /** While the signaling server is away (or said it would go): since when, and how it began. */
   #outage: { since: number; cause: Outage['cause'] } | undefined;
 
@@ -118,11 +126,27 @@ export class Lobby {
     this.screen = 'join';
   }
 
+  /**
+   * Open a room kept on this device as `nick`, before the server has answered: what was kept of it
+   * shows at once (with no server at all), and the seat is asked for by name as soon as the server
+   * is reachable. A refusal (the name taken meanwhile) goes back to the first screen with it.
+   */
+  async enterKept(nick: string, room: string, secret: string | undefined): Promise<void> {
+    const key = secret === undefined ? undefined : await proofKey(secret);
+    if (this.screen !== 'join' || this.busy) return;
+    this.#unseated = true;
+    this.#enter({ room, nick, peers: [], capacity: 0, session: '' }, secret, key);
+    if (this.signaling === 'online') void this.#reclaim();
+    else if (this.signaling === 'offline') this.#outageBegan('unreachable');
+    this.#hooks.changed();
+  }
+
   /** Out of the room, whoever ended it. */
   forget(): void {
     this.session.stopIce();
     this.secret = undefined;
     this.#seat = '';
+    this.#unseated = false;
     this.#outage = undefined;
     this.#hooks.left();
   }
@@ -147,8 +171,8 @@ export class Lobby {
     this.room = joined.room;
     this.capacity = joined.capacity;
     this.#seat = joined.session;
-    this.#keepSeat();
-    this.#hooks.entered(joined, key);
+    if (!this.#unseated) this.#keepSeat();
+    this.#hooks.entered(joined, key, this.#unseated);
   }
 
   #keepSeat(): void {
@@ -176,23 +200,37 @@ export class Lobby {
     });
   }
 
-  /** After the signaling connection came back: reclaim the seat, or take it again on a new server. */
+  /** After the signaling connection came back: reclaim the seat, or take it again on a new server (or for the first time, in a kept room). */
   async #reclaim(): Promise<void> {
-    const result: JoinResult | undefined = await this.session
-      .takeSeatBack({ session: this.#seat, nick: this.nick, room: this.room })
-      .catch(() => undefined);
-    if (!result) return;
-    const { since, cause } = this.#outage ?? { since: Date.now(), cause: 'lost' };
+    const unseated = this.#unseated;
+    const result: JoinResult | undefined = await (unseated ? this.#seatKept() : this.session.takeSeatBack({ session: this.#seat, nick: this.nick, room: this.room })).catch(
+      () => undefined,
+    );
+    if (!result || this.screen !== 'room' || unseated !== this.#unseated) return;
+    const outage = this.#outage;
     this.#outage = undefined;
-    if (!result.ok) {
-      this.#hooks.outage({ cause, end: { back: false, code: result.code } });
-      return;
+    if (!result.ok && unseated) {
+      this.forget();
+      this.screen = 'join';
+      this.#refuse(result.code, result.suggestion);
+    } else if (!result.ok) {
+      this.#hooks.outage({ cause: outage?.cause ?? 'lost', end: { back: false, code: result.code } });
+    } else {
+      this.#unseated = false;
+      this.#seat = result.session;
+      this.capacity = result.capacity;
+      this.#keepSeat();
+      if (outage || !unseated) this.#hooks.outage({ cause: outage?.cause ?? 'lost', end: { back: true, ms: Date.now() - (outage?.since ?? Date.now()) } });
+      if (unseated) this.#hooks.seated(result);
+      else this.seated?.present(result.peers);
     }
-    this.#seat = result.session;
-    this.#keepSeat();
-    this.#hooks.outage({ cause, end: { back: true, ms: Date.now() - since } });
-    this.seated?.present(result.peers);
     this.#hooks.changed();
+  }
+
+  /** A kept room's first seat: by name, as a join. */
+  async #seatKept(): Promise<JoinResult> {
+    await this.session.prepare(this.nick);
+    return this.session.join(this.nick, this.room);
   }
 
   #events(): SessionEvents {
@@ -200,7 +238,7 @@ export class Lobby {
     return {
       online: () => {
         this.signaling = 'online';
-        if (this.screen === 'room' && this.#seat) void this.#reclaim();
+        if (this.screen === 'room' && (this.#seat || this.#unseated)) void this.#reclaim();
         const kept = this.screen === 'join' && !this.busy ? this.session.keptSeat() : undefined;
         if (kept && hooks.pointsAt(kept)) void this.#resumeKept(kept);
         else if (kept) {
@@ -212,6 +250,7 @@ export class Lobby {
       },
       offline: () => {
         this.signaling = 'offline';
+        if (this.screen === 'room' && this.#unseated) this.#outageBegan('unreachable');
         hooks.changed();
       },
       lost: () => {

@@ -95,6 +95,8 @@ export class BackFill {
   readonly #owed = new Map<string, { left: number; since: number }>();
   /** How many people we asked. */
   #asked = 0;
+  /** We came in to a room the server listed nobody in. */
+  #alone = false;
   readonly #answeredAt = new WeakMap<Link, number>();
   readonly #copies: Copy[] = [];
   /**
@@ -125,7 +127,17 @@ export class BackFill {
   /** We came in and these people were here. */
   entered(peers: readonly string[]): void {
     if (!this.options.shared) return;
+    this.#alone = peers.length === 0;
     for (const nick of peers) this.#toAsk.add(nick);
+  }
+
+  /**
+   * `nick` came in after us. Asked too while we came in to nobody and have been given nothing: they
+   * may have been here before the server knew them again (it restarted, and they took their seat
+   * back after we took ours). Someone new answers with little; at most `MAX_ASKED` are asked.
+   */
+  joined(nick: string): void {
+    if (this.#alone && this.earlier.length === 0) this.#toAsk.add(nick);
   }
 
   /** Our own link to `holder` works: ask them for what they hold, if they were here before us. */

@@ -160,6 +160,7 @@ export class Room {
     this.#unlisted.listed(nick);
     if (this.#peers.has(nick)) return;
     this.#add(nick);
+    this.history.joined(nick);
     this.tell({ type: 'peer-joined', nick });
   }
 

@@ -64,7 +64,8 @@ export function lobbyErrorText(error: LobbyError): string {
 
 /** An outage of the signaling server as one line: how it began, and how it ended once it has. */
 export function outageText({ cause, end }: Outage): string {
-  const opening = cause === 'lost' ? msg('Lost the signaling server.') : msg('The signaling server is shutting down.');
+  const opening = cause === 'lost' ? msg('Lost the signaling server.') : cause === 'shutdown' ? msg('The signaling server is shutting down.') : msg('The signaling server is out of reach.');
+  if (!end && cause === 'unreachable') return `${opening} ${msg('This is what this browser kept of the room; you join its people when the server answers.')}`;
   if (!end) return `${opening} ${msg('Chats keep flowing over direct links; nobody new can join until it is back.')}`;
   return `${opening} ${end.back ? msg(str`Back after ${durationText(end.ms)}.`) : msg(str`Could not get your seat back: ${errorText(end.code)}`)}`;
 }

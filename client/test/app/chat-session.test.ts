@@ -126,4 +126,30 @@ describe('a chat session, beneath the interface', () => {
     await until(() => !carol.people.has('dan'), 'dan gone from carol’s people');
     assert.ok(carol.lines.some((line) => line.kind === 'notice' && line.text === 'peer-left'), 'carol is told dan left');
   });
+
+  it('a kept room opens before the server answers: seated by name once it does, or back to the first screen if the name was taken', async () => {
+    const net = new FakeNet();
+    const erin = session(net, 'erin');
+    await erin.lobby.join('erin', 'attic');
+    // Before the socket is even up, the kept room is on screen, with no seat and nobody told yet.
+    const fay = new Recorded(url, net, 'fay');
+    sessions.push(fay);
+    await fay.lobby.enterKept('fay', 'attic', undefined);
+    assert.equal(fay.screen, 'room');
+    assert.deepEqual(fay.lines.filter((line) => line.kind === 'notice').map((line) => line.text), []);
+    fay.start();
+    await until(() => fay.people.get('erin')?.state === 'connected', 'fay linked to erin once seated');
+    assert.deepEqual(fay.lines.filter((line) => line.kind === 'notice').map((line) => line.text), ['entered']);
+    assert.equal(fay.capacity > 0, true);
+
+    // Someone took her name while she was away: the first screen says so, with a free name.
+    const other = session(net, 'gus');
+    await other.lobby.enterKept('Erin', 'attic', undefined);
+    assert.equal(other.screen, 'room');
+    await until(() => other.screen === 'join', 'back to the first screen');
+    assert.deepEqual(other.lobby.error, { kind: 'refused', code: 'NICK_TAKEN' });
+    assert.equal(other.lobby.errorField, 'nick');
+    assert.equal(typeof other.lobby.suggestion, 'string');
+    assert.equal(erin.people.has('Erin'), false);
+  });
 });

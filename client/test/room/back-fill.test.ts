@@ -49,6 +49,25 @@ describe('the room\'s history for people who join later', () => {
     assert.deepEqual(earlier(dave).length, 3);
   });
 
+  it('someone who came in to nobody (the server restarted, the others took their seats back after) asks them too, once each', async () => {
+    const { alice, bob } = await chatted();
+    net.leave('carol');
+    const dave = net.join('dave', undefined, undefined, { listed: [] });
+    // alice and bob take their seats back: the server tells dave, and lists him to each of them.
+    for (const member of [alice, bob]) {
+      dave.room.joined(member.room.me);
+      member.room.present([...member.room.people.keys(), 'dave']);
+    }
+    const expected = ['alice: hi all (verified alice+bob)', 'bob: hi alice (verified alice+bob)', 'carol: I have to go (relayed alice+bob)'];
+    await until(() => earlier(dave).join('\n') === expected.join('\n'), 'dave has the history from both');
+    const asks = net.frames.filter(({ from, message }) => from === 'dave' && message.type === 'history-ask').map(({ to }) => to);
+    assert.deepEqual(asks.sort(), ['alice', 'bob']);
+    // Someone new after that is not asked: dave has been given the room's history.
+    const erin = net.join('erin');
+    await until(linked(erin, 3), 'erin links with everyone');
+    assert.equal(net.frames.some(({ from, to, message }) => from === 'dave' && to === 'erin' && message.type === 'history-ask'), false);
+  });
+
   it('each end\'s signing key is bound into the link\'s safety code: both ends show the same code, and another key gives another', async () => {
     const { alice, bob } = await chatted();
     const code = alice.room.people.get('bob')?.safety;

@@ -123,9 +123,13 @@ export class FakeNet {
   /** Every signal sent through the server, as it left its sender. */
   readonly signals: { from: string; to: string; data: SignalData }[] = [];
 
-  /** `nick` joins from `browser` (its certificate): the server tells everyone already in, and the newcomer links up with them. */
-  join(nick: string, proofKey?: CryptoKey, browser = `${nick}'s browser`, choices: Pick<RoomOptions, 'tellSeen'> = {}): Member {
-    const others = [...this.members.keys()];
+  /**
+   * `nick` joins from `browser` (its certificate): the server tells everyone already in, and the
+   * newcomer links up with them. `listed`: whom the server knows is in (a restarted one, before the
+   * others took their seats back): only they are told and listed.
+   */
+  join(nick: string, proofKey?: CryptoKey, browser = `${nick}'s browser`, { listed, ...choices }: Pick<RoomOptions, 'tellSeen'> & { listed?: string[] } = {}): Member {
+    const others = listed ?? [...this.members.keys()];
     const log = new Log(() => undefined);
     const notices: Notice[] = [];
     const arrivals: Arrival[] = [];
