@@ -21,11 +21,13 @@ export const NO_FIREFOX = existsSync(FIREFOX_PATH)
 export const FIREFOX_DOWNLOADS = mkdtempSync(path.join(tmpdir(), 'meshchat-firefox-downloads-'));
 process.once('exit', () => rmSync(FIREFOX_DOWNLOADS, { recursive: true, force: true }));
 
-export function launchFirefox(): Promise<Browser> {
+/** A headless Firefox; with `userDataDir`, its profile is kept there, for a browser closed and opened again. */
+export function launchFirefox(userDataDir?: string): Promise<Browser> {
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     headless: true,
+    ...(userDataDir === undefined ? {} : { userDataDir }),
     extraPrefsFirefox: {
       // The test run's own processes: no update checks or telemetry reaching for the network.
       'app.update.enabled': false,
@@ -105,6 +107,14 @@ export class FirefoxUser {
         return context.close();
       },
     });
+    await page.goto(url);
+    return new FirefoxUser(page, nick);
+  }
+
+  /** A person with a Firefox of their own (its profile kept on disk), in its first window: what the profile keeps is theirs. */
+  static async alone(browser: Browser, url: string, nick: string): Promise<FirefoxUser> {
+    const page = (await browser.pages())[0] ?? (await browser.newPage());
+    await page.evaluateOnNewDocument(PAGE_HELPERS);
     await page.goto(url);
     return new FirefoxUser(page, nick);
   }

@@ -91,3 +91,31 @@ test('Firefox: after one visit the page opens with no network', async ({ firefox
   await alice.page.reload();
   await alice.find('button', 'Join');
 });
+
+test('Firefox: a new version deployed asks first ("A new version is ready"), and Reload takes it up', async ({ firefox }) => {
+  test.skip(NO_FIREFOX !== '', NO_FIREFOX);
+  const root = await mkdtemp(path.join(tmpdir(), 'meshchat-dist-'));
+  try {
+    await cp(DIST, root, { recursive: true });
+    const server = new SignalingProcess(['--static', root]);
+    await server.start();
+    const alice = await FirefoxUser.open(firefox, `${server.url}/?room=versions`, 'alice');
+    await alice.until('the service worker is in charge of the page', () => navigator.serviceWorker.controller !== null);
+    const worker = path.join(root, 'sw.js');
+    await writeFile(worker, `${await readFile(worker, 'utf8')}\n// the next version\n`);
+    await alice.page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    await alice.find('section[aria-label="A new version is ready"]');
+    // It waits for the person: the page is still the old version's until Reload.
+    expect(await alice.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting !== null)).toBe(true);
+    await alice.click('section[aria-label="A new version is ready"] button', 'Reload');
+    await alice.until('the new version in charge, nothing waiting', () => window.__mc.all('section[aria-label="A new version is ready"]').length === 0 && window.__mc.all('input[name=nick]').length > 0);
+    expect(await alice.page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      return registration?.waiting === null && registration.active !== null && navigator.serviceWorker.controller !== null;
+    })).toBe(true);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -9,15 +9,14 @@ import { CHROMIUM_FLAGS, headlessShell } from '@meshchat/testkit/chromium-flags'
 import { User, fillJoin } from '@meshchat/testkit/user';
 import { untilTestEnds } from '@meshchat/testkit/processes';
 import { expect, test } from '../helpers/fixtures';
-import { NO_FIREFOX } from '../helpers/firefox';
+import { FirefoxUser, NO_FIREFOX, launchFirefox } from '../helpers/firefox';
 import { reloadPastQuestion } from '../helpers/pages';
 
 const fileInput = (user: User) => user.page.locator('mc-message-composer input[type=file]');
 const keepSwitch = (page: Page) => page.getByRole('switch', { name: 'Keep this room on this device' });
 
-/** Every room and entry this page's origin keeps in IndexedDB, raw: keys, and the values as JSON (bytes as text). */
-const rawKept = (page: Page) =>
-  page.evaluate(async () => {
+/** Every room and entry this page's origin keeps in IndexedDB, raw: keys, and the values as JSON (bytes as text). Run in the page. */
+const readKept = async () => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('meshchat-kept');
       open.onsuccess = () => resolve(open.result);
@@ -46,7 +45,8 @@ const rawKept = (page: Page) =>
       entries: entries.map((entry) => ({ room: entry.room, text: text(entry) })),
       states: states.map((state) => ({ key: state.key, text: text(state) })),
     };
-  });
+};
+const rawKept = (page: Page) => page.evaluate(readKept);
 
 test('a reload keeps the private conversation, its unread mark and the file received in it, each once', async ({ join }) => {
   const alice = await join('alice', 'reload-keeps');
@@ -191,4 +191,50 @@ test('Firefox: a reload keeps the private conversation with a Chromium friend', 
   await carol.until('the room again, with the private conversation with alice', () => window.__mc.all('button[data-view="alice"]').length > 0);
   await carol.click('button[data-view="alice"]');
   await carol.shows('private', 'kept in firefox', 'alice');
+});
+
+test('Firefox: kept on this device, the browser closed and the link opened with the server stopped shows the room at once; then what a Chromium friend said meanwhile', async ({ server, join }) => {
+  test.skip(NO_FIREFOX !== '', NO_FIREFOX);
+  const profile = await mkdtemp(path.join(tmpdir(), 'meshchat-firefox-profile-'));
+  let firefox = await launchFirefox(profile);
+  untilTestEnds({
+    stop: async () => {
+      await firefox.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  });
+  const link = `${server.url}/?room=kept-firefox`;
+  const carol = await FirefoxUser.alone(firefox, link, 'carol');
+  await carol.click('input[name=keep]');
+  await carol.join();
+  const alice = await join('alice', 'kept-firefox');
+  await carol.connectedTo('alice');
+  await alice.say('hello carol');
+  await carol.say('hi alice');
+  await alice.say('/msg carol between us');
+  await carol.shows('public', 'hello carol', 'alice');
+  await carol.until('the private conversation with alice', () => window.__mc.all('button[data-view="alice"]').length > 0);
+  await expect.poll(async () => (await carol.page.evaluate(readKept)).entries.filter(({ room }) => room === 'device|kept-firefox').length).toBeGreaterThanOrEqual(3);
+  await carol.until('the service worker is in charge of the page', () => navigator.serviceWorker.controller !== null);
+  await firefox.close();
+  await expect(alice.people.locator('li[data-nick="carol"]')).toHaveCount(0);
+  await alice.say('while carol was away');
+  const port = server.port;
+  await server.stop('SIGKILL');
+
+  firefox = await launchFirefox(profile);
+  const opened = Date.now();
+  const again = await FirefoxUser.alone(firefox, link, 'carol');
+  await again.shows('public', 'hello carol', 'alice');
+  console.log(`[measure] Firefox: the link opened (server stopped) → the kept lines on screen: ${Date.now() - opened} ms`);
+  await again.shows('public', 'hi alice', 'carol');
+  await again.shows('notice', 'The signaling server is out of reach.');
+  await again.until('the private conversation with alice', () => window.__mc.all('button[data-view="alice"]').length > 0);
+
+  await server.start(port);
+  // Each page tries the server again at most every 3 s (4.5 s with socket.io's jitter), as in the outage tests.
+  await expect.poll(() => again.lines('notice'), { timeout: 20_000 }).toContainEqual(expect.stringContaining('Back after'));
+  await again.connectedTo('alice');
+  await again.shows('public', 'while carol was away', 'alice');
+  await again.shows('public', 'hello carol', 'alice');
 });
