@@ -1,6 +1,6 @@
 import { tabId } from '../net';
 import { Transfer, keptKey, messageKey, type ActRecord, type ChatLine, type Conversation, type Conversations, type Keepable, type Log } from '../room';
-import { KeptRoom, placeKey, sweepGoneTabs } from './kept-store';
+import { KeptRoom, forgetRoom, placeKey, sweepGoneTabs } from './kept-store';
 
 /** Received files kept for a tab, per room, at most; and on this device, by choice. */
 export const TAB_FILE_BYTES = 50 * 1024 * 1024;
@@ -44,6 +44,8 @@ export class Keeper {
   #stateWritten = '';
   /** Object URLs made for files brought back: freed when the room is left. */
   readonly #urls: string[] = [];
+  /** Lines and actions waiting for their write: whatever comes before it starts goes in the same one. */
+  #batch: { kind: 'line' | 'act'; value: unknown }[] | undefined;
 
   private constructor(tab: KeptRoom, device: KeptRoom, onDevice: boolean, hooks: KeeperHooks) {
     this.#tab = tab;
@@ -66,12 +68,18 @@ export class Keeper {
     return this.#onDevice;
   }
 
-  /** Keep the room on this device from now on, with what the tab kept so far; or forget all of it there. */
+  /**
+   * Keep the room on this device from now on, with what the tab kept so far (moved there: one copy
+   * serves the tab's reloads too); or forget all of it, on this device and for every tab: what
+   * happens next is kept for the tab again.
+   */
   async setOnDevice(on: boolean): Promise<void> {
     this.#onDevice = on;
+    // What comes from now on is kept in the new place: the batch on its way is closed.
+    this.#batch = undefined;
     this.#hooks.changed();
     if (!on) {
-      await this.#queue(() => this.#deviceRoom.forget());
+      await this.#queue(() => forgetRoom(this.#deviceRoom.room));
       return;
     }
     void navigator.storage?.persist?.().catch(() => false);
@@ -80,10 +88,10 @@ export class Keeper {
       const nick = this.#hooks.nick();
       await this.#deviceRoom.claim(nick);
       await this.#deviceRoom.setState('conversations', this.#hooks.conversations.state);
-      for (const { kind, value } of await this.#tab.entries()) {
-        if (kind === 'file') await this.#deviceRoom.addFile(value as { about: FileAbout; blob: Blob }, nick, DEVICE_FILE_BYTES);
-        else await this.#deviceRoom.add(kind, value, nick);
-      }
+      const entries = await this.#tab.entries();
+      await this.#deviceRoom.add(entries.filter((entry) => entry.kind !== 'file') as { kind: 'line' | 'act'; value: unknown }[], nick);
+      for (const { kind, value } of entries) if (kind === 'file') await this.#deviceRoom.addFile(value as { about: FileAbout; blob: Blob }, nick, DEVICE_FILE_BYTES);
+      await this.#tab.forget();
     });
   }
 
@@ -138,7 +146,8 @@ export class Keeper {
       transfer.removeEventListener('change', done);
       const file = { about: { line, transfer: { id: transfer.id, peer: transfer.peer, file: transfer.file } }, blob: transfer.blob };
       const nick = this.#hooks.nick();
-      for (const place of this.#places()) void this.#queue(() => place.addFile(file, nick, place === this.#tab ? TAB_FILE_BYTES : DEVICE_FILE_BYTES));
+      const place = this.#place();
+      void this.#queue(() => place.addFile(file, nick, place === this.#tab ? TAB_FILE_BYTES : DEVICE_FILE_BYTES));
     };
     transfer.addEventListener('change', done);
   }
@@ -150,7 +159,8 @@ export class Keeper {
     if (written === this.#stateWritten) return;
     this.#stateWritten = written;
     // Its own queue: what is unread is written at once, not behind a file being kept.
-    for (const place of this.#places()) this.#stateWriting = this.#stateWriting.then(() => place.setState('conversations', state)).catch(() => undefined);
+    const place = this.#place();
+    this.#stateWriting = this.#stateWriting.then(() => place.setState('conversations', state)).catch(() => undefined);
   }
 
   /** Forget everything this tab kept of the room (leaving it on purpose); what is on this device stays. */
@@ -163,13 +173,23 @@ export class Keeper {
     for (const url of this.#urls.splice(0)) URL.revokeObjectURL(url);
   }
 
-  #places(): KeptRoom[] {
-    return this.#onDevice ? [this.#tab, this.#deviceRoom] : [this.#tab];
+  /** Where what happens is kept: on this device if chosen (serving the tab's reloads too), else for the tab. */
+  #place(): KeptRoom {
+    return this.#onDevice ? this.#deviceRoom : this.#tab;
   }
 
   #add(kind: 'line' | 'act', value: unknown): void {
+    if (this.#batch) {
+      this.#batch.push({ kind, value });
+      return;
+    }
+    const batch = (this.#batch = [{ kind, value }]);
     const nick = this.#hooks.nick();
-    for (const place of this.#places()) void this.#queue(() => place.add(kind, value, nick));
+    const place = this.#place();
+    void this.#queue(() => {
+      this.#batch = undefined;
+      return place.add(batch, nick);
+    });
   }
 
   #queue<T>(write: () => Promise<T>): Promise<T | undefined> {

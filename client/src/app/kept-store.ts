@@ -93,10 +93,10 @@ export class KeptRoom {
     private readonly sealKey: CryptoKey | undefined,
   ) {}
 
-  /** Keep `value` (a line, an action), after what was kept before; `nick` is ours in the room. */
-  async add(kind: 'line' | 'act', value: unknown, nick: string): Promise<void> {
-    const kept = this.sealKey ? await seal(this.sealKey, encoder.encode(JSON.stringify(value))) : value;
-    await this.#append(kind, kept, nick, 0);
+  /** Keep these lines and actions, in order, after what was kept before, in one write; `nick` is ours in the room. */
+  async add(items: readonly { kind: 'line' | 'act'; value: unknown }[], nick: string): Promise<void> {
+    const kept = await Promise.all(items.map(async ({ kind, value }) => ({ kind, value: this.sealKey ? await seal(this.sealKey, encoder.encode(JSON.stringify(value))) : value })));
+    await this.#append(kept, nick, 0);
   }
 
   /** Keep a received file with what describes it, if `cap` leaves room for its bytes; `false` when it does not. */
@@ -106,16 +106,18 @@ export class KeptRoom {
     const value = this.sealKey
       ? { about: await seal(this.sealKey, encoder.encode(JSON.stringify(file.about))), blob: await seal(this.sealKey, new Uint8Array(await file.blob.arrayBuffer())), type: file.blob.type }
       : file;
-    await this.#append('file', value, nick, file.blob.size);
+    await this.#append([{ kind: 'file', value }], nick, file.blob.size);
     return true;
   }
 
-  async #append(kind: KeptEntryRecord['kind'], value: unknown, nick: string, fileBytes: number): Promise<void> {
+  /** Entries (already sealed where they must be) after what was kept, in one transaction with the room's record. */
+  async #append(entries: readonly Omit<KeptEntryRecord, 'room' | 'n'>[], nick: string, fileBytes: number): Promise<void> {
     const tx = (await db()).transaction(['rooms', 'entries'], 'readwrite');
     const rooms = tx.objectStore('rooms');
     const room = (await rooms.get(this.key)) ?? { key: this.key, room: this.room, nick, sealed: this.sealKey !== undefined, used: 0, fileBytes: 0, next: 1 };
-    await tx.objectStore('entries').put({ room: this.key, n: room.next, kind, value });
-    await rooms.put({ ...room, nick, used: Date.now(), next: room.next + 1, fileBytes: room.fileBytes + fileBytes });
+    const store = tx.objectStore('entries');
+    await Promise.all(entries.map(({ kind, value }, i) => store.put({ room: this.key, n: room.next + i, kind, value })));
+    await rooms.put({ ...room, nick, used: Date.now(), next: room.next + entries.length, fileBytes: room.fileBytes + fileBytes });
     await tx.done;
   }
 
@@ -183,6 +185,11 @@ export async function sweepGoneTabs(now = Date.now()): Promise<number> {
   const gone = rooms.filter(({ key, used }) => key.startsWith('tab:') && now - used > TAB_GONE_MS);
   for (const { key } of gone) await forgetKey(key);
   return gone.length;
+}
+
+/** Erase everything kept of `room`, on this device and for every tab. */
+export async function forgetRoom(room: string): Promise<void> {
+  for (const record of await (await db()).getAll('rooms')) if (record.room === room) await forgetKey(record.key);
 }
 
 /** Every room kept on this device (not for a tab). */
