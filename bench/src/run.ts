@@ -116,10 +116,10 @@ const rows: [string, string, string, string][] = [
     'measured',
   ],
   [
-    `Kept on this device: storage per 1,000 messages; reopened, Join → ${kept.messages} kept lines on screen`,
+    `Kept on this device: storage per 1,000 messages; reopened, the room's link → ${kept.messages} kept lines on screen`,
     '≤ 1 s',
-    `≈ ${(kept.bytesPer1000 / 1024).toFixed(0)} KB; ${kept.joinToKeptMs} ms`,
-    kept.joinToKeptMs <= 1000 ? 'met' : 'short',
+    `≈ ${(kept.bytesPer1000 / 1024).toFixed(0)} KB; ${kept.openToKeptMs} ms`,
+    kept.openToKeptMs <= 1000 ? 'met' : 'short',
   ],
   ['Client JS for an English reader, gzipped', '≤ 60 KB', `${kb(bundle.englishJsGzip)} (every language: ${kb(bundle.jsGzip)}; all JS+CSS: ${kb(bundle.total.gzip)} gzip, ${kb(bundle.total.brotli)} brotli; emoji picker's data, on its first opening: ${kb(bundle.emojiDataGzip)}; service worker: ${kb(bundle.serviceWorkerGzip)})`, bundle.englishJsGzip <= 60 * 1024 ? 'met' : 'short'],
 ];
