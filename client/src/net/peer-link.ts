@@ -96,6 +96,10 @@ export class PeerLink implements DirectLink {
       this.#heartbeat.start();
       this.#setState('connected');
       void this.#reportRoute();
+      // ICE may move the link to a better pair once more checks succeed (from a relay to a direct
+      // path): the route shown follows it. Where the event is missing (Firefox), ICE coming back
+      // to "connected" after a change says so too.
+      this.#connection.sctp?.transport.iceTransport.addEventListener('selectedcandidatepairchange', () => void this.#reportRoute());
     });
     this.#watchGathering();
     this.#watchConsent();
@@ -241,6 +245,7 @@ export class PeerLink implements DirectLink {
       } else if (state === 'connected' || state === 'completed') {
         clearTimeout(this.#silent);
         this.#silent = undefined;
+        if (this.open) void this.#reportRoute();
       }
     });
   }
