@@ -68,6 +68,7 @@ async function measureBroadcast(
           // No named helpers in here: the bench runs under tsx, whose name-keeping wrappers do not exist in the page.
           async ([warmupMs, measureMs]) => {
             const chat = (window as unknown as BenchWindow).__chat();
+            if (!chat) throw new Error('no chat session on the page');
             let sent = 0;
             for (const [prefix, duration] of [['warm', warmupMs], ['bench', measureMs]] as const) {
               const start = performance.now();

@@ -74,7 +74,7 @@ const WATCH_ARRIVAL = `
 async function say(pages: readonly Page[], messages: number): Promise<void> {
   // In rounds, each page one message: well within what each receiver accepts from one person.
   for (let i = 0; i < messages; i += pages.length) {
-    await Promise.all(pages.slice(0, messages - i).map((page, j) => page.evaluate((text) => (window as unknown as BenchWindow).__chat().composing.submit(text), `message ${i + j} from page ${j}`)));
+    await Promise.all(pages.slice(0, messages - i).map((page, j) => page.evaluate((text) => (window as unknown as BenchWindow).__chat()?.composing.submit(text), `message ${i + j} from page ${j}`)));
     await new Promise((resolve) => setTimeout(resolve, 40));
   }
   await Promise.all(

@@ -71,13 +71,13 @@ export async function keptBench({ smoke }: BenchOptions, log: (line: string) => 
     await bob.goto(url);
     await bob.getByRole('textbox', { name: 'Nickname' }).fill('bob');
     await bob.getByRole('button', { name: 'Join', exact: true }).click();
-    await alice.waitForFunction(() => (window as unknown as BenchWindow).__chat().people.get('bob')?.state === 'connected', undefined, { timeout: 30_000 });
+    await alice.waitForFunction(() => (window as unknown as BenchWindow).__chat()?.people.get('bob')?.state === 'connected', undefined, { timeout: 30_000 });
     const before = await used(alice);
     // Five a round, a round each 200 ms (25 a second, as the history bench's senders): within what a receiver takes from one person.
     for (let i = 0; i < messages; i += 5) {
       await bob.evaluate(
         ({ from, to }) => {
-          for (let n = from; n < to; n++) (window as unknown as BenchWindow).__chat().composing.submit(`message ${n}: a line of about the length people write in a chat`);
+          for (let n = from; n < to; n++) (window as unknown as BenchWindow).__chat()?.composing.submit(`message ${n}: a line of about the length people write in a chat`);
         },
         { from: i, to: Math.min(messages, i + 5) },
       );
@@ -90,7 +90,7 @@ export async function keptBench({ smoke }: BenchOptions, log: (line: string) => 
     const payload = await keptPayload(alice);
     await first.close();
     // The browser closed without a goodbye: the name is free once the server has let alice go.
-    await bob.waitForFunction(() => !(window as unknown as BenchWindow).__chat().people.has('alice'), undefined, { timeout: 120_000 });
+    await bob.waitForFunction(() => !(window as unknown as BenchWindow).__chat()?.people.has('alice'), undefined, { timeout: 120_000 });
     await context.close();
 
     const second = await launchProfile(profile);

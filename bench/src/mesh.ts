@@ -6,7 +6,8 @@ const executablePath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromi
 
 export interface BenchWindow {
   __latencies: number[];
-  __chat: () => { people: Map<string, { state: string }>; composing: { submit(text: string): void } };
+  /** The page's chat session: none until the room's code has loaded (on the first keystroke or click). */
+  __chat: () => { people: Map<string, { state: string }>; composing: { submit(text: string): void } } | undefined;
 }
 
 /**
@@ -56,7 +57,7 @@ function meshComplete(page: Page, count: number): Promise<unknown> {
   return page.waitForFunction(
     (others) => {
       const chat = (window as unknown as BenchWindow).__chat();
-      return chat.people.size === others && [...chat.people.values()].every((peer) => peer.state === 'connected');
+      return chat !== undefined && chat.people.size === others && [...chat.people.values()].every((peer) => peer.state === 'connected');
     },
     count - 1,
     { timeout: 60_000, polling: 5 },
@@ -76,8 +77,8 @@ export async function formMesh(browser: Browser, url: string, count: number, roo
 export const BENCH_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Debian's Chromium where installed, else Playwright's own, with the flags every bench uses. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ ...(executablePath ? { executablePath } : {}), args: BENCH_FLAGS });
+export function launchChromium(extraFlags: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ ...(executablePath ? { executablePath } : {}), args: [...BENCH_FLAGS, ...extraFlags] });
 }
 
 /** The same Chromium with a profile of its own in `dir`, kept on disk across closing it. */

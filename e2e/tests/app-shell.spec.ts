@@ -19,6 +19,30 @@ const controlled = (page: Page) => page.waitForFunction(() => navigator.serviceW
 /** A page whose service worker runs (the suite's pages block it). */
 const WITH_WORKER = { serviceWorkers: 'allow' } as const;
 
+test('the first screen loads only itself: the room\'s code and the server connection come once someone starts on it', async ({ browser, server }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const scripts: string[] = [];
+  const sockets: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.js')) scripts.push(new URL(request.url()).pathname);
+  });
+  page.on('websocket', (socket) => sockets.push(socket.url()));
+  const roomCode = () => scripts.filter((script) => /\/assets\/session-[\w-]+\.js$/.test(script));
+  await page.goto(`${server.url}/?room=light`);
+  await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(roomCode()).toEqual([]);
+  expect(sockets).toEqual([]);
+  // A first key in the form fetches it; Join waits for it if it has not come yet.
+  await page.getByRole('textbox', { name: 'Nickname' }).pressSequentially('ann');
+  await expect.poll(() => roomCode().length).toBe(1);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
+  expect(sockets).toHaveLength(1);
+  await context.close();
+});
+
 test('installable: a manifest with icons, a favicon and robots.txt of its own, and nothing Chromium finds missing', async ({ browser, server }) => {
   const page = await newPage(browser, `${server.url}/`, undefined, WITH_WORKER);
   const manifestUrl = await page.locator('link[rel="manifest"]').getAttribute('href');

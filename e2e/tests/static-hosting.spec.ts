@@ -70,8 +70,8 @@ test('a static build on its own origin chats through the signaling server; other
     socket.on('socketerror', () => outcomes.push('failed'));
   });
   await mallory.goto(`${stranger.origin}/?room=static`);
-  await expect(mallory.getByRole('status')).toHaveText(/^Offline/);
   await fillJoin(mallory, 'mallory');
+  await expect(mallory.getByRole('status')).toHaveText(/^Offline/);
   await expect(mallory.getByRole('alert')).toHaveText(/Cannot reach the meshchat server/, { timeout: 20_000 });
   // Every attempt of that page failed; the server's answer to its origin, read directly, is 403.
   expect(outcomes.length).toBeGreaterThan(0);

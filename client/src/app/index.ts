@@ -9,6 +9,7 @@ export { PageLife, type PageLifeHooks } from './page-life';
 export { CHAIN_KEY, SHARE_MINE_KEY, keepTabSetting, keptChain, tabSetting, type NotifyOf } from './tab-storage';
 export { ChatSession, type SessionOptions, type SessionWords } from './chat-session';
 export { Composing, type Draft } from './composing';
+export { firstLook, type FirstLook } from './first-look';
 // What the interface needs to name from the layers beneath, without reaching into them.
 export type { KeptSeat, LinkFailure } from '../net';
 export type { Arrival, CallSettings, Command } from '../room';

@@ -1,7 +1,7 @@
 import { isPairRoom } from '@meshchat/protocol';
-import { privateRoomId, type Keepable } from '../room';
+import type { Keepable } from '../room';
 import { Keeper, type KeeperHooks } from './keeper';
-import { roomsOnDevice } from './kept-store';
+import { keptRoom } from './first-look';
 
 /**
  * The session's keeping: the room's `Keeper` once it is open (IndexedDB answers in milliseconds;
@@ -67,12 +67,11 @@ export class Keeping {
     const first = this.#firstLook;
     this.#firstLook = false;
     void (async () => {
-      const id = secret === undefined ? room : await privateRoomId(secret);
-      const kept = (await roomsOnDevice().catch(() => [])).find((record) => record.room === id);
+      const kept = await keptRoom(room, secret);
       if (this.#lookedFor !== looking) return;
       if (!this.#chosen) this.#wanted = kept !== undefined;
       this.keptNick = kept?.nick ?? '';
-      if (first && kept?.nick && this.#wanted) this.#open(kept.nick, id, secret);
+      if (first && kept?.nick && this.#wanted) this.#open(kept.nick, kept.room, secret);
       this.#hooks.changed();
     })();
   }

@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { KEPT_DATABASE } from './kept-name';
 
 /**
  * What this browser keeps of rooms, in IndexedDB: for a tab (across its reloads; swept once the
@@ -46,13 +47,12 @@ interface KeptSchema extends DBSchema {
   states: { key: string; value: { key: string; value: unknown } };
 }
 
-const DB_NAME = 'meshchat-kept';
 /** A tab that has not written for this long is gone: what it kept is swept. */
 export const TAB_GONE_MS = 24 * 3600_000;
 
 let opened: Promise<IDBPDatabase<KeptSchema>> | undefined;
 function db(): Promise<IDBPDatabase<KeptSchema>> {
-  opened ??= openDB<KeptSchema>(DB_NAME, 1, {
+  opened ??= openDB<KeptSchema>(KEPT_DATABASE, 1, {
     upgrade(database) {
       database.createObjectStore('rooms', { keyPath: 'key' });
       database.createObjectStore('entries', { keyPath: ['room', 'n'] });

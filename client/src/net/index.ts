@@ -8,4 +8,4 @@ export { LinkSlot } from './link-slot';
 export { peerLinks } from './peer-link';
 export { RelayLink, relayKeyPair, relayKeys, type RelayFrame, type RelayKeyPair, type RelayKeys, type RelayLinkOptions } from './relay-link';
 export { SignalingSession, type KeptSeat, type SessionEvents } from './session';
-export { forgetTabSetting, keepTabSetting, tabSetting } from './tab-settings';
+export { SEAT_KEY, forgetTabSetting, keepTabSetting, tabSetting } from './tab-settings';

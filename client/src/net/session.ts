@@ -12,7 +12,7 @@ import type {
 } from '@meshchat/protocol';
 import { SESSION_TOKEN_MAX_LENGTH } from '@meshchat/protocol';
 import { tabCertificate } from './identity';
-import { forgetTabSetting, keepTabSetting, tabSetting } from './tab-settings';
+import { SEAT_KEY, forgetTabSetting, keepTabSetting, tabSetting } from './tab-settings';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -23,8 +23,6 @@ const ALIVE_TIMEOUT_MS = 2_000;
 const CONNECT_WAIT_MS = 5_000;
 /** Refresh TURN credentials once this fraction of their lifetime is left. */
 const ICE_REFRESH_MARGIN = 0.2;
-/** Where a tab keeps its seat, so a reload resumes it. */
-const SEAT_KEY = 'meshchat:seat';
 
 /** What a tab keeps of its seat across a reload. */
 export interface KeptSeat {

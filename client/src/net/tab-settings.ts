@@ -1,3 +1,6 @@
+/** Where a tab keeps its seat, so a reload resumes it. */
+export const SEAT_KEY = 'meshchat:seat';
+
 /**
  * What a tab keeps across its reloads (sessionStorage), where storage can be used: some private
  * windows refuse it, and then nothing is kept and nothing throws.

@@ -193,7 +193,7 @@ const layout = css`
     .status {
       margin: 0 0 0 auto;
     }
-    .status:not([data-state='offline'])::before {
+    .status:not([data-state='offline'], [data-state='idle'])::before {
       content: '';
       display: inline-block;
       width: 0.6rem;

@@ -4,8 +4,9 @@ import { chatAppStyles } from './chat-app.styles';
 import { callEntry, callNeeded, callShortcut } from './call-keys';
 import { alone, conversationTabs, languagePicker, moveQuestion, waitingScreen, whereWeAre } from './room-panes';
 import { InviteCopy, inviteLink, ownLink } from './room-links';
-import { ChatController } from './chat-controller';
-import { callSettings, iceTransportPolicy, signalingOverride, signalingUrl } from './config';
+import type { ChatController } from './chat-controller';
+import { SessionLoader } from './session-loader';
+import { signalingOverride } from './config';
 import type {
   DraftEvent,
   MessageActionEvent,
@@ -14,12 +15,9 @@ import type {
   SendFilesEvent,
   SendMessageEvent,
 } from './events';
-import { composerPlaceholder, signalingWords, typingWords } from './words';
+import { composerPlaceholder, signalingWords, typingWords } from './first-words';
 import { secretFromHash } from '../room';
 import { joinView } from './join-view';
-import './message-composer';
-import './message-log';
-import './people-pane';
 import type { MessageComposer } from './message-composer';
 
 /** Narrower than this, People becomes a drawer opened from the header. */
@@ -36,7 +34,8 @@ export class ChatApp extends LitElement {
     movingTo: { state: true },
   };
 
-  readonly chat = new ChatController(this, { signalingUrl: signalingUrl(), iceTransportPolicy: iceTransportPolicy(), callSettings: callSettings() });
+  /** The chat session, with the room's code, loaded when it is first needed. */
+  readonly #session = new SessionLoader(this);
   /** Shown when `?signal=` points the page at another signaling server. */
   readonly #override = signalingOverride();
   /**
@@ -57,7 +56,7 @@ export class ChatApp extends LitElement {
       this.requestUpdate();
       return this.updateComplete;
     },
-    (text) => this.chat.announce(text),
+    (text) => this.chat?.announce(text),
     () => this.renderRoot,
   );
   /** A link to another private room was opened in this tab while in a room: its secret, until the user chooses. */
@@ -93,13 +92,18 @@ export class ChatApp extends LitElement {
 
   static override styles = chatAppStyles;
 
+  /** The chat session, once the room's code has loaded. */
+  get chat(): ChatController | undefined {
+    return this.#session.chat;
+  }
+
   override render() {
     const { chat } = this;
     return html`
       <header>
         <h1>meshchat</h1>
-        ${whereWeAre(chat)}
-        ${chat.screen === 'room' && this.narrow
+        ${chat ? whereWeAre(chat) : nothing}
+        ${chat?.screen === 'room' && this.narrow
           ? html`<button
               class="drawer-toggle"
               aria-expanded=${this.drawerOpen ? 'true' : 'false'}
@@ -111,73 +115,74 @@ export class ChatApp extends LitElement {
           : nothing}
         ${this.#override ? html`<span class="via">${msg(str`Server: ${new URL(this.#override).host}`)}</span>` : nothing}
         ${languagePicker()}
-        <p class="status" role="status" data-state=${chat.lobby.signaling}><span class="words">${signalingWords(chat.lobby.signaling)}</span></p>
+        <p class="status" role="status" data-state=${chat?.lobby.signaling ?? 'idle'}><span class="words">${chat ? signalingWords(chat.lobby.signaling) : ''}</span></p>
       </header>
       <main>${this.#screen()}</main>
-      <div class="sr-only" aria-live="polite" data-announcer>${chat.announcement}</div>
+      <div class="sr-only" aria-live="polite" data-announcer>${chat?.announcement ?? ''}</div>
     `;
   }
 
   #screen() {
     const { chat } = this;
+    if (!chat) return joinView(this.#session.first);
     switch (chat.screen) {
       case 'join':
-        return joinView(chat);
+        return joinView(this.#session.first);
       case 'waiting':
         return waitingScreen(chat);
       case 'room':
-        return html`<div class="room">
-          <div
-            class="chat"
-            ?data-dragging=${this.dragging}
-            @dragover=${this.#dragOver}
-            @dragleave=${() => (this.dragging = false)}
-            @drop=${this.#drop}
-          >
-            ${moveQuestion(this.chat, this.movingTo, (go) => this.#move(go))} ${conversationTabs(chat, (nick) => this.#closeConversation(nick))} ${this.#call()}
-            <mc-message-log
-              .lines=${chat.lines}
-              .earlier=${chat.earlier}
-              .keptUntil=${chat.keptUntil}
-              .me=${chat.nick}
-              .dropped=${chat.dropped}
-              .view=${chat.view}
-              @message-action=${this.#messageAction}
-            ></mc-message-log>
-            <p class="typing">${typingWords(chat.composing.typers())}</p>
-            ${alone(chat, () => this.#invite.render(() => inviteLink(this.chat), 'primary'))}
-            <mc-message-composer
-              .placeholder=${composerPlaceholder(chat.view, chat.withStranger ? (chat.people.keys().next().value ?? null) : undefined)}
-              @send-message=${(event: SendMessageEvent) => chat.composing.submit(event.text)}
-              .draft=${chat.composing.draft}
-              .people=${[...chat.people.keys()]}
-              @draft=${(event: DraftEvent) => chat.composing.typed(event.text)}
-              @cancel-draft=${() => chat.composing.cancel()}
-              @edit-last=${() => this.#edit(chat.composing.editLast())}
-              @send-files=${(event: SendFilesEvent) => void chat.sendFiles(event.files)}
-            ></mc-message-composer>
-          </div>
-          ${this.narrow && !this.drawerOpen
-            ? nothing
-            : html`<mc-people-pane
-                id="people-panel"
-                .chat=${chat}
-                ?narrow=${this.narrow}
-                @private-to=${(event: PrivateToEvent) => this.#openPrivate(event.nick)}
-                @leave-room=${() => this.chat.leave()}
-                @close-drawer=${() => this.#toggleDrawer(false)}
-              ></mc-people-pane>`}
-        </div>`;
+        return this.#room(chat);
     }
   }
 
+  #room(chat: ChatController) {
+    return html`<div class="room">
+      <div class="chat" ?data-dragging=${this.dragging} @dragover=${this.#dragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.#drop}>
+        ${moveQuestion(chat, this.movingTo, (go) => this.#move(go))} ${conversationTabs(chat, (nick) => this.#closeConversation(nick))} ${this.#call(chat)}
+        <mc-message-log
+          .lines=${chat.lines}
+          .earlier=${chat.earlier}
+          .keptUntil=${chat.keptUntil}
+          .me=${chat.nick}
+          .dropped=${chat.dropped}
+          .view=${chat.view}
+          @message-action=${this.#messageAction}
+        ></mc-message-log>
+        <p class="typing">${typingWords(chat.composing.typers())}</p>
+        ${alone(chat, () => this.#invite.render(() => inviteLink(chat), 'primary'))}
+        <mc-message-composer
+          .placeholder=${composerPlaceholder(chat.view, chat.withStranger ? (chat.people.keys().next().value ?? null) : undefined)}
+          @send-message=${(event: SendMessageEvent) => chat.composing.submit(event.text)}
+          .draft=${chat.composing.draft}
+          .people=${[...chat.people.keys()]}
+          @draft=${(event: DraftEvent) => chat.composing.typed(event.text)}
+          @cancel-draft=${() => chat.composing.cancel()}
+          @edit-last=${() => this.#edit(chat.composing.editLast())}
+          @send-files=${(event: SendFilesEvent) => void chat.sendFiles(event.files)}
+        ></mc-message-composer>
+      </div>
+      ${this.narrow && !this.drawerOpen
+        ? nothing
+        : html`<mc-people-pane
+            id="people-panel"
+            .chat=${chat}
+            ?narrow=${this.narrow}
+            @private-to=${(event: PrivateToEvent) => this.#openPrivate(event.nick)}
+            @leave-room=${() => chat.leave()}
+            @close-drawer=${() => this.#toggleDrawer(false)}
+          ></mc-people-pane>`}
+    </div>`;
+  }
+
   /** The call's shortcuts, wherever the focus is in the room. */
-  readonly #onKey = (event: KeyboardEvent) => callShortcut(event, this.chat);
+  readonly #onKey = (event: KeyboardEvent) => {
+    if (this.chat) callShortcut(event, this.chat);
+  };
   /** The call's own screen, loaded the first time a call is needed (see call-keys.ts). */
   #callPanel: Promise<unknown> | undefined;
 
   #closeConversation(nick: string): void {
-    this.chat.closeView(nick);
+    this.chat?.closeView(nick);
     // Focus goes to what now shows: the room's tab.
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('nav button[data-view=""]')?.focus());
   }
@@ -185,20 +190,22 @@ export class ChatApp extends LitElement {
   /** A pasted link with another private room's secret changes only the fragment: asked, never followed unasked. */
   readonly #onHashChange = () => {
     const secret = secretFromHash(location.hash);
-    if (this.chat.screen === 'room' && secret !== undefined && secret !== this.chat.secret) this.movingTo = secret;
+    if (this.chat?.screen === 'room' && secret !== undefined && secret !== this.chat.secret) this.movingTo = secret;
     this.requestUpdate();
   };
 
   #move(go: boolean): void {
+    const { chat } = this;
     const secret = this.movingTo;
     this.movingTo = undefined;
+    if (!chat) return;
     if (!go || secret === undefined) {
-      history.replaceState(null, '', ownLink(this.chat));
+      history.replaceState(null, '', ownLink(chat));
       return;
     }
-    const nick = this.chat.nick;
-    this.chat.leave();
-    void this.chat.lobby.joinPrivate(nick, secret);
+    const nick = chat.nick;
+    chat.leave();
+    void chat.lobby.joinPrivate(nick, secret);
   }
 
   readonly #onNarrow = () => {
@@ -214,6 +221,7 @@ export class ChatApp extends LitElement {
     // File cards live inside the log; their accept, decline and cancel bubble up to here.
     this.addEventListener('file-action', this.#onFileAction);
     window.addEventListener('keydown', this.#onKey);
+    this.#session.begin();
   }
 
   override disconnectedCallback(): void {
@@ -228,7 +236,7 @@ export class ChatApp extends LitElement {
 
   #fileAction(event: FileActionEvent): void {
     event.stopPropagation();
-    this.chat.files?.[event.action](event.transfer);
+    this.chat?.files?.[event.action](event.transfer);
   }
 
   #dragOver(event: DragEvent): void {
@@ -242,7 +250,7 @@ export class ChatApp extends LitElement {
     event.preventDefault();
     this.dragging = false;
     const files = [...(event.dataTransfer?.files ?? [])];
-    if (files.length > 0) void this.chat.sendFiles(files);
+    if (files.length > 0) void this.chat?.sendFiles(files);
   }
 
   #toggleDrawer(open = !this.drawerOpen): void {
@@ -259,17 +267,18 @@ export class ChatApp extends LitElement {
 
   #openPrivate(nick: string): void {
     if (this.narrow) this.drawerOpen = false;
-    this.chat.openView(nick);
+    this.chat?.openView(nick);
   }
 
   /** The call: its own screen once one is needed (loaded then, once), its Join call button until then. */
-  #call() {
-    if (!this.#callPanel && callNeeded(this.chat)) this.#callPanel = import('./call-panel').then(() => this.requestUpdate());
-    return this.#callPanel ? html`<mc-call .chat=${this.chat}></mc-call>` : callEntry(this.chat);
+  #call(chat: ChatController) {
+    if (!this.#callPanel && callNeeded(chat)) this.#callPanel = import('./call-panel').then(() => this.requestUpdate());
+    return this.#callPanel ? html`<mc-call .chat=${chat}></mc-call>` : callEntry(chat);
   }
 
   /** Reply, react, edit or delete, from a message's actions or its reactions. */
   #messageAction = (event: MessageActionEvent) => {
+    if (!this.chat) return;
     const { composing } = this.chat;
     if (event.action === 'reply') {
       composing.reply(event.line);
@@ -283,7 +292,7 @@ export class ChatApp extends LitElement {
 
   /** An edit began: the composer holds the message's words, to be changed. */
   #edit(began: boolean): void {
-    const draft = this.chat.composing.draft;
+    const draft = this.chat?.composing.draft;
     if (began && draft?.kind === 'edit') this.#composer?.start(draft.line.text);
   }
 
@@ -298,12 +307,12 @@ export class ChatApp extends LitElement {
     const call: { requestUpdate?: () => void } | null = this.renderRoot.querySelector('mc-call');
     call?.requestUpdate?.();
     this.renderRoot.querySelector('mc-people-pane')?.requestUpdate();
-    const { screen, view } = this.chat;
+    const { screen, view } = this.chat ?? { screen: 'join', view: undefined };
     const shown = `${screen}\n${view ?? ''}`;
     if (shown === this.#shown) return;
     const screenChanged = !this.#shown.startsWith(`${screen}\n`);
     this.#shown = shown;
-    if (screen === 'room' && screenChanged && !this.chat.withStranger) history.replaceState(null, '', ownLink(this.chat));
+    if (this.chat && screen === 'room' && screenChanged && !this.chat.withStranger) history.replaceState(null, '', ownLink(this.chat));
     // Focus follows the screen: the composer in a room or conversation, the nickname box on the
     // join screen, Cancel while waiting. Child elements render after this one, so wait for them.
     const target =

@@ -1,6 +1,6 @@
 import { HISTORY_DEFAULTS, HISTORY_MAX_COUNT, isPairRoom, normalizeRoom } from '@meshchat/protocol';
 import type { KeptSeat } from '../app';
-import { CALL_DEFAULTS, secretFromHash, type CallSettings } from '../room';
+import { secretFromHash } from '../room';
 
 /** Where the signaling server is: `?signal=` for trying another one, else the build's, else this page's origin. */
 export function signalingUrl(location: Location = window.location): string {
@@ -14,11 +14,6 @@ export function signalingUrl(location: Location = window.location): string {
 export function signalingOverride(location: Location = window.location): string | undefined {
   const fromQuery = new URLSearchParams(location.search).get('signal');
   return fromQuery && URL.canParse(fromQuery) ? fromQuery : undefined;
-}
-
-/** `?ice=relay` sends everything through TURN: it hides your address from peers, and tests the relay. */
-export function iceTransportPolicy(location: Location = window.location): RTCIceTransportPolicy {
-  return new URLSearchParams(location.search).get('ice') === 'relay' ? 'relay' : 'all';
 }
 
 /** The room named in the page's link, if any. */
@@ -44,7 +39,7 @@ export function roomLink(room: string, location: Location = window.location): st
 }
 
 /** A positive number from a setting, or `fallback`. */
-function positive(raw: string | null | undefined, fallback: number): number {
+export function positive(raw: string | null | undefined, fallback: number): number {
   const value = Number(raw);
   return raw && Number.isFinite(value) && value > 0 ? value : fallback;
 }
@@ -61,20 +56,5 @@ export function historyLimits(location: Location = window.location): { count: nu
   return {
     count: Math.min(HISTORY_MAX_COUNT, Math.floor(positive(query.get('history-messages') ?? env['VITE_HISTORY_MESSAGES'], HISTORY_DEFAULTS.count))),
     ms: positive(query.get('history-hours') ?? env['VITE_HISTORY_HOURS'], HISTORY_DEFAULTS.ms / 3600_000) * 3600_000,
-  };
-}
-
-/**
- * How calls are governed: the build's `VITE_CALL_UPLOAD_KBPS` (all the video one person sends, to
- * everyone together) and `VITE_CALL_CAMERAS` (cameras on at once), which `?upload=` and `?cameras=`
- * change for trying them out; `?governor=off` leaves every sender to the browser (for comparison).
- */
-export function callSettings(location: Location = window.location): CallSettings {
-  const query = new URLSearchParams(location.search);
-  const env = import.meta.env as Record<string, string | undefined>;
-  return {
-    uploadBps: positive(query.get('upload') ?? env['VITE_CALL_UPLOAD_KBPS'], CALL_DEFAULTS.uploadBps / 1000) * 1000,
-    maxVideoSenders: Math.floor(positive(query.get('cameras') ?? env['VITE_CALL_CAMERAS'], CALL_DEFAULTS.maxVideoSenders)),
-    governor: query.get('governor') !== 'off',
   };
 }

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { DEFAULT_ROOM, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH, normalizeNick, normalizeRoom } from '@meshchat/protocol';
 import { CreatePrivateEvent, JoinRequestEvent, KeepChoiceEvent, PairRequestEvent } from './events';
-import { errorText, keepWords } from './words';
+import { errorText, keepWords } from './first-words';
 import { currentLanguage } from './i18n';
 
 type Field = 'nick' | 'room';

@@ -6,7 +6,7 @@ import type { ChatController } from './chat-controller';
 import { historyLimits } from './config';
 import { CloseDrawerEvent, type ComparedEvent } from './events';
 import { InviteCopy, inviteLink } from './room-links';
-import { keepWords } from './words';
+import { keepWords } from './first-words';
 import './leave-room';
 import './people-list';
 import type { PeopleList } from './people-list';
