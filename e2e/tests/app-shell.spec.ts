@@ -10,6 +10,7 @@ import { SignalingProcess } from '@meshchat/testkit/signaling-process';
 import { expect, test } from '../helpers/fixtures';
 import { NO_FIREFOX, FirefoxUser } from '../helpers/firefox';
 import { newPage } from '../helpers/pages';
+import { fillJoin } from '@meshchat/testkit/user';
 
 const DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
@@ -41,6 +42,18 @@ test('the first screen loads only itself: the room\'s code and the server connec
   await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
   expect(sockets).toHaveLength(1);
   await context.close();
+});
+
+test('the room\'s code out of reach (no network, and the app not kept yet): Join says so, and works once the server is back', async ({ browser, server }) => {
+  const page = await newPage(browser, `${server.url}/?room=unreached`);
+  await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
+  const port = server.port;
+  await server.stop();
+  await fillJoin(page, 'ann');
+  await expect(page.getByRole('alert')).toHaveText(/Cannot reach the meshchat server/);
+  await server.start(port);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.getByRole('log', { name: 'Messages' })).toBeVisible();
 });
 
 test('installable: a manifest with icons, a favicon and robots.txt of its own, and nothing Chromium finds missing', async ({ browser, server }) => {

@@ -5,7 +5,7 @@ import { historyShared, roomFromLocation } from './config';
 import type { CreatePrivateEvent, JoinRequestEvent, KeepChoiceEvent, PairRequestEvent } from './events';
 import { createPrivate, joinFromForm } from './room-links';
 import { previousRoom } from './room-panes';
-import { lobbyErrorText } from './first-words';
+import { lobbyErrorText, unreachableText } from './first-words';
 import './join-screen';
 
 /** What the first screen is drawn from before the room's code has loaded, and how it gets it. */
@@ -20,6 +20,8 @@ export interface FirstScreen {
   keep: boolean | undefined;
   /** The room's code is on its way after a request: the form waits. */
   loading: boolean;
+  /** The room's code could not be loaded for the last request (no network, and not kept yet). */
+  failed: boolean;
   /** The chat session, loaded if it is not yet. */
   session(): Promise<ChatController>;
 }
@@ -34,14 +36,14 @@ export function joinView(first: FirstScreen) {
   const room = roomFromLocation();
   const secret = secretFromHash(location.hash);
   chat?.keeping.lookFor(room, secret);
-  const act = (request: (chat: ChatController) => unknown) => void first.session().then(request);
+  const act = (request: (chat: ChatController) => unknown) => void first.session().then(request, () => undefined);
   return html`${chat ? previousRoom(chat) : ''}<mc-join-screen
       .room=${room}
       .nick=${chat?.nick || (chat?.keeping.keptNick ?? first.keptNick)}
       .privateRoom=${secret !== undefined}
       .historyShared=${historyShared()}
-      .keep=${first.keep ?? chat?.keeping.wanted ?? first.kept}
-      .error=${chat?.lobby.error ? lobbyErrorText(chat.lobby.error) : ''}
+      .keep=${chat ? chat.keeping.wanted : (first.keep ?? first.kept)}
+      .error=${chat?.lobby.error ? lobbyErrorText(chat.lobby.error) : first.failed ? unreachableText() : ''}
       .errorField=${chat?.lobby.errorField}
       .suggestion=${chat?.lobby.suggestion}
       .busy=${first.loading || (chat?.lobby.busy ?? false)}

@@ -13,7 +13,7 @@ import type { FirstScreen } from './join-view';
  */
 export class SessionLoader {
   chat: ChatController | undefined;
-  readonly first: FirstScreen = { chat: undefined, keptNick: '', kept: false, keep: undefined, loading: false, session: () => this.load(true) };
+  readonly first: FirstScreen = { chat: undefined, keptNick: '', kept: false, keep: undefined, loading: false, failed: false, session: () => this.load(true) };
   #loading: Promise<ChatController> | undefined;
   readonly #host: ReactiveControllerHost & HTMLElement;
 
@@ -23,11 +23,11 @@ export class SessionLoader {
 
   /** The page is up: look at what the tab and this device hold, and watch for someone starting. */
   begin(): void {
-    for (const intent of ['input', 'pointerdown', 'keydown']) this.#host.addEventListener(intent, () => void this.load(), { once: true, capture: true });
+    for (const intent of ['input', 'pointerdown', 'keydown']) this.#host.addEventListener(intent, () => void this.load().catch(() => undefined), { once: true, capture: true });
     void firstLook(roomFromLocation(), secretFromHash(location.hash)).then(({ seat, kept }) => {
       this.first.kept = kept !== undefined;
       this.first.keptNick = kept?.nick ?? '';
-      if (seat || kept?.nick) void this.load();
+      if (seat || kept?.nick) void this.load().catch(() => undefined);
       this.#host.requestUpdate();
     });
   }
@@ -36,17 +36,31 @@ export class SessionLoader {
   load(asked = false): Promise<ChatController> {
     if (asked && !this.chat) {
       this.first.loading = true;
+      this.first.failed = false;
       this.#host.requestUpdate();
     }
-    this.#loading ??= import('./session').then(({ openSession }) => {
-      const chat = openSession(this.#host);
-      // The switch turned before the session was here is the choice made.
-      if (this.first.keep !== undefined) chat.keeping.wanted = this.first.keep;
-      this.chat = this.first.chat = chat;
-      this.first.loading = false;
-      this.#host.requestUpdate();
-      return chat;
-    });
+    this.#loading ??= import('./session').then(
+      ({ openSession }) => {
+        const chat = openSession(this.#host);
+        // The switch as the first screen showed it (turned, or on for a room kept here) is the choice made.
+        if (this.first.keep !== undefined || this.first.kept) chat.keeping.wanted = this.first.keep ?? this.first.kept;
+        this.first.keep = undefined;
+        this.chat = this.first.chat = chat;
+        this.first.loading = false;
+        this.#host.requestUpdate();
+        return chat;
+      },
+      (error: unknown) => {
+        // Offline before the app was kept for it: said on the form, and the next request tries again.
+        console.warn('meshchat: could not load the room\'s code', error);
+        this.#loading = undefined;
+        // Said only if someone asked (the form waits on it, perhaps on a load begun by a keystroke).
+        this.first.failed = this.first.loading;
+        this.first.loading = false;
+        this.#host.requestUpdate();
+        throw error;
+      },
+    );
     return this.#loading;
   }
 }
