@@ -39,7 +39,7 @@ export function joinView(first: FirstScreen) {
   const act = (request: (chat: ChatController) => unknown) => void first.session().then(request, () => undefined);
   return html`${chat ? previousRoom(chat) : ''}<mc-join-screen
       .room=${room}
-      .nick=${chat?.nick || (chat?.keeping.keptNick ?? first.keptNick)}
+      .nick=${chat?.nick || chat?.keeping.keptNick || first.keptNick}
       .privateRoom=${secret !== undefined}
       .historyShared=${historyShared()}
       .keep=${chat ? chat.keeping.wanted : (first.keep ?? first.kept)}
