@@ -85,8 +85,22 @@ export class PeerLink implements DirectLink {
       if (data.type === 'candidate' && data.candidate.candidate !== '') this.#localCandidates += 1;
       options.onSignal(data as SignalData);
     });
-    this.#peer.on('connect', () => this.#up());
-    this.#watchChannel();
+    this.#peer.on('connect', () => {
+      clearTimeout(this.#timer);
+      this.#peer.send(encodePeerMessage(HELLO));
+      this.#files = new FileChannel(this.#connection, {
+        heard: () => this.#heartbeat.heard(),
+        chunk: (id, data) => this.#options.onChunk(id, data),
+        dropped: () => this.#options.onDropped(),
+      });
+      this.#heartbeat.start();
+      this.#setState('connected');
+      void this.#reportRoute();
+      // ICE may move the link to a better pair once more checks succeed (from a relay to a direct
+      // path): the route shown follows it. Where the event is missing (Firefox), ICE coming back
+      // to "connected" after a change says so too.
+      this.#connection.sctp?.transport.iceTransport.addEventListener('selectedcandidatepairchange', () => void this.#reportRoute());
+    });
     this.#watchGathering();
     this.#watchConsent();
     this.#media.watchNegotiation();
@@ -99,41 +113,6 @@ export class PeerLink implements DirectLink {
 
   get state(): LinkState {
     return this.#state;
-  }
-
-  /**
-   * The link is up: its data channel is open. Said as soon as the channel opens, not when
-   * simple-peer says "connect" (which waits for a round of `getStats`, 100 ms more while it finds no
-   * selected pair); whichever comes first, once.
-   */
-  #up(): void {
-    if (this.#state !== 'connecting') return;
-    clearTimeout(this.#timer);
-    this.#peer.send(encodePeerMessage(HELLO));
-    this.#files = new FileChannel(this.#connection, {
-      heard: () => this.#heartbeat.heard(),
-      chunk: (id, data) => this.#options.onChunk(id, data),
-      dropped: () => this.#options.onDropped(),
-    });
-    this.#heartbeat.start();
-    this.#setState('connected');
-    void this.#reportRoute();
-    // ICE may move the link to a better pair once more checks succeed (from a relay to a direct
-    // path): the route shown follows it. Where the event is missing (Firefox), ICE coming back
-    // to "connected" after a change says so too.
-    this.#connection.sctp?.transport.iceTransport.addEventListener('selectedcandidatepairchange', () => void this.#reportRoute());
-  }
-
-  /** simple-peer's data channel: the one it made (the initiator's), or the one it was given. */
-  #watchChannel(): void {
-    const peer = this.#peer as unknown as { _channel?: RTCDataChannel };
-    const watch = (channel: RTCDataChannel | undefined) => {
-      if (channel?.readyState === 'open') this.#up();
-      else channel?.addEventListener('open', () => this.#up(), { once: true });
-    };
-    if (this.initiator) watch(peer._channel);
-    // simple-peer's own handler (set first) has taken the channel by the time this one runs.
-    else this.#connection.addEventListener('datachannel', ({ channel }) => channel === peer._channel && watch(channel));
   }
 
   get open(): boolean {
