@@ -116,6 +116,8 @@ export interface LinkHooks {
   onDropped(): void;
   /** A media track of theirs arrived. */
   onTrack?(track: MediaStreamTrack, stream: MediaStream): void;
+  /** The link is still trying, but every way it has tried got no answer: it will not open by itself. */
+  onStalled?(): void;
 }
 
 export type LinkFactory = (nick: string, initiator: boolean, hooks: LinkHooks) => DirectLink;

@@ -12,6 +12,7 @@ import { FileChannel, chunkBytes } from './file-channel';
 import { sdpFingerprint } from './fingerprint';
 import { LinkMedia } from './link-media';
 import { ownFrame } from './own-frames';
+import { watchStall } from './stall-watch';
 import type { InboundBudget } from './inbound-budget';
 import type { DirectLink, LinkFactory, LinkFailure, LinkHooks, LinkState, MediaKind, SendStats, VideoShape } from './link';
 
@@ -69,6 +70,8 @@ export class PeerLink implements DirectLink {
   });
   /** What this link sends and receives of a call. */
   readonly #media: LinkMedia;
+  /** Stops looking for a sign that the link's own way failed (it opened, or ended). */
+  readonly #stopWatching: () => void;
 
   constructor(options: PeerLinkOptions) {
     this.nick = options.nick;
@@ -87,6 +90,7 @@ export class PeerLink implements DirectLink {
     });
     this.#peer.on('connect', () => {
       clearTimeout(this.#timer);
+      this.#stopWatching();
       this.#peer.send(encodePeerMessage(HELLO));
       this.#files = new FileChannel(this.#connection, {
         heard: () => this.#heartbeat.heard(),
@@ -109,6 +113,7 @@ export class PeerLink implements DirectLink {
     this.#peer.on('error', (error: Error) => this.#fail({ why: 'error', detail: error.message }));
     this.#peer.on('close', () => this.#fail({ why: 'closed' }));
     this.#timer = setTimeout(() => this.#fail({ why: 'timeout' }), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    this.#stopWatching = watchStall(this.#connection, () => options.onStalled?.());
   }
 
   get state(): LinkState {
@@ -298,6 +303,7 @@ export class PeerLink implements DirectLink {
   /** The one way a link ends, on purpose or by a fault: no timer runs on, and the connection goes. */
   #end(state: 'closed' | 'failed'): void {
     clearTimeout(this.#timer);
+    this.#stopWatching();
     this.#probe.answered();
     clearTimeout(this.#silent);
     this.#heartbeat.stop();

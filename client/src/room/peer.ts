@@ -266,6 +266,7 @@ export class Peer {
       },
       onDropped: () => this.#room.report.dropped(),
       onRoute: (route, candidates) => this.update(candidates === undefined ? { route } : { route, candidates }),
+      onStalled: () => this.detour.want(),
       onState: (state, reason) => {
         // A link that ends after its person left has nobody left to tell.
         if (this.#disposed) return;
