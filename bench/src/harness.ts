@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-export type ServerKind = 'ours' | 'peerjs';
+export type ServerKind = 'ours' | 'peerjs' | 'socketio';
 
 export interface BenchOptions {
   /** Tiny sizes: exercises every code path in seconds, for the test suite. */

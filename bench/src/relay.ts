@@ -29,6 +29,8 @@ export interface RelayRatio {
   median: number;
   min: number;
   max: number;
+  /** socket.io alone (a bare relay with ours' options) / PeerJS: the floor while we stay on socket.io. */
+  floor: number;
 }
 
 export interface IdleMemory {
@@ -84,7 +86,7 @@ interface Pair {
 async function connectPairs(server: ServerProcess, count: number, block: number, deliver: (seq: number) => void): Promise<Pair[]> {
   return openMany(count, async (i) => {
     const local = sourceAddress(i * 2, block);
-    if (server.kind === 'ours') {
+    if (server.kind !== 'peerjs') {
       const [a, b] = await Promise.all([SocketIoWire.connect(server.url, local), SocketIoWire.connect(server.url, local)]);
       // Rooms are new for every run: the server holds a dropped member's nickname for its reconnect grace.
       await a.join('a', `relay-${block}-${i}`);
@@ -111,7 +113,7 @@ async function connectPairs(server: ServerProcess, count: number, block: number,
 }
 
 /** Send `rate` relays a second for `durationMs`, on schedule whatever the server does (open loop). */
-async function drive(server: ServerProcess, pairCount: number, rate: number, durationMs: number, block: number) {
+export async function drive(server: ServerProcess, pairCount: number, rate: number, durationMs: number, block: number) {
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
   const pairs = await connectPairs(server, pairCount, block, (seq) => {
@@ -191,7 +193,7 @@ export async function relayBench({ smoke }: BenchOptions, log: (line: string) =>
   const pairCount = smoke ? 5 : 200;
   const runs: RelayRun[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const order: ServerKind[] = round % 2 ? ['ours', 'peerjs'] : ['peerjs', 'ours'];
+    const order: ServerKind[] = round % 2 ? ['ours', 'socketio', 'peerjs'] : ['peerjs', 'socketio', 'ours'];
     for (const kind of order) {
       const server = await ServerProcess.start(kind);
       try {
@@ -207,15 +209,16 @@ export async function relayBench({ smoke }: BenchOptions, log: (line: string) =>
     }
   }
   const ratios = rates.map((rate) => {
-    const perRound = Array.from({ length: rounds }, (_, i) => {
-      const ours = runs.find((run) => run.round === i + 1 && run.rate === rate && run.server === 'ours');
-      const theirs = runs.find((run) => run.round === i + 1 && run.rate === rate && run.server === 'peerjs');
-      return ours && theirs ? ours.cpuMicrosPerRelay / theirs.cpuMicrosPerRelay : Number.NaN;
-    });
-    return { rate, ratios: perRound, median: median(perRound), min: Math.min(...perRound), max: Math.max(...perRound) };
+    const perRound = (server: ServerKind) =>
+      Array.from({ length: rounds }, (_, i) => {
+        const cpu = (kind: ServerKind) => runs.find((run) => run.round === i + 1 && run.rate === rate && run.server === kind)?.cpuMicrosPerRelay ?? Number.NaN;
+        return cpu(server) / cpu('peerjs');
+      });
+    const ratios = perRound('ours');
+    return { rate, ratios, median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), floor: median(perRound('socketio')) };
   });
   const steps = smoke ? [50] : [1_000, 10_000];
-  const idle = [...(await idleMemory('ours', steps, 60)), ...(await idleMemory('peerjs', steps, 70))];
+  const idle = [...(await idleMemory('ours', steps, 60)), ...(await idleMemory('socketio', steps, 80)), ...(await idleMemory('peerjs', steps, 70))];
   for (const entry of idle) {
     log(`idle ${entry.server.padEnd(6)} ${entry.connections} connections: ${(entry.heapBytesPerConnection / 1024).toFixed(2)} KB heap, ${(entry.rssBytesPerConnection / 1024).toFixed(2)} KB RSS per connection`);
   }

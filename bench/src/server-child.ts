@@ -4,7 +4,9 @@
 // (dir/<kind>-<pid>-<n>.cpuprofile): the bench kills its servers, so --cpu-prof would write nothing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { createServer } from 'node:http';
 import { PeerServer } from 'peer';
+import { Server } from 'socket.io';
 import { createSignalingServer } from '@meshchat/signaling';
 
 const kind = process.argv[2];
@@ -33,6 +35,32 @@ async function start(): Promise<string> {
       });
       void server;
     });
+  }
+  if (kind === 'socketio') {
+    // socket.io alone, with the options ours runs with: what any server on it pays per connection.
+    const http = createServer();
+    const io = new Server(http, { serveClient: false, transports: ['websocket'], pingInterval: 10_000, pingTimeout: 5_000 });
+    // Who is who, by room: enough to relay a signal to a nickname, and nothing checked.
+    const rooms = new Map<string, Map<string, string>>();
+    io.on('connection', (socket) => {
+      let joined: { nick: string; room: string } | undefined;
+      socket.on('join', ({ nick, room }: { nick: string; room: string }, ack: (result: unknown) => void) => {
+        joined = { nick, room };
+        const members = rooms.get(room) ?? new Map<string, string>();
+        rooms.set(room, members.set(nick, socket.id));
+        ack({ ok: true });
+      });
+      socket.on('signal', ({ to, data }: { to: string; data: unknown }) => {
+        const target = joined && rooms.get(joined.room)?.get(to);
+        if (target && joined) io.to(target).emit('signal', { from: joined.nick, data });
+      });
+      socket.on('disconnect', () => {
+        if (joined) rooms.get(joined.room)?.delete(joined.nick);
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const address = http.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   }
   throw new Error(`unknown server kind ${kind}`);
 }
