@@ -49,23 +49,31 @@ export interface Cell {
 }
 
 /**
- * Where the person `nick` stands in this page: their link's state and route (or who carries it),
- * and the last notice about a lost link.
+ * Where the person `nick` stands in a page: their link's state and route (or who carries it), and
+ * the last notice about a lost link. With `settled`, only once it has settled (else `false`).
  */
-export function standing(page: Page, nick: string) {
-  return page.evaluate((nick) => {
-    // No chat session until the room's code has loaded (Join asks for it).
-    const chat = (document.querySelector('mc-chat-app') as unknown as { chat?: { people: Map<string, { state: string; route?: string; via?: string }>; lines: { kind: string; text: string }[] } }).chat;
-    const view = chat?.people.get(nick);
-    const lost = chat?.lines.findLast((line) => line.kind === 'notice' && line.text.startsWith(`Lost the direct link to ${nick}`));
-    return { state: view?.state, route: view?.route, via: view?.via, lost: lost?.text };
-  }, nick);
+function standingIn({ nick, settled }: { nick: string; settled: boolean }) {
+  // No chat session until the room's code has loaded (Join asks for it).
+  const chat = (document.querySelector('mc-chat-app') as unknown as { chat?: { people: Map<string, { state: string; route?: string; via?: string }>; lines: { kind: string; text: string }[] } }).chat;
+  const view = chat?.people.get(nick);
+  const lost = chat?.lines.findLast((line) => line.kind === 'notice' && line.text.startsWith(`Lost the direct link to ${nick}`));
+  const seen = { state: view?.state, route: view?.route, via: view?.via, lost: lost?.text };
+  const done = seen.lost !== undefined || (seen.state === 'connected' && (seen.route !== undefined || seen.via !== undefined));
+  return !settled || done ? seen : false;
 }
 
-/** Connected with its route known, or failed with a reason: whichever comes first. */
-export async function settled(page: Page, nick: string): Promise<boolean> {
-  const seen = await standing(page, nick);
-  return seen.lost !== undefined || (seen.state === 'connected' && (seen.route !== undefined || seen.via !== undefined));
+export async function standing(page: Page, nick: string) {
+  const seen = await page.evaluate(standingIn, { nick, settled: false });
+  if (seen === false) throw new Error('unreachable: not asked to wait');
+  return seen;
+}
+
+/**
+ * Connected with its route known, or failed with a reason: whichever comes first. Looked at in the
+ * page every 10 ms, so the time measured is the link's, not the wait's.
+ */
+export async function settled(page: Page, nick: string, timeout: number): Promise<void> {
+  await page.waitForFunction(standingIn, { nick, settled: true }, { timeout, polling: 10 });
 }
 
 /** Open the room in `context` and join it as `nick`. */
@@ -89,13 +97,14 @@ export async function meet(url: string, room: string, a: BrowserContext, b: Brow
     if (third) pages.push(await enter(third, url, room, 'cy'));
     const pageA = await enter(a, url, room, 'ann');
     pages.push(pageA);
-    const joined = Date.now();
     const pageB = await b.newPage();
     pages.push(pageB);
     await pageB.goto(`${url}/?room=${room}`);
-    await fillJoin(pageB, 'bea');
+    await pageB.getByRole('textbox', { name: 'Nickname' }).fill('bea');
+    const joined = Date.now();
+    await pageB.getByRole('button', { name: 'Join', exact: true }).click();
     // Chromium gives up on ICE about 15 s after the answer; a pair must end one way or the other within 20 s.
-    await expect.poll(() => settled(pageB, 'ann'), { timeout: 20_000, intervals: [100] }).toBe(true);
+    await settled(pageB, 'ann', 20_000);
     const seen = await standing(pageB, 'ann');
     if (seen.lost !== undefined && seen.state !== 'connected') return { outcome: 'failed', ms: undefined, reason: seen.lost };
     await new User(pageB, 'bea').say('first words');
