@@ -4,7 +4,6 @@ import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { continuations, isRasterImage, privateWith, shownIn, visibleName, type ChatLine } from '../room';
 import type { MessageActionEvent, OpenPictureEvent } from './events';
-import './file-card';
 import { currentLanguage } from './i18n';
 import { messageLogStyles } from './message-log.styles';
 import { messagePartsStyles } from './message-parts.styles';
@@ -20,6 +19,10 @@ import { blocks, sheet, viewRule } from './log-view';
 
 /** How close to the bottom still counts as "following" the conversation, in pixels. */
 const STICKY_PX = 48;
+
+/** The file card's code, fetched once, when the first file shows. */
+let fileCard: Promise<unknown> | undefined;
+const loadFileCard = () => (fileCard ??= import('./file-card'));
 
 /**
  * The conversation. Follows new lines unless the reader has scrolled up; then offers a button
@@ -188,6 +191,8 @@ export class MessageLog extends LitElement {
     const run = continues ? 'more' : 'head';
     const known = line.known ? html` <span class="known">${provenanceText(line.known)}</span>` : nothing;
     if (line.kind === 'file') {
+      // The card's code loads with the room's first file; the element takes its transfers once defined.
+      void loadFileCard();
       return html`<div class="line" data-kind="file" data-run=${run} data-from=${from} data-to=${line.to ?? ''} data-private=${other ?? nothing} ?data-mine=${mine}>
         ${time} ${who}<span class="body"><mc-file-card .transfers=${line.transfers ?? []}></mc-file-card></span>
       </div>`;
