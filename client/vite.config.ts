@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 import { VitePWA } from 'vite-plugin-pwa';
 // A relative path, so Vite bundles it into the config (the package itself is TypeScript source).
 import { cspHeader } from '../shared/src/csp.ts';
@@ -68,9 +69,23 @@ const app = VitePWA({
     // The first version takes charge of the page that installed it (there is nothing older to
     // swap out); a later one only once the person chose Reload.
     clientsClaim: true,
-    navigateFallbackDenylist: [/^\/socket\.io/, /^\/ice/, /^\/health/, /^\/_headers/],
+    // Only the app's own routes open the app offline: any other path is the server's (its 404 page).
+    navigateFallbackAllowlist: [/^\/(index\.html)?(\?|$)/],
     runtimeCaching: [{ urlPattern: /\/assets\/compact-[\w-]+\.js$/, handler: 'CacheFirst', options: { cacheName: 'emoji-data', expiration: { maxEntries: 4 } } }],
   },
+});
+
+/**
+ * Every text file of the build also as `.br` and `.gz`, at the strongest settings (once, at build
+ * time): the Node server sends whichever the browser accepts; a static host picks them up or
+ * compresses itself. Files under 1 KB, and those compression does not shrink, stay as they are.
+ */
+const precompressed = compression({
+  include: /\.(html|css|js|mjs|json|svg|webmanifest|txt)$/,
+  exclude: /\.map$/,
+  threshold: 1024,
+  algorithms: [defineAlgorithm('gzip', { level: 9 }), defineAlgorithm('brotliCompress', {})],
+  logLevel: 'silent',
 });
 
 export default defineConfig(({ mode }) => {
@@ -79,7 +94,7 @@ export default defineConfig(({ mode }) => {
   if (signalingUrl && !URL.canParse(signalingUrl)) throw new Error(`VITE_SIGNALING_URL is not a URL: ${signalingUrl}`);
   return {
     build: { target: 'es2022', sourcemap: true },
-    plugins: [staticHostHeaders(signalingUrl), app],
+    plugins: [staticHostHeaders(signalingUrl), app, precompressed],
     resolve: { alias: SIMPLE_PEER_SHIMS },
     server: { proxy: { '/socket.io': { target: 'http://127.0.0.1:9090', ws: true }, '/ice': 'http://127.0.0.1:9090' } },
   };

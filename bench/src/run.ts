@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { browserBench, type BrowserResults } from './browser';
 import { keptBench, type KeptResults } from './kept';
 import { bundleBench, kb, type BundleResults } from './bundle';
+import { lighthouseBench, type LighthouseResults } from './lighthouse';
 import { stagesBench, type StageResults } from './stages';
 import { callBench, type CallResults } from './call';
 import { capacityBench, type CapacityResults } from './capacity';
@@ -65,6 +66,7 @@ const call: CallResults = await callBench(options, log);
 const nat: NatResults = await natBench(options, log);
 const bundle: BundleResults = bundleBench(log);
 const stages: StageResults = await stagesBench(bundle.files, log);
+const lighthouse: LighthouseResults = await lighthouseBench(options, log);
 
 const idleOf = (server: string, connections: number) =>
   relay.idle.find((entry) => entry.server === server && entry.connections === connections);
@@ -136,6 +138,24 @@ const rows: [string, string, string, string][] = [
   ['First-screen JS, English, gzipped (what the page loads before Join, left alone, with the service worker\'s registration at idle)', '≤ 30 KB', kb(stages.firstScreenGzip), stages.firstScreenGzip <= 30 * 1024 ? 'met' : 'short'],
   ['JS in a room without a call, English, gzipped (and in a call)', '≤ 55 KB', `${kb(stages.roomGzip)} (${kb(stages.callGzip)})`, stages.roomGzip <= 55 * 1024 ? 'met' : 'short'],
   ['All client JS for an English reader, gzipped, every part (what a page may ever load)', 'report', `${kb(bundle.englishJsGzip)} (every language: ${kb(bundle.jsGzip)}; all JS+CSS: ${kb(bundle.total.gzip)} gzip, ${kb(bundle.total.brotli)} brotli; emoji picker's data, on its first opening: ${kb(bundle.emojiDataGzip)}; service worker: ${kb(bundle.serviceWorkerGzip)})`, 'measured'],
+  ...lighthouse.medians.flatMap((run): [string, string, string, string][] => {
+    const first = run.firstScreen;
+    const judged = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+    const mobile = run.preset === 'mobile';
+    const scoresMet = (first.scores.performance ?? 0) >= (mobile ? 98 : 0) && judged.slice(1).every((id) => first.scores[id] === 100);
+    const roomMet = (['accessibility', 'best-practices', 'seo'] as const).every((id) => run.room.scores[id] === 100);
+    const short = run.short.length > 0 ? `; short: ${run.short.join(', ')}` : '';
+    return [
+      [
+        `Lighthouse ${lighthouse.version}, ${run.preset}, first screen: performance / accessibility / best practices / SEO (median of ${lighthouse.runs.filter((each) => each.preset === run.preset).length} by LCP)`,
+        mobile ? '≥ 98 / 100 / 100 / 100' : 'report / 100 / 100 / 100',
+        `${judged.map((id) => first.scores[id] ?? '–').join(' / ')} (FCP ${(first.fcpMs / 1000).toFixed(2)} s, TBT ${first.tbtMs.toFixed(0)} ms, ${kb(first.bytes)} transferred${short})`,
+        scoresMet ? 'met' : 'short',
+      ],
+      ...(mobile ? [['Lighthouse mobile, first screen: LCP (simulated slow 4G, mid-range phone)', '≤ 1.5 s', `${(first.lcpMs / 1000).toFixed(2)} s`, first.lcpMs <= 1500 ? 'met' : 'short'] as [string, string, string, string]] : []),
+      [`Lighthouse ${run.preset}, in the room (a snapshot after Join): accessibility / best practices / SEO; pressing Join: TBT, CLS`, '100 / 100 / 100', `${(['accessibility', 'best-practices', 'seo'] as const).map((id) => run.room.scores[id] ?? '–').join(' / ')}; Join: TBT ${run.join.tbtMs.toFixed(0)} ms, CLS ${run.join.cls.toFixed(2)}`, roomMet ? 'met' : 'short'],
+    ];
+  }),
 ];
 
 console.log(`\n| measure | target | measured | |\n|---|---|---|---|`);
@@ -157,7 +177,7 @@ console.log(`Two processes / one process on Redis: p50 ×${scaleOut.crossOverSam
 
 const date = new Date().toISOString();
 mkdirSync(RESULTS, { recursive: true });
-const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, history, kept, files, call, nat, bundle, stages };
+const report = { date, smoke, machine, versions, summary: rows.map(([measure, target, measured, verdict]) => ({ measure, target, measured, verdict })), relay, capacity, scaleOut, browser, history, kept, files, call, nat, bundle, stages, lighthouse };
 writeFileSync(`${RESULTS}${smoke ? 'smoke' : 'latest'}.json`, `${JSON.stringify(report, null, 2)}\n`);
 if (!smoke) {
   const cpu = (server: string, rate: number) => median(relay.runs.filter((run) => run.rate === rate && run.server === server).map((run) => run.cpuMicrosPerRelay));

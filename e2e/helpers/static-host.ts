@@ -65,7 +65,9 @@ export async function startStaticHost(root: string): Promise<{ origin: string; c
       } catch {
         const rewrite = config.redirects?.find((rule) => rule.status === 200 && matches(rule.from, urlPath));
         if (!rewrite) {
-          response.writeHead(404).end('not found');
+          // Netlify answers a path that is no file with the site's 404.html, status 404.
+          const page = await readFile(path.join(root, '404.html')).catch(() => Buffer.from('not found'));
+          response.writeHead(404, { 'Content-Type': TYPES['.html'] ?? 'text/html' }).end(page);
           return;
         }
         file = path.join(root, rewrite.to);

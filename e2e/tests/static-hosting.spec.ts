@@ -40,8 +40,11 @@ test('a static build on its own origin chats through the signaling server; other
   expect(response.headers()['permissions-policy']).toContain('camera=(self), microphone=(self)');
 
   await fillJoin(alicePage, 'alice');
-  // A deep link on the static host still lands on the app, as an invitation to its room.
-  const bobPage = await openWatched(browser, `${site.origin}/some/deep/link?room=static`);
+  // A path that is not the app is a real 404 on the static host too (its 404 page); the room's link is the app.
+  const missing = await fetch(`${site.origin}/some/deep/link?room=static`);
+  expect(missing.status).toBe(404);
+  expect(await missing.text()).toContain('Not found');
+  const bobPage = await openWatched(browser, `${site.origin}/?room=static`);
   await expect(bobPage.getByRole('heading', { name: 'Join static' })).toBeVisible();
   await fillJoin(bobPage, 'bob');
   const [alice, bob] = [new User(alicePage, 'alice'), new User(bobPage, 'bob')];

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import compression from 'compression';
 import express from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import helmet from 'helmet';
 import { SESSION_TOKEN_MAX_LENGTH, cspDirectives } from '@meshchat/protocol';
 import { iceConfig, turnUser, type IceOptions } from './ice';
@@ -91,12 +93,24 @@ export function isAllowedOrigin(request: IncomingMessage, allowed: ReadonlySet<s
   return hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`);
 }
 
-/** The page, its service worker and its manifest are asked for afresh each time: they name everything else, and a new version must be seen. */
-const REVALIDATED = new Set(['index.html', 'sw.js', 'manifest.webmanifest']);
-function revalidated(response: express.Response, file: string): void {
-  if (REVALIDATED.has(path.basename(file))) response.setHeader('Cache-Control', 'no-cache');
-}
+/**
+ * How long a browser may keep a file of the client: what Vite names by its content (`/assets/`)
+ * never changes under that name, so it is kept a year and never asked again; everything else (the
+ * page, the service worker, the manifest, icons) is asked afresh each time, and a new version is seen.
+ */
+const cacheFor = (dir: string) => (response: ServerResponse, file: string) => {
+  const hashed = path.relative(dir, file).startsWith(`assets${path.sep}`);
+  response.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+};
 
+/** The client's own routes: the page itself, at `/` (with `?room=` and the like) and by its name. */
+const APP_PATHS = new Set(['/', '/index.html']);
+
+/**
+ * The built client: each file as brotli or gzip when the build made one and the browser takes it
+ * (`Vary: Accept-Encoding`), what the build left uncompressed (the service worker's files) compressed
+ * as it goes out when it is over 1 KB, and a real 404 for any path that is not a file of the client.
+ */
 function serveClient(app: express.Express, dir: string | null): void {
   const index = dir === null ? undefined : path.join(dir, 'index.html');
   if (dir === null || index === undefined || !existsSync(index)) {
@@ -109,7 +123,13 @@ function serveClient(app: express.Express, dir: string | null): void {
   }
   // _headers is the static host's header file (Netlify); this server sends those headers itself.
   app.get('/_headers', (_request, response) => response.status(404).end());
-  app.use(express.static(dir, { index: 'index.html', setHeaders: revalidated }));
-  // Deep links and ?room= links land on the app.
-  app.get('/{*rest}', (_request, response) => response.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } }));
+  app.use(compression({ threshold: 1024 }));
+  app.use(expressStaticGzip(dir, { enableBrotli: true, orderPreference: ['br', 'gz'], index: 'index.html', serveStatic: { setHeaders: cacheFor(dir) } }));
+  const notFound = path.join(dir, '404.html');
+  app.use((request, response) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') response.status(404).end();
+    else if (APP_PATHS.has(request.path)) response.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
+    else if (existsSync(notFound)) response.status(404).sendFile(notFound, { headers: { 'Cache-Control': 'no-cache' } });
+    else response.status(404).type('text/plain').send('Not found\n');
+  });
 }

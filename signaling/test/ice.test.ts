@@ -67,18 +67,6 @@ describe('HTTP headers', () => {
   });
 });
 
-describe('serving the built client', () => {
-  it('serves the page and deep links, but not the static host header file', async () => {
-    const dist = mkdtempSync(path.join(tmpdir(), 'meshchat-dist-'));
-    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>meshchat</title>');
-    writeFileSync(path.join(dist, '_headers'), '/*\n  Content-Security-Policy: x\n');
-    const { url } = await startServer({ staticDir: dist });
-    assert.match(await (await fetch(`${url}/`)).text(), /<title>meshchat/);
-    assert.match(await (await fetch(`${url}/some/deep/link?room=x`)).text(), /<title>meshchat/);
-    assert.equal((await fetch(`${url}/_headers`)).status, 404);
-  });
-});
-
 describe('GET /ice limits', () => {
   it('answers a flood from one address with 429 RATE_LIMITED', async () => {
     const { url } = await startServer({ turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'secret' });
