@@ -156,3 +156,35 @@ test('Firefox: a new version deployed asks first ("A new version is ready"), and
     await rm(root, { recursive: true, force: true });
   }
 });
+
+/** Every script of the page over 1 KB, and whether it came compressed (fewer bytes on the wire than it holds). */
+const scriptsOnTheWire = () =>
+  (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+    .filter((entry) => entry.name.endsWith('.js') && entry.decodedBodySize > 1024)
+    .map((entry) => ({ name: entry.name.split('/').pop() ?? '', compressed: entry.encodedBodySize < entry.decodedBodySize }));
+
+test('served well, Chromium and Firefox: the page\'s code arrives compressed, and a wrong address says "Not found" with a 404', async ({ join, joinFirefox, server }) => {
+  test.skip(NO_FIREFOX !== '', NO_FIREFOX);
+  const alice = await join('alice', 'served');
+  const page = alice.page;
+  const chromiumScripts = await page.evaluate(scriptsOnTheWire);
+  expect(chromiumScripts.length).toBeGreaterThan(2);
+  expect(chromiumScripts.filter((script) => !script.compressed)).toEqual([]);
+  const bob = await joinFirefox('bob', 'served');
+  await bob.connectedTo('alice');
+  const firefoxScripts = await bob.page.evaluate(scriptsOnTheWire);
+  expect(firefoxScripts.length).toBeGreaterThan(2);
+  expect(firefoxScripts.filter((script) => !script.compressed)).toEqual([]);
+  const missing = await page.goto(`${server.url}/rooms/served`);
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await page.getByRole('link', { name: 'Open meshchat' }).click();
+  await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
+
+  // A tab of its own: the room's tab asks before it leaves.
+  const stray = await bob.page.browserContext().newPage();
+  const fromFirefox = await stray.goto(`${server.url}/rooms/served`);
+  expect(fromFirefox?.status()).toBe(404);
+  expect(await stray.evaluate(() => document.querySelector('h1')?.textContent)).toBe('Not found');
+  await stray.close();
+});
