@@ -23,6 +23,8 @@ export interface LighthouseRun {
   room: { scores: Partial<Record<Category, number>> };
   /** Audits that keep a score under 100, first screen and room. */
   short: string[];
+  /** What Lighthouse said went wrong in the first screen's run, if it could not judge it (no figures then). */
+  error?: string;
 }
 
 export interface LighthouseResults {
@@ -70,6 +72,7 @@ async function flowOnce(url: string, preset: Preset, room: string): Promise<Ligh
       },
       join: { tbtMs: numeric(join, 'total-blocking-time'), cls: numeric(join, 'cumulative-layout-shift') },
       room: { scores: scores(snap, JUDGED_IN_ROOM) },
+      ...(first.runtimeError ? { error: `${first.runtimeError.code}: ${first.runtimeError.message}` } : {}),
       short: [...new Set([...failing(first).map((id) => `first screen: ${id}`), ...failing(snap, JUDGED_IN_ROOM).map((id) => `room: ${id}`)])],
     };
   } finally {
@@ -89,16 +92,16 @@ export async function lighthouseBench({ smoke }: BenchOptions, log: (line: strin
         runs.push(run);
         const { scores: s, fcpMs, lcpMs, tbtMs, bytes } = run.firstScreen;
         log(
-          `lighthouse ${preset} ${round + 1}/${rounds}: first screen ${CATEGORIES.map((id) => s[id]).join('/')}, FCP ${fcpMs.toFixed(0)} ms, LCP ${lcpMs.toFixed(0)} ms, TBT ${tbtMs.toFixed(0)} ms, ${(bytes / 1024).toFixed(1)} KB; Join: TBT ${run.join.tbtMs.toFixed(0)} ms, CLS ${run.join.cls.toFixed(2)}; room ${JUDGED_IN_ROOM.map((id) => run.room.scores[id]).join('/')}${run.short.length ? `; short: ${run.short.join(', ')}` : ''}`,
+          `lighthouse ${preset} ${round + 1}/${rounds}: first screen ${CATEGORIES.map((id) => s[id]).join('/')}, FCP ${fcpMs.toFixed(0)} ms, LCP ${lcpMs.toFixed(0)} ms, TBT ${tbtMs.toFixed(0)} ms, ${(bytes / 1024).toFixed(1)} KB; Join: TBT ${run.join.tbtMs.toFixed(0)} ms, CLS ${run.join.cls.toFixed(2)}; room ${JUDGED_IN_ROOM.map((id) => run.room.scores[id]).join('/')}${run.short.length ? `; short: ${run.short.join(', ')}` : ''}${run.error ? `; not judged: ${run.error}` : ''}`,
         );
       }
     }
   } finally {
     await server.stop();
   }
-  // The run whose first-screen LCP is the median of its preset's.
+  // The run whose first-screen LCP is the median of its preset's, among those Lighthouse could judge.
   const medians = (['mobile', 'desktop'] as const).flatMap((preset) => {
-    const each = runs.filter((run) => run.preset === preset).sort((one, other) => one.firstScreen.lcpMs - other.firstScreen.lcpMs);
+    const each = runs.filter((run) => run.preset === preset && Number.isFinite(run.firstScreen.lcpMs)).sort((one, other) => one.firstScreen.lcpMs - other.firstScreen.lcpMs);
     const middle = each[Math.floor(each.length / 2)];
     return middle ? [middle] : [];
   });

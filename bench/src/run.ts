@@ -147,7 +147,7 @@ const rows: [string, string, string, string][] = [
     const short = run.short.length > 0 ? `; short: ${run.short.join(', ')}` : '';
     return [
       [
-        `Lighthouse ${lighthouse.version}, ${run.preset}, first screen: performance / accessibility / best practices / SEO (median of ${lighthouse.runs.filter((each) => each.preset === run.preset).length} by LCP)`,
+        `Lighthouse ${lighthouse.version}, ${run.preset}, first screen: performance / accessibility / best practices / SEO (the median run by LCP, of ${lighthouse.runs.filter((each) => each.preset === run.preset && !each.error).length} judged${lighthouse.runs.some((each) => each.preset === run.preset && each.error) ? `; ${lighthouse.runs.filter((each) => each.preset === run.preset && each.error).length} not, see the log` : ''})`,
         mobile ? '≥ 98 / 100 / 100 / 100' : 'report / 100 / 100 / 100',
         `${judged.map((id) => first.scores[id] ?? '–').join(' / ')} (FCP ${(first.fcpMs / 1000).toFixed(2)} s, TBT ${first.tbtMs.toFixed(0)} ms, ${kb(first.bytes)} transferred${short})`,
         scoresMet ? 'met' : 'short',
