@@ -92,3 +92,22 @@ describe('serving the built client', () => {
     assert.equal((await fetchRaw(`${url}/_headers`)).status, 404);
   });
 });
+
+describe('serving the built client, hostile requests', () => {
+  it('answers any Accept-Encoding with the file, decodable by what the reply says, and never a path outside the build', async () => {
+    const { dist, script } = builtClient();
+    const { url } = await startServer({ staticDir: dist });
+    const decode = (encoding: string | undefined, body: Buffer) =>
+      (encoding === 'br' ? brotliDecompressSync(body) : encoding === 'gzip' ? gunzipSync(body) : body).toString();
+    for (const accept of ['', 'br;q=abc', '*;q=0', 'gzip;q=0, br;q=0', 'x'.repeat(4_000), 'identity;q=0, *;q=0', ',,,;;;', 'BR, GZIP']) {
+      const reply = await fetchRaw(`${url}/assets/app-C0ffee12.js`, accept);
+      assert.equal(reply.status, 200, accept);
+      assert.equal(decode(reply.headers['content-encoding'], reply.body), script, accept);
+    }
+    for (const escape of ['/../../../etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/assets/app-C0ffee12.js.br/..%00']) {
+      const reply = await fetchRaw(`${url}${escape}`);
+      assert.ok(reply.status === 404 || reply.status === 400 || reply.status === 403, `${escape}: ${reply.status}`);
+      assert.doesNotMatch(reply.body.toString(), /root:/, escape);
+    }
+  });
+});
