@@ -103,9 +103,6 @@ const cacheFor = (dir: string) => (response: ServerResponse, file: string) => {
   response.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
 };
 
-/** The client's own routes: the page itself, at `/` (with `?room=` and the like) and by its name. */
-const APP_PATHS = new Set(['/', '/index.html']);
-
 /**
  * The built client: each file as brotli or gzip when the build made one and the browser takes it
  * (`Vary: Accept-Encoding`), what the build left uncompressed (the service worker's files) compressed
@@ -125,11 +122,11 @@ function serveClient(app: express.Express, dir: string | null): void {
   app.get('/_headers', (_request, response) => response.status(404).end());
   app.use(compression({ threshold: 1024 }));
   app.use(expressStaticGzip(dir, { enableBrotli: true, orderPreference: ['br', 'gz'], index: 'index.html', serveStatic: { setHeaders: cacheFor(dir) } }));
-  const notFound = path.join(dir, '404.html');
+  // The app is `/` (with `?room=…`) and `/index.html`, both files served above; anything else is a 404.
+  const notFound = existsSync(path.join(dir, '404.html')) ? path.join(dir, '404.html') : undefined;
   app.use((request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') response.status(404).end();
-    else if (APP_PATHS.has(request.path)) response.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
-    else if (existsSync(notFound)) response.status(404).sendFile(notFound, { headers: { 'Cache-Control': 'no-cache' } });
+    else if (notFound) response.status(404).sendFile(notFound, { headers: { 'Cache-Control': 'no-cache' } });
     else response.status(404).type('text/plain').send('Not found\n');
   });
 }
