@@ -46,20 +46,24 @@ test('a late joiner sees what was said, in order, each marked verified or relaye
   await expect(dave.log.locator('.earlier')).not.toContainText('welcome dave');
 
   // A reload: bob's tab kept what he saw, which comes back first, each line once, and none again from the others.
+  // He reloads the moment his last message is out: where his chain stands is kept as the page goes (it is written at most once a second).
+  await bob.say('one more, then a reload');
+  await heard(alice, 5);
   expect(await reloadPastQuestion(bob.page)).toBe(true);
-  await expect(bob.lines('public')).toHaveText([/good morning/, /morning alice/, /I have to go, bye/, /welcome dave/]);
+  await expect(bob.lines('public')).toHaveText([/good morning/, /morning alice/, /I have to go, bye/, /welcome dave/, /one more, then a reload/]);
   await expect(bob.log.getByRole('separator')).toHaveText('↑ Kept in this browser from before');
   await expect(earlier(bob)).toHaveCount(0);
   // His tab keeps its signing key across the reload: someone who joins later sees his words from
   // before and after it verified, as his. Carol's come from alice alone: dave never saw carol's key himself.
   await bob.say('back again');
-  await heard(alice, 5);
+  await heard(alice, 6);
   const erin = await join('erin');
   await expect(earlier(erin)).toHaveText([
     /good morning.*verified/,
     /bob.*morning alice.*verified/,
     /I have to go, bye.*relayed by alice(?! and)/,
     /welcome dave.*verified/,
+    /bob.*one more, then a reload.*verified/,
     /bob.*back again.*verified/,
   ]);
   // People says what the room keeps, where; a member can keep their own messages out of it.

@@ -1,4 +1,4 @@
-import { tabSetting } from '../net';
+import { keepTabSetting, tabSetting } from '../net';
 import type { ChainState } from '../room';
 
 export { keepTabSetting, tabSetting } from '../net';
@@ -22,4 +22,30 @@ export function keptChain(room: string): ChainState | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** How long a setting written often waits for the next value before it is kept. */
+const COALESCE_MS = 1_000;
+
+/**
+ * A writer for a tab setting that changes with every message (where a chain stands): Web Storage
+ * writes are synchronous, a few milliseconds each on a busy page, so the newest value is kept at
+ * most once a second, and at once when the page is hidden or left (before a reload reads it).
+ */
+export function coalescedTabSetting(key: string): (value: string) => void {
+  let pending: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending === undefined) return;
+    keepTabSetting(key, pending);
+    pending = undefined;
+  };
+  window.addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
+  return (value) => {
+    pending = value;
+    timer ??= setTimeout(flush, COALESCE_MS);
+  };
 }
