@@ -12,9 +12,9 @@ import type {
 export interface JoinedRoom {
   /** The room joined. */
   room: string;
-  /** Your nickname as the room knows it (trimmed, NFC). */
+  /** Your nickname as the room knows it (trimmed, NFC); in a private room, your opaque member id. */
   nick: string;
-  /** Members already in the room. The newcomer opens a link to each of them. */
+  /** Members already in the room (nicknames, or member ids in a private room). The newcomer opens a link to each of them. */
   peers: string[];
   /** The room's capacity, counting you. */
   capacity: number;

@@ -112,3 +112,33 @@ export const PAIR_ROOM_PREFIX = 'pair-';
 export function isPairRoom(room: string): boolean {
   return room.startsWith(PAIR_ROOM_PREFIX);
 }
+
+/** A private room as the server knows it: `p-` and 128 bits (base64url) derived from the room's secret. */
+const PRIVATE_ROOM = /^p-[A-Za-z0-9_-]{22}$/;
+/**
+ * A member of a private room as the server knows them: `~` and a keyed hash (HMAC-SHA256, base64url)
+ * of their nickname's confusable skeleton, under a key derived from the room's secret. No nickname
+ * holds `~`, so the two never meet.
+ */
+const MEMBER_ID = /^~[A-Za-z0-9_-]{43}$/;
+
+/** Whether `room` is a private room's id (whose members are seated by opaque ids, not nicknames). */
+export function isPrivateRoom(room: string): boolean {
+  return PRIVATE_ROOM.test(room);
+}
+
+/** Whether `name` is a private room member's opaque id rather than a nickname. */
+export function isMemberId(name: string): boolean {
+  return MEMBER_ID.test(name);
+}
+
+/**
+ * The name a member is seated under in `room`: an opaque member id in a private room, a nickname
+ * (normalised) in any room. `undefined` when it is neither, or an id outside a private room.
+ * (Private rooms still take nicknames while the web client registers by nickname: issue 45 moves
+ * it to ids, and then they take ids only.)
+ */
+export function seatName(raw: string, room: string): string | undefined {
+  if (isMemberId(raw)) return isPrivateRoom(room) ? raw : undefined;
+  return normalizeNick(raw);
+}

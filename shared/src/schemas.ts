@@ -31,7 +31,11 @@ const rawNick = text(0, NICK_MAX_LENGTH * 8);
 const rawRoom = text(0, ROOM_NAME_MAX_LENGTH * 2);
 const sessionToken = text(16, SESSION_TOKEN_MAX_LENGTH);
 
-export const joinRequestSchema = z.object({ nick: rawNick, room: z.optional(rawRoom) });
+/**
+ * A join. In a private room `nick` is the member's opaque id, and `alternatives` the ids of the names
+ * the client would take instead if that one is taken (the server suggests the first free one).
+ */
+export const joinRequestSchema = z.object({ nick: rawNick, room: z.optional(rawRoom), alternatives: z.optional(z.array(rawNick).check(z.maxLength(8))) });
 export const resumeRequestSchema = z.object({ session: sessionToken });
 export const pairRequestSchema = z.object({ nick: rawNick });
 export const noPayloadSchema = z.undefined();

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
-  NICK_MAX_LENGTH,
   PAIR_ROOM_PREFIX,
   fail,
+  isMemberId,
   normalizeNick,
   normalizeRoom,
+  seatName,
   type JoinedRoom,
   type Result,
 } from '@meshchat/protocol';
-import { seatKey } from './seat-key';
+import { memberKey, namesLike } from './seat-key';
 import { seatId, type SessionClaims, type SessionTokens } from './sessions';
 import { StoreUnavailableError, type ChatStore, type ClaimOutcome, type Departure, type Seat } from './store';
 
@@ -39,8 +40,6 @@ export interface RoomRegistryOptions {
 }
 
 
-/** How many numbered variants of a taken nickname are tried for a suggestion. */
-const SUGGESTIONS = 8;
 /** A seat as this process holds it for a connected socket: enough to re-issue its token. */
 interface LocalSeat {
   room: string;
@@ -110,24 +109,28 @@ export class RoomRegistry {
 
   /** Who `socketId` is, and the connected socket of `rawTo` in its room. */
   async route(socketId: string, rawTo: string): Promise<Result<{ from: string; socketId: string }>> {
-    const to = normalizeNick(rawTo);
-    const routed = await this.#store.route(socketId, to === undefined ? '' : seatKey(to));
+    const to = isMemberId(rawTo) ? rawTo : normalizeNick(rawTo);
+    const routed = await this.#store.route(socketId, to === undefined ? '' : memberKey(to));
     return routed.ok ? { ok: true, from: routed.from, socketId: routed.socketId } : fail(routed.code);
   }
 
-  /** Claim `rawNick` in `rawRoom` for a socket. Changes nothing unless it succeeds. */
-  async join(socketId: string, rawNick: string, rawRoom: string | undefined, capacity?: number): Promise<Result<JoinedRoom>> {
-    const nick = normalizeNick(rawNick);
-    if (nick === undefined) return fail('NICK_INVALID');
+  /**
+   * Claim `rawNick` in `rawRoom` for a socket. Changes nothing unless it succeeds. In a private room
+   * the name is an opaque id, and `alternatives` are the ids of the names the client would suggest
+   * in its place (the server cannot make them): the first one free is the suggestion.
+   */
+  async join(socketId: string, rawNick: string, rawRoom: string | undefined, options: { capacity?: number; alternatives?: readonly string[] } = {}): Promise<Result<JoinedRoom>> {
     const room = normalizeRoom(rawRoom);
+    const nick = seatName(rawNick, room ?? '');
+    if (nick === undefined) return fail('NICK_INVALID');
     if (room === undefined) return fail('ROOM_INVALID');
-    const claimed = await this.#claim(socketId, room, nick, capacity ?? this.#options.maxRoomSize, seatId());
+    const claimed = await this.#claim(socketId, room, nick, options.capacity ?? this.#options.maxRoomSize, seatId());
     if (!claimed.ok && claimed.code === 'NICK_TAKEN') {
-      const suggestion = await this.#freeNickLike(room, nick);
+      const suggestion = await this.#freeNickLike(room, nick, options.alternatives ?? []);
       return suggestion === undefined ? claimed : { ...claimed, suggestion };
     }
     if (!claimed.ok) return claimed;
-    if (this.#restarting()) this.#provisional.set(`${room}\n${seatKey(nick)}`, socketId);
+    if (this.#restarting()) this.#provisional.set(`${room}\n${memberKey(nick)}`, socketId);
     const { replaced: _replaced, ...joined } = claimed;
     return joined;
   }
@@ -147,13 +150,13 @@ export class RoomRegistry {
     if (resumed.ok) return { ...resumed, impostor: null, restored: false };
     if (resumed.code !== 'SESSION_INVALID' || !(await this.#restorable(claims))) return resumed;
     const room = normalizeRoom(claims.room);
-    const nick = normalizeNick(claims.nick);
+    const nick = room === undefined ? undefined : seatName(claims.nick, room);
     if (room === undefined || nick === undefined) return resumed;
-    const seat = `${room}\n${seatKey(nick)}`;
+    const seat = `${room}\n${memberKey(nick)}`;
     const impostor = this.#provisional.get(seat) ?? null;
     let claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize, claims.seat);
     if (!claimed.ok && claimed.code === 'NICK_TAKEN' && impostor !== null) {
-      await this.#store.kick(room, seatKey(nick));
+      await this.#store.kick(room, memberKey(nick));
       this.#provisional.delete(seat);
       this.#local.delete(impostor);
       claimed = await this.#claim(socketId, room, nick, this.#options.maxRoomSize, claims.seat);
@@ -170,20 +173,16 @@ export class RoomRegistry {
   async #restorable({ room, nick, issuedAt }: SessionClaims): Promise<boolean> {
     const { startedAt, sessionReissueMs, reconnectGraceMs } = this.#options;
     if (!this.#restarting() || issuedAt >= startedAt || issuedAt < startedAt - sessionReissueMs - reconnectGraceMs) return false;
-    const revoked = await this.#store.revokedAt(`${room}\n${seatKey(nick)}`);
+    const revoked = await this.#store.revokedAt(`${room}\n${memberKey(nick)}`);
     return revoked === undefined || revoked < issuedAt;
   }
 
-  /** A nickname like `nick` nobody in `room` holds: `nick2`, `nick3`, … (shortened to fit), if one of the first few is free. */
-  async #freeNickLike(room: string, nick: string): Promise<string | undefined> {
-    const points = [...nick];
-    const candidates: string[] = [];
-    for (let n = 2; n <= SUGGESTIONS + 1; n++) {
-      const candidate = normalizeNick(points.slice(0, NICK_MAX_LENGTH - String(n).length).join('') + n);
-      if (candidate !== undefined) candidates.push(candidate);
-    }
+  /** A name like `nick` nobody in `room` holds (see `namesLike`), if one of the first few is free. */
+  async #freeNickLike(room: string, nick: string, alternatives: readonly string[]): Promise<string | undefined> {
+    const candidates = namesLike(nick, alternatives);
+    if (candidates.length === 0) return undefined;
     // Without the store there is no knowing what is free: the refusal goes without a suggestion.
-    const taken = await this.#store.taken(room, candidates.map(seatKey)).catch(() => candidates.map(() => true));
+    const taken = await this.#store.taken(room, candidates.map(memberKey)).catch(() => candidates.map(() => true));
     return candidates.find((_, i) => !taken[i]);
   }
 
@@ -195,7 +194,7 @@ export class RoomRegistry {
   }
 
   async #claim(socketId: string, room: string, nick: string, capacity: number, seat: string): Promise<Result<JoinedRoom & { replaced: string | null }>> {
-    const outcome = await this.#store.claim({ socketId, room, nick, key: seatKey(nick), session: seat, capacity, maxRooms: this.#options.maxRooms });
+    const outcome = await this.#store.claim({ socketId, room, nick, key: memberKey(nick), session: seat, capacity, maxRooms: this.#options.maxRooms });
     return this.#settle(socketId, outcome);
   }
 
@@ -208,9 +207,9 @@ export class RoomRegistry {
   /** An admin removes `rawNick` from `rawRoom`, online or not; its tokens go with it. */
   async kick(rawRoom: string, rawNick: string): Promise<Departure | undefined> {
     const room = normalizeRoom(rawRoom);
-    const nick = normalizeNick(rawNick);
+    const nick = room === undefined ? undefined : seatName(rawNick, room);
     if (room === undefined || nick === undefined) return undefined;
-    const departure = await this.#revoke(await this.#store.kick(room, seatKey(nick)));
+    const departure = await this.#revoke(await this.#store.kick(room, memberKey(nick)));
     if (departure?.socketId) this.#local.delete(departure.socketId);
     return departure;
   }
@@ -222,7 +221,7 @@ export class RoomRegistry {
   async #revoke(departure: Departure | undefined): Promise<Departure | undefined> {
     if (!departure) return undefined;
     const { sessionReissueMs, reconnectGraceMs, log } = this.#options;
-    await this.#store.revoke(`${departure.room}\n${seatKey(departure.nick)}`, Date.now(), sessionReissueMs + 2 * reconnectGraceMs).catch((error: unknown) => {
+    await this.#store.revoke(`${departure.room}\n${memberKey(departure.nick)}`, Date.now(), sessionReissueMs + 2 * reconnectGraceMs).catch((error: unknown) => {
       log.warn({ event: 'revoke-failed', room: departure.room, err: String(error) }, 'could not record a seat as left; its tokens stay valid until they age out');
     });
     return departure;
@@ -292,7 +291,7 @@ export class RoomRegistry {
     const timer = setTimeout(() => {
       this.#held.delete(socketId);
       this.#background(async () => {
-        const departure = await this.#store.expire(seat.room, seatKey(seat.nick), holdId);
+        const departure = await this.#store.expire(seat.room, memberKey(seat.nick), holdId);
         this.#depart([departure && { ...departure, reason }]);
       });
     }, ms);

@@ -21,7 +21,7 @@ export function pairingHandlers(hub: Hub): Handlers {
     const room = pairRoomName();
     const seated: { socketId: string; paired: JoinedRoom }[] = [];
     for (const { socketId, nick } of strangers) {
-      const joined = await rooms.join(socketId, nick, room, PAIR_ROOM_SIZE);
+      const joined = await rooms.join(socketId, nick, room, { capacity: PAIR_ROOM_SIZE });
       if (!joined.ok) continue;
       const { ok: _ok, ...paired } = joined;
       seated.push({ socketId, paired });

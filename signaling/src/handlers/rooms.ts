@@ -7,11 +7,11 @@ export function roomHandlers(hub: Hub): Handlers {
   return [
     [
       'join',
-      handler(joinRequestSchema, async (socket, { nick, room }) => {
+      handler(joinRequestSchema, async (socket, { nick, room, alternatives }) => {
         if (await store.isQueued(socket.id)) return fail('ALREADY_QUEUED');
         // Rooms for two strangers are made by pairing only: nobody walks into one by its name.
         if (room !== undefined && isPairRoom(room.trim())) return fail('ROOM_INVALID');
-        const joined = await rooms.join(socket.id, nick, room);
+        const joined = await rooms.join(socket.id, nick, room, alternatives ? { alternatives } : {});
         if (joined.ok) {
           hub.seat(socket.id, joined);
           hub.holdIfGone(socket);
