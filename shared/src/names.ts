@@ -1,5 +1,8 @@
 import { DEFAULT_ROOM, NICK_MAX_COMBINING_MARKS, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH } from './limits';
 
+/** How many names are offered in place of a taken one. */
+const SUGGESTIONS = 8;
+
 const NICK_CHARS = /^[\p{L}\p{M}\p{N} _-]+$/u;
 const NICK_NEEDS = /[\p{L}\p{N}]/u;
 const ROOM_CHARS = /^[A-Za-z0-9_-]+$/;
@@ -95,6 +98,17 @@ export function normalizeNick(raw: string): string | undefined {
  */
 export function nickKey(nick: string): string {
   return nick.normalize('NFKC').toLowerCase();
+}
+
+/** Names to offer in place of a taken `nick`, best first: `nick2`, `nick3`, … (shortened to fit the length rule). */
+export function numberedNicks(nick: string): string[] {
+  const points = [...nick];
+  const names: string[] = [];
+  for (let n = 2; n <= SUGGESTIONS + 1; n++) {
+    const name = normalizeNick(points.slice(0, NICK_MAX_LENGTH - String(n).length).join('') + n);
+    if (name !== undefined) names.push(name);
+  }
+  return names;
 }
 
 /** A room name as given, or the default room when blank. Returns `undefined` when invalid. */

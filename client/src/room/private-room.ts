@@ -46,6 +46,24 @@ export async function keptKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', bits, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
+/** The key a private room's members hash their nicknames under, into the ids the server seats them by. */
+export async function memberIdKey(secret: string): Promise<CryptoKey> {
+  const bits = await hkdf(secret, 'member id', 256);
+  return crypto.subtle.importKey('raw', bits, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+/**
+ * How `nick` is known to the server in a private room: `~` and the keyed hash (HMAC-SHA256) of its
+ * confusable skeleton, so "ANA", "ana" and look-alikes have one id and still clash, while the server,
+ * without the room's secret, cannot tell which name an id stands for. The skeleton's tables load
+ * with the first id made.
+ */
+export async function memberId(key: CryptoKey, nick: string): Promise<string> {
+  const { nickSkeleton } = await import('@meshchat/protocol/skeleton');
+  const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`meshchat member id v1\n${nickSkeleton(nick)}`));
+  return `~${base64url(new Uint8Array(mac))}`;
+}
+
 /**
  * The proof a peer sends over a new link: HMAC over the sender's and the receiver's DTLS
  * fingerprints, in that order. A man in the middle terminates DTLS with certificates of its own,
