@@ -1,7 +1,7 @@
 import { isPairRoom, type JoinedRoom, type Result, type SignalData } from '@meshchat/protocol';
 import type { LinkFactory } from '../net';
 import { Room, type Arrival, type CallSettings, type Log, type Notice, type SigningKeys } from '../room';
-import { CHAIN_KEY, coalescedTabSetting, keptChain } from './tab-storage';
+import { CHAIN_KEY, keepTabSettingSoon, keptChain } from './tab-storage';
 
 /** What a room is opened with, beyond the seat the server gave us. */
 export interface RoomSetup {
@@ -27,7 +27,6 @@ export interface RoomSetup {
 /** The room the server seated us in, with its history kept as this tab keeps it. */
 export function openRoom(joined: JoinedRoom, setup: RoomSetup): Room {
   const { session } = setup;
-  const keepChain = coalescedTabSetting(CHAIN_KEY(joined.room));
   return new Room({
     me: joined.nick,
     proofKey: setup.proofKey,
@@ -50,7 +49,7 @@ export function openRoom(joined: JoinedRoom, setup: RoomSetup): Room {
       shareMine: setup.shareMine,
       chain: keptChain(joined.room),
       // Not kept where storage is refused: after a reload the chain starts again, under the same key.
-      saveChain: (state) => keepChain(JSON.stringify(state)),
+      saveChain: (state) => keepTabSettingSoon(CHAIN_KEY(joined.room), JSON.stringify(state)),
     },
   });
 }

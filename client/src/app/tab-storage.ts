@@ -26,26 +26,30 @@ export function keptChain(room: string): ChainState | undefined {
 
 /** How long a setting written often waits for the next value before it is kept. */
 const COALESCE_MS = 1_000;
+/** Settings waiting to be kept, newest value by key. */
+const pending = new Map<string, string>();
+let timer: ReturnType<typeof setTimeout> | undefined;
+let listening = false;
+
+function keepPending(): void {
+  clearTimeout(timer);
+  timer = undefined;
+  for (const [key, value] of pending) keepTabSetting(key, value);
+  pending.clear();
+}
 
 /**
- * A writer for a tab setting that changes with every message (where a chain stands): Web Storage
- * writes are synchronous, a few milliseconds each on a busy page, so the newest value is kept at
- * most once a second, and at once when the page is hidden or left (before a reload reads it).
+ * Keep a tab setting that changes with every message (where a chain stands): Web Storage writes
+ * are synchronous, a few milliseconds each on a busy page, so the newest value is kept at most
+ * once a second, and at once when the page is hidden or left (before a reload reads it).
  */
-export function coalescedTabSetting(key: string): (value: string) => void {
-  let pending: string | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (pending === undefined) return;
-    keepTabSetting(key, pending);
-    pending = undefined;
-  };
-  window.addEventListener('pagehide', flush);
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
-  return (value) => {
-    pending = value;
-    timer ??= setTimeout(flush, COALESCE_MS);
-  };
+export function keepTabSettingSoon(key: string, value: string): void {
+  pending.set(key, value);
+  // Outside a page (the app layer's tests) there is no page to go: the timer alone writes.
+  if (!listening && typeof window !== 'undefined') {
+    listening = true;
+    window.addEventListener('pagehide', keepPending);
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && keepPending());
+  }
+  timer ??= setTimeout(keepPending, COALESCE_MS);
 }
