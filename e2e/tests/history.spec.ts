@@ -179,6 +179,8 @@ test('a private room gives its history only to members who proved the secret; a 
   const { page: alicePage, traffic } = await recordedPage(browser, server.url);
   await alicePage.getByRole('textbox', { name: 'Nickname' }).fill('alice');
   await alicePage.getByRole('button', { name: 'Create private room' }).click();
+  // The page puts the secret in its address once the room is made: the link is read after that.
+  await expect(alicePage).toHaveURL(/#[A-Za-z0-9_-]{22,64}$/);
   const link = alicePage.url();
   const alice = new User(alicePage, 'alice');
   await expect(alice.log).toBeVisible();
