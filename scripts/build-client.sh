@@ -8,7 +8,7 @@ stamp=node_modules/.cache/meshchat/client-build
 settings=$(env | grep '^VITE_' | sort || true)
 if [ -f client/dist/index.html ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$settings" ] &&
   [ -z "$(find client/src client/index.html client/xliff client/vite.config.ts client/lit-localize.json client/package.json shared/src package-lock.json -newer "$stamp" 2>/dev/null | head -n 1)" ]; then
-  echo "start: the web client in client/dist is up to date"
+  echo "build-client: the web client in client/dist is up to date"
 else
   npm run build
   mkdir -p "$(dirname "$stamp")"

@@ -170,3 +170,6 @@ export const RATE_LIMITS: RateLimits = {
   /** everything else: leave, pair-cancel, admin, unknown events. */
   other: { points: 60, seconds: 10, perIp: 4 },
 };
+
+/** How many names are offered in place of a taken one: numbered nicknames, or a private room member's alternative ids. */
+export const NAME_SUGGESTIONS = 8;

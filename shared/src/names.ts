@@ -1,7 +1,4 @@
-import { DEFAULT_ROOM, NICK_MAX_COMBINING_MARKS, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH } from './limits';
-
-/** How many names are offered in place of a taken one. */
-const SUGGESTIONS = 8;
+import { DEFAULT_ROOM, NAME_SUGGESTIONS, NICK_MAX_COMBINING_MARKS, NICK_MAX_LENGTH, ROOM_NAME_MAX_LENGTH } from './limits';
 
 const NICK_CHARS = /^[\p{L}\p{M}\p{N} _-]+$/u;
 const NICK_NEEDS = /[\p{L}\p{N}]/u;
@@ -104,7 +101,7 @@ export function nickKey(nick: string): string {
 export function numberedNicks(nick: string): string[] {
   const points = [...nick];
   const names: string[] = [];
-  for (let n = 2; n <= SUGGESTIONS + 1; n++) {
+  for (let n = 2; n <= NAME_SUGGESTIONS + 1; n++) {
     const name = normalizeNick(points.slice(0, NICK_MAX_LENGTH - String(n).length).join('') + n);
     if (name !== undefined) names.push(name);
   }

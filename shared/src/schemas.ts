@@ -13,6 +13,7 @@ import {
   MAX_ROOM_SIZE_LIMIT,
   MAX_SDP_LENGTH,
   MESSAGE_TEXT_MAX_LENGTH,
+  NAME_SUGGESTIONS,
   NICK_MAX_LENGTH,
   PROTOCOL_VERSION,
   ROOM_NAME_MAX_LENGTH,
@@ -35,7 +36,7 @@ const sessionToken = text(16, SESSION_TOKEN_MAX_LENGTH);
  * A join. In a private room `nick` is the member's opaque id, and `alternatives` the ids of the names
  * the client would take instead if that one is taken (the server suggests the first free one).
  */
-export const joinRequestSchema = z.object({ nick: rawNick, room: z.optional(rawRoom), alternatives: z.optional(z.array(rawNick).check(z.maxLength(8))) });
+export const joinRequestSchema = z.object({ nick: rawNick, room: z.optional(rawRoom), alternatives: z.optional(z.array(rawNick).check(z.maxLength(NAME_SUGGESTIONS))) });
 export const resumeRequestSchema = z.object({ session: sessionToken });
 export const pairRequestSchema = z.object({ nick: rawNick });
 export const noPayloadSchema = z.undefined();

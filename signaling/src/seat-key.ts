@@ -1,4 +1,4 @@
-import { isMemberId, numberedNicks } from '@meshchat/protocol';
+import { NAME_SUGGESTIONS, isMemberId, numberedNicks } from '@meshchat/protocol';
 import { nickSkeleton } from '@meshchat/protocol/skeleton';
 
 /** The key a nickname's seat is unique on within a room: its confusable skeleton (see `nickSkeleton`). */
@@ -9,14 +9,11 @@ export function memberKey(name: string): string {
   return isMemberId(name) ? name : seatKey(name);
 }
 
-/** How many of a private room member's alternatives are tried for a suggestion, as many as nicknames are (`numberedNicks`). */
-const SUGGESTIONS = 8;
-
 /**
  * Names to suggest in place of a taken `nick`, best first: `nick2`, `nick3`, …. A private room
  * member's id says nothing the server could vary: the client sends the ids of the names it would
  * suggest (`alternatives`, made the same way), and those are tried.
  */
 export function namesLike(nick: string, alternatives: readonly string[]): string[] {
-  return isMemberId(nick) ? alternatives.filter(isMemberId).slice(0, SUGGESTIONS) : numberedNicks(nick);
+  return isMemberId(nick) ? alternatives.filter(isMemberId).slice(0, NAME_SUGGESTIONS) : numberedNicks(nick);
 }
