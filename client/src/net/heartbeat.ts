@@ -11,8 +11,9 @@ const BEAT_MS = 1_000;
 /**
  * Tells a link that stopped carrying from one that is merely idle, for any kind of link: once a
  * second it looks at when the link last brought anything, pings when it has been quiet, and calls
- * it silent when even the ping brought nothing back. A check that runs late (the page was busy, and
- * what arrived meanwhile may still wait in its queue) judges nothing.
+ * it silent when even the ping brought nothing back. Quiet is counted in time the page was running:
+ * a check that runs late (the page was busy, and what arrived meanwhile may still wait in its
+ * queue) judges nothing, and the time it was held up does not count.
  */
 export class Heartbeat {
   #heard = 0;
@@ -43,9 +44,12 @@ export class Heartbeat {
   }
 
   #listen(now = performance.now()): void {
-    const late = now - this.#beat > BEAT_MS * 1.5;
+    // Time this page was not running (its beat came late) is not time the peer was silent: what
+    // they sent meanwhile may still wait in the queue, or their page was held up by the same stall.
+    const lag = now - this.#beat - BEAT_MS;
     this.#beat = now;
-    if (late) return;
+    if (lag > 0) this.#heard = Math.min(now, this.#heard + lag);
+    if (lag > BEAT_MS * 0.5) return;
     const quiet = now - this.#heard;
     if (quiet >= this.#times.silentMs) this.#link.silent();
     else if (quiet >= this.#times.quietMs) this.#link.ping();

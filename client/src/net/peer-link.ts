@@ -7,7 +7,7 @@ import {
   type SignalData,
 } from '@meshchat/protocol';
 import { routeOf, sendStatsOf } from './connection-stats';
-import { Heartbeat, Probe, type HeartbeatTimes } from './heartbeat';
+import { LinkWatch } from './link-watch';
 import { FileChannel, chunkBytes } from './file-channel';
 import { sdpFingerprint } from './fingerprint';
 import { LinkMedia } from './link-media';
@@ -29,19 +29,6 @@ export interface PeerLinkOptions extends LinkHooks {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
-/** An open link whose peer does not answer a ping within this time is taken for dead. */
-const PROBE_TIMEOUT_MS = 3_000;
-/**
- * An open link whose ICE turned "disconnected" (its consent checks went unanswered: a network went
- * away, or changed under it) and is not back within this time is failed, so it is re-made at once
- * instead of lingering as "connected" until ICE gives up on it half a minute later.
- */
-const DISCONNECTED_GRACE_MS = 2_000;
-/**
- * Chromium takes 6 s or more to call a link whose network changed "disconnected". So an open link
- * that has brought nothing for 2 s asks, and one that has brought nothing for 4.5 s is failed and re-made.
- */
-const HEARTBEAT: HeartbeatTimes = { quietMs: 2_000, silentMs: 4_500 };
 /**
  * One WebRTC data-channel link to one remote peer: owns its simple-peer instance, its state and
  * its teardown. With `link-media.ts` (what it carries of a call), the only file that touches simple-peer.
@@ -58,15 +45,11 @@ export class PeerLink implements DirectLink {
   #turnError: LinkFailure | undefined;
   #files: FileChannel | undefined;
   readonly #budget: InboundBudget;
-  readonly #probe = new Probe(PROBE_TIMEOUT_MS, {
+  readonly #watch = new LinkWatch({
     open: () => this.open,
     ping: () => this.send({ type: 'ping' }),
-    unanswered: () => this.#fail({ why: 'timeout' }),
-  });
-  #silent: ReturnType<typeof setTimeout> | undefined;
-  readonly #heartbeat = new Heartbeat(HEARTBEAT, {
-    ping: () => this.open && this.send({ type: 'ping' }),
-    silent: () => this.open && this.#fail({ why: 'silent' }),
+    fail: (reason) => this.#fail(reason),
+    stats: () => this.#connection.getStats(),
   });
   /** What this link sends and receives of a call. */
   readonly #media: LinkMedia;
@@ -93,11 +76,11 @@ export class PeerLink implements DirectLink {
       this.#stopWatching();
       this.#peer.send(encodePeerMessage(HELLO));
       this.#files = new FileChannel(this.#connection, {
-        heard: () => this.#heartbeat.heard(),
+        heard: () => this.#watch.heard(),
         chunk: (id, data) => this.#options.onChunk(id, data),
         dropped: () => this.#options.onDropped(),
       });
-      this.#heartbeat.start();
+      this.#watch.start();
       this.#setState('connected');
       void this.#reportRoute();
       // ICE may move the link to a better pair once more checks succeed (from a relay to a direct
@@ -188,7 +171,7 @@ export class PeerLink implements DirectLink {
 
   /** Ask the peer whether this link still reaches it; without a pong in time, the link fails. */
   probe(): void {
-    this.#probe.ask();
+    this.#watch.probe();
   }
 
   buffered(): number {
@@ -245,11 +228,9 @@ export class PeerLink implements DirectLink {
     const connection = this.#connection;
     connection.addEventListener('iceconnectionstatechange', () => {
       const state = connection.iceConnectionState;
-      if (state === 'disconnected' && this.open) {
-        this.#silent ??= setTimeout(() => this.#fail({ why: 'silent' }), DISCONNECTED_GRACE_MS);
-      } else if (state === 'connected' || state === 'completed') {
-        clearTimeout(this.#silent);
-        this.#silent = undefined;
+      if (state === 'disconnected') this.#watch.iceDisconnected(true);
+      else if (state === 'connected' || state === 'completed') {
+        this.#watch.iceDisconnected(false);
         if (this.open) void this.#reportRoute();
       }
     });
@@ -267,7 +248,7 @@ export class PeerLink implements DirectLink {
   #receive(raw: Uint8Array | string): void {
     // Frames can arrive before simple-peer says "connect" (it waits for stats first): they count.
     if (this.#state === 'failed' || this.#state === 'closed') return;
-    this.#heartbeat.heard();
+    this.#watch.heard();
     if (!this.#budget.take('frame', performance.now())) {
       this.#fail({ why: 'flood' });
       return;
@@ -291,7 +272,7 @@ export class PeerLink implements DirectLink {
   readonly #own = {
     send: (message: PeerMessage) => this.send(message),
     fail: (reason: LinkFailure) => this.#fail(reason),
-    ponged: () => this.#probe.answered(),
+    ponged: () => this.#watch.ponged(),
   };
 
   #fail(reason: LinkFailure): void {
@@ -304,9 +285,7 @@ export class PeerLink implements DirectLink {
   #end(state: 'closed' | 'failed'): void {
     clearTimeout(this.#timer);
     this.#stopWatching();
-    this.#probe.answered();
-    clearTimeout(this.#silent);
-    this.#heartbeat.stop();
+    this.#watch.stop();
     this.#state = state;
     this.#peer.destroy();
   }
