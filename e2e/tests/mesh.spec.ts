@@ -47,3 +47,23 @@ test('a lost link comes back by itself; the peer is removed when the server lets
   await expect(alice.lines('public').filter({ hasText: 'are you still there?' }).locator('.receipt')).toHaveAttribute('data-receipt', 'partial');
   await expect(alice.people.locator('li[data-nick="bob"]')).toHaveCount(0);
 });
+
+test('a page busy for 6 s, in Chromium or Firefox, keeps its links: nobody is told a link was lost', async ({ join, joinFirefox }) => {
+  const alice = await join('alice', 'busy');
+  const bob = await join('bob', 'busy');
+  const carol = await joinFirefox('carol', 'busy');
+  await alice.connectedTo('bob', 'carol');
+  await carol.connectedTo('alice', 'bob');
+  // Bob's page, then carol's, runs one task for 6 s (a phone decoding a call, a heavy tab): no ping is answered meanwhile.
+  const busy = () => {
+    const until = performance.now() + 6_000;
+    while (performance.now() < until);
+  };
+  await bob.page.evaluate(busy);
+  await carol.page.evaluate(busy);
+  await alice.say('still here?');
+  await expect(bob.lines('public').filter({ hasText: 'still here?' })).toHaveCount(1);
+  await carol.shows('public', 'still here?', 'alice');
+  for (const user of [alice, bob]) await expect(user.lines('notice').filter({ hasText: 'Lost the direct link' })).toHaveCount(0);
+  expect((await carol.lines('notice')).join(' ')).not.toContain('Lost the direct link');
+});
