@@ -186,8 +186,11 @@ export class MessageLog extends LitElement {
     const other = privateWith(line, this.me);
     const receipt = line.receipt ? receiptMark(line.receipt, line.kind === 'public') : nothing;
     // A private line names the other person: who it came from, or who you sent it to.
-    const tag = other === undefined ? nothing : html`<span class="tag">${mine ? msg('private to') : msg('private from')}</span> `;
-    const who = html`<span class="who">${tag}<span class="from">${other ?? from}</span><span class="sep">: </span></span>`;
+    // Each binding is a node in every line: parts a line does not have are left out of its template, not bound as nothing.
+    const who =
+      other === undefined
+        ? html`<span class="who"><span class="from">${from}</span><span class="sep">: </span></span>`
+        : html`<span class="who"><span class="tag">${mine ? msg('private to') : msg('private from')}</span> <span class="from">${other}</span><span class="sep">: </span></span>`;
     const run = continues ? 'more' : 'head';
     const known = line.known ? html` <span class="known">${provenanceText(line.known)}</span>` : nothing;
     if (line.kind === 'file') {
@@ -197,11 +200,19 @@ export class MessageLog extends LitElement {
         ${time} ${who}<span class="body"><mc-file-card .transfers=${line.transfers ?? []}></mc-file-card></span>
       </div>`;
     }
-    const words = line.deleted
+    const quote = replyQuote(line);
+    const text = line.deleted
       ? html`<span class="text deleted">${msg('message deleted')}</span>`
       : line.ref && line.text === ''
         ? html`<span class="text deleted">${msg('(edited; its latest words were not given)')}</span>`
-        : html`<span class="text">${this.#words(line)}</span>${amendedMark(line)}`;
+        : line.edited
+          ? html`<span class="text">${this.#words(line)}</span>${amendedMark(line)}`
+          : html`<span class="text">${this.#words(line)}</span>`;
+    const words = quote === nothing ? text : html`${quote}${text}`;
+    const chips = reactionChips(line, this.me);
+    const actions = messageActions(line, this.me);
+    const after =
+      known !== nothing || chips !== nothing ? html`${receipt}${known}${chips}${actions}` : receipt === nothing ? actions : html`${receipt}${actions}`;
     return html`<p
       class="line"
       data-kind=${line.kind}
@@ -216,9 +227,7 @@ export class MessageLog extends LitElement {
       data-known=${line.known?.how ?? nothing}
       data-ref-by=${line.ref?.by ?? nothing}
       data-ref-id=${line.ref?.id ?? nothing}
-    >
-      ${time} ${who}<span class="body">${replyQuote(line)}${words}${receipt}${known}${reactionChips(line, this.me)}${messageActions(line, this.me)}</span>
-    </p>`;
+    >${time} ${who}<span class="body">${words}${after}</span></p>`;
   }
 
   /** A message's words: formatted where they ask for it (once the parser has loaded), with mentions, links and search marks. */

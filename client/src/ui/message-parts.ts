@@ -48,14 +48,12 @@ export function messageActions(line: ChatLine, me: string): TemplateResult | typ
   if (!line.ref || line.deleted) return nothing;
   const act = (action: MessageActionEvent['action']) => (event: Event) => event.target?.dispatchEvent(new MessageActionEvent(action, line));
   const mine = line.ref.by === me;
-  return html`<span class="actions" role="group" aria-label=${msg('Message actions')}>
-    <button type="button" @click=${act('reply')}>${msg('Reply')}</button>
-    <button type="button" aria-haspopup="true" @click=${act('react')}>${msg('React')}</button>
-    ${mine
-      ? html`<button type="button" @click=${act('edit')}>${msg('Edit')}</button>
-          <button type="button" @click=${act('delete')}>${msg('Delete')}</button>`
-      : nothing}
-  </span>`;
+  // No white space between the buttons: a flex row spaces them, and each space would be a node in every line.
+  return html`<span class="actions" role="group" aria-label=${msg('Message actions')}
+    ><button type="button" @click=${act('reply')}>${msg('Reply')}</button
+    ><button type="button" aria-haspopup="true" @click=${act('react')}>${msg('React')}</button
+    >${mine ? html`<button type="button" @click=${act('edit')}>${msg('Edit')}</button><button type="button" @click=${act('delete')}>${msg('Delete')}</button>` : nothing}</span
+  >`;
 }
 
 /** The words of a message as its actions left them: "(edited)" after new words, "message deleted" in place of taken-back ones. */
@@ -103,7 +101,9 @@ export function receiptMark(receipt: Receipt, isPublic: boolean): TemplateResult
  * its http(s) URLs as links, and what a search looks for marked; everything is bound as text, never
  * as HTML.
  */
-export function linked(text: string, query = '', mentions: readonly string[] = [], me = '') {
+export function linked(text: string, query = '', mentions: readonly string[] = [], me = ''): unknown {
+  // Most lines are plain words: bound as one text node, not as a list of pieces (each costs the line DOM nodes).
+  if (query === '' && !text.includes('@') && !MAY_LINK.test(text)) return text;
   const pieces: unknown[] = [];
   let from = 0;
   for (const { at, length, nick } of findMentions(text, mentions)) {
@@ -113,6 +113,9 @@ export function linked(text: string, query = '', mentions: readonly string[] = [
   pieces.push(links(text.slice(from), query));
   return pieces;
 }
+
+/** Text that may hold a link (what `linkify` looks for starts so). */
+const MAY_LINK = /https?:|www\./i;
 
 function links(text: string, query: string) {
   return linkify(text).map((piece) =>
