@@ -197,7 +197,8 @@ describe('reconnect grace', () => {
     const { startRedis } = await import('@meshchat/testkit/redis-server');
     const redis = await startRedis();
     try {
-      const { url } = await startServer({ reconnectGraceMs: 30_000, reloadGraceMs: 200, redisUrl: redis.url, redisPrefix: 'slow-bye:' });
+      const server = await startServer({ reconnectGraceMs: 30_000, reloadGraceMs: 200, redisUrl: redis.url, redisPrefix: 'slow-bye:' });
+      const { url } = server;
       const [a, b] = await Promise.all([connect(url), connect(url)]);
       await joined(a, 'alice', 'r');
       await joined(b, 'bob', 'r');
@@ -209,6 +210,10 @@ describe('reconnect grace', () => {
       await sleep(150);
       redis.resume();
       assert.deepEqual(await left, [{ nick: 'alice', reason: 'left' }], 'not the 30 s grace of a dropped connection');
+      // The server goes before its Redis: closed the other way round (by the after hook, once Redis had
+      // stopped), Redis commands it still had queued were rejected after the test ended (in CI, 2026-12-08).
+      for (const socket of [a, b]) socket.disconnect();
+      await server.close();
     } finally {
       await redis.stop();
     }
