@@ -1,2 +1,0 @@
-import { browserBench } from './browser';
-await browserBench({ smoke: false } as never, (line) => console.log(line));
