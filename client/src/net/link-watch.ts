@@ -106,7 +106,10 @@ export class LinkWatch {
 
   constructor(link: Watched) {
     this.#link = link;
-    [this.#liveness, this.#probed, this.#ice] = [0, 1, 2].map(() => new Liveness(() => link.stats())) as [Liveness, Liveness, Liveness];
+    const stats = () => link.stats();
+    this.#liveness = new Liveness(stats);
+    this.#probed = new Liveness(stats);
+    this.#ice = new Liveness(stats);
     this.#probe = new Probe(PROBE_TIMEOUT_MS, {
       open: () => link.open(),
       ping: () => {

@@ -205,9 +205,7 @@ export class MessageLog extends LitElement {
       ? html`<span class="text deleted">${msg('message deleted')}</span>`
       : line.ref && line.text === ''
         ? html`<span class="text deleted">${msg('(edited; its latest words were not given)')}</span>`
-        : line.edited
-          ? html`<span class="text">${this.#words(line)}</span>${amendedMark(line)}`
-          : html`<span class="text">${this.#words(line)}</span>`;
+        : this.#plainText(line);
     const words = quote === nothing ? text : html`${quote}${text}`;
     const chips = reactionChips(line, this.me);
     const actions = messageActions(line, this.me);
@@ -228,6 +226,12 @@ export class MessageLog extends LitElement {
       data-ref-by=${line.ref?.by ?? nothing}
       data-ref-id=${line.ref?.id ?? nothing}
     >${time} ${who}<span class="body">${words}${after}</span></p>`;
+  }
+
+  /** The words of a message still standing, and "(edited)" after them where they were. */
+  #plainText(line: ChatLine): TemplateResult {
+    const words = html`<span class="text">${this.#words(line)}</span>`;
+    return line.edited ? html`${words}${amendedMark(line)}` : words;
   }
 
   /** A message's words: formatted where they ask for it (once the parser has loaded), with mentions, links and search marks. */
